@@ -1,0 +1,208 @@
+"""Neural-network graph ops: contractions, convolutions, pooling, normalisation, softmax."""
+
+from aic.dsl import (FLOAT_TYPES, AicOp, Attr, BoolAttr, EnumAttr, FloatAttr, IntArrayAttr,
+                     IntAttr, Operand, Result, Tensor)
+from aic.dialects.graph.dialect import graph
+
+_F = Tensor(FLOAT_TYPES)
+
+
+@graph.op
+class MatMulOp(AicOp):
+    """Matrix product with numpy `matmul` semantics: batch dimensions broadcast, a rank-1
+    operand is promoted (and the added dimension removed from the result).
+
+    ```mlir
+    %r = "graph.matmul"(%a, %b) : (tensor<8x16x32xf32>, tensor<32x64xf32>) -> tensor<8x16x64xf32>
+    ```
+    """
+    NAME = "matmul"
+    a = Operand(Tensor())
+    b = Operand(Tensor())
+    out = Result(Tensor())
+
+
+@graph.op
+class DenseOp(AicOp):
+    """Gemm: `alpha * op(a) @ op(b) + beta * c` on 2-D operands, `op` transposing when
+    `trans_a`/`trans_b`; `c` (optional) broadcasts to the result.
+
+    ```mlir
+    %r = "graph.dense"(%x, %w, %b) {alpha = 1.0 : f32, beta = 1.0 : f32, trans_a = false, trans_b = true} : (tensor<4x8xf32>, tensor<16x8xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+    ```
+    """
+    NAME = "dense"
+    a = Operand(Tensor(rank=2))
+    b = Operand(Tensor(rank=2))
+    c = Operand(Tensor(), optional=True)
+    alpha = Attr(FloatAttr(), default=1.0)
+    beta = Attr(FloatAttr(), default=1.0)
+    trans_a = Attr(BoolAttr(), default=False)
+    trans_b = Attr(BoolAttr(), default=False)
+    out = Result(Tensor(rank=2))
+
+
+@graph.op
+class ConvOp(AicOp):
+    """N-d convolution (NCHW-style layout): `x` is N x C x D1..Dn, `w` is M x C/group x K1..Kn,
+    optional `bias` of M. `pads` lists all begin pads then all end pads.
+
+    ```mlir
+    %r = "graph.conv"(%x, %w, %b) {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+    ```
+    """
+    NAME = "conv"
+    x = Operand(_F)
+    w = Operand(_F)
+    bias = Operand(_F, optional=True)
+    strides = Attr(IntArrayAttr(min=1))
+    pads = Attr(IntArrayAttr(min=0))
+    dilations = Attr(IntArrayAttr(min=1))
+    group = Attr(IntAttr(min=1), default=1)
+    out = Result(_F)
+
+
+@graph.op
+class ConvTransposeOp(AicOp):
+    """N-d transposed convolution: `w` is C x M/group x K1..Kn; output size per spatial dim is
+    `stride*(in-1) + output_padding + (k-1)*dilation + 1 - pad_begin - pad_end`.
+
+    ```mlir
+    %r = "graph.conv_transpose"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x4x4x4xf32>, tensor<4x2x2x2xf32>) -> tensor<1x2x8x8xf32>
+    ```
+    """
+    NAME = "conv_transpose"
+    x = Operand(_F)
+    w = Operand(_F)
+    bias = Operand(_F, optional=True)
+    strides = Attr(IntArrayAttr(min=1))
+    pads = Attr(IntArrayAttr(min=0))
+    dilations = Attr(IntArrayAttr(min=1))
+    output_padding = Attr(IntArrayAttr(min=0))
+    group = Attr(IntAttr(min=1), default=1)
+    out = Result(_F)
+
+
+@graph.op
+class PoolOp(AicOp):
+    """Max or average pooling over the spatial dims of N x C x D1..Dn. For `avg`,
+    `count_include_pad` says whether padded cells count in the divisor; `ceil_mode` rounds
+    the output size up.
+
+    ```mlir
+    %r = "graph.pool"(%x) {ceil_mode = false, count_include_pad = false, dilations = array<i64: 1, 1>, kernel = array<i64: 2, 2>, kind = "max", pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
+    ```
+    """
+    NAME = "pool"
+    x = Operand(_F)
+    kind = Attr(EnumAttr("max", "avg"))
+    kernel = Attr(IntArrayAttr(min=1))
+    strides = Attr(IntArrayAttr(min=1))
+    pads = Attr(IntArrayAttr(min=0))
+    dilations = Attr(IntArrayAttr(min=1))
+    ceil_mode = Attr(BoolAttr(), default=False)
+    count_include_pad = Attr(BoolAttr(), default=False)
+    out = Result(_F)
+
+
+@graph.op
+class GlobalPoolOp(AicOp):
+    """Max or average over all spatial dims of N x C x D1..Dn, keeping them as size 1.
+
+    ```mlir
+    %r = "graph.global_pool"(%x) {kind = "avg"} : (tensor<1x4x8x8xf32>) -> tensor<1x4x1x1xf32>
+    ```
+    """
+    NAME = "global_pool"
+    x = Operand(_F)
+    kind = Attr(EnumAttr("max", "avg"))
+    out = Result(_F)
+
+
+@graph.op
+class BatchNormOp(AicOp):
+    """Inference batch normalisation over dim 1: `(x - mean) / sqrt(var + epsilon) * scale +
+    bias`, all four parameters of size C.
+
+    ```mlir
+    %r = "graph.batch_norm"(%x, %s, %b, %m, %v) {epsilon = 1.0e-05 : f32} : (tensor<1x4x8x8xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+    ```
+    """
+    NAME = "batch_norm"
+    x = Operand(_F)
+    scale = Operand(_F)
+    bias = Operand(_F)
+    mean = Operand(_F)
+    var = Operand(_F)
+    epsilon = Attr(FloatAttr(), default=1e-5)
+    out = Result(_F)
+
+
+@graph.op
+class LayerNormOp(AicOp):
+    """Normalise over dims `axis..rank-1`: `(x - mean) / sqrt(var + epsilon) * scale + bias`;
+    `scale`/`bias` broadcast to those dims.
+
+    ```mlir
+    %r = "graph.layer_norm"(%x, %g, %b) {axis = -1 : i64, epsilon = 1.0e-05 : f32} : (tensor<2x8x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<2x8x16xf32>
+    ```
+    """
+    NAME = "layer_norm"
+    x = Operand(_F)
+    scale = Operand(_F)
+    bias = Operand(_F, optional=True)
+    axis = Attr(IntAttr(), default=-1)
+    epsilon = Attr(FloatAttr(), default=1e-5)
+    out = Result(_F)
+
+
+@graph.op
+class GroupNormOp(AicOp):
+    """Group normalisation of N x C x D1..Dn: channels split into `num_groups` groups, each
+    normalised over its channels and spatial dims, then `scale`/`bias` per channel (size C).
+    InstanceNormalization is the case `num_groups = C`.
+
+    ```mlir
+    %r = "graph.group_norm"(%x, %s, %b) {epsilon = 1.0e-05 : f32, num_groups = 2 : i64} : (tensor<1x4x8x8xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+    ```
+    """
+    NAME = "group_norm"
+    x = Operand(_F)
+    scale = Operand(_F)
+    bias = Operand(_F)
+    num_groups = Attr(IntAttr(min=1))
+    epsilon = Attr(FloatAttr(), default=1e-5)
+    out = Result(_F)
+
+
+@graph.op
+class LrnOp(AicOp):
+    """Local response normalisation across channels (ONNX LRN):
+    `x / (bias + alpha/size * sum(x^2 over size neighbouring channels)) ^ beta`.
+
+    ```mlir
+    %r = "graph.lrn"(%x) {alpha = 1.0e-04 : f32, beta = 7.5e-01 : f32, bias = 1.0 : f32, size = 3 : i64} : (tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+    ```
+    """
+    NAME = "lrn"
+    x = Operand(_F)
+    size = Attr(IntAttr(min=1))
+    alpha = Attr(FloatAttr(), default=1e-4)
+    beta = Attr(FloatAttr(), default=0.75)
+    bias = Attr(FloatAttr(), default=1.0)
+    out = Result(_F)
+
+
+@graph.op
+class SoftmaxOp(AicOp):
+    """Softmax (or log-softmax when `log`) along `axis`.
+
+    ```mlir
+    %r = "graph.softmax"(%x) {axis = -1 : i64, log = false} : (tensor<2x8xf32>) -> tensor<2x8xf32>
+    ```
+    """
+    NAME = "softmax"
+    x = Operand(_F)
+    axis = Attr(IntAttr(), default=-1)
+    log = Attr(BoolAttr(), default=False)
+    out = Result(_F)

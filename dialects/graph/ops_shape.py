@@ -1,0 +1,212 @@
+"""Data-movement graph ops: reshape, transpose, concat, split, slice, gather, pad, resize,
+expand, tile, trilu, one_hot. Shapes are static here: the importer folds shape computations."""
+
+from aic.dsl import (INDEX_TYPES, AicOp, Attr, BoolAttr, EnumAttr, FloatArrayAttr, FloatAttr,
+                     IntArrayAttr, IntAttr, Operand, Result, Tensor)
+from aic.dialects.graph.dialect import graph
+
+_IDX = Tensor(INDEX_TYPES)
+
+
+@graph.op
+class ReshapeOp(AicOp):
+    """Same elements in row-major order, with the result's shape (equal element count).
+
+    ```mlir
+    %r = "graph.reshape"(%x) : (tensor<2x3x4xf32>) -> tensor<6x4xf32>
+    ```
+    """
+    NAME = "reshape"
+    x = Operand(Tensor())
+    out = Result(Tensor())
+
+
+@graph.op
+class TransposeOp(AicOp):
+    """Permute dims: result dim `i` is input dim `perm[i]`.
+
+    ```mlir
+    %r = "graph.transpose"(%x) {perm = array<i64: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+    ```
+    """
+    NAME = "transpose"
+    x = Operand(Tensor())
+    perm = Attr(IntArrayAttr(min=0))
+    out = Result(Tensor())
+
+
+@graph.op
+class ConcatOp(AicOp):
+    """Join tensors along `axis` (non-negative); other dims must agree.
+
+    ```mlir
+    %r = "graph.concat"(%a, %b) {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x5xf32>) -> tensor<2x8xf32>
+    ```
+    """
+    NAME = "concat"
+    inputs = Operand(Tensor(), variadic=True)
+    axis = Attr(IntAttr(min=0))
+    out = Result(Tensor())
+
+
+@graph.op
+class SplitOp(AicOp):
+    """Cut `x` along `axis` into pieces of `sizes` (summing to the dim size).
+
+    ```mlir
+    %a, %b = "graph.split"(%x) {axis = 1 : i64, sizes = array<i64: 3, 5>} : (tensor<2x8xf32>) -> (tensor<2x3xf32>, tensor<2x5xf32>)
+    ```
+    """
+    NAME = "split"
+    x = Operand(Tensor())
+    axis = Attr(IntAttr(min=0))
+    sizes = Attr(IntArrayAttr(min=0))
+    outs = Result(Tensor(), variadic=True)
+
+
+@graph.op
+class SliceOp(AicOp):
+    """Strided slice with one entry per dim: element `i` of dim `d` is
+    `x[starts[d] + i*steps[d]]`; `starts` are normalised (in range), `steps` non-zero and may
+    be negative. The result shape gives the count per dim.
+
+    ```mlir
+    %r = "graph.slice"(%x) {starts = array<i64: 0, 1>, steps = array<i64: 1, 2>} : (tensor<2x8xf32>) -> tensor<2x4xf32>
+    ```
+    """
+    NAME = "slice"
+    x = Operand(Tensor())
+    starts = Attr(IntArrayAttr(min=0))
+    steps = Attr(IntArrayAttr())
+    out = Result(Tensor())
+
+
+@graph.op
+class GatherOp(AicOp):
+    """numpy `take(x, indices, axis)`; negative indices count from the end.
+
+    ```mlir
+    %r = "graph.gather"(%x, %i) {axis = 0 : i64} : (tensor<10x4xf32>, tensor<3xi64>) -> tensor<3x4xf32>
+    ```
+    """
+    NAME = "gather"
+    x = Operand(Tensor())
+    indices = Operand(_IDX)
+    axis = Attr(IntAttr(min=0))
+    out = Result(Tensor())
+
+
+@graph.op
+class GatherElementsOp(AicOp):
+    """numpy `take_along_axis(x, indices, axis)`; the result has the shape of `indices`.
+
+    ```mlir
+    %r = "graph.gather_elements"(%x, %i) {axis = 1 : i64} : (tensor<2x4xf32>, tensor<2x3xi64>) -> tensor<2x3xf32>
+    ```
+    """
+    NAME = "gather_elements"
+    x = Operand(Tensor())
+    indices = Operand(_IDX)
+    axis = Attr(IntAttr(min=0))
+    out = Result(Tensor())
+
+
+@graph.op
+class PadOp(AicOp):
+    """Pad each dim by `pads` (all begins, then all ends; non-negative). Modes: `constant`
+    (fill with `value`), `reflect`, `edge`, `wrap`.
+
+    ```mlir
+    %r = "graph.pad"(%x) {mode = "constant", pads = array<i64: 0, 1, 0, 1>, value = 0.0 : f32} : (tensor<2x3xf32>) -> tensor<2x5xf32>
+    ```
+    """
+    NAME = "pad"
+    x = Operand(Tensor())
+    pads = Attr(IntArrayAttr(min=0))
+    mode = Attr(EnumAttr("constant", "reflect", "edge", "wrap"), default="constant")
+    value = Attr(FloatAttr(), default=0.0)
+    out = Result(Tensor())
+
+
+@graph.op
+class ResizeOp(AicOp):
+    """Resize the dims of `x` to the result shape, with `scales` (one per dim) mapping
+    coordinates as ONNX Resize: `mode` nearest/linear/cubic, `coordinate_mode`
+    (half_pixel, asymmetric, align_corners, pytorch_half_pixel, tf_crop_and_resize not
+    supported), `nearest_mode` for nearest rounding, `cubic_coeff` for cubic.
+
+    ```mlir
+    %r = "graph.resize"(%x) {coordinate_mode = "asymmetric", cubic_coeff = -7.5e-01 : f32, mode = "nearest", nearest_mode = "floor", scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+    ```
+    """
+    NAME = "resize"
+    x = Operand(Tensor())
+    mode = Attr(EnumAttr("nearest", "linear", "cubic"))
+    coordinate_mode = Attr(EnumAttr("half_pixel", "half_pixel_symmetric", "asymmetric",
+                                    "align_corners", "pytorch_half_pixel"))
+    nearest_mode = Attr(EnumAttr("round_prefer_floor", "round_prefer_ceil", "floor", "ceil"),
+                        default="round_prefer_floor")
+    cubic_coeff = Attr(FloatAttr(), default=-0.75)
+    scales = Attr(FloatArrayAttr())
+    out = Result(Tensor())
+
+
+@graph.op
+class ExpandOp(AicOp):
+    """Broadcast `x` to the result shape (numpy broadcasting rules).
+
+    ```mlir
+    %r = "graph.expand"(%x) : (tensor<3x1xf32>) -> tensor<2x3x4xf32>
+    ```
+    """
+    NAME = "expand"
+    x = Operand(Tensor())
+    out = Result(Tensor())
+
+
+@graph.op
+class TileOp(AicOp):
+    """Repeat `x` `repeats[d]` times along each dim `d`.
+
+    ```mlir
+    %r = "graph.tile"(%x) {repeats = array<i64: 2, 1>} : (tensor<2x3xf32>) -> tensor<4x3xf32>
+    ```
+    """
+    NAME = "tile"
+    x = Operand(Tensor())
+    repeats = Attr(IntArrayAttr(min=0))
+    out = Result(Tensor())
+
+
+@graph.op
+class TriluOp(AicOp):
+    """Keep the upper (`upper`) or lower triangle of the last two dims, offset by diagonal `k`;
+    zero elsewhere.
+
+    ```mlir
+    %r = "graph.trilu"(%x) {k = 0 : i64, upper = false} : (tensor<4x4xf32>) -> tensor<4x4xf32>
+    ```
+    """
+    NAME = "trilu"
+    x = Operand(Tensor())
+    upper = Attr(BoolAttr(), default=True)
+    k = Attr(IntAttr(), default=0)
+    out = Result(Tensor())
+
+
+@graph.op
+class OneHotOp(AicOp):
+    """One-hot encode integer `indices` (negative wrap by `depth`) along a new dim `axis`
+    (non-negative): `on_value` where the index matches, else `off_value`.
+
+    ```mlir
+    %r = "graph.one_hot"(%i) {axis = 1 : i64, depth = 4 : i64, off_value = 0.0 : f32, on_value = 1.0 : f32} : (tensor<3xi64>) -> tensor<3x4xf32>
+    ```
+    """
+    NAME = "one_hot"
+    indices = Operand(Tensor())
+    depth = Attr(IntAttr(min=1))
+    axis = Attr(IntAttr(min=0))
+    on_value = Attr(FloatAttr(), default=1.0)
+    off_value = Attr(FloatAttr(), default=0.0)
+    out = Result(Tensor())

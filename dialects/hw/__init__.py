@@ -1,0 +1,1 @@
+"""The ``hw`` dialect: targets (placeholder until declared)."""

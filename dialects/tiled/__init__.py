@@ -1,0 +1,1 @@
+"""The ``tiled`` dialect: tile programs (placeholder until declared)."""

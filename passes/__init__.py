@@ -1,0 +1,3 @@
+"""aic passes, one module per pass; importing this package registers them all."""
+
+from aic.passes import verify  # noqa: F401

@@ -1,0 +1,86 @@
+"""MLIR diagnostics as plain records, and their one-line rendering.
+
+``collect(ctx)`` is a context manager that captures every diagnostic MLIR emits (parser,
+verifier, passes) as ``Diagnostic`` records instead of letting them reach stderr. ``render``
+prints ``file:line:col: error: message``; for ops imported from ONNX the location also names
+the node and op type (``model.onnx: error: node 'conv1' (Conv): message``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+
+from aic.mlir_api import ir
+
+_SEVERITY = {"ERROR": "error", "WARNING": "warning", "REMARK": "remark", "NOTE": "note"}
+
+
+@dataclass
+class Diagnostic:
+    severity: str
+    message: str
+    file: str | None = None
+    line: int = 0
+    col: int = 0
+    names: list[str] = field(default_factory=list)
+    notes: list["Diagnostic"] = field(default_factory=list)
+
+    @classmethod
+    def from_mlir(cls, d) -> "Diagnostic":
+        severity = _SEVERITY.get(str(d.severity).rsplit(".", 1)[-1], "error")
+        out = cls(severity, d.message)
+        out.file, out.line, out.col, out.names = location_parts(d.location)
+        out.notes = [cls.from_mlir(n) for n in d.notes]
+        return out
+
+    def where(self) -> str:
+        if self.file is None:
+            return "<unknown>"
+        if self.line <= 0:
+            return self.file
+        return f"{self.file}:{self.line}:{self.col}"
+
+    def render(self, default_file: str | None = None) -> str:
+        where = self.where() if self.file is not None or default_file is None else default_file
+        prefix = "".join(f"{n}: " for n in self.names)
+        return f"{where}: {self.severity}: {prefix}{self.message}"
+
+
+def location_parts(loc: ir.Location) -> tuple[str | None, int, int, list[str]]:
+    """(file, line, col, names) of the first file location and all names inside ``loc``."""
+    names: list[str] = []
+    todo = [loc]
+    while todo:
+        cur = todo.pop(0)
+        if cur.is_a_file():
+            return cur.filename, cur.start_line, cur.start_col, names
+        if cur.is_a_name():
+            names.append(cur.name_str)
+            todo.append(cur.child_loc)
+        elif cur.is_a_fused():
+            todo.extend(cur.locations)
+        elif cur.is_a_callsite():
+            todo.append(cur.callee)
+    return None, 0, 0, names
+
+
+@contextlib.contextmanager
+def collect(ctx: ir.Context):
+    """Capture diagnostics emitted in ``ctx`` into the yielded list."""
+    diags: list[Diagnostic] = []
+
+    def handler(d):
+        diags.append(Diagnostic.from_mlir(d))
+        return True
+
+    handle = ctx.attach_diagnostic_handler(handler)
+    try:
+        yield diags
+    finally:
+        handle.detach()
+
+
+def from_mlir_error(err: ir.MLIRError) -> list[Diagnostic]:
+    """The diagnostics carried by an ``MLIRError`` (those no handler consumed)."""
+    return [Diagnostic.from_mlir(d) for d in err.error_diagnostics]

@@ -1,0 +1,31 @@
+"""The dialect-definition layer: declare ops once in Python (see ``opdef``)."""
+
+from aic.dsl.constraints import (  # noqa: F401
+    FLOAT_TYPES,
+    INDEX_TYPES,
+    INT_TYPES,
+    NUMERIC_TYPES,
+    SIGNLESS_INT_TYPES,
+    AnyAttr,
+    AnyType,
+    AttrConstraint,
+    BoolArrayAttr,
+    BoolAttr,
+    DictAttr,
+    ElementsAttr,
+    EnumAttr,
+    FloatArrayAttr,
+    FloatAttr,
+    Index,
+    IntArrayAttr,
+    IntAttr,
+    MemRef,
+    StrArrayAttr,
+    StrAttr,
+    SymbolRefAttr,
+    Tensor,
+    TensorOrMemRef,
+    TypeAttr,
+    TypeConstraint,
+)
+from aic.dsl.opdef import DIALECTS, AicOp, Attr, Dialect, OpDef, Operand, Region, Result  # noqa: F401,E501

@@ -1,0 +1,27 @@
+"""Text for ``aic-opt --list-passes`` and ``--emit-irdl``."""
+
+from __future__ import annotations
+
+from aic.context import irdl_text
+from aic.pass_base import PASSES, builtin_passes
+from aic.pipeline import upstream_pass_names
+
+
+def list_passes() -> str:
+    builtin_passes()
+    lines = ["aic passes:"]
+    for name in sorted(PASSES):
+        cls = PASSES[name]
+        lines.append(f"  {name:<36} {cls.summary()}")
+        for opt, typ, default, help_ in cls.options():
+            tname = getattr(typ, "__name__", str(typ))
+            lines.append(f"      {opt}={tname:<10} {help_} (default: {default!r})")
+    upstream = upstream_pass_names()
+    lines.append("")
+    lines.append(f"upstream MLIR passes ({len(upstream)}; options: mlir-opt --list-passes):")
+    lines += [f"  {n}" for n in upstream]
+    return "\n".join(lines) + "\n"
+
+
+def irdl() -> str:
+    return irdl_text()

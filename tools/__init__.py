@@ -1,0 +1,2 @@
+"""Command-line tools: thin flag parsers over the aic library (``aic-opt``, ``aic-compile``,
+``aic-run``)."""
