@@ -1,0 +1,61 @@
+"""lit configuration for aic's FileCheck tests.
+
+Tools: ``aic-opt``/``aic-compile``/``aic-run`` run as ``python -m aic.tools.<x>`` with the
+Python that runs lit; ``FileCheck``, ``not`` and ``mlir-opt`` come from the pinned LLVM/MLIR
+wheels (located through the installed packages). Features: ``mlir-opt`` (the wheel's mlir-opt
+exists), ``cuda`` (an NVIDIA GPU answers ``nvidia-smi``), ``ptxas``.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import lit.formats
+
+from aic.mlir_api import tool_path
+
+config.name = "aic"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["Inputs", "lit.cfg.py", "README.md"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.test_source_root, "Output")
+
+python = sys.executable
+for tool in ("opt", "compile", "run"):
+    config.substitutions.append((rf"\baic-{tool}\b", f"{python} -m aic.tools.{tool}"))
+config.substitutions.append(("%python", python))
+config.substitutions.append(("%examples", os.path.join(config.test_source_root, "..", "examples")))
+
+for name in ("FileCheck", "not", "mlir-opt", "llc"):
+    try:
+        path = tool_path(name)
+    except FileNotFoundError:
+        continue
+    config.substitutions.append((rf"(?<![\w/-]){name}\b", path))
+    if name == "mlir-opt":
+        config.available_features.add("mlir-opt")
+
+
+def _has_gpu() -> bool:
+    smi = shutil.which("nvidia-smi")
+    if not smi:
+        return False
+    try:
+        return subprocess.run([smi, "-L"], capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+if _has_gpu():
+    config.available_features.add("cuda")
+if shutil.which("ptxas"):
+    config.available_features.add("ptxas")
+
+config.environment["PYTHONPATH"] = os.pathsep.join(
+    p for p in [os.path.join(config.test_source_root, "..", "python"),
+                os.environ.get("PYTHONPATH", "")] if p)
+for var in ("HOME", "TMPDIR", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
