@@ -1,0 +1,35 @@
+"""aic: an MLIR-based multi-level AI compiler toolkit.
+
+    import aic
+    model = aic.compile("model.onnx")          # CPU, in-process JIT
+    outputs = model(x)                          # numpy in, numpy out
+    module = aic.import_onnx("model.onnx")     # graph-level MLIR module
+
+Heavier modules load lazily so ``import aic`` stays cheap.
+"""
+
+from aic.errors import (AicError, InputError, ModelFormatError, PassError,  # noqa: F401
+                        PipelineError, UnsupportedError)
+
+__version__ = "0.1.0"
+
+
+def compile(model, target: str = "cpu", **options):
+    """Compile an ONNX model for ``target``; see ``aic.api.compile``."""
+    from aic.api import compile as _compile
+
+    return _compile(model, target, **options)
+
+
+def load(path: str):
+    """Load a compiled model library; see ``aic.api.load``."""
+    from aic.api import load as _load
+
+    return _load(path)
+
+
+def import_onnx(model, input_shapes=None, **kwargs):
+    """Import an ONNX model to a graph-level MLIR module; see ``aic.api.import_onnx``."""
+    from aic.api import import_onnx as _import_onnx
+
+    return _import_onnx(model, input_shapes=input_shapes, **kwargs)

@@ -1,0 +1,45 @@
+"""The Python API: ``compile``, ``load``, ``import_onnx`` (see DESIGN.md §3)."""
+
+from __future__ import annotations
+
+from aic.compiler.driver import CompileOptions, compile_module
+from aic.runtime.model import CompiledModel
+
+
+def import_onnx(model, input_shapes=None, context=None):
+    """ONNX model (path or ModelProto) -> ``ir.Module`` at the graph level."""
+    from aic.frontend.onnx import import_onnx as _import
+
+    if context is None:
+        return _import(model, input_shapes=input_shapes)
+    return _import(model, input_shapes=input_shapes, context=context)
+
+
+def compile(model, target: str = "cpu", *, input_shapes=None, dump_dir=None,
+            opt_level: int = 3) -> CompiledModel:
+    """Compile an ONNX model (path, ModelProto, or graph-level module) for ``target``.
+
+    Returns a ``CompiledModel`` running in-process (MLIR ExecutionEngine JIT).
+    """
+    from aic.runtime.jit import JitFunction, Signature
+
+    options = CompileOptions(target=target, input_shapes=input_shapes, dump_dir=dump_dir,
+                             emit="llvm")
+    result = compile_module(model, options)
+    module = result.module
+    with module.context:
+        from aic.runtime.jit import find_func
+
+        find_func(module, "main")  # still present after lowering
+        text = module.operation.get_asm()
+        signature = Signature([(t.shape, t.dtype) for t in result.inputs],
+                              [(t.shape, t.dtype) for t in result.outputs])
+        fn = JitFunction(module, "main", signature, opt_level=opt_level)
+    return CompiledModel(fn, result.inputs, result.outputs, llvm_module_text=text, target=target)
+
+
+def load(path: str) -> CompiledModel:
+    """Load a library written by ``CompiledModel.save`` / ``aic-compile --emit lib``."""
+    from aic.compiler.cpu_backend import load_library
+
+    return load_library(path)

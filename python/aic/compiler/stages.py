@@ -1,0 +1,48 @@
+"""The stage tables: ``level name -> how to get there from the previous level``.
+
+A compile runs the stages of its target in order; ``--emit=<level>`` stops after that level
+and ``--dump-dir`` writes each level's IR (every IR level re-parses with ``aic-opt``).
+MLIR levels are pass pipelines (aic passes and upstream passes in one pipeline text);
+the later levels (LLVM IR text, assembly, object, shared library) are produced by
+``aic.compiler.cpu_backend``.
+
+CPU:  graph -> linalg -> tiled -> hw -> llvm  (-> llvmir -> asm | obj -> lib)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aic.runtime.jit import BUFFERIZE, TO_LLVM
+
+GRAPH_OPTIMIZE = (
+    "aic-graph-infer-shapes,aic-graph-fold-constants,aic-graph-simplify,"
+    "aic-graph-fold-batch-norm,aic-graph-fold-constants,aic-graph-dce,aic-verify"
+)
+
+
+@dataclass(frozen=True)
+class Stage:
+    level: str
+    pipeline: str  # runs on the previous level's module to produce this level
+    summary: str
+
+
+def cpu_stages(target: str = "cpu") -> list[Stage]:
+    return [
+        Stage("graph", GRAPH_OPTIMIZE,
+              "model-level ops after shape inference, folding, simplification"),
+        Stage("linalg", "aic-convert-graph-to-linalg,canonicalize,cse",
+              "upstream linalg on tensors"),
+        Stage("tiled", f"aic-hw-set-target{{target={target}}},aic-convert-linalg-to-tiled",
+              "tile programs: kernels with iteration spaces, tile sizes, fused bodies"),
+        Stage("hw", "aic-convert-tiled-to-hw",
+              "target mapping: parallel over cores, micro-kernels"),
+        Stage("llvm", f"aic-convert-hw-to-scf,canonicalize,func.func(llvm-request-c-wrappers),"
+                      f"{BUFFERIZE},{TO_LLVM}",
+              "LLVM dialect"),
+    ]
+
+
+MLIR_LEVELS = ("graph", "linalg", "tiled", "hw", "llvm")
+CPU_ARTIFACTS = ("llvmir", "asm", "obj", "lib")

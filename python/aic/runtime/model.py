@@ -1,0 +1,71 @@
+"""``CompiledModel``: a compiled model you call with numpy arrays.
+
+Inputs are given positionally (graph input order, constants excluded) or by name; shapes and
+dtypes are checked before any native code runs (``InputError``). Outputs come back as a list
+of numpy arrays in graph output order. ``save(path)`` writes a shared library with a C entry
+point (see ``aic.compiler.cpu_backend``); ``aic.load(path)`` loads one back.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from aic.errors import InputError
+
+
+class CompiledModel:
+    def __init__(self, run: Callable[[list[np.ndarray]], list[np.ndarray]], inputs, outputs,
+                 llvm_module_text: str | None = None, target: str = "cpu"):
+        self._run = run
+        self.inputs = list(inputs)
+        self.outputs = list(outputs)
+        self.llvm_module_text = llvm_module_text
+        self.target = target
+
+    @property
+    def input_names(self) -> list[str]:
+        return [t.name for t in self.inputs]
+
+    @property
+    def output_names(self) -> list[str]:
+        return [t.name for t in self.outputs]
+
+    def __call__(self, *arrays, **named) -> list[np.ndarray]:
+        return self._run(self.check_inputs(arrays, named))
+
+    def check_inputs(self, arrays, named) -> list[np.ndarray]:
+        """Order, convert and check inputs; raise ``InputError`` with what was expected."""
+        if arrays and named:
+            raise InputError("pass inputs either positionally or by name, not both")
+        if named:
+            unknown = sorted(set(named) - set(self.input_names))
+            if unknown:
+                raise InputError(f"unknown input(s) {unknown}; inputs are {self.input_names}")
+            missing = [n for n in self.input_names if n not in named]
+            if missing:
+                raise InputError(f"missing input(s) {missing}")
+            arrays = [named[n] for n in self.input_names]
+        if len(arrays) != len(self.inputs):
+            raise InputError(f"expected {len(self.inputs)} input(s) "
+                             f"({', '.join(t.describe() for t in self.inputs)}), got {len(arrays)}")
+        checked = []
+        for info, value in zip(self.inputs, arrays):
+            array = np.asarray(value)
+            if array.dtype != info.dtype:
+                raise InputError(f"input '{info.name}' has dtype {array.dtype}, "
+                                 f"expected {np.dtype(info.dtype)}")
+            if tuple(array.shape) != tuple(info.shape):
+                raise InputError(f"input '{info.name}' has shape {tuple(array.shape)}, "
+                                 f"expected {tuple(info.shape)}")
+            checked.append(np.ascontiguousarray(array))
+        return checked
+
+    def save(self, path: str) -> str:
+        """Write a shared library (and its header and metadata beside it); return its path."""
+        from aic.compiler.cpu_backend import write_library
+
+        if self.llvm_module_text is None:
+            raise InputError("this model has no LLVM module to save")
+        return write_library(self.llvm_module_text, path, self.inputs, self.outputs)
