@@ -105,8 +105,9 @@ const char *aic_signature(void);
 """
 
 
-def write_library(llvm_dialect_text: str, path: str, inputs, outputs) -> str:
-    """Link a shared library at ``path`` (and ``<stem>.h`` beside it); returns ``path``."""
+def write_library(llvm_dialect_text: str, path: str, inputs, outputs,
+                  header_path: str | None = None) -> str:
+    """Link a shared library at ``path`` and write its C header (default: ``<stem>.h``)."""
     cc = shutil.which("cc") or shutil.which("gcc")
     if cc is None:
         raise AicError("no C compiler (cc/gcc) found: needed to link the shared library")
@@ -121,7 +122,7 @@ def write_library(llvm_dialect_text: str, path: str, inputs, outputs) -> str:
         _tool([cc, "-shared", "-fPIC", "-O2", "-o", out_tmp, wrapper, obj, f"-L{libdir}",
                "-lmlir_c_runner_utils", f"-Wl,-rpath,{libdir}", "-lm"], what="linking")
         shutil.copyfile(out_tmp, path)
-    with open(os.path.splitext(path)[0] + ".h", "w") as f:
+    with open(header_path or os.path.splitext(path)[0] + ".h", "w") as f:
         f.write(HEADER)
     return path
 

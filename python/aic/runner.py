@@ -1,0 +1,124 @@
+"""What ``aic-run`` does, as a library: get inputs, run, time, compare with onnxruntime.
+
+``make_inputs`` fills missing inputs with deterministic random data (seed 0) of the right
+shape and dtype; ``benchmark`` times N runs after warm-up and reports median and minimum;
+``compare_onnxruntime`` runs the same inputs through onnxruntime and reports the maximum
+absolute and relative differences per output.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from aic.errors import AicError, InputError
+
+
+def random_input(shape, dtype, rng: np.random.Generator) -> np.ndarray:
+    dtype = np.dtype(dtype)
+    if dtype == np.bool_:
+        return rng.random(shape) < 0.5
+    if np.issubdtype(dtype, np.integer):
+        return rng.integers(0, 4, size=shape).astype(dtype)
+    return rng.standard_normal(shape).astype(dtype)
+
+
+def parse_shape(text: str) -> tuple[str, list[int]]:
+    """``name=1x3x224x224`` -> ("name", [1, 3, 224, 224])."""
+    name, eq, dims = text.rpartition("=")
+    try:
+        if not eq or not name:
+            raise ValueError
+        return name, [int(d) for d in dims.lower().split("x")] if dims else []
+    except ValueError:
+        raise AicError(f"bad --input-shape '{text}': expected NAME=D0xD1x...") from None
+
+
+def make_inputs(model, given: dict[str, np.ndarray], seed: int = 0) -> dict[str, np.ndarray]:
+    unknown = sorted(set(given) - set(model.input_names))
+    if unknown:
+        raise InputError(f"unknown input(s) {unknown}; the model's inputs are {model.input_names}")
+    rng = np.random.default_rng(seed)
+    out = {}
+    for info in model.inputs:
+        out[info.name] = given[info.name] if info.name in given else random_input(
+            info.shape, info.dtype, rng)
+    return out
+
+
+def load_npz(path: str) -> dict[str, np.ndarray]:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {k: data[k] for k in data.files}
+    except (OSError, ValueError) as e:
+        raise AicError(f"cannot read inputs from '{path}': {e}") from None
+
+
+def load_npy(spec: str) -> tuple[str, np.ndarray]:
+    name, eq, path = spec.partition("=")
+    if not eq:
+        raise AicError(f"bad --input '{spec}': expected NAME=FILE.npy")
+    try:
+        return name, np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as e:
+        raise AicError(f"cannot read '{path}': {e}") from None
+
+
+@dataclass
+class Timing:
+    runs: int
+    median_ms: float
+    min_ms: float
+
+
+def benchmark(fn, runs: int, warmup: int = 3) -> Timing:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(max(1, runs)):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1e3)
+    return Timing(len(times), statistics.median(times), min(times))
+
+
+def onnxruntime_session(path: str, threads: int | None = None):
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        raise AicError("onnxruntime is not installed (pip install 'aic[test]')") from None
+    opts = ort.SessionOptions()
+    if threads:
+        opts.intra_op_num_threads = threads
+    return ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
+
+
+def compare_onnxruntime(path: str, inputs: dict[str, np.ndarray], outputs: dict[str, np.ndarray]):
+    """Per output: (name, max abs error, max rel error) against onnxruntime."""
+    session = onnxruntime_session(path)
+    names = [o.name for o in session.get_outputs()]
+    feed = {i.name: inputs[i.name] for i in session.get_inputs() if i.name in inputs}
+    reference = dict(zip(names, session.run(names, feed)))
+    rows = []
+    for name, value in outputs.items():
+        ref = np.asarray(reference[name])
+        if value.dtype == np.bool_ or ref.dtype == np.bool_:
+            diff = float(np.count_nonzero(value != ref))
+            rows.append((name, diff, diff))
+            continue
+        err = np.abs(value.astype(np.float64) - ref.astype(np.float64))
+        abs_err = float(err.max()) if err.size else 0.0
+        rel = err / np.maximum(np.abs(ref.astype(np.float64)), 1e-12)
+        rows.append((name, abs_err, float(rel.max()) if rel.size else 0.0))
+    return rows, session
+
+
+def summarize(array: np.ndarray, count: int = 6) -> str:
+    flat = array.reshape(-1)
+    head = ", ".join(f"{v:.6g}" if np.issubdtype(flat.dtype, np.floating) else str(v)
+                     for v in flat[:count])
+    more = ", ..." if flat.size > count else ""
+    return f"shape={tuple(array.shape)} dtype={array.dtype} [{head}{more}]"

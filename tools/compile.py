@@ -1,0 +1,53 @@
+"""``aic-compile``: compile an ONNX model to any level or artifact.
+
+    aic-compile MODEL.onnx [--target cpu] [--emit graph|linalg|tiled|hw|llvm|llvmir|asm|obj|lib]
+                [-o OUT] [--dump-dir DIR] [--input-shape NAME=1x3x224x224]...
+
+MLIR levels print as text that ``aic-opt`` parses; ``lib`` (the default) writes a shared
+library with a C entry point and a header beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from aic.errors import AicError
+
+EMITS = ("graph", "linalg", "tiled", "hw", "llvm", "llvmir", "asm", "obj", "lib")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="aic-compile", description="Compile an ONNX model through "
+                                "aic's levels (graph, linalg, tiled, hw, llvm) to IR or a library.")
+    p.add_argument("model", help="ONNX model file")
+    p.add_argument("--target", default="cpu", help="cpu (default); cuda is planned")
+    p.add_argument("--emit", choices=EMITS, default="lib", help="what to write (default: lib)")
+    p.add_argument("-o", dest="output", metavar="OUT", help="output path (default: from MODEL)")
+    p.add_argument("--dump-dir", metavar="DIR", help="write every level's IR into DIR")
+    p.add_argument("--input-shape", action="append", default=[], metavar="NAME=D0xD1...",
+                   help="shape for an input with symbolic dims (repeatable)")
+    p.add_argument("--mlir-print-debuginfo", action="store_true",
+                   help="print locations (ONNX node names) in emitted MLIR")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        from aic.compiler.emit import emit
+
+        path = emit(args.model, args.emit, args.output, target=args.target,
+                    dump_dir=args.dump_dir, input_shapes=args.input_shape,
+                    debuginfo=args.mlir_print_debuginfo)
+        print(f"wrote {path}", file=sys.stderr)
+        return 0
+    except AicError as e:
+        print(f"aic-compile: error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""``aic-run``: compile (or load) a model, run it, time it, compare it.
+
+    aic-run MODEL(.onnx|.so) [--inputs IN.npz] [--input NAME=FILE.npy]... [--output OUT.npz]
+            [--benchmark N] [--compare-onnxruntime] [--input-shape NAME=1x3x224x224]...
+
+Missing inputs get deterministic random data (seed 0) of the right shape and dtype.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from aic.errors import AicError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="aic-run", description="Compile (or load) and run a model "
+                                "on the CPU; print outputs, latency and the difference from "
+                                "onnxruntime.")
+    p.add_argument("model", help="an ONNX model, or a library written by aic-compile")
+    p.add_argument("--inputs", metavar="IN.npz", help="inputs keyed by graph input name")
+    p.add_argument("--input", action="append", default=[], metavar="NAME=FILE.npy",
+                   help="one input from a .npy file (repeatable)")
+    p.add_argument("--input-shape", action="append", default=[], metavar="NAME=D0xD1...",
+                   help="shape for an input with symbolic dims (repeatable)")
+    p.add_argument("--output", metavar="OUT.npz", help="write outputs keyed by output name")
+    p.add_argument("--benchmark", type=int, default=0, metavar="N",
+                   help="time N runs after warm-up; print median and min latency")
+    p.add_argument("--compare-onnxruntime", action="store_true",
+                   help="run onnxruntime on the same inputs and print the max error")
+    p.add_argument("--target", default="cpu", help="compile target (default: cpu)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except AicError as e:
+        print(f"aic-run: error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args) -> int:
+    import numpy as np
+
+    import aic
+    from aic import runner
+
+    is_library = args.model.endswith((".so", ".dylib"))
+    if args.compare_onnxruntime and is_library:
+        raise AicError("--compare-onnxruntime needs the ONNX model, not a library")
+    start = time.perf_counter()
+    if is_library:
+        model = aic.load(args.model)
+    else:
+        shapes = dict(runner.parse_shape(s) for s in args.input_shape) or None
+        model = aic.compile(args.model, args.target, input_shapes=shapes)
+    compile_ms = (time.perf_counter() - start) * 1e3
+    given = runner.load_npz(args.inputs) if args.inputs else {}
+    given.update(dict(runner.load_npy(s) for s in args.input))
+    inputs = runner.make_inputs(model, given)
+    outputs = dict(zip(model.output_names, model(**inputs)))
+    print(f"{'loaded' if is_library else 'compiled'} {args.model} in {compile_ms:.1f} ms")
+    for name, value in outputs.items():
+        print(f"  output {name}: {runner.summarize(value)}")
+    if args.output:
+        np.savez(args.output, **outputs)
+    if args.benchmark:
+        t = runner.benchmark(lambda: model(**inputs), args.benchmark)
+        print(f"latency over {t.runs} runs: median {t.median_ms:.3f} ms, min {t.min_ms:.3f} ms")
+    if args.compare_onnxruntime:
+        rows, _ = runner.compare_onnxruntime(args.model, inputs, outputs)
+        for name, abs_err, rel_err in rows:
+            print(f"  vs onnxruntime {name}: max abs error {abs_err:.3g}, "
+                  f"max rel error {rel_err:.3g}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
