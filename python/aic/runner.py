@@ -91,6 +91,7 @@ def onnxruntime_session(path: str, threads: int | None = None):
     except ImportError:
         raise AicError("onnxruntime is not installed (pip install 'aic[test]')") from None
     opts = ort.SessionOptions()
+    opts.log_severity_level = 3
     if threads:
         opts.intra_op_num_threads = threads
     return ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
