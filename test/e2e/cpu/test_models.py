@@ -1,0 +1,52 @@
+"""Real models (aic.testing.models) compiled for the CPU match onnxruntime."""
+
+import numpy as np
+import onnx
+import pytest
+
+import aic
+from aic.runner import onnxruntime_session, random_input
+from aic.testing import models
+
+RTOL, ATOL = 1e-4, 1e-5
+
+
+def _reference(model: onnx.ModelProto, feed: dict) -> list[np.ndarray]:
+    session = onnxruntime_session(model.SerializeToString())
+    names = [o.name for o in session.get_outputs()]
+    return session.run(names, feed)
+
+
+def _feed(compiled, seed=0) -> dict:
+    rng = np.random.default_rng(seed)
+    return {t.name: random_input(t.shape, t.dtype, rng) for t in compiled.inputs}
+
+
+@pytest.mark.parametrize("name", ["resnet_cnn", "mobilenet_block", "transformer_encoder",
+                                  "gpt_decoder", "mlp", "old_exporter_cnn"])
+def test_model_matches_onnxruntime(name):
+    model = models.ALL[name]()
+    compiled = aic.compile(model)
+    feed = _feed(compiled)
+    got = compiled(**feed)
+    want = _reference(model, feed)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=RTOL, atol=ATOL)
+
+
+def test_old_exporter_weights_are_constants():
+    compiled = aic.compile(models.old_exporter_cnn())
+    assert compiled.input_names == ["data"]
+
+
+def test_symbolic_batch_needs_and_takes_shapes():
+    model = models.symbolic_encoder()
+    with pytest.raises(aic.ModelFormatError, match="batch"):
+        aic.compile(model)
+    compiled = aic.compile(model, input_shapes={"x": [3, 64]})
+    feed = _feed(compiled)
+    (got,) = compiled(**feed)
+    (want,) = _reference(model, feed)
+    assert got.shape == (3, 10)
+    np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
