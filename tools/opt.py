@@ -11,6 +11,8 @@ Passes given as ``--<pass-name>`` flags run in command-line order after ``--pass
 from __future__ import annotations
 
 import argparse
+import difflib
+import os
 import sys
 
 from aic.errors import AicError
@@ -34,9 +36,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="split the input at '// -----' lines and process each chunk alone")
     p.add_argument("--verify-diagnostics", action="store_true",
                    help="check diagnostics against expected-error/warning/remark annotations")
-    p.add_argument("--print-ir-after-all", action="store_true",
+    p.add_argument("--print-ir-after-all", "--mlir-print-ir-after-all", action="store_true",
                    help="print the IR after every pass (to stderr)")
-    p.add_argument("--print-ir-tree-dir", metavar="DIR",
+    p.add_argument("--print-ir-tree-dir", "--mlir-print-ir-tree-dir", metavar="DIR",
                    help="write the IR after every pass into a directory tree")
     p.add_argument("--allow-unregistered-dialect", action="store_true",
                    help="accept ops of unknown dialects")
@@ -73,18 +75,40 @@ def main(argv: list[str] | None = None) -> int:
     rest, pass_flags = _split_pass_flags(argv, parser)
     args = parser.parse_args(rest)
     try:
-        return _run(args, pass_flags)
+        return _run(args, pass_flags, parser)
     except AicError as e:
         print(f"aic-opt: error: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as e:  # an aic bug: one line unless AIC_TRACEBACK=1 asks for the details
+        if os.environ.get("AIC_TRACEBACK"):
+            raise
+        print(f"aic-opt: internal error: {type(e).__name__}: {e} "
+              "(rerun with AIC_TRACEBACK=1 for the traceback)", file=sys.stderr)
+        return 1
 
 
-def _run(args, pass_flags: list[str]) -> int:
+def _check_flag_names(pass_flags: list[str], parser: argparse.ArgumentParser) -> None:
+    """A ``--flag`` that is no pass but close to a driver option is a typo of that option."""
+    from aic.pass_base import PASSES
+    from aic.pipeline import upstream_pass_names
+
+    options = [s for a in parser._actions for s in a.option_strings if s.startswith("--")]
+    for flag in pass_flags:
+        name = flag.partition("{")[0]
+        if name in PASSES:
+            continue
+        close = difflib.get_close_matches(f"--{name}", options, n=2, cutoff=0.8)
+        if close and name not in upstream_pass_names():
+            raise AicError(f"unknown option '--{name}'; did you mean {' or '.join(close)}?")
+
+
+def _run(args, pass_flags: list[str], parser: argparse.ArgumentParser) -> int:
     from aic import listing
     from aic.opt_driver import OptOptions, run_opt
     from aic.pipeline import compose_pipeline
+    from aic.pass_base import builtin_passes
     from aic.plugins import load_plugin
 
     for plugin in args.plugin:
@@ -95,6 +119,8 @@ def _run(args, pass_flags: list[str]) -> int:
     if args.emit_irdl:
         sys.stdout.write(listing.irdl())
         return 0
+    builtin_passes()
+    _check_flag_names(pass_flags, parser)
     opts = OptOptions(
         input=args.input, output=args.output,
         pipeline=compose_pipeline(args.pass_pipeline, args.short_pipeline, pass_flags),

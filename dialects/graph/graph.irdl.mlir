@@ -363,20 +363,12 @@ irdl.dialect @graph {
   }
   irdl.operation @concat {
     %c0 = irdl.base "!builtin.tensor"
-    %c1 = irdl.base "#builtin.integer"
-    %c2 = irdl.base "!builtin.tensor"
-    irdl.operands(inputs: variadic %c0)
-    irdl.attributes {"axis" = %c1}
-    irdl.results(out: %c2)
-  }
-  irdl.operation @split {
-    %c0 = irdl.base "!builtin.tensor"
-    %c1 = irdl.base "#builtin.integer"
-    %c2 = irdl.base "#builtin.dense_array"
+    %c1 = irdl.base "!builtin.tensor"
+    %c2 = irdl.base "#builtin.integer"
     %c3 = irdl.base "!builtin.tensor"
-    irdl.operands(x: %c0)
-    irdl.attributes {"axis" = %c1, "sizes" = %c2}
-    irdl.results(outs: variadic %c3)
+    irdl.operands(lhs: %c0, rhs: %c1)
+    irdl.attributes {"axis" = %c2}
+    irdl.results(out: %c3)
   }
   irdl.operation @slice {
     %c0 = irdl.base "!builtin.tensor"
@@ -478,17 +470,11 @@ irdl.dialect @graph {
     irdl.results(out: %c5)
   }
   irdl.operation @fused {
-    %c0 = irdl.base "!builtin.tensor"
-    %c1 = irdl.base "#builtin.string"
-    %c2 = irdl.base "!builtin.tensor"
-    %c3 = irdl.region
-    irdl.operands(inputs: variadic %c0)
-    irdl.attributes {"kind" = %c1}
-    irdl.regions(body: %c3)
-    irdl.results(outs: variadic %c2)
-  }
-  irdl.operation @yield {
-    %c0 = irdl.base "!builtin.tensor"
-    irdl.operands(values: variadic %c0)
+    %c0 = irdl.base "#builtin.string"
+    %c1 = irdl.base "!builtin.tensor"
+    %c2 = irdl.region
+    irdl.attributes {"kind" = %c0}
+    irdl.regions(body: %c2)
+    irdl.results(out: %c1)
   }
 }

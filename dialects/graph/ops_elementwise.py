@@ -2,7 +2,10 @@
 
 from aic.dsl import (NUMERIC_TYPES, AicOp, Attr, BoolAttr, ElementsAttr, EnumAttr, FloatAttr,
                      Operand, Result, Tensor)
+from aic.dialects.graph import shapes
 from aic.dialects.graph.dialect import graph
+from aic.dialects.graph.inference import (InferredOp, ShapeError, i1, info, is_float,
+                                          same_element, types_compatible)
 
 _NUM = Tensor(NUMERIC_TYPES)
 _BOOL = Tensor(("i1",))
@@ -23,11 +26,25 @@ class ConstantOp(AicOp):
     value = Attr(ElementsAttr())
     out = Result(Tensor())
 
+    @classmethod
+    def infer_result_types(cls, operands, attributes):
+        return [attributes["value"].type]
 
-class _Binary(AicOp):
+    def verify(self):
+        value_type = self.operation.attributes["value"].type
+        if not types_compatible(self.out.type, value_type):
+            return f"expects result type {value_type} (the value's type), got {self.out.type}"
+        return None
+
+
+class _Binary(InferredOp):
     lhs = Operand(_NUM)
     rhs = Operand(_NUM)
     out = Result(_NUM)
+
+    @staticmethod
+    def infer(ins, attrs):
+        return [(shapes.broadcast(ins[0].shape, ins[1].shape), same_element(*ins))]
 
 
 @graph.op
@@ -84,6 +101,10 @@ class PowOp(_Binary):
     """
     NAME = "pow"
 
+    @staticmethod
+    def infer(ins, attrs):
+        return [(shapes.broadcast(ins[0].shape, ins[1].shape), ins[0].element)]
+
 
 @graph.op
 class MaxOp(_Binary):
@@ -121,9 +142,14 @@ class ModOp(_Binary):
     NAME = "mod"
     fmod = Attr(BoolAttr(), default=False)
 
+    def extra_verify(self):
+        if not self.fmod and is_float(info(self.lhs).element):
+            return "expects fmod = true for floating-point operands"
+        return None
+
 
 @graph.op
-class CompareOp(AicOp):
+class CompareOp(InferredOp):
     """Elementwise comparison with broadcasting; the result is `i1`.
 
     ```mlir
@@ -136,9 +162,14 @@ class CompareOp(AicOp):
     predicate = Attr(EnumAttr("eq", "ne", "lt", "le", "gt", "ge"))
     out = Result(_BOOL)
 
+    @staticmethod
+    def infer(ins, attrs):
+        same_element(*ins)
+        return [(shapes.broadcast(ins[0].shape, ins[1].shape), i1())]
+
 
 @graph.op
-class LogicalOp(AicOp):
+class LogicalOp(InferredOp):
     """Elementwise boolean `and`/`or`/`xor` with broadcasting.
 
     ```mlir
@@ -150,6 +181,10 @@ class LogicalOp(AicOp):
     rhs = Operand(_BOOL)
     kind = Attr(EnumAttr("and", "or", "xor"))
     out = Result(_BOOL)
+
+    @staticmethod
+    def infer(ins, attrs):
+        return [(shapes.broadcast(ins[0].shape, ins[1].shape), i1())]
 
 
 UNARY_FUNCTIONS = (
@@ -164,16 +199,20 @@ UNARY_FUNCTIONS = (
     # boolean results / boolean input
     "not", "isnan", "isinf", "isposinf", "isneginf",
 )
+_INTEGER_OK = ("neg", "abs", "sign", "relu")
+"""Functions defined on integers too; the others (except `not`, on i1) need floats."""
+_TESTS = ("isnan", "isinf", "isposinf", "isneginf")
 
 
 @graph.op
-class UnaryOp(AicOp):
+class UnaryOp(InferredOp):
     """Elementwise unary function `fn` of `x`.
 
     Parameters: `leaky_relu` (alpha = slope), `elu`/`celu` (alpha), `selu` (alpha, beta =
     gamma), `hard_sigmoid` (alpha, beta: max(0, min(1, alpha*x+beta))), `thresholded_relu`
     (alpha = threshold). `round` rounds half to even. `not` takes and gives `i1`; `isnan`,
     `isinf`, `isposinf`, `isneginf` give `i1`. Other functions keep the element type.
+    `neg`, `abs`, `sign`, `relu` also accept integers; the other functions need floats.
 
     ```mlir
     %r = "graph.unary"(%x) {fn = "leaky_relu", alpha = 0.1 : f32, beta = 0.0 : f32} : (tensor<4xf32>) -> tensor<4xf32>
@@ -186,9 +225,22 @@ class UnaryOp(AicOp):
     beta = Attr(FloatAttr(), default=0.0)
     out = Result(Tensor())
 
+    @staticmethod
+    def infer(ins, attrs):
+        (x,), fn = ins, attrs["fn"]
+        if fn == "not":
+            ok, need = str(x.element) == "i1", "an i1"
+        elif fn in _INTEGER_OK:
+            ok, need = str(x.element) != "i1", "a non-i1"
+        else:
+            ok, need = is_float(x.element), "a floating-point"
+        if not ok:
+            raise ShapeError(f"expects {need} operand for '{fn}', got {x.element}")
+        return [(x.shape, i1() if fn in _TESTS else x.element)]
+
 
 @graph.op
-class ClipOp(AicOp):
+class ClipOp(InferredOp):
     """Clamp `x` to `[min, max]`; a missing bound is unbounded. Bounds are scalars (rank 0).
 
     ```mlir
@@ -201,9 +253,13 @@ class ClipOp(AicOp):
     max = Operand(Tensor(NUMERIC_TYPES, rank=0), optional=True)
     out = Result(_NUM)
 
+    @staticmethod
+    def infer(ins, attrs):
+        return [(ins[0].shape, same_element(*ins))]
+
 
 @graph.op
-class WhereOp(AicOp):
+class WhereOp(InferredOp):
     """Select `x` where `cond` is true, else `y`, with broadcasting of all three.
 
     ```mlir
@@ -215,6 +271,11 @@ class WhereOp(AicOp):
     x = Operand(Tensor())
     y = Operand(Tensor())
     out = Result(Tensor())
+
+    @staticmethod
+    def infer(ins, attrs):
+        cond, x, y = ins
+        return [(shapes.broadcast(cond.shape, x.shape, y.shape), same_element(x, y))]
 
 
 @graph.op
@@ -229,5 +290,12 @@ class CastOp(AicOp):
     NAME = "cast"
     x = Operand(Tensor())
     out = Result(Tensor())
+
+    def verify(self):
+        x, out = info(self.x), info(self.out)
+        if not shapes.compatible(x.shape, out.shape):
+            return f"expects the result shape {shapes.fmt(out.shape)} to match the operand's " \
+                   f"{shapes.fmt(x.shape)}"
+        return None
 
 

@@ -2,13 +2,15 @@
 
 from aic.dsl import (FLOAT_TYPES, AicOp, Attr, BoolAttr, EnumAttr, FloatAttr, IntArrayAttr,
                      IntAttr, Operand, Result, Tensor)
+from aic.dialects.graph import shapes
 from aic.dialects.graph.dialect import graph
+from aic.dialects.graph.inference import InferredOp, ShapeError, same_element
 
 _F = Tensor(FLOAT_TYPES)
 
 
 @graph.op
-class MatMulOp(AicOp):
+class MatMulOp(InferredOp):
     """Matrix product with numpy `matmul` semantics: batch dimensions broadcast, a rank-1
     operand is promoted (and the added dimension removed from the result).
 
@@ -21,9 +23,14 @@ class MatMulOp(AicOp):
     b = Operand(Tensor())
     out = Result(Tensor())
 
+    @staticmethod
+    def infer(ins, attrs):
+        a, b = ins
+        return [(shapes.matmul(a.shape, b.shape), same_element(a, b))]
+
 
 @graph.op
-class DenseOp(AicOp):
+class DenseOp(InferredOp):
     """Gemm: `alpha * op(a) @ op(b) + beta * c` on 2-D operands, `op` transposing when
     `trans_a`/`trans_b`; `c` (optional) broadcasts to the result.
 
@@ -41,9 +48,15 @@ class DenseOp(AicOp):
     trans_b = Attr(BoolAttr(), default=False)
     out = Result(Tensor(rank=2))
 
+    @staticmethod
+    def infer(ins, attrs):
+        a, b, c = ins
+        shape = shapes.dense(a.shape, b.shape, c and c.shape, attrs["trans_a"], attrs["trans_b"])
+        return [(shape, same_element(a, b, c))]
+
 
 @graph.op
-class ConvOp(AicOp):
+class ConvOp(InferredOp):
     """N-d convolution (NCHW-style layout): `x` is N x C x D1..Dn, `w` is M x C/group x K1..Kn,
     optional `bias` of M. `pads` lists all begin pads then all end pads.
 
@@ -61,9 +74,16 @@ class ConvOp(AicOp):
     group = Attr(IntAttr(min=1), default=1)
     out = Result(_F)
 
+    @staticmethod
+    def infer(ins, attrs):
+        x, w, b = ins
+        shape = shapes.conv(x.shape, w.shape, b and b.shape, attrs["strides"], attrs["pads"],
+                            attrs["dilations"], attrs["group"])
+        return [(shape, same_element(x, w, b))]
+
 
 @graph.op
-class ConvTransposeOp(AicOp):
+class ConvTransposeOp(InferredOp):
     """N-d transposed convolution: `w` is C x M/group x K1..Kn; output size per spatial dim is
     `stride*(in-1) + output_padding + (k-1)*dilation + 1 - pad_begin - pad_end`.
 
@@ -82,9 +102,17 @@ class ConvTransposeOp(AicOp):
     group = Attr(IntAttr(min=1), default=1)
     out = Result(_F)
 
+    @staticmethod
+    def infer(ins, attrs):
+        x, w, b = ins
+        shape = shapes.conv_transpose(x.shape, w.shape, b and b.shape, attrs["strides"],
+                                      attrs["pads"], attrs["dilations"],
+                                      attrs["output_padding"], attrs["group"])
+        return [(shape, same_element(x, w, b))]
+
 
 @graph.op
-class PoolOp(AicOp):
+class PoolOp(InferredOp):
     """Max or average pooling over the spatial dims of N x C x D1..Dn. For `avg`,
     `count_include_pad` says whether padded cells count in the divisor; `ceil_mode` rounds
     the output size up.
@@ -104,9 +132,15 @@ class PoolOp(AicOp):
     count_include_pad = Attr(BoolAttr(), default=False)
     out = Result(_F)
 
+    @staticmethod
+    def infer(ins, attrs):
+        shape = shapes.pool(ins[0].shape, attrs["kernel"], attrs["strides"], attrs["pads"],
+                            attrs["dilations"], attrs["ceil_mode"])
+        return [(shape, ins[0].element)]
+
 
 @graph.op
-class GlobalPoolOp(AicOp):
+class GlobalPoolOp(InferredOp):
     """Max or average over all spatial dims of N x C x D1..Dn, keeping them as size 1.
 
     ```mlir
@@ -118,9 +152,13 @@ class GlobalPoolOp(AicOp):
     kind = Attr(EnumAttr("max", "avg"))
     out = Result(_F)
 
+    @staticmethod
+    def infer(ins, attrs):
+        return [(shapes.global_pool(ins[0].shape), ins[0].element)]
+
 
 @graph.op
-class BatchNormOp(AicOp):
+class BatchNormOp(InferredOp):
     """Inference batch normalisation over dim 1: `(x - mean) / sqrt(var + epsilon) * scale +
     bias`, all four parameters of size C.
 
@@ -137,9 +175,17 @@ class BatchNormOp(AicOp):
     epsilon = Attr(FloatAttr(), default=1e-5)
     out = Result(_F)
 
+    @staticmethod
+    def infer(ins, attrs):
+        x = ins[0]
+        if len(x.shape) < 2:
+            raise ShapeError(f"expects input of rank >= 2, got rank {len(x.shape)}")
+        _per_channel(x.shape[1], zip(("scale", "bias", "mean", "var"), ins[1:]))
+        return [(x.shape, same_element(*ins))]
+
 
 @graph.op
-class LayerNormOp(AicOp):
+class LayerNormOp(InferredOp):
     """Normalise over dims `axis..rank-1`: `(x - mean) / sqrt(var + epsilon) * scale + bias`;
     `scale`/`bias` broadcast to those dims.
 
@@ -155,9 +201,19 @@ class LayerNormOp(AicOp):
     epsilon = Attr(FloatAttr(), default=1e-5)
     out = Result(_F)
 
+    @staticmethod
+    def infer(ins, attrs):
+        x = ins[0]
+        norm = x.shape[shapes.normalize_axis(attrs["axis"], len(x.shape)):]
+        for name, p in zip(("scale", "bias"), ins[1:]):
+            if p is not None and not shapes.broadcasts_to(p.shape, norm):
+                raise ShapeError(f"expects {name} of shape {shapes.fmt(p.shape)} to broadcast "
+                                 f"to the normalised dims {shapes.fmt(norm)}")
+        return [(x.shape, same_element(*ins))]
+
 
 @graph.op
-class GroupNormOp(AicOp):
+class GroupNormOp(InferredOp):
     """Group normalisation of N x C x D1..Dn: channels split into `num_groups` groups, each
     normalised over its channels and spatial dims, then `scale`/`bias` per channel (size C).
     InstanceNormalization is the case `num_groups = C`.
@@ -174,9 +230,20 @@ class GroupNormOp(AicOp):
     epsilon = Attr(FloatAttr(), default=1e-5)
     out = Result(_F)
 
+    @staticmethod
+    def infer(ins, attrs):
+        x, groups = ins[0], attrs["num_groups"]
+        if len(x.shape) < 2:
+            raise ShapeError(f"expects input of rank >= 2, got rank {len(x.shape)}")
+        if not shapes.is_dyn(x.shape[1]) and x.shape[1] % groups:
+            raise ShapeError(f"expects channels ({x.shape[1]}) divisible by num_groups "
+                             f"({groups})")
+        _per_channel(x.shape[1], zip(("scale", "bias"), ins[1:]))
+        return [(x.shape, same_element(*ins))]
+
 
 @graph.op
-class LrnOp(AicOp):
+class LrnOp(InferredOp):
     """Local response normalisation across channels (ONNX LRN):
     `x / (bias + alpha/size * sum(x^2 over size neighbouring channels)) ^ beta`.
 
@@ -192,9 +259,15 @@ class LrnOp(AicOp):
     bias = Attr(FloatAttr(), default=1.0)
     out = Result(_F)
 
+    @staticmethod
+    def infer(ins, attrs):
+        if len(ins[0].shape) < 2:
+            raise ShapeError(f"expects input of rank >= 2, got rank {len(ins[0].shape)}")
+        return [(ins[0].shape, ins[0].element)]
+
 
 @graph.op
-class SoftmaxOp(AicOp):
+class SoftmaxOp(InferredOp):
     """Softmax (or log-softmax when `log`) along `axis`.
 
     ```mlir
@@ -206,3 +279,16 @@ class SoftmaxOp(AicOp):
     axis = Attr(IntAttr(), default=-1)
     log = Attr(BoolAttr(), default=False)
     out = Result(_F)
+
+    @staticmethod
+    def infer(ins, attrs):
+        shapes.normalize_axis(attrs["axis"], len(ins[0].shape))
+        return [(ins[0].shape, ins[0].element)]
+
+
+def _per_channel(channels: int, params) -> None:
+    """Raise unless every ``(name, info)`` in ``params`` is a vector of ``channels``."""
+    for name, p in params:
+        if len(p.shape) != 1 or not shapes.compatible(p.shape, [channels]):
+            raise ShapeError(f"expects {name} of shape {shapes.fmt([channels])}, got "
+                             f"{shapes.fmt(p.shape)}")

@@ -1,14 +1,16 @@
 """Reductions and scans: reduce, arg_reduce, cumsum, topk."""
 
-from aic.dsl import (NUMERIC_TYPES, AicOp, Attr, BoolAttr, EnumAttr, IntArrayAttr, IntAttr,
+from aic.dsl import (NUMERIC_TYPES, Attr, BoolAttr, EnumAttr, IntArrayAttr, IntAttr,
                      Operand, Result, Tensor)
+from aic.dialects.graph import shapes
 from aic.dialects.graph.dialect import graph
+from aic.dialects.graph.inference import InferredOp, i64
 
 _NUM = Tensor(NUMERIC_TYPES)
 
 
 @graph.op
-class ReduceOp(AicOp):
+class ReduceOp(InferredOp):
     """Reduce `x` over `axes` (empty: all dims) with `kind`; `keepdims` keeps them as size 1.
 
     Kinds: `sum`, `mean`, `max`, `min`, `prod`, `l1` (sum |x|), `l2` (sqrt sum x^2),
@@ -26,9 +28,13 @@ class ReduceOp(AicOp):
     keepdims = Attr(BoolAttr(), default=True)
     out = Result(_NUM)
 
+    @staticmethod
+    def infer(ins, attrs):
+        return [(shapes.reduce(ins[0].shape, attrs["axes"], attrs["keepdims"]), ins[0].element)]
+
 
 @graph.op
-class ArgReduceOp(AicOp):
+class ArgReduceOp(InferredOp):
     """Index (i64) of the max or min along `axis`; ties resolve to the first index unless
     `select_last_index`.
 
@@ -44,9 +50,13 @@ class ArgReduceOp(AicOp):
     select_last_index = Attr(BoolAttr(), default=False)
     out = Result(Tensor(("i64",)))
 
+    @staticmethod
+    def infer(ins, attrs):
+        return [(shapes.arg_reduce(ins[0].shape, attrs["axis"], attrs["keepdims"]), i64())]
+
 
 @graph.op
-class CumSumOp(AicOp):
+class CumSumOp(InferredOp):
     """Cumulative sum along `axis` (`exclusive` shifts by one, `reverse` scans backwards).
 
     ```mlir
@@ -60,9 +70,14 @@ class CumSumOp(AicOp):
     reverse = Attr(BoolAttr(), default=False)
     out = Result(_NUM)
 
+    @staticmethod
+    def infer(ins, attrs):
+        shapes.normalize_axis(attrs["axis"], len(ins[0].shape))
+        return [(ins[0].shape, ins[0].element)]
+
 
 @graph.op
-class TopKOp(AicOp):
+class TopKOp(InferredOp):
     """The `k` largest (or smallest) elements along `axis` and their i64 indices, sorted;
     equal values keep the lower index first.
 
@@ -77,3 +92,8 @@ class TopKOp(AicOp):
     largest = Attr(BoolAttr(), default=True)
     values = Result(_NUM)
     indices = Result(Tensor(("i64",)))
+
+    @staticmethod
+    def infer(ins, attrs):
+        shape = shapes.topk(ins[0].shape, attrs["k"], attrs["axis"])
+        return [(shape, ins[0].element), (shape, i64())]

@@ -3,7 +3,9 @@ expand, tile, trilu, one_hot. Shapes are static here: the importer folds shape c
 
 from aic.dsl import (INDEX_TYPES, AicOp, Attr, BoolAttr, EnumAttr, FloatArrayAttr, FloatAttr,
                      IntArrayAttr, IntAttr, Operand, Result, Tensor)
+from aic.dialects.graph import shapes
 from aic.dialects.graph.dialect import graph
+from aic.dialects.graph.inference import InferredOp, ShapeError, info, same_element
 
 _IDX = Tensor(INDEX_TYPES)
 
@@ -20,9 +22,17 @@ class ReshapeOp(AicOp):
     x = Operand(Tensor())
     out = Result(Tensor())
 
+    def verify(self):
+        x, out = info(self.x), info(self.out)
+        n, m = shapes.num_elements(x.shape), shapes.num_elements(out.shape)
+        if n is not None and m is not None and n != m:
+            return f"expects the same number of elements, got {n} ({shapes.fmt(x.shape)}) " \
+                   f"and {m} ({shapes.fmt(out.shape)})"
+        return _same_element(x, out)
+
 
 @graph.op
-class TransposeOp(AicOp):
+class TransposeOp(InferredOp):
     """Permute dims: result dim `i` is input dim `perm[i]`.
 
     ```mlir
@@ -34,34 +44,34 @@ class TransposeOp(AicOp):
     perm = Attr(IntArrayAttr(min=0))
     out = Result(Tensor())
 
+    @staticmethod
+    def infer(ins, attrs):
+        return [(shapes.transpose(ins[0].shape, attrs["perm"]), ins[0].element)]
+
 
 @graph.op
-class ConcatOp(AicOp):
-    """Join tensors along `axis` (non-negative); other dims must agree.
+class ConcatOp(InferredOp):
+    """Join `lhs` and `rhs` along `axis` (non-negative); the other dims must agree.
+
+    Binary on purpose: IRDL (LLVM 22) binds one type to a variadic operand group, so a
+    variadic concat could not join tensors of different shapes. An ONNX Concat of N inputs
+    imports as a left-nested chain of N-1 concats (lowerings may flatten the chain).
 
     ```mlir
     %r = "graph.concat"(%a, %b) {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x5xf32>) -> tensor<2x8xf32>
     ```
     """
     NAME = "concat"
-    inputs = Operand(Tensor(), variadic=True)
+    lhs = Operand(Tensor())
+    rhs = Operand(Tensor())
     axis = Attr(IntAttr(min=0))
     out = Result(Tensor())
 
-
-@graph.op
-class SplitOp(AicOp):
-    """Cut `x` along `axis` into pieces of `sizes` (summing to the dim size).
-
-    ```mlir
-    %a, %b = "graph.split"(%x) {axis = 1 : i64, sizes = array<i64: 3, 5>} : (tensor<2x8xf32>) -> (tensor<2x3xf32>, tensor<2x5xf32>)
-    ```
-    """
-    NAME = "split"
-    x = Operand(Tensor())
-    axis = Attr(IntAttr(min=0))
-    sizes = Attr(IntArrayAttr(min=0))
-    outs = Result(Tensor(), variadic=True)
+    @staticmethod
+    def infer(ins, attrs):
+        lhs, rhs = ins
+        shape = shapes.concat([lhs.shape, rhs.shape], attrs["axis"])
+        return [(shape, same_element(lhs, rhs, what="inputs"))]
 
 
 @graph.op
@@ -80,9 +90,17 @@ class SliceOp(AicOp):
     steps = Attr(IntArrayAttr())
     out = Result(Tensor())
 
+    def verify(self):
+        x, out = info(self.x), info(self.out)
+        try:
+            shapes.slice_(x.shape, out.shape, self.starts, self.steps)
+        except ShapeError as e:
+            return str(e)
+        return _same_element(x, out)
+
 
 @graph.op
-class GatherOp(AicOp):
+class GatherOp(InferredOp):
     """numpy `take(x, indices, axis)`; negative indices count from the end.
 
     ```mlir
@@ -95,9 +113,14 @@ class GatherOp(AicOp):
     axis = Attr(IntAttr(min=0))
     out = Result(Tensor())
 
+    @staticmethod
+    def infer(ins, attrs):
+        x, indices = ins
+        return [(shapes.gather(x.shape, indices.shape, attrs["axis"]), x.element)]
+
 
 @graph.op
-class GatherElementsOp(AicOp):
+class GatherElementsOp(InferredOp):
     """numpy `take_along_axis(x, indices, axis)`; the result has the shape of `indices`.
 
     ```mlir
@@ -110,9 +133,14 @@ class GatherElementsOp(AicOp):
     axis = Attr(IntAttr(min=0))
     out = Result(Tensor())
 
+    @staticmethod
+    def infer(ins, attrs):
+        x, indices = ins
+        return [(shapes.gather_elements(x.shape, indices.shape, attrs["axis"]), x.element)]
+
 
 @graph.op
-class PadOp(AicOp):
+class PadOp(InferredOp):
     """Pad each dim by `pads` (all begins, then all ends; non-negative). Modes: `constant`
     (fill with `value`), `reflect`, `edge`, `wrap`.
 
@@ -126,6 +154,10 @@ class PadOp(AicOp):
     mode = Attr(EnumAttr("constant", "reflect", "edge", "wrap"), default="constant")
     value = Attr(FloatAttr(), default=0.0)
     out = Result(Tensor())
+
+    @staticmethod
+    def infer(ins, attrs):
+        return [(shapes.pad(ins[0].shape, attrs["pads"]), ins[0].element)]
 
 
 @graph.op
@@ -150,6 +182,16 @@ class ResizeOp(AicOp):
     scales = Attr(FloatArrayAttr())
     out = Result(Tensor())
 
+    def verify(self):
+        x, out = info(self.x), info(self.out)
+        scales = self.scales
+        if len(scales) != len(x.shape) or len(out.shape) != len(x.shape):
+            return f"expects {len(x.shape)} scales and result rank {len(x.shape)}, got " \
+                   f"{len(scales)} scales and rank {len(out.shape)}"
+        if any(s <= 0 for s in scales):
+            return f"expects positive scales, got {scales}"
+        return _same_element(x, out)
+
 
 @graph.op
 class ExpandOp(AicOp):
@@ -163,9 +205,16 @@ class ExpandOp(AicOp):
     x = Operand(Tensor())
     out = Result(Tensor())
 
+    def verify(self):
+        x, out = info(self.x), info(self.out)
+        if not shapes.broadcasts_to(x.shape, out.shape):
+            return f"expects the operand shape {shapes.fmt(x.shape)} to broadcast to the " \
+                   f"result shape {shapes.fmt(out.shape)}"
+        return _same_element(x, out)
+
 
 @graph.op
-class TileOp(AicOp):
+class TileOp(InferredOp):
     """Repeat `x` `repeats[d]` times along each dim `d`.
 
     ```mlir
@@ -177,9 +226,13 @@ class TileOp(AicOp):
     repeats = Attr(IntArrayAttr(min=0))
     out = Result(Tensor())
 
+    @staticmethod
+    def infer(ins, attrs):
+        return [(shapes.tile(ins[0].shape, attrs["repeats"]), ins[0].element)]
+
 
 @graph.op
-class TriluOp(AicOp):
+class TriluOp(InferredOp):
     """Keep the upper (`upper`) or lower triangle of the last two dims, offset by diagonal `k`;
     zero elsewhere.
 
@@ -192,6 +245,12 @@ class TriluOp(AicOp):
     upper = Attr(BoolAttr(), default=True)
     k = Attr(IntAttr(), default=0)
     out = Result(Tensor())
+
+    @staticmethod
+    def infer(ins, attrs):
+        if len(ins[0].shape) < 2:
+            raise ShapeError(f"expects input of rank >= 2, got rank {len(ins[0].shape)}")
+        return [(ins[0].shape, ins[0].element)]
 
 
 @graph.op
@@ -210,3 +269,19 @@ class OneHotOp(AicOp):
     on_value = Attr(FloatAttr(), default=1.0)
     off_value = Attr(FloatAttr(), default=0.0)
     out = Result(Tensor())
+
+    def verify(self):
+        indices, out = info(self.indices), info(self.out)
+        try:
+            shape = shapes.one_hot(indices.shape, self.depth, self.axis)
+        except ShapeError as e:
+            return str(e)
+        if not shapes.compatible(out.shape, shape):
+            return f"expects result shape {shapes.fmt(shape)}, got {shapes.fmt(out.shape)}"
+        return None
+
+
+def _same_element(x, out) -> str | None:
+    if x.element != out.element:
+        return f"expects the result element type {x.element} (the operand's), got {out.element}"
+    return None

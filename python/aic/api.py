@@ -6,31 +6,28 @@ from aic.compiler.driver import CompileOptions, compile_module
 from aic.runtime.model import CompiledModel
 
 
-def import_onnx(model, input_shapes=None, context=None):
+def import_onnx(model, input_shapes=None, *, context=None, constants=None):
     """ONNX model (path or ModelProto) -> ``ir.Module`` at the graph level."""
     from aic.frontend.onnx import import_onnx as _import
 
-    if context is None:
-        return _import(model, input_shapes=input_shapes)
-    return _import(model, input_shapes=input_shapes, context=context)
+    return _import(model, input_shapes=input_shapes, context=context, constants=constants)
 
 
-def compile(model, target: str = "cpu", *, input_shapes=None, dump_dir=None,
+def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, dump_dir=None,
             opt_level: int = 3) -> CompiledModel:
     """Compile an ONNX model (path, ModelProto, or graph-level module) for ``target``.
 
-    Returns a ``CompiledModel`` running in-process (MLIR ExecutionEngine JIT).
+    ``input_shapes`` specialises symbolic dims; ``constants`` freezes graph inputs to values
+    (they become constants). Returns a ``CompiledModel`` running in-process (MLIR
+    ExecutionEngine JIT).
     """
     from aic.runtime.jit import JitFunction, Signature
 
-    options = CompileOptions(target=target, input_shapes=input_shapes, dump_dir=dump_dir,
-                             emit="llvm")
+    options = CompileOptions(target=target, input_shapes=input_shapes, constants=constants,
+                             dump_dir=dump_dir, emit="llvm")
     result = compile_module(model, options)
     module = result.module
     with module.context:
-        from aic.runtime.jit import find_func
-
-        find_func(module, "main")  # still present after lowering
         text = module.operation.get_asm()
         signature = Signature([(t.shape, t.dtype) for t in result.inputs],
                               [(t.shape, t.dtype) for t in result.outputs])

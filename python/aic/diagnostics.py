@@ -4,11 +4,17 @@
 verifier, passes) as ``Diagnostic`` records instead of letting them reach stderr. ``render``
 prints ``file:line:col: error: message``; for ops imported from ONNX the location also names
 the node and op type (``model.onnx: error: node 'conv1' (Conv): message``).
+
+``emit(where, severity, message)`` lets Python code (passes) report at an op or location with
+any severity. Errors go through MLIR (so a pass manager sees them like any other); warnings and
+remarks, which the bindings cannot emit, go straight to the innermost active ``collect`` list,
+or to stderr when none is active.
 """
 
 from __future__ import annotations
 
 import contextlib
+import sys
 from dataclasses import dataclass, field
 
 from aic.mlir_api import ir
@@ -65,9 +71,12 @@ def location_parts(loc: ir.Location) -> tuple[str | None, int, int, list[str]]:
     return None, 0, 0, names
 
 
+_SINKS: list[list[Diagnostic]] = []
+
+
 @contextlib.contextmanager
 def collect(ctx: ir.Context):
-    """Capture diagnostics emitted in ``ctx`` into the yielded list."""
+    """Capture diagnostics emitted in ``ctx`` (and by ``emit``) into the yielded list."""
     diags: list[Diagnostic] = []
 
     def handler(d):
@@ -75,10 +84,28 @@ def collect(ctx: ir.Context):
         return True
 
     handle = ctx.attach_diagnostic_handler(handler)
+    _SINKS.append(diags)
     try:
         yield diags
     finally:
+        _SINKS.pop()
         handle.detach()
+
+
+def emit(where, severity: str, message: str) -> None:
+    """Report ``message`` at ``where`` (an op, OpView or Location) with ``severity``."""
+    if severity not in _SEVERITY.values():
+        raise ValueError(f"unknown severity '{severity}'")
+    loc = where if isinstance(where, ir.Location) else where.location
+    if severity == "error":
+        loc.emit_error(message)
+        return
+    d = Diagnostic(severity, message)
+    d.file, d.line, d.col, d.names = location_parts(loc)
+    if _SINKS:
+        _SINKS[-1].append(d)
+    else:
+        print(d.render(), file=sys.stderr)
 
 
 def from_mlir_error(err: ir.MLIRError) -> list[Diagnostic]:

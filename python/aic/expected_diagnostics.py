@@ -1,7 +1,8 @@
 """``--verify-diagnostics``: match emitted diagnostics against ``expected-*`` annotations.
 
 Annotations follow mlir-opt: ``// expected-error @+1 {{substring}}`` (also ``warning``,
-``remark``, ``note``; ``@+N``, ``@-N``, ``@above``, ``@below``, or none for the same line).
+``remark``, ``note``; ``@+N``, ``@-N``, ``@above``, ``@below``, ``@unknown`` for a diagnostic
+without a file location, or none for the same line).
 Every emitted diagnostic must match an annotation (same file line, severity, and containing
 the text) and every annotation must be matched.
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from aic.diagnostics import Diagnostic
 
 _ANNOTATION = re.compile(
-    r"expected-(error|warning|remark|note)\s*(?:@([+-]\d+|above|below))?\s*\{\{(.*?)\}\}")
+    r"expected-(error|warning|remark|note)\s*(?:@([+-]\d+|above|below|unknown))?\s*\{\{(.*?)\}\}")
 
 
 @dataclass
@@ -38,6 +39,8 @@ def expectations(text: str, first_line: int = 1) -> list[Expected]:
                 target = here - 1
             elif offset == "below":
                 target = here + 1
+            elif offset == "unknown":
+                target = 0
             elif offset:
                 target = here + int(offset)
             out.append(Expected(m.group(1), target, m.group(3), here, m.start() + 1))

@@ -171,3 +171,15 @@ def run_pass_on(pass_: Pass, op: ir.Operation, external) -> None:
         loc = where.location if hasattr(where, "location") else op.location
         loc.emit_error(f"{pass_.NAME}: {e}")
         external.signal_pass_failure()
+    except Exception as e:  # a bug in the pass: one located line, never a traceback
+        op.location.emit_error(f"internal error in pass {pass_.NAME}: {_describe_bug(e)}")
+        external.signal_pass_failure()
+
+
+def _describe_bug(e: Exception) -> str:
+    """``KeyError: 'x' (at passes/foo.py:12)``: the exception and the innermost frame."""
+    tb = e.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = f" (at {tb.tb_frame.f_code.co_filename}:{tb.tb_lineno})" if tb is not None else ""
+    return f"{type(e).__name__}: {e}{where}"

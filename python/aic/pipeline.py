@@ -10,9 +10,13 @@ timing see it by name). An aic pass inside an op-anchored nested pipeline
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
+import os
 import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass, field
 
 from aic.errors import PipelineError
@@ -181,14 +185,42 @@ def _add_elements(pm, elements: list[Element], ctx, nested_in: str | None = None
 
 
 def _add_upstream(pm, text: str, elements: list[Element], ctx) -> None:
-    try:
-        pm.add(text)
-    except ValueError:
-        known = set(upstream_pass_names())
-        for name in _leaf_names(elements):
-            if known and name not in known:
-                raise unknown_pass_error(name) from None
-        raise PipelineError(f"invalid pass pipeline '{text}' (check the pass options)") from None
+    with _captured_stderr() as native:  # MLIR prints some option errors straight to stderr
+        try:
+            pm.add(text)
+            return
+        except ValueError as e:
+            reason = str(e)
+    known = set(upstream_pass_names())
+    for name in _leaf_names(elements):
+        if known and name not in known:
+            raise unknown_pass_error(name) from None
+    raise PipelineError(f"invalid pass pipeline '{text}': {_option_error(reason, native)}")
+
+
+def _option_error(reason: str, native: list[str]) -> str:
+    """One line out of MLIR's multi-line complaint about pass options."""
+    lines = [ln.strip(" :!") for ln in (native + reason.splitlines()) if ln.strip()]
+    lines = [ln.replace("<Pass-Options-Parser>: ", "") for ln in lines]
+    causes = [ln for ln in lines if not ln.startswith("failed to add")]
+    return "; ".join(dict.fromkeys(causes or lines[:1])) or "check the pass options"
+
+
+@contextlib.contextmanager
+def _captured_stderr():
+    """Collect what native code writes to file descriptor 2 into the yielded list."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    out: list[str] = []
+    with tempfile.TemporaryFile() as tmp:
+        os.dup2(tmp.fileno(), 2)
+        try:
+            yield out
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            tmp.seek(0)
+            out.extend(tmp.read().decode(errors="replace").splitlines())
 
 
 def _leaf_names(elements: list[Element]) -> list[str]:
@@ -213,8 +245,16 @@ def _add_aic(pm, pass_, nested_in: str | None) -> None:
     pm.add(run, name=name, argument=name, description=type(pass_).summary())
 
 
+def pipeline_anchor(text: str) -> str:
+    """The op name a pipeline runs on (``builtin.module`` for a bare pass list)."""
+    return split_anchor(parse_pipeline(text))[0]
+
+
 def compose_pipeline(pipeline: str, short: str, flags: list[str]) -> str:
-    """One pipeline from ``--pass-pipeline``, ``-p`` and ``--<pass>`` flags, in that order."""
+    """One pipeline from ``--pass-pipeline``, ``-p`` and ``--<pass>`` flags, in that order.
+
+    ``-p`` also accepts an explicit ``builtin.module(...)``; its passes join the main list.
+    """
     parts: list[Element] = []
     anchor = "builtin.module"
     if pipeline:
@@ -222,7 +262,10 @@ def compose_pipeline(pipeline: str, short: str, flags: list[str]) -> str:
         parts += elements
     for text in [short] + flags:
         if text:
-            parts += parse_pipeline(text)
+            elements = parse_pipeline(text)
+            if len(elements) == 1 and elements[0].name == anchor and elements[0].children:
+                elements = elements[0].children
+            parts += elements
     if not parts:
         return ""
     return f"{anchor}(" + ",".join(p.text() for p in parts) + ")"

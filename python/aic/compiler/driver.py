@@ -32,6 +32,7 @@ class TensorInfo:
 class CompileOptions:
     target: str = "cpu"
     input_shapes: dict[str, list[int]] | None = None
+    constants: dict | None = None
     dump_dir: str | None = None
     emit: str = "llvm"
 
@@ -93,7 +94,7 @@ def run_pipeline(module: ir.Module, pipeline: str, what: str) -> None:
 def import_model(model, options: CompileOptions) -> ir.Module:
     from aic.frontend.onnx import import_onnx
 
-    return import_onnx(model, input_shapes=options.input_shapes)
+    return import_onnx(model, input_shapes=options.input_shapes, constants=options.constants)
 
 
 def compile_module(model, options: CompileOptions) -> CompileResult:

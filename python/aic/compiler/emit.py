@@ -30,7 +30,7 @@ def emit(model: str, what: str, output: str | None, *, target: str = "cpu",
         raise AicError(f"refusing to overwrite the input model '{model}'")
     shapes = dict(parse_shape(s) for s in input_shapes) or None
     level = what if what in MLIR_LEVELS else "llvm"
-    result = compile_module(model, CompileOptions(target, shapes, dump_dir, level))
+    result = compile_module(model, CompileOptions(target, shapes, dump_dir=dump_dir, emit=level))
     with result.module.context:
         text = result.module.operation.get_asm(enable_debug_info=debuginfo and what == level)
     if what in MLIR_LEVELS:

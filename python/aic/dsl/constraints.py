@@ -395,9 +395,13 @@ class ElementsAttr(AttrConstraint):
         return emit.value("irdl.any")  # any_of over base kinds aborts the IRDL loader
 
     def check(self, attr):
-        if isa(ir.DenseElementsAttr, attr) or isa(ir.DenseResourceElementsAttr, attr):
+        if isa(ir.DenseElementsAttr, attr):
             return None
-        return f"expected dense elements, got {attr}"
+        try:  # DenseResourceElementsAttr does not downcast (no typeid in the bindings)
+            ir.DenseResourceElementsAttr(attr)
+            return None
+        except ValueError:
+            return f"expected dense elements, got {attr}"
 
 
 class TypeAttr(AttrConstraint):

@@ -1,0 +1,1 @@
+"""Conversion passes between aic levels (graph -> linalg, ...), one module per pass."""

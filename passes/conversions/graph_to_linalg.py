@@ -1,0 +1,82 @@
+"""``aic-convert-graph-to-linalg``: lower every graph op to linalg on tensors.
+
+Recipe:
+
+* Preconditions: graph ops live in ``func.func`` bodies (or nested regions) and have ranked,
+  static tensor operands and results (run shape inference first); element types f32, f16,
+  f64, i64, i32, i8, i1.
+* ``graph.fused`` groups are inlined first (their body is spliced before them).
+* Then each graph op, in program order, is replaced by its lowering from
+  ``graph_to_linalg_lib.LOWERINGS`` (upstream named linalg ops where they exist, otherwise
+  ``linalg.generic``, plus tensor/arith/math ops). New ops carry the graph op's location.
+* Afterwards the whole ``graph`` dialect is illegal: any graph op left (one without a
+  lowering) fails the pass with a located error naming the op. Function signatures are
+  unchanged; ``graph.constant`` becomes ``arith.constant`` with the same attribute.
+"""
+
+from __future__ import annotations
+
+from aic.dialects.graph import DIALECT, FusedOp
+from aic.dialects.graph.ops_structure import TERMINATOR
+from aic.errors import PassError
+from aic.mlir_api import ir
+from aic.pass_base import Pass, register_pass
+from aic.passes.conversions.graph_to_linalg_lib import LOWERINGS
+from aic.passes.conversions.graph_to_linalg_lib.common import check_static
+from aic.verify import walk
+
+_GRAPH_OPS = tuple(DIALECT.ops)
+
+
+def inline_fused(fused: FusedOp) -> None:
+    """Splice the body of ``fused`` before it and replace its results by the yielded values."""
+    block = fused.operation.regions[0].blocks[0]
+    ops = list(block.operations)
+    if not ops or ops[-1].operation.name != TERMINATOR:
+        raise PassError("graph.fused body has no terminator", fused)
+    terminator = ops[-1]
+    for op in ops[:-1]:
+        op.operation.move_before(fused.operation)
+    for result, value in zip(fused.operation.results, terminator.operation.operands):
+        result.replace_all_uses_with(value)
+    fused.operation.erase()
+
+
+def lower_op(op: ir.OpView) -> None:
+    """Replace one graph op by its linalg lowering."""
+    lowering = LOWERINGS.get(type(op))
+    if lowering is None:
+        supported = ", ".join(sorted(cls.OPERATION_NAME for cls in LOWERINGS))
+        raise PassError(f"no lowering to linalg for '{op.operation.name}' "
+                        f"(supported: {supported})", op)
+    check_static(op)
+    with ir.InsertionPoint(op), op.location:
+        new_values = lowering(op)
+    results = list(op.operation.results)
+    if len(new_values) != len(results):
+        raise PassError(f"internal: lowering gave {len(new_values)} values for "
+                        f"{len(results)} results", op)
+    for old, new in zip(results, new_values):
+        if old.type != new.type:
+            raise PassError(f"internal: lowering produced {new.type}, expected {old.type}", op)
+        old.replace_all_uses_with(new)
+    op.operation.erase()
+
+
+@register_pass
+class ConvertGraphToLinalg(Pass):
+    """Lower graph ops to linalg on tensors (named ops, linalg.generic, tensor, arith, math).
+
+    No options. Fails with a located error on dynamic shapes or an op without a lowering.
+    """
+
+    NAME = "aic-convert-graph-to-linalg"
+
+    def run(self, op):
+        while True:
+            fused = [o for o in walk(op) if isinstance(o, FusedOp)]
+            if not fused:
+                break
+            inline_fused(fused[-1])  # any order works: a nested group ends up in its parent
+        for graph_op in [o for o in walk(op) if isinstance(o, _GRAPH_OPS)]:
+            lower_op(graph_op)

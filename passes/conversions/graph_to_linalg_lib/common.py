@@ -1,0 +1,249 @@
+"""Building blocks shared by the graph -> linalg lowerings.
+
+Every function here builds IR at the current insertion point and location (the lowering
+driver enters ``ir.InsertionPoint(op)`` and ``op.location`` before calling a lowering), on
+ranked tensors with static shapes. ``generic`` builds a ``linalg.generic`` whose body is a
+Python callback; ``map_elementwise`` builds one with numpy-broadcasting indexing maps.
+
+May import: the MLIR shim and aic.errors.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import numpy as np
+
+from aic.errors import PassError
+from aic.mlir_api import arith, ir, linalg, tensor
+
+PARALLEL = "parallel"
+REDUCTION = "reduction"
+
+
+# -- types ------------------------------------------------------------------------------------
+
+def shape_of(value: ir.Value) -> list[int]:
+    return list(ir.RankedTensorType(value.type).shape)
+
+
+def elem_of(value: ir.Value) -> ir.Type:
+    return ir.RankedTensorType(value.type).element_type
+
+
+def tensor_type(shape: Sequence[int], element: ir.Type) -> ir.Type:
+    return ir.RankedTensorType.get(list(shape), element)
+
+
+def is_float(t: ir.Type) -> bool:
+    return isinstance(t.maybe_downcast(), ir.FloatType)
+
+
+def int_width(t: ir.Type) -> int:
+    return ir.IntegerType(t).width
+
+
+def check_static(op: ir.OpView) -> None:
+    """Raise PassError unless every operand and result is a ranked, static tensor."""
+    for v in list(op.operation.operands) + list(op.operation.results):
+        t = v.type.maybe_downcast()
+        if not isinstance(t, ir.RankedTensorType):
+            raise PassError(f"expected ranked tensors, got {v.type}", op)
+        if not t.has_static_shape:
+            raise PassError(f"dynamic shapes are not supported (got {v.type}); run shape "
+                            "inference first", op)
+
+
+def norm_axis(axis: int, rank: int) -> int:
+    return axis + rank if axis < 0 else axis
+
+
+# -- constants and tensors --------------------------------------------------------------------
+
+def scalar_attr(t: ir.Type, value: float | int | bool) -> ir.Attribute:
+    if is_float(t):
+        return ir.FloatAttr.get(t, float(value))
+    if int_width(t) == 1:
+        return ir.IntegerAttr.get(t, 1 if value else 0)
+    return ir.IntegerAttr.get(t, int(value))
+
+
+def const(t: ir.Type, value: float | int | bool) -> ir.Value:
+    """A scalar ``arith.constant`` of type ``t``."""
+    return arith.ConstantOp(t, scalar_attr(t, value)).result
+
+
+def const_index(value: int) -> ir.Value:
+    return arith.ConstantOp.create_index(value).result
+
+
+def lowest(t: ir.Type) -> ir.Value:
+    """-inf for floats, the smallest value for integers (max-reduction identity)."""
+    if is_float(t):
+        return const(t, float("-inf"))
+    w = int_width(t)
+    return const(t, 0 if w == 1 else -(1 << (w - 1)))
+
+
+def highest(t: ir.Type) -> ir.Value:
+    """+inf for floats, the largest value for integers (min-reduction identity)."""
+    if is_float(t):
+        return const(t, float("inf"))
+    w = int_width(t)
+    return const(t, 1 if w == 1 else (1 << (w - 1)) - 1)
+
+
+def dense_const(array: np.ndarray, element: ir.Type) -> ir.Value:
+    """A tensor ``arith.constant`` holding ``array`` converted to ``element``."""
+    ttype = tensor_type(array.shape, element)
+    if is_float(element):
+        values = [ir.FloatAttr.get(element, float(x)) for x in array.flat]
+    else:
+        values = [scalar_attr(element, int(x)) for x in array.flat]
+    return arith.ConstantOp(ttype, ir.DenseElementsAttr.get(values, type=ttype)).result
+
+
+def empty(shape: Sequence[int], element: ir.Type) -> ir.Value:
+    return tensor.EmptyOp(list(shape), element).result
+
+
+def filled(shape: Sequence[int], element: ir.Type, scalar: ir.Value) -> ir.Value:
+    """``linalg.fill`` of a fresh tensor with ``scalar``."""
+    return linalg.fill(scalar, outs=[empty(shape, element)])
+
+
+# -- linalg.generic ---------------------------------------------------------------------------
+
+def affine_map(n_dims: int, exprs: Sequence) -> ir.AffineMap:
+    """A map over ``n_dims`` dims; ``exprs`` items are dim numbers, 0-constants or AffineExprs."""
+    out = []
+    for e in exprs:
+        if isinstance(e, int):
+            out.append(ir.AffineDimExpr.get(e))
+        elif e is None:
+            out.append(ir.AffineConstantExpr.get(0))
+        else:
+            out.append(e)
+    return ir.AffineMap.get(n_dims, 0, out)
+
+
+def dim(i: int) -> ir.AffineExpr:
+    return ir.AffineDimExpr.get(i)
+
+
+def generic(inputs: Sequence[ir.Value], inits: Sequence[ir.Value], maps: Sequence[ir.AffineMap],
+            iterators: Sequence[str], body: Callable[..., Sequence[ir.Value] | ir.Value]
+            ) -> list[ir.Value]:
+    """A ``linalg.generic``; ``body(*input_scalars, *init_scalars)`` returns the yielded values."""
+    result_types = [v.type for v in inits]
+    op = linalg.GenericOp(
+        result_types, list(inputs), list(inits),
+        ir.ArrayAttr.get([ir.AffineMapAttr.get(m) for m in maps]),
+        ir.ArrayAttr.get([ir.Attribute.parse(f"#linalg.iterator_type<{it}>")
+                          for it in iterators]))
+    block = op.regions[0].blocks.append(*[elem_of(v) for v in list(inputs) + list(inits)])
+    with ir.InsertionPoint(block):
+        yielded = body(*block.arguments)
+        if isinstance(yielded, ir.Value):
+            yielded = [yielded]
+        linalg.YieldOp(list(yielded))
+    return list(op.results)
+
+
+def broadcast_map(in_shape: Sequence[int], out_shape: Sequence[int]) -> ir.AffineMap:
+    """numpy broadcasting of ``in_shape`` against ``out_shape`` as an indexing map."""
+    offset = len(out_shape) - len(in_shape)
+    if offset < 0:
+        raise ValueError(f"cannot broadcast {list(in_shape)} to {list(out_shape)}")
+    exprs = []
+    for i, size in enumerate(in_shape):
+        if size == out_shape[i + offset]:
+            exprs.append(i + offset)
+        elif size == 1:
+            exprs.append(None)
+        else:
+            raise ValueError(f"cannot broadcast {list(in_shape)} to {list(out_shape)}")
+    return affine_map(len(out_shape), exprs)
+
+
+def map_elementwise(out_shape: Sequence[int], out_elem: ir.Type, inputs: Sequence[ir.Value],
+                    body: Callable[..., ir.Value]) -> ir.Value:
+    """Elementwise ``body(*scalars)`` over ``inputs`` broadcast (numpy) to ``out_shape``."""
+    rank = len(out_shape)
+    maps = [broadcast_map(shape_of(v), out_shape) for v in inputs]
+    maps.append(ir.AffineMap.get_identity(rank))
+    return generic(inputs, [empty(out_shape, out_elem)], maps, [PARALLEL] * rank,
+                   lambda *args: body(*args[:len(inputs)]))[0]
+
+
+def reduce_dims(x: ir.Value, dims: Sequence[int], init: ir.Value,
+                combine: Callable[[ir.Value, ir.Value], ir.Value],
+                pre: Callable[[ir.Value], ir.Value] | None = None) -> ir.Value:
+    """Reduce ``x`` over ``dims`` (dropped from the result) starting from filled ``init``.
+
+    ``pre`` maps each element before it is combined (e.g. ``abs`` for an L1 norm).
+    """
+    shape = shape_of(x)
+    rank = len(shape)
+    kept = [d for d in range(rank) if d not in dims]
+    out_shape = [shape[d] for d in kept]
+    acc = filled(out_shape, init.type, init)
+    iters = [REDUCTION if d in dims else PARALLEL for d in range(rank)]
+    maps = [ir.AffineMap.get_identity(rank), affine_map(rank, kept)]
+
+    def body(a, acc_):
+        return combine(pre(a) if pre else a, acc_)
+    return generic([x], [acc], maps, iters, body)[0]
+
+
+# -- reshapes ---------------------------------------------------------------------------------
+
+def reassociation(src: Sequence[int], dst: Sequence[int]) -> list[list[int]] | None:
+    """Groups of ``src`` dims that form each ``dst`` dim (``src`` has more dims), or None."""
+    groups, i = [], 0
+    for size in dst:
+        if i >= len(src):
+            return None
+        group, prod = [i], src[i]
+        i += 1
+        while prod < size and i < len(src):
+            group.append(i)
+            prod *= src[i]
+            i += 1
+        if prod != size:
+            return None
+        groups.append(group)
+    if i < len(src):
+        if not groups or any(s != 1 for s in src[i:]):
+            return None
+        groups[-1].extend(range(i, len(src)))
+    return groups
+
+
+def reshape(x: ir.Value, out_shape: Sequence[int]) -> ir.Value:
+    """Reshape a static tensor: expand/collapse_shape where possible, else through 1-D."""
+    shape = shape_of(x)
+    out_shape = list(out_shape)
+    ttype = tensor_type(out_shape, elem_of(x))
+    if shape == out_shape:
+        return x
+    if not out_shape:
+        return tensor.collapse_shape(ttype, x, ir.ArrayAttr.get([]))
+    if not shape:
+        return tensor.expand_shape(ttype, x, _reassoc_attr([]), [], out_shape)
+    if len(shape) > len(out_shape):
+        groups = reassociation(shape, out_shape)
+        if groups is not None:
+            return tensor.collapse_shape(ttype, x, _reassoc_attr(groups))
+    elif len(shape) < len(out_shape):
+        groups = reassociation(out_shape, shape)
+        if groups is not None:
+            return tensor.expand_shape(ttype, x, _reassoc_attr(groups), [], out_shape)
+    flat = reshape(x, [int(np.prod(shape))])
+    return reshape(flat, out_shape)
+
+
+def _reassoc_attr(groups: list[list[int]]) -> ir.ArrayAttr:
+    i64 = ir.IntegerType.get_signless(64)
+    return ir.ArrayAttr.get([ir.ArrayAttr.get([ir.IntegerAttr.get(i64, d) for d in g])
+                             for g in groups])

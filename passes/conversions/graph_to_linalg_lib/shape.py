@@ -1,0 +1,167 @@
+"""Data movement -> tensor ops and linalg.transpose/broadcast/generic.
+
+reshape: ``tensor.collapse_shape``/``expand_shape`` (through 1-D when no reassociation
+exists). transpose: ``linalg.transpose``. concat: ``tensor.insert_slice`` of each input into
+a ``tensor.empty``. split: ``tensor.extract_slice`` per piece. slice: ``extract_slice`` for
+positive steps, a copying ``linalg.generic`` with ``start + i*step`` maps otherwise.
+expand / tile: ``linalg.broadcast`` (after dropping the broadcast size-1 dims; tile then
+collapses the repeat dims). gather / gather_elements: a ``linalg.generic`` reading ``x``
+with ``tensor.extract`` at computed indices (negative indices wrap). pad: ``tensor.pad``
+(constant) or an extract-based generic (edge, reflect, wrap).
+
+May import: the MLIR shim, the graph op classes, ``common``, ``scalar``, ``conv_pool.pad``.
+"""
+
+from __future__ import annotations
+
+from aic.dialects.graph import (ConcatOp, ExpandOp, GatherElementsOp, GatherOp, PadOp,
+                                ReshapeOp, SliceOp, TileOp, TransposeOp)
+from aic.mlir_api import arith, ir, linalg, tensor
+from aic.passes.conversions.graph_to_linalg_lib import scalar as s
+from aic.passes.conversions.graph_to_linalg_lib.common import (
+    PARALLEL, affine_map, const, const_index, dim, elem_of, empty, generic, reshape, shape_of,
+    tensor_type)
+from aic.passes.conversions.graph_to_linalg_lib.conv_pool import pad
+
+
+def _out(op, i=0):
+    return op.operation.results[i]
+
+
+def lower_reshape(op):
+    return [reshape(op.x, shape_of(_out(op)))]
+
+
+def lower_transpose(op):
+    out = _out(op)
+    return [linalg.transpose(op.x, outs=[empty(shape_of(out), elem_of(out))],
+                             permutation=list(op.perm)).results[0]]
+
+
+def lower_concat(op):
+    out = _out(op)
+    shape, axis = shape_of(out), op.axis
+    acc, offset = empty(shape, elem_of(out)), 0
+    for x in (op.lhs, op.rhs):
+        sx = shape_of(x)
+        offsets = [offset if d == axis else 0 for d in range(len(shape))]
+        acc = tensor.insert_slice(x, acc, [], [], [], offsets, sx, [1] * len(shape))
+        offset += sx[axis]
+    return [acc]
+
+
+def extract(x, offsets, sizes, strides):
+    return tensor.extract_slice(tensor_type(sizes, elem_of(x)), x, [], [], [], offsets, sizes,
+                                strides)
+
+
+def lower_slice(op):
+    out = _out(op)
+    sizes, starts, steps = shape_of(out), list(op.starts), list(op.steps)
+    if all(st > 0 for st in steps):
+        return [extract(op.x, starts, sizes, steps)]
+    rank = len(sizes)
+    x_map = affine_map(rank, [dim(d) * st + b for d, (b, st) in enumerate(zip(starts, steps))])
+    return [generic([op.x], [empty(sizes, elem_of(out))],
+                    [x_map, ir.AffineMap.get_identity(rank)], [PARALLEL] * rank,
+                    lambda v, _: v)[0]]
+
+
+def broadcast_to(x, out_shape):
+    """numpy broadcast of ``x`` to ``out_shape`` as a ``linalg.broadcast``."""
+    sx = shape_of(x)
+    off = len(out_shape) - len(sx)
+    kept = [d + off for d, n in enumerate(sx) if n == out_shape[d + off]]
+    core = reshape(x, [out_shape[d] for d in kept])
+    if len(kept) == len(out_shape):
+        return core
+    added = [d for d in range(len(out_shape)) if d not in kept]
+    return linalg.broadcast(core, outs=[empty(out_shape, elem_of(x))],
+                            dimensions=added).results[0]
+
+
+def lower_expand(op):
+    return [broadcast_to(op.x, shape_of(_out(op)))]
+
+
+def lower_tile(op):
+    sx, reps = shape_of(op.x), list(op.repeats)
+    inter = [v for r, n in zip(reps, sx) for v in (r, n)]
+    spread = broadcast_to(reshape(op.x, [v for n in sx for v in (1, n)]), inter)
+    return [reshape(spread, shape_of(_out(op)))]
+
+
+def _as_index(v, size):
+    """An index from an integer tensor element, wrapping negative values by ``size``."""
+    i = arith.index_cast(ir.IndexType.get(), v)
+    neg = arith.cmpi(ir.IntegerAttr.get(ir.IntegerType.get_signless(64), 2), i,
+                     const_index(0))
+    return arith.select(neg, arith.addi(i, const_index(size)), i)
+
+
+def lower_gather(op):
+    x, idx, axis = op.x, op.indices, op.axis
+    out = _out(op)
+    rank, ir_ = len(shape_of(out)), len(shape_of(idx))
+    size = shape_of(x)[axis]
+    idx_map = affine_map(rank, list(range(axis, axis + ir_)))
+
+    def body(i, _):
+        coords = [linalg.IndexOp(d).result for d in range(axis)] + [_as_index(i, size)]
+        coords += [linalg.IndexOp(d).result for d in range(axis + ir_, rank)]
+        return tensor.extract(x, coords)
+    return [generic([idx], [empty(shape_of(out), elem_of(out))],
+                    [idx_map, ir.AffineMap.get_identity(rank)], [PARALLEL] * rank, body)[0]]
+
+
+def lower_gather_elements(op):
+    x, idx, axis = op.x, op.indices, op.axis
+    out = _out(op)
+    rank, size = len(shape_of(out)), shape_of(x)[axis]
+
+    def body(i, _):
+        coords = [_as_index(i, size) if d == axis else linalg.IndexOp(d).result
+                  for d in range(rank)]
+        return tensor.extract(x, coords)
+    ident = ir.AffineMap.get_identity(rank)
+    return [generic([idx], [empty(shape_of(out), elem_of(out))], [ident, ident],
+                    [PARALLEL] * rank, body)[0]]
+
+
+def _source_index(o, low, n, mode):
+    """Source coordinate along one dim for output coordinate ``o`` (index values)."""
+    i = arith.subi(o, const_index(low))
+    zero, last = const_index(0), const_index(n - 1)
+    if mode == "edge":
+        return arith.maxsi(zero, arith.minsi(i, last))
+    if mode == "wrap":
+        size = const_index(n)
+        return arith.remsi(arith.addi(arith.remsi(i, size), size), size)
+    # reflect (pads smaller than the dim): -i below, 2(n-1)-i above
+    mirrored = arith.select(arith.cmpi(ir.IntegerAttr.get(ir.IntegerType.get_signless(64), 2),
+                                       i, zero), arith.subi(zero, i), i)
+    over = arith.subi(arith.muli(const_index(2), last), mirrored)
+    return arith.minsi(mirrored, over)
+
+
+def lower_pad(op):
+    x, out = op.x, _out(op)
+    rank = len(shape_of(x))
+    pads = list(op.pads)
+    low, high = pads[:rank], pads[rank:]
+    if op.mode == "constant":
+        return [pad(x, low, high, const(elem_of(x), op.value))]
+    sx = shape_of(x)
+
+    def body(_):
+        coords = [_source_index(linalg.IndexOp(d).result, low[d], sx[d], op.mode)
+                  for d in range(rank)]
+        return tensor.extract(x, coords)
+    return [generic([], [empty(shape_of(out), elem_of(out))],
+                    [ir.AffineMap.get_identity(rank)], [PARALLEL] * rank, body)[0]]
+
+
+LOWERINGS = {ReshapeOp: lower_reshape, TransposeOp: lower_transpose, ConcatOp: lower_concat,
+             SliceOp: lower_slice, ExpandOp: lower_expand,
+             TileOp: lower_tile, GatherOp: lower_gather, GatherElementsOp: lower_gather_elements,
+             PadOp: lower_pad}

@@ -1,0 +1,75 @@
+"""``aic-convert-hw-to-scf``: lower hw ops to upstream scf/tensor/linalg/memref/gpu ops.
+
+Recipe: `hw.parallel` -> `scf.forall` (zero lower bounds, same upper bounds and steps,
+`shared_outs` = the destinations; `gpu.yield`'s tiles -> `tensor.parallel_insert_slice` in
+`scf.forall.in_parallel`); `hw.microkernel` -> `linalg.matmul` on the tiles (what the
+register tile becomes is left to the vectorizer / LLVM); `hw.barrier` -> `gpu.barrier`;
+`hw.shared_alloc` -> `memref.alloc` in address space 3. The result bufferizes with upstream
+`one-shot-bufferize{bufferize-function-boundaries}`; `scf-forall-to-for` or
+`scf-forall-to-parallel` then lower the forall. Hardware mappings are not attached (CPU).
+"""
+
+from __future__ import annotations
+
+from aic.dialects.hw import BarrierOp, MicrokernelOp, ParallelOp, SharedAllocOp
+from aic.mlir_api import ir, linalg, memref, scf, tensor
+from aic.pass_base import Pass, register_pass
+from aic.verify import walk
+
+
+@register_pass
+class ConvertHwToScf(Pass):
+    """Lower hw.parallel/microkernel/barrier/shared_alloc to scf.forall, linalg, gpu, memref."""
+
+    NAME = "aic-convert-hw-to-scf"
+
+    def run(self, op):
+        for child in list(walk(op)):
+            if isinstance(child, MicrokernelOp):
+                _replace(child, lambda c: linalg.matmul(c.a, c.b, outs=[c.c]))
+            elif isinstance(child, BarrierOp):
+                _replace(child, lambda c: ir.Operation.create("gpu.barrier"))
+            elif isinstance(child, SharedAllocOp):
+                _replace(child, lambda c: memref.AllocOp(c.buffer.type, [], []).result)
+        for child in [c for c in walk(op) if isinstance(c, ParallelOp)]:
+            _lower_parallel(child)
+
+
+def _replace(op, build) -> None:
+    with ir.InsertionPoint(op), op.location:
+        new = build(op)
+    if op.operation.results:
+        op.operation.results[0].replace_all_uses_with(new)
+    op.operation.erase()
+
+
+def _lower_parallel(op: ParallelOp) -> None:
+    n = len(op.upper_bounds)
+    with ir.InsertionPoint(op), op.location:
+        forall = scf.ForallOp([0] * n, list(op.upper_bounds), list(op.steps), list(op.outs))
+    block = op.operation.regions[0].blocks[0]
+    for arg, new in zip(block.arguments, forall.body.arguments):
+        arg.replace_all_uses_with(new)
+    ops = list(block.operations)
+    for o in ops[:-1]:
+        forall.body.append(o.operation)
+    values = list(ops[-1].operation.operands)
+    tiles, offsets = values[:len(op.outs)], values[len(op.outs):]
+    with op.location:
+        in_parallel = forall.terminator()
+        with ir.InsertionPoint(in_parallel.block):
+            for tile, dest in zip(tiles, forall.inner_iter_args):
+                rank = ir.RankedTensorType(dest.type).rank
+                here, offsets = offsets[:rank], offsets[rank:]
+                _insert(tile, dest, here)
+    for old, new in zip(op.operation.results, forall.results):
+        old.replace_all_uses_with(new)
+    op.operation.erase()
+
+
+def _insert(tile, dest, offsets) -> None:
+    dyn = ir.ShapedType.get_dynamic_stride_or_offset()
+    sizes = list(ir.RankedTensorType(tile.type).shape)
+    rank = len(sizes)
+    tensor.parallel_insert_slice(tile, dest, list(offsets), [], [], [dyn] * rank, sizes,
+                                 [1] * rank)

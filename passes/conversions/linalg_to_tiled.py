@@ -1,0 +1,176 @@
+"""``aic-convert-linalg-to-tiled``: form `tiled.kernel` ops from linalg ops on tensors.
+
+Recipe: for each linalg op ``analyze`` accepts (matmul, batch_matmul, generic with projected
+permutation maps; static shapes), choose tile sizes (``aic.dialects.tiled.tiling``), then
+build one kernel: the body loads the operands' tiles with `tiled.load` and applies the same
+op to the tiles (batch_matmul: batch tile 1, rank-reduced to a 2-D `linalg.matmul`); for a
+contraction, the chain of elementwise `linalg.generic` consumers (result used once, as an
+identity-mapped input, same type, output not read by the payload) moves into the epilogue.
+Everything else (fill, empty, convolutions, dynamic shapes) stays as it is.
+"""
+
+from __future__ import annotations
+
+from aic.dialects.hw import enclosing_target
+from aic.dialects.tiled import PARALLEL, TERMINATOR, KernelOp, LoadOp, tiling
+from aic.dialects.tiled.analysis import BATCH_MATMUL, GENERIC, MATMUL, LinalgInfo, analyze
+from aic.dialects.tiled.shapes import tile_type
+from aic.errors import PassError
+from aic.mlir_api import ir, linalg
+from aic.pass_base import Pass, option, register_pass
+from aic.verify import walk
+
+
+@register_pass
+class ConvertLinalgToTiled(Pass):
+    """Form tiled.kernel ops (with fused elementwise epilogues) from linalg ops on tensors.
+
+    Options: `tile-sizes` (one size per iteration dim, aligned to the innermost dims;
+    default: derived from the module's `hw.target`), `fuse-epilogue` (default true).
+    Precondition: a `hw.target` on the module (aic-hw-set-target) unless tile-sizes is given.
+    """
+
+    NAME = "aic-convert-linalg-to-tiled"
+    tile_sizes: tuple[int, ...] = option((), "tile size per iteration dim (innermost aligned)")
+    fuse_epilogue: bool = option(True, "fuse elementwise consumers into contraction kernels")
+
+    def run(self, op):
+        try:
+            target = enclosing_target(op)
+        except ValueError as e:
+            raise PassError(f"invalid hw.target: {e}", op) from None
+        if target is None and not self.tile_sizes:
+            raise PassError("no hw.target on the module: run aic-hw-set-target first or "
+                            "give tile-sizes", op)
+        pending = [c for c in walk(op) if c.operation.name in (MATMUL, BATCH_MATMUL, GENERIC)
+                   and not _inside_kernel(c)]
+        while pending:
+            info = analyze(pending.pop(0))
+            if info is None:
+                continue
+            chain = _epilogue_chain(info) if self.fuse_epilogue and info.is_contraction else []
+            fused = [c.op.operation for c in chain]
+            pending = [p for p in pending if not any(p.operation == f for f in fused)]
+            sizes = tiling.choose(info.space, info.iterators, target, self.tile_sizes)
+            _build_kernel(info, chain, sizes)
+
+
+def _inside_kernel(op) -> bool:
+    parent = op.operation.parent
+    while parent is not None:
+        if parent.name == KernelOp.OPERATION_NAME:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _epilogue_chain(info: LinalgInfo) -> list[LinalgInfo]:
+    if info.name == BATCH_MATMUL:
+        return []  # its accumulator tile is rank-reduced; consumers keep their own kernels
+    chain, value = [], info.op.operation.results[0]
+    while True:
+        nxt = _fusable_consumer(value)
+        if nxt is None:
+            return chain
+        chain.append(nxt)
+        value = nxt.op.operation.results[0]
+
+
+def _fusable_consumer(value: ir.Value) -> LinalgInfo | None:
+    uses = list(value.uses)
+    if len(uses) != 1 or uses[0].owner.name != GENERIC:
+        return None
+    info = analyze(uses[0].owner.opview)
+    if info is None or info.is_contraction or info.op.result.type != value.type:
+        return None
+    identity = list(range(len(info.space)))
+    operands = list(info.op.operation.operands)
+    hits = [i for i, v in enumerate(operands) if v == value]
+    if len(hits) != 1 or hits[0] >= len(info.inputs) or info.maps[hits[0]] != identity:
+        return None
+    if info.maps[-1] != identity:
+        return None
+    out_arg = info.op.operation.regions[0].blocks[0].arguments[-1]
+    return None if list(out_arg.uses) else info
+
+
+def _kind(info: LinalgInfo, chain: list[LinalgInfo]) -> str:
+    names = [info.name] + [c.name for c in chain]
+    return "+".join(n.split(".")[-1] for n in names)
+
+
+def _build_kernel(info: LinalgInfo, chain: list[LinalgInfo], sizes: list[int]) -> None:
+    last = chain[-1].op if chain else info.op
+    element = ir.RankedTensorType(info.init.type).element_type
+    out_dims = info.maps[-1]
+    acc_type = tile_type([sizes[d] for d in out_dims], element, _rank_reduce(info, sizes))
+    with ir.InsertionPoint(last), last.location:
+        kernel = KernelOp([info.init.type], [info.init], space=info.space, tile_sizes=sizes,
+                          iterators=info.iterators, outs_indexing=out_dims,
+                          kind=_kind(info, chain))
+        body = kernel.operation.regions[0].blocks.append(
+            *([ir.IndexType.get()] * len(info.space)), acc_type)
+        with ir.InsertionPoint(body):
+            offsets = list(body.arguments)[:len(info.space)]
+            tile = _tile_op(info, sizes, offsets, body.arguments[-1])
+            ir.Operation.create(TERMINATOR, operands=[tile])
+        if chain:
+            _build_epilogue(kernel, info, chain, sizes, acc_type)
+    last.operation.results[0].replace_all_uses_with(kernel.operation.results[0])
+    for c in reversed(chain):
+        c.op.operation.erase()
+    info.op.operation.erase()
+
+
+def _load(value, dims: list[int], sizes: list[int], offsets, rank_reduce=False) -> ir.Value:
+    tile_sizes = [sizes[d] for d in dims]
+    element = ir.RankedTensorType(value.type).element_type
+    return LoadOp(tile_type(tile_sizes, element, rank_reduce), value,
+                  [offsets[d] for d in dims], sizes=tile_sizes).result
+
+
+def _rank_reduce(info: LinalgInfo, sizes: list[int]) -> bool:
+    """batch_matmul with batch tile 1 (and no other unit tile) becomes a 2-D matmul."""
+    return info.name == BATCH_MATMUL and sizes[0] == 1 and min(sizes[1:]) > 1
+
+
+def _tile_op(info: LinalgInfo, sizes, offsets, acc) -> ir.Value:
+    """The op applied to one tile (built at the current insertion point)."""
+    reduce = _rank_reduce(info, sizes)
+    tiles = [_load(v, m, sizes, offsets, reduce) for v, m in zip(info.inputs, info.maps)]
+    if info.name == BATCH_MATMUL and not reduce:
+        return linalg.batch_matmul(*tiles, outs=[acc])
+    if info.name in (MATMUL, BATCH_MATMUL):
+        maps = None if reduce else [ir.AffineMapAttr(m).value
+                                    for m in ir.ArrayAttr(info.op.attributes["indexing_maps"])]
+        return linalg.matmul(*tiles, outs=[acc], indexing_maps=maps)
+    return _regenerate(info, tiles, acc)
+
+
+def _regenerate(info: LinalgInfo, inputs, acc) -> ir.Value:
+    """A copy of ``info``'s linalg.generic on new operands; its payload block moves over."""
+    attrs = info.op.attributes
+    new = linalg.GenericOp([acc.type], inputs, [acc], attrs["indexing_maps"],
+                           attrs["iterator_types"])
+    info.op.operation.regions[0].blocks[0].append_to(new.operation.regions[0])
+    return new.operation.results[0]
+
+
+def _build_epilogue(kernel, info: LinalgInfo, chain, sizes, acc_type) -> None:
+    parallel = [d for d, it in enumerate(info.iterators) if it == PARALLEL]
+    block = kernel.operation.regions[1].blocks.append(
+        *([ir.IndexType.get()] * len(parallel)), acc_type)
+    args = list(block.arguments)
+    out_dims = info.maps[-1]
+    # consumer loop dim i <-> result dim i <-> space dim out_dims[i]
+    offsets = [args[parallel.index(d)] for d in out_dims]
+    local_sizes = [sizes[d] for d in out_dims]
+    acc = args[-1]
+    with ir.InsertionPoint(block):
+        for i, consumer in enumerate(chain):
+            producer = (info if i == 0 else chain[i - 1]).op.operation.results[0]
+            ins = [acc if v == producer else _load(v, m, local_sizes, offsets)
+                   for v, m in zip(consumer.inputs, consumer.maps)]
+            acc = _regenerate(consumer, ins, acc)
+        ir.Operation.create(TERMINATOR, operands=[acc])
+

@@ -1,0 +1,183 @@
+"""``aic-convert-tiled-to-hw``: map tile programs onto the target.
+
+Recipe, per `tiled.kernel`: the parallel tile loop becomes one `hw.parallel` (mapped to
+`core` on a CPU target, `block_*` on CUDA) whose destinations are the kernel's inits; inside,
+the accumulator tile is sliced from the destination, the reduction tiles become `scf.for`
+loops carrying it, the body and then the epilogue are moved in, and the final tile is
+yielded at the tile's offsets (expanded back to full rank when rank-reduced). `tiled.load`
+becomes `tensor.extract_slice`, and a 2-D `linalg.matmul` of one float type on tiles becomes
+`hw.microkernel` with the target's register tile. After this pass no tiled op remains.
+Precondition: verified tiled IR. A missing `hw.target` means `cpu-generic`.
+"""
+
+from __future__ import annotations
+
+from aic import targets
+from aic.dialects.hw import TERMINATOR, MicrokernelOp, ParallelOp, enclosing_target
+from aic.dialects.tiled import KernelOp, LoadOp, tiling
+from aic.dialects.tiled.shapes import static_shape
+from aic.errors import PassError
+from aic.mlir_api import arith, ir, scf, tensor
+from aic.pass_base import Pass, register_pass
+from aic.verify import walk
+
+
+
+@register_pass
+class ConvertTiledToHw(Pass):
+    """Lower tiled.kernel to hw.parallel + scf.for + hw.microkernel on tensor slices."""
+
+    NAME = "aic-convert-tiled-to-hw"
+
+    def run(self, op):
+        try:
+            target = enclosing_target(op) or targets.resolve("cpu-generic")
+        except ValueError as e:
+            raise PassError(f"invalid hw.target: {e}", op) from None
+        for kernel in [k for k in walk(op) if isinstance(k, KernelOp)]:
+            parallel = _lower_kernel(kernel, target)
+            for child in list(walk(parallel.operation)):
+                if isinstance(child, LoadOp):
+                    _lower_load(child)
+            for child in list(walk(parallel.operation)):
+                if child.operation.name == "linalg.matmul":
+                    _to_microkernel(child, target)
+
+
+def _index(value: int) -> ir.Value:
+    return arith.ConstantOp(ir.IndexType.get(), value).result
+
+
+def slice_of(source, offsets, sizes, result_type) -> ir.Value:
+    """tensor.extract_slice with dynamic offsets, static sizes, unit strides."""
+    dyn = ir.ShapedType.get_dynamic_stride_or_offset()
+    rank = len(sizes)
+    return tensor.ExtractSliceOp(result_type, source, list(offsets), [], [], [dyn] * rank,
+                                 list(sizes), [1] * rank).result
+
+
+def _mapping(target, n: int) -> list[str]:
+    if target.kind == "cuda":
+        return ["block_x", "block_y", "block_z"][:n] + ["sequential"] * max(0, n - 3)
+    return ["core"] * n
+
+
+def _lower_kernel(kernel: KernelOp, target) -> ParallelOp:
+    par = kernel.parallel_dims()
+    space, sizes = kernel.space, kernel.tile_sizes
+    inits = list(kernel.inits)
+    with ir.InsertionPoint(kernel), kernel.location:
+        p = ParallelOp([i.type for i in inits], inits, upper_bounds=[space[d] for d in par],
+                       steps=[sizes[d] for d in par], mapping=_mapping(target, len(par)))
+        block = p.operation.regions[0].blocks.append(
+            *([ir.IndexType.get()] * len(par)), *[i.type for i in inits])
+        with ir.InsertionPoint(block):
+            offsets = {d: block.arguments[i] for i, d in enumerate(par)}
+            body = kernel.operation.regions[0].blocks[0]
+            accs = []
+            for dest, dims, arg in zip(block.arguments[len(par):], kernel.init_dims(),
+                                       body.arguments[len(space):]):
+                accs.append(slice_of(dest, [offsets[d] for d in dims],
+                                     [sizes[d] for d in dims], arg.type))
+            accs = _reduction_loops(kernel, body, offsets, accs)
+            accs = _inline_epilogue(kernel, par, offsets, accs)
+            tiles = [_full_rank(a, i.type, [sizes[d] for d in dims])
+                     for a, i, dims in zip(accs, inits, kernel.init_dims())]
+            flat = [offsets[d] for dims in kernel.init_dims() for d in dims]
+            ir.Operation.create(TERMINATOR, operands=tiles + flat)
+    for old, new in zip(kernel.operation.results, p.operation.results):
+        old.replace_all_uses_with(new)
+    kernel.operation.erase()
+    return p
+
+
+def _move_block(block, into, replacements) -> list[ir.Value]:
+    """Move ``block``'s ops (not its terminator) to the end of ``into``; returns the yields."""
+    for arg, new in zip(block.arguments, replacements):
+        arg.replace_all_uses_with(new)
+    ops = list(block.operations)
+    for o in ops[:-1]:
+        into.append(o.operation)
+    return list(ops[-1].operation.operands)
+
+
+def _reduction_loops(kernel, body, offsets, accs) -> list[ir.Value]:
+    red = kernel.reduction_dims()
+    if not red:
+        dims = [offsets[d] for d in range(len(kernel.space))]
+        return _move_block(body, ir.InsertionPoint.current.block, dims + accs)
+    return _loop_nest(kernel, body, offsets, red, accs)
+
+
+def _loop_nest(kernel, body, offsets, dims, accs) -> list[ir.Value]:
+    """One scf.for per reduction dim (outermost first) carrying the accumulators."""
+    d = dims[0]
+    loop = scf.ForOp(_index(0), _index(kernel.space[d]), _index(kernel.tile_sizes[d]), accs)
+    offsets[d] = loop.induction_variable
+    inner = list(loop.inner_iter_args)
+    with ir.InsertionPoint(loop.body):
+        if len(dims) > 1:
+            values = _loop_nest(kernel, body, offsets, dims[1:], inner)
+        else:
+            all_offsets = [offsets[i] for i in range(len(kernel.space))]
+            values = _move_block(body, loop.body, all_offsets + inner)
+        scf.YieldOp(values)
+    return list(loop.results)
+
+
+def _inline_epilogue(kernel, par, offsets, accs) -> list[ir.Value]:
+    blocks = list(kernel.operation.regions[1].blocks)
+    if not blocks:
+        return accs
+    return _move_block(blocks[0], ir.InsertionPoint.current.block,
+                       [offsets[d] for d in par] + accs)
+
+
+def _full_rank(tile: ir.Value, out_type, sizes: list[int]) -> ir.Value:
+    if ir.RankedTensorType(tile.type).rank == len(sizes):
+        return tile
+    groups, current = [], []
+    for i, s in enumerate(sizes):
+        current.append(i)
+        if s != 1:
+            groups.append(current)
+            current = []
+    if current:
+        groups[-1] += current
+    element = ir.RankedTensorType(out_type).element_type
+    full = ir.RankedTensorType.get(sizes, element)
+    reassoc = ir.ArrayAttr.get([ir.ArrayAttr.get(
+        [ir.IntegerAttr.get(ir.IntegerType.get_signless(64), i) for i in g]) for g in groups])
+    return tensor.ExpandShapeOp(full, tile, reassoc, [], sizes).result
+
+
+def _lower_load(load: LoadOp) -> None:
+    with ir.InsertionPoint(load), load.location:
+        new = slice_of(load.source, list(load.offsets), load.sizes, load.tile.type)
+    load.tile.replace_all_uses_with(new)
+    load.operation.erase()
+
+
+def _to_microkernel(op, target) -> None:
+    a, b, c = list(op.operation.operands)
+    types = [ir.RankedTensorType(v.type) for v in (a, b, c)]
+    if any(t.rank != 2 or static_shape(t) is None for t in types):
+        return
+    if len({str(t.element_type) for t in types}) != 1 or not str(types[0].element_type) in (
+            "f16", "bf16", "f32", "f64"):
+        return
+    attrs = op.operation.attributes
+    maps = [str(m) for m in ir.ArrayAttr(attrs["indexing_maps"])] if "indexing_maps" in attrs \
+        else None
+    if maps is not None and maps != ["affine_map<(d0, d1, d2) -> (d0, d2)>", "affine_map<(d0, d1, d2) -> (d2, d1)>",
+                "affine_map<(d0, d1, d2) -> (d0, d1)>"]:
+        return
+    mr, nr = tiling.register_tile(target)
+    m, n = types[2].shape
+    with ir.InsertionPoint(op), op.location:
+        new = MicrokernelOp(a, b, c, mr=tiling.largest_divisor(m, mr),
+                            nr=tiling.largest_divisor(n, nr))
+    op.operation.results[0].replace_all_uses_with(new.result)
+    op.operation.erase()
+
+

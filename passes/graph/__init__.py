@@ -1,0 +1,1 @@
+"""Passes on the ``graph`` dialect, one module per pass."""

@@ -1,0 +1,161 @@
+"""``aic-graph-simplify``: algebraic identities on graph ops, as a rule table.
+
+Every rule keeps the replaced value's type exactly (the driver checks). Rules that drop an
+operand against a constant (``x * 1``) fire only when the constant cannot grow ``x`` by
+broadcasting: its rank is at most ``x``'s and each of its dims is 1 or the same static size as
+``x``'s. ``x * 0`` is never folded (NaN and infinity times zero are NaN).
+"""
+
+from __future__ import annotations
+
+from aic.dialects.graph import (AddOp, CastOp, DivOp, ExpandOp, MaxOp, MinOp, MulOp,
+                                PadOp, PowOp, ReshapeOp, SliceOp, SubOp, TileOp, TransposeOp,
+                                UnaryOp, WhereOp)
+from aic.mlir_api import ir
+from aic.pass_base import Pass, option, register_pass
+from aic.rewriting import Rule, apply_rules, splat_value
+
+
+def _shape(value: ir.Value) -> list[int]:
+    return list(ir.ShapedType(value.type).shape)
+
+
+def _absorbs(x: ir.Value, c: ir.Value) -> bool:
+    """Broadcasting ``c`` against ``x`` leaves ``x``'s shape (and type) unchanged."""
+    xs, cs = _shape(x), _shape(c)
+    if len(cs) > len(xs):
+        return False
+    for xd, cd in zip(reversed(xs), reversed(cs)):
+        if cd != 1 and (cd != xd or ir.ShapedType.is_dynamic_size(xd)):
+            return False
+    return True
+
+
+def _is(value: ir.Value, scalar) -> bool:
+    s = splat_value(value)
+    return s is not None and bool(s == scalar)
+
+
+def _identity_operand(op, keep: ir.Value, other: ir.Value, scalar):
+    """``keep`` when ``other`` is a splat of ``scalar`` that broadcasting does not widen."""
+    if keep.type == op.out.type and _absorbs(keep, other) and _is(other, scalar):
+        return [keep]
+    return None
+
+
+def _same_type(op, x: ir.Value):
+    return [x] if x.type == op.out.type else None
+
+
+def _either_side(scalar):
+    def fn(op, rw):
+        return (_identity_operand(op, op.lhs, op.rhs, scalar)
+                or _identity_operand(op, op.rhs, op.lhs, scalar))
+    return fn
+
+
+def _right_side(scalar):
+    return lambda op, rw: _identity_operand(op, op.lhs, op.rhs, scalar)
+
+
+def _compose_transposes(op, rw):
+    inner = op.x.owner
+    if not isinstance(inner, TransposeOp):
+        return None
+    p, q = inner.perm, op.perm
+    perm = [p[i] for i in q]
+    if perm == list(range(len(perm))) and inner.x.type == op.out.type:
+        return [inner.x]
+    return [TransposeOp(x=inner.x, perm=perm, out_type=op.out.type).result]
+
+
+def _identity_transpose(op, rw):
+    return _same_type(op, op.x) if op.perm == list(range(len(op.perm))) else None
+
+
+def _reshape_reshape(op, rw):
+    inner = op.x.owner
+    return [ReshapeOp(x=inner.x, out_type=op.out.type).result] if isinstance(inner, ReshapeOp) else None
+
+
+def _zero_pad(op, rw):
+    return _same_type(op, op.x) if not any(op.pads) else None
+
+
+def _full_slice(op, rw):
+    if any(op.starts) or any(s != 1 for s in op.steps):
+        return None
+    return _same_type(op, op.x)
+
+
+def _unit_tile(op, rw):
+    return _same_type(op, op.x) if all(r == 1 for r in op.repeats) else None
+
+
+def _involution(fn):
+    """f(f(x)) -> x."""
+    def rule(op, rw):
+        inner = op.x.owner
+        if op.fn == fn and isinstance(inner, UnaryOp) and inner.fn == fn:
+            return _same_type(op, inner.x)
+        return None
+    return rule
+
+
+def _idempotent(fns):
+    """f(f(x)) -> f(x)."""
+    def rule(op, rw):
+        inner = op.x.owner
+        if op.fn in fns and isinstance(inner, UnaryOp) and inner.fn == op.fn:
+            return _same_type(op, inner.out)
+        return None
+    return rule
+
+
+def _same_operands(op, rw):
+    return _same_type(op, op.lhs) if op.lhs == op.rhs else None
+
+
+def _same_branches(op, rw):
+    return _same_type(op, op.x) if op.x == op.y else None
+
+
+RULES = [
+    Rule(TransposeOp, _compose_transposes, "transpose(transpose(x, p), q) -> transpose(x, p∘q), x if p∘q = id"),
+    Rule(TransposeOp, _identity_transpose, "transpose(x, id) -> x"),
+    Rule(ReshapeOp, _reshape_reshape, "reshape(reshape(x)) -> reshape(x)"),
+    Rule(ReshapeOp, lambda op, rw: _same_type(op, op.x), "reshape(x) : T -> T  -> x"),
+    Rule(ExpandOp, lambda op, rw: _same_type(op, op.x), "expand(x) : T -> T  -> x"),
+    Rule(CastOp, lambda op, rw: _same_type(op, op.x), "cast(x) : T -> T  -> x"),
+    Rule(PadOp, _zero_pad, "pad(x, 0...) -> x"),
+    Rule(SliceOp, _full_slice, "slice(x, starts=0, steps=1) : T -> T  -> x"),
+    Rule(TileOp, _unit_tile, "tile(x, 1...) -> x"),
+    Rule(MulOp, _either_side(1), "x * 1 -> x, 1 * x -> x"),
+    Rule(AddOp, _either_side(0), "x + 0 -> x, 0 + x -> x  (-0.0 + 0.0 gives +0.0: sign of zero)"),
+    Rule(SubOp, _right_side(0), "x - 0 -> x"),
+    Rule(DivOp, _right_side(1), "x / 1 -> x"),
+    Rule(PowOp, _right_side(1), "x ** 1 -> x"),
+    Rule(MaxOp, _same_operands, "max(x, x) -> x"),
+    Rule(MinOp, _same_operands, "min(x, x) -> x"),
+    Rule(WhereOp, _same_branches, "where(c, x, x) -> x"),
+    Rule(UnaryOp, _involution("neg"), "neg(neg(x)) -> x"),
+    Rule(UnaryOp, _involution("not"), "not(not(x)) -> x"),
+    Rule(UnaryOp, _idempotent(("relu", "abs", "floor", "ceil", "round", "sign")),
+         "f(f(x)) -> f(x) for f in relu, abs, floor, ceil, round, sign"),
+]
+
+
+@register_pass
+class GraphSimplify(Pass):
+    """Algebraic simplification of graph ops (rule table in passes/graph/simplify.py).
+
+    Options: `max-iterations` (sweeps over the IR before stopping, default 10). Leaves
+    producers that became unused in place: run `aic-graph-dce` after.
+    """
+
+    NAME = "aic-graph-simplify"
+    max_iterations: int = option(10, "rewrite sweeps before stopping")
+
+    def run(self, op):
+        apply_rules(op, RULES, self.max_iterations)
+

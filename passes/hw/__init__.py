@@ -1,0 +1,1 @@
+"""Passes on the ``hw`` level (targets), one module per pass."""

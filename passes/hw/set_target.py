@@ -1,0 +1,26 @@
+"""``aic-hw-set-target``: attach a target description (`hw.target`) to the module."""
+
+from aic import targets
+from aic.dialects.hw import set_target
+from aic.errors import PassError
+from aic.pass_base import Pass, option, register_pass
+
+
+@register_pass
+class SetTarget(Pass):
+    """Attach `hw.target` (the host CPU or a named preset) to the module.
+
+    Options: `target` — `cpu` (this machine, read from /proc and /sys), or a preset:
+    `cpu-avx512`, `cpu-avx2`, `cpu-generic`, `cuda-sm80`, `cuda-sm90`. Replaces an existing
+    `hw.target`.
+    """
+
+    NAME = "aic-hw-set-target"
+    target: str = option("cpu", "cpu (the host) or a preset name")
+
+    def run(self, op):
+        try:
+            desc = targets.resolve(self.target)
+        except ValueError as e:
+            raise PassError(str(e), op) from None
+        set_target(op, desc)

@@ -1,0 +1,1 @@
+"""Passes on the ``tiled`` level (tile programs), one module per pass."""

@@ -1,0 +1,268 @@
+"""ONNX model -> ``graph`` dialect IR.
+
+Contract (what the rest of aic relies on):
+
+* ``import_onnx(model_or_path, input_shapes=None, *, context=None) -> ir.Module``: the module
+  holds one ``func.func @main``. Arguments are the graph inputs that are not initializers (old
+  exporters list weights as inputs too: those stay constants unless named in
+  ``input_shapes``), in graph-input order; results are the graph outputs in order. Arguments and
+  results carry ``aic.name = "<onnx name>"``. The module keeps its context alive.
+* Types are ranked tensors with static shapes of f32, f16, f64, i64, i32, i8 or i1; anything
+  else is ``UnsupportedError``. Symbolic input dims are specialised to ``input_shapes``; a dim
+  still unknown after ONNX shape inference (with data propagation) is ``ModelFormatError``.
+* Constants (initializers, Constant nodes, anything computed from constants) are
+  ``graph.constant``; more than 64 elements -> ``dense_resource`` named after the value.
+* A node whose inputs are all known at import time is evaluated with
+  ``onnx.reference.ReferenceEvaluator`` (shape subgraphs such as Shape -> Gather -> Concat ->
+  Reshape fold away); other nodes go to their handler (``registry.py``), keyed by op type and
+  the op version the model's opset selects.
+* Every op's location is ``loc("<node name>(<OpType>)"("<file>":0:0))``; unnamed nodes are
+  called ``<OpType>_<index>``.
+* Errors: unknown op, attribute value or dtype -> ``UnsupportedError`` naming node, op and
+  opset; unreadable or malformed model -> ``ModelFormatError``. Never a silent miscompile.
+
+Assumes: nodes are topologically sorted (the ONNX rule); only the default domain; no
+control flow (If/Loop/Scan are unsupported unless they fold). May import: onnx, numpy, the
+MLIR shim, the graph dialect, ``aic.errors``, ``aic.context``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import onnx
+import onnx.defs
+import onnx.helper
+import onnx.numpy_helper
+
+from aic.errors import AicError, ModelFormatError, UnsupportedError
+from aic.frontend.onnx import loader, registry
+from aic.frontend.onnx.node import SUPPORTED_HINT, NodeView
+from aic.frontend.onnx.tensors import (elements_attr, element_type, onnx_to_np, resource_name,
+                                       tensor_type)
+from aic.mlir_api import func, ir
+
+NO_FOLD = {"RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike",
+           "Multinomial", "Bernoulli", "Dropout", "Constant", "Identity"}
+FOLD_LIMIT = 1 << 24  # elements of input data evaluated at import time
+
+
+def import_onnx(model_or_path, input_shapes: dict[str, list[int]] | None = None, *,
+                context: ir.Context | None = None,
+                constants: dict[str, np.ndarray] | None = None) -> ir.Module:
+    """Import an ONNX model (path or ``ModelProto``) as a graph-level module (see above).
+
+    ``constants`` freezes graph inputs to the given values (they become constants, and fold),
+    e.g. the shape-like inputs of ONNX's node test cases.
+    """
+    model, source = loader.load_model(model_or_path)
+    opset = loader.default_opset(model, source)
+    model, runtime_inputs = loader.specialise(model, input_shapes, constants)
+    types = loader.infer_types(model)
+    if context is None:
+        from aic.context import make_context
+        context = make_context()
+    return GraphImporter(model, runtime_inputs, types, opset, source, context).run()
+
+
+class GraphImporter:
+    def __init__(self, model, runtime_inputs, types, opset, source, context):
+        self.model = model
+        self.graph = model.graph
+        self.runtime_inputs = runtime_inputs
+        self.types = types
+        self.opset = opset
+        self.source = source
+        self.context = context
+        self.env: dict[str, object] = {}  # onnx name -> ir.Value | np.ndarray
+        self.materialized: dict[str, ir.Value] = {}
+        self.const_loc: dict[str, ir.Location] = {}
+        self.blob_names: set[str] = set()
+
+    def run(self) -> ir.Module:
+        with self.context:
+            self.file_loc = ir.Location.file(self.source, 0, 0)
+            with self.file_loc:
+                return self._build()
+
+    def _build(self) -> ir.Module:
+        module = ir.Module.create()
+        arg_types = [self._input_type(v) for v in self.runtime_inputs]
+        with ir.InsertionPoint(module.body):
+            fn = func.FuncOp("main", ir.FunctionType.get(arg_types, []))
+        fn.arg_attrs = ir.ArrayAttr.get([_name_attr(v.name) for v in self.runtime_inputs])
+        block = fn.add_entry_block()
+        for v, arg in zip(self.runtime_inputs, block.arguments):
+            self.env[v.name] = arg
+        for t in self.graph.initializer:
+            if t.name not in self.env:
+                self.env[t.name] = _to_array(t)
+                self.const_loc[t.name] = ir.Location.name(t.name, childLoc=self.file_loc)
+        with ir.InsertionPoint(block):
+            for index, node in enumerate(self.graph.node):
+                self._import_node(node, index)
+            results = [self.as_value(o.name, self.file_loc) for o in self.graph.output]
+            func.ReturnOp(results)
+        fn.attributes["function_type"] = ir.TypeAttr.get(
+            ir.FunctionType.get(arg_types, [r.type for r in results]))
+        fn.res_attrs = ir.ArrayAttr.get([_name_attr(o.name) for o in self.graph.output])
+        return module
+
+    def _input_type(self, value: onnx.ValueInfoProto) -> ir.Type:
+        t = value.type.tensor_type
+        elem = element_type(onnx_to_np(t.elem_type), f"graph input '{value.name}'")
+        return tensor_type([d.dim_value for d in t.shape.dim], elem)
+
+    # -- values ------------------------------------------------------------------------------
+
+    def as_value(self, name: str, loc: ir.Location) -> ir.Value:
+        if name not in self.env:
+            raise ModelFormatError(f"value '{name}' is used before it is defined")
+        v = self.env[name]
+        if not isinstance(v, np.ndarray):
+            return v
+        if name not in self.materialized:
+            self.materialized[name] = self.materialize(v, name, self.const_loc.get(name, loc))
+        return self.materialized[name]
+
+    def materialize(self, array: np.ndarray, hint: str | None, loc: ir.Location) -> ir.Value:
+        from aic.dialects.graph import ConstantOp
+        elem = element_type(array.dtype, f"constant '{hint or 'computed'}'")
+        type_ = tensor_type(array.shape, elem)
+        name = resource_name(hint or "cst", self.blob_names) if array.size > 64 else None
+        return ConstantOp(out_type=type_, value=elements_attr(array, type_, name), loc=loc).result
+
+    def output_type(self, node: NodeView, i: int, like: int | None) -> ir.RankedTensorType:
+        name = node.proto.output[i]
+        info = self.types.get(name)
+        if info is None or info[1] is None or None in info[1]:
+            self._infer_locally(node.proto)
+            info = self.types.get(name)
+        if (info is None or info[1] is None or None in info[1]) and like is not None:
+            return tensor_type(node.shape(like), node.elem(like))
+        if info is None or info[1] is None or None in info[1]:
+            raise ModelFormatError(f"{node}: the shape of output '{name}' is unknown after "
+                                   f"shape inference ({info[1] if info else 'no type'}); "
+                                   "check input_shapes")
+        return tensor_type(info[1], element_type(onnx_to_np(info[0]), f"{node} output '{name}'"))
+
+    def _infer_locally(self, node: onnx.NodeProto) -> None:
+        """Shape inference of one node with its constant inputs known (after folding)."""
+        model = self._one_node_model(node, with_constants=True)
+        try:
+            inferred = onnx.shape_inference.infer_shapes(model, strict_mode=False, data_prop=True)
+        except Exception:  # noqa: BLE001 - inference failures surface as unknown shapes
+            return
+        self.types.update(loader.value_types(inferred.graph.output))
+
+    def _one_node_model(self, node: onnx.NodeProto, with_constants: bool) -> onnx.ModelProto:
+        inputs, inits, seen = [], [], set()
+        for name in node.input:
+            if not name or name in seen:
+                continue
+            seen.add(name)
+            v = self.env[name]
+            if isinstance(v, np.ndarray):
+                dtype, shape = v.dtype, v.shape
+                if with_constants:
+                    inits.append(onnx.numpy_helper.from_array(v, name))
+            else:
+                from aic.frontend.onnx.tensors import np_dtype
+                t = ir.RankedTensorType(v.type)
+                dtype, shape = np_dtype(t.element_type), t.shape
+            elem = onnx.helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
+            inputs.append(onnx.helper.make_tensor_value_info(name, elem, list(shape)))
+        outputs = [onnx.helper.make_empty_tensor_value_info(o) for o in node.output if o]
+        graph = onnx.helper.make_graph([node], "node", inputs, outputs, initializer=inits)
+        return onnx.helper.make_model(graph, opset_imports=self.model.opset_import,
+                                      ir_version=self.model.ir_version)
+
+    # -- nodes -------------------------------------------------------------------------------
+
+    def _import_node(self, node: onnx.NodeProto, index: int) -> None:
+        name = node.name or f"{node.op_type}_{index}"
+        loc = ir.Location.name(f"{name}({node.op_type})", childLoc=self.file_loc)
+        version = self._op_version(node, name)
+        view = NodeView(self, node, index, version, loc)
+        for i in range(view.n_inputs):
+            if view.has(i) and node.input[i] not in self.env:
+                raise ModelFormatError(f"{view}: input '{node.input[i]}' is not defined before "
+                                       "use (nodes must be topologically sorted)")
+        outputs = self._fold(view)
+        if outputs is None:
+            outputs = self._convert(view)
+        self._bind(view, outputs)
+
+    def _op_version(self, node: onnx.NodeProto, name: str) -> int:
+        if node.domain not in ("", "ai.onnx"):
+            raise UnsupportedError(f"node '{name}' ({node.op_type}): op domain '{node.domain}' is "
+                                   f"not supported, only the default ONNX domain; "
+                                   f"{SUPPORTED_HINT}")
+        try:
+            return onnx.defs.get_schema(node.op_type, self.opset).since_version
+        except onnx.defs.SchemaError:
+            raise UnsupportedError(f"node '{name}' ({node.op_type}, opset {self.opset}): unknown "
+                                   f"op type; {SUPPORTED_HINT}") from None
+
+    def _convert(self, view: NodeView) -> list:
+        h = registry.lookup(view.op_type, view.version)
+        if h is None:
+            raise UnsupportedError(f"{view}: op is not supported; {SUPPORTED_HINT}")
+        extra = sorted({a.name for a in view.proto.attribute} - h.attrs)
+        if extra:
+            raise view.unsupported(f"attribute(s) {', '.join(extra)} not supported")
+        try:
+            with view.loc:
+                result = h.fn(view)
+        except AicError:
+            raise
+        except Exception as e:  # a handler bug must not escape as a raw traceback
+            raise UnsupportedError(f"{view}: import failed: {type(e).__name__}: {e}") from e
+        return list(result) if isinstance(result, (list, tuple)) else [result]
+
+    def _bind(self, view: NodeView, outputs: list) -> None:
+        for i, name in enumerate(view.proto.output):
+            if not name:
+                continue
+            if i >= len(outputs) or outputs[i] is None:
+                raise view.unsupported(f"output {i} ('{name}') is not supported")
+            value = outputs[i]
+            self.env[name] = value
+            if isinstance(value, np.ndarray):
+                self.const_loc[name] = view.loc
+
+    def _fold(self, view: NodeView) -> list | None:
+        """Evaluate ``view`` with the ONNX reference evaluator if all its inputs are known."""
+        proto = view.proto
+        if view.op_type in NO_FOLD or not any(view.has(i) for i in range(view.n_inputs)):
+            return None
+        arrays = [view.const(i) for i in range(view.n_inputs) if view.has(i)]
+        if any(a is None for a in arrays) or sum(a.size for a in arrays) > FOLD_LIMIT:
+            return None
+        if any(a.type == onnx.AttributeProto.GRAPH for a in proto.attribute):
+            return None
+        from onnx.reference import ReferenceEvaluator
+        feeds = {n: self.env[n] for n in proto.input if n}
+        try:
+            results = ReferenceEvaluator(self._one_node_model(proto, False)).run(None, feeds)
+        except Exception:  # noqa: BLE001 - the handler gets its chance (or reports the error)
+            return None
+        outputs, names = [], [o for o in proto.output if o]
+        for name, r in zip(names, results):
+            r = np.asarray(r)
+            info = self.types.get(name)
+            if info is not None and info[0]:
+                r = r.astype(onnx_to_np(info[0]), copy=False)
+            outputs.append(r)
+        by_name = dict(zip(names, outputs))
+        return [by_name.get(o) for o in proto.output]
+
+
+def _to_array(t: onnx.TensorProto) -> np.ndarray:
+    try:
+        return np.asarray(onnx.numpy_helper.to_array(t))
+    except Exception as e:  # noqa: BLE001
+        raise ModelFormatError(f"initializer '{t.name}' cannot be read: {e}") from None
+
+
+def _name_attr(name: str) -> ir.DictAttr:
+    return ir.DictAttr.get({"aic.name": ir.StringAttr.get(name)})

@@ -1,0 +1,172 @@
+"""Reading and preparing ONNX models for the importer.
+
+``load_model`` reads a path or takes a ``ModelProto`` and validates it (truncated, non-ONNX or
+malformed files raise ``ModelFormatError``). ``specialise`` decides the runtime inputs (graph
+inputs that are not initializers, plus initializers the caller overrides through
+``input_shapes``) and gives every one of them a static shape (symbolic dims must be given by the
+caller). ``infer_types`` runs ONNX shape inference with data propagation and returns
+``name -> (onnx elem type, shape with None for unknown dims)``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import onnx
+import onnx.checker
+import onnx.shape_inference
+from google.protobuf.message import DecodeError
+
+from aic.errors import ModelFormatError, UnsupportedError
+
+
+def load_model(model_or_path) -> tuple[onnx.ModelProto, str]:
+    """The model and its source name (the path, or ``"<model>"``)."""
+    if isinstance(model_or_path, onnx.ModelProto):
+        model, source = model_or_path, "<model>"
+    elif isinstance(model_or_path, (str, os.PathLike)):
+        source = os.fspath(model_or_path)
+        model = _read(source)
+    else:
+        raise TypeError(f"expected an onnx.ModelProto or a path, got {type(model_or_path)}")
+    if not model.HasField("graph") or not model.opset_import:
+        raise ModelFormatError(f"{source}: not an ONNX model (no graph or no opset import)")
+    _check_op_types(model, source)
+    try:
+        onnx.checker.check_model(model)
+    except (onnx.checker.ValidationError, ValueError) as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        if "is deprecated in domain_version" in first:
+            return model, source  # e.g. GroupNormalization-18: deprecated but well defined
+        raise ModelFormatError(f"{source}: invalid ONNX model: {first}") from None
+    return model, source
+
+
+def _check_op_types(model: onnx.ModelProto, source: str) -> None:
+    """Unknown op types and domains are unsupported ops (not malformed models)."""
+    import onnx.defs
+    opset = {o.domain or "": o.version for o in model.opset_import}
+    default = opset.get("", opset.get("ai.onnx", 1))
+    for index, node in enumerate(model.graph.node):
+        name = node.name or f"{node.op_type}_{index}"
+        if node.domain not in ("", "ai.onnx"):
+            raise UnsupportedError(f"node '{name}' ({node.op_type}): op domain '{node.domain}' is "
+                                   "not supported, only the default ONNX domain; "
+                                   "see aic.frontend.onnx.supported_ops()")
+        if not onnx.defs.has(node.op_type, default):
+            raise UnsupportedError(f"node '{name}' ({node.op_type}, opset {default}): unknown op "
+                                   "type; see aic.frontend.onnx.supported_ops()")
+
+
+def _read(path: str) -> onnx.ModelProto:
+    if not os.path.isfile(path):
+        raise ModelFormatError(f"{path}: no such model file")
+    try:
+        return onnx.load(path)
+    except DecodeError as e:
+        raise ModelFormatError(f"{path}: not a valid ONNX file (truncated or not a protobuf "
+                               f"model: {e})") from None
+    except (OSError, ValueError, RuntimeError) as e:
+        raise ModelFormatError(f"{path}: cannot load ONNX model: {e}") from None
+
+
+def default_opset(model: onnx.ModelProto, source: str) -> int:
+    versions = [o.version for o in model.opset_import if o.domain in ("", "ai.onnx")]
+    if not versions:
+        raise ModelFormatError(f"{source}: model imports no default-domain (ai.onnx) opset")
+    return versions[0]
+
+
+def _dims(value: onnx.ValueInfoProto) -> list | None:
+    t = value.type.tensor_type
+    if not t.HasField("shape"):
+        return None
+    return [d.dim_value if d.HasField("dim_value") else (d.dim_param or "?") for d in t.shape.dim]
+
+
+def specialise(model: onnx.ModelProto, input_shapes: dict | None,
+               constants: dict | None = None) -> tuple[onnx.ModelProto, list]:
+    """A copy of ``model`` with static runtime inputs; also returns those inputs in order.
+    Inputs named in ``constants`` become initializers holding the given arrays."""
+    input_shapes = {k: [int(d) for d in v] for k, v in (input_shapes or {}).items()}
+    constants = constants or {}
+    m = onnx.ModelProto()
+    m.CopyFrom(model)
+    g = m.graph
+    names = [i.name for i in g.input]
+    for what, given in (("input_shapes", input_shapes), ("constants", constants)):
+        unknown = sorted(set(given) - set(names))
+        if unknown:
+            raise ModelFormatError(f"{what} names unknown input(s) {unknown}; the graph inputs "
+                                   f"are {names}")
+    _freeze(g, constants)
+    inits = {t.name for t in g.initializer}
+    overridden = inits & set(input_shapes)
+    if overridden:
+        kept = [t for t in g.initializer if t.name not in overridden]
+        del g.initializer[:]
+        g.initializer.extend(kept)
+    runtime = [i for i in g.input if i.name not in inits or i.name in overridden]
+    for value in runtime:
+        _fix_shape(value, input_shapes.get(value.name))
+    del g.value_info[:]
+    for out in g.output:
+        out.type.tensor_type.ClearField("shape")
+    return m, runtime
+
+
+def _freeze(g: onnx.GraphProto, constants: dict) -> None:
+    import numpy as np
+    import onnx.numpy_helper
+    kept = [t for t in g.initializer if t.name not in constants]
+    del g.initializer[:]
+    g.initializer.extend(kept)
+    for name, value in sorted(constants.items()):
+        g.initializer.append(onnx.numpy_helper.from_array(np.asarray(value), name))
+
+
+def _fix_shape(value: onnx.ValueInfoProto, given: list[int] | None) -> None:
+    if not value.type.HasField("tensor_type"):
+        raise UnsupportedError(f"input '{value.name}' is not a tensor (sequences, maps and "
+                               "optionals are not supported)")
+    dims = _dims(value)
+    shape = value.type.tensor_type.shape
+    if given is not None:
+        if dims is not None and len(dims) != len(given):
+            raise ModelFormatError(f"input_shapes gives input '{value.name}' rank {len(given)}, "
+                                   f"the model declares rank {len(dims)} ({dims})")
+        for d, g in zip(dims or [], given):
+            if isinstance(d, int) and d != g:
+                raise ModelFormatError(f"input_shapes gives input '{value.name}' shape {given}, "
+                                       f"the model declares {dims}")
+        shape.ClearField("dim")
+        for g in given:
+            shape.dim.add().dim_value = g
+        return
+    hint = f"pass input_shapes={{'{value.name}': [...]}} or --input-shape {value.name}=1x3x224x224"
+    if dims is None:
+        raise ModelFormatError(f"input '{value.name}' has an unknown rank: {hint}")
+    for d in dims:
+        if not isinstance(d, int):
+            raise ModelFormatError(f"input '{value.name}' has symbolic dim '{d}': {hint}")
+
+
+def infer_types(model: onnx.ModelProto) -> dict[str, tuple[int, list | None]]:
+    try:
+        inferred = onnx.shape_inference.infer_shapes(model, check_type=False, strict_mode=False,
+                                                     data_prop=True)
+    except (onnx.shape_inference.InferenceError, ValueError, RuntimeError) as e:
+        raise ModelFormatError(f"ONNX shape inference failed: {e}") from None
+    g = inferred.graph
+    return value_types([*g.input, *g.value_info, *g.output])
+
+
+def value_types(values) -> dict[str, tuple[int, list | None]]:
+    out = {}
+    for v in values:
+        if v.type.HasField("tensor_type"):
+            dims = _dims(v)
+            if dims is not None:
+                dims = [d if isinstance(d, int) else None for d in dims]
+            out[v.name] = (v.type.tensor_type.elem_type, dims)
+    return out

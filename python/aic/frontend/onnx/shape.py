@@ -1,0 +1,284 @@
+"""ONNX data-movement ops: Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Concat, Split, Slice,
+Gather, GatherElements, Expand, Tile, Pad, DepthToSpace, SpaceToDepth, Identity, Dropout,
+Shape, Size, ConstantOfShape, Trilu, OneHot, Resize, Upsample.
+
+Result shapes come from ONNX shape inference; shape-like inputs (Reshape's shape, Slice's
+starts/ends, Pad's pads, Tile's repeats...) must be constants at import time. Shape and Size
+fold to constants (shapes are static). Attribute->input migrations (Slice 10, Split 13,
+Squeeze/Unsqueeze 13, Pad 11) are handled by reading whichever form the node carries.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from aic.dialects.graph import (ConcatOp, ExpandOp, GatherElementsOp, GatherOp, OneHotOp, PadOp,
+                                ReshapeOp, ResizeOp, SliceOp, TileOp, TriluOp)
+from aic.frontend.onnx.common import (check_shape, float_attr_scalar, norm_axes, norm_axis,
+                                      reshape, transpose)
+from aic.frontend.onnx.registry import handler
+
+
+def _reshape_like(n):
+    return n.op(ReshapeOp, n.out_type(), x=n.value(0))
+
+
+handler("Reshape", 5, attrs={"allowzero"})(_reshape_like)
+handler("Flatten", 1, attrs={"axis"})(_reshape_like)
+handler("Squeeze", 1, attrs={"axes"})(_reshape_like)
+handler("Unsqueeze", 1, attrs={"axes"})(_reshape_like)
+
+
+@handler("Identity", 1)
+def identity(n):
+    return n.const(0) if n.const(0) is not None else n.value(0)
+
+
+@handler("Dropout", 7, attrs={"ratio", "seed"})
+def dropout(n):
+    if n.has(2) and n.need_const(2, "training_mode").reshape(-1)[0]:
+        raise n.unsupported("training_mode=true is not supported (inference only)")
+    mask = np.ones(n.out_shape(1), np.bool_) if n.has_output(1) else None
+    return [identity(n), mask]
+
+
+@handler("Transpose", 1, attrs={"perm"})
+def transpose_(n):
+    perm = n.attr("perm", list(reversed(range(n.rank(0)))))
+    return transpose(n, n.value(0), norm_axes(n, perm, n.rank(0)))
+
+
+@handler("Concat", 4, attrs={"axis"})
+def concat(n):
+    axis = norm_axis(n, int(n.attr("axis")), n.rank(0))
+    inputs = [n.value(i) for i in range(n.n_inputs) if n.has(i)]
+    if len(inputs) == 1:
+        return inputs[0]
+    out = inputs[0]
+    for rhs in inputs[1:]:  # graph.concat is binary (see its docstring): chain left to right
+        out = n.build(ConcatOp, [], lhs=out, rhs=rhs, axis=axis).result
+    return out
+
+
+@handler("Split", 2, attrs={"axis", "split", "num_outputs"})
+def split(n):
+    axis = norm_axis(n, int(n.attr("axis", 0)), n.rank(0))
+    types = [n.out_type(i) for i in range(n.n_outputs)]
+    sizes = [t.shape[axis] for t in types]
+    if sum(sizes) != n.shape(0)[axis]:
+        raise n.unsupported(f"split sizes {sizes} do not cover dim {n.shape(0)[axis]}")
+    outs, begin = [], 0
+    for t, size in zip(types, sizes):  # one graph.slice per piece
+        starts = [0] * len(t.shape)
+        starts[axis] = begin
+        outs.append(n.build(SliceOp, [t], x=n.value(0), starts=starts,
+                            steps=[1] * len(t.shape)).result)
+        begin += size
+    return outs
+
+
+def _slice_params(n):
+    if n.version < 10:
+        starts, ends = n.attr("starts"), n.attr("ends")
+        axes, steps = n.attr("axes"), None
+    else:
+        starts = n.need_const(1, "starts").tolist()
+        ends = n.need_const(2, "ends").tolist()
+        axes = n.need_const(3, "axes").tolist() if n.has(3) else None
+        steps = n.need_const(4, "steps").tolist() if n.has(4) else None
+    rank = n.rank(0)
+    axes = norm_axes(n, axes if axes is not None else range(len(starts)), rank)
+    return starts, ends, axes, steps or [1] * len(starts)
+
+
+@handler("Slice", 1, attrs={"axes", "ends", "starts"})
+def slice_(n):
+    starts, ends, axes, steps = _slice_params(n)
+    shape = n.shape(0)
+    first, step, count = [0] * len(shape), [1] * len(shape), list(shape)
+    for a, s, e, st in zip(axes, starts, ends, steps):
+        if st == 0:
+            raise n.unsupported("slice step 0")
+        picked = range(shape[a])[slice(int(s), int(e), int(st))]
+        first[a], step[a], count[a] = (picked.start if len(picked) else 0), int(st), len(picked)
+    check_shape(n, count)
+    if first == [0] * len(shape) and count == shape:
+        return n.value(0)
+    return n.op(SliceOp, n.out_type(), x=n.value(0), starts=first, steps=step)
+
+
+@handler("Gather", 1, attrs={"axis"})
+def gather(n):
+    axis = norm_axis(n, int(n.attr("axis", 0)), n.rank(0))
+    return n.op(GatherOp, n.out_type(), x=n.value(0), indices=n.value(1), axis=axis)
+
+
+@handler("GatherElements", 11, attrs={"axis"})
+def gather_elements(n):
+    axis = norm_axis(n, int(n.attr("axis", 0)), n.rank(0))
+    return n.op(GatherElementsOp, n.out_type(), x=n.value(0), indices=n.value(1), axis=axis)
+
+
+@handler("Expand", 8)
+def expand(n):
+    x, t = n.value(0), n.out_type()
+    return x if x.type == t else n.op(ExpandOp, t, x=x)
+
+
+@handler("Tile", 6)
+def tile(n):
+    repeats = n.need_const(1, "repeats").reshape(-1).tolist()
+    return n.op(TileOp, n.out_type(), x=n.value(0), repeats=repeats)
+
+
+@handler("Pad", 2, attrs={"mode", "pads", "value"})
+def pad(n):
+    rank = n.rank(0)
+    if n.version < 11:
+        pads, value = list(n.attr("pads")), float(n.attr("value", 0.0))
+    else:
+        pads = n.need_const(1, "pads").reshape(-1).tolist()
+        value = float_attr_scalar(n.need_const(2, "constant_value")) if n.has(2) else 0.0
+        if n.has(3):  # opset 18: pads for the listed axes only
+            axes = norm_axes(n, n.need_const(3, "axes").reshape(-1).tolist(), rank)
+            full = [0] * 2 * rank
+            for i, a in enumerate(axes):
+                full[a], full[a + rank] = pads[i], pads[i + len(axes)]
+            pads = full
+    mode = n.attr("mode", "constant")
+    if len(pads) != 2 * rank or min(pads) < 0:
+        raise n.unsupported(f"pads {pads} (negative pads are not supported)")
+    if mode not in ("constant", "reflect", "edge", "wrap"):
+        raise n.unsupported(f"mode '{mode}'")
+    if sum(pads) == 0:
+        return n.value(0)
+    return n.op(PadOp, n.out_type(), x=n.value(0), pads=pads, mode=mode, value=value)
+
+
+@handler("DepthToSpace", 1, attrs={"blocksize", "mode"})
+def depth_to_space(n):
+    b, (N, C, H, W) = int(n.attr("blocksize")), n.shape(0)
+    mode = n.attr("mode", "DCR")
+    if mode == "DCR":
+        split, perm = [N, b, b, C // (b * b), H, W], [0, 3, 4, 1, 5, 2]
+    elif mode == "CRD":
+        split, perm = [N, C // (b * b), b, b, H, W], [0, 1, 4, 2, 5, 3]
+    else:
+        raise n.unsupported(f"mode '{mode}'")
+    y = transpose(n, reshape(n, n.value(0), split), perm)
+    return reshape(n, y, n.out_shape())
+
+
+@handler("SpaceToDepth", 1, attrs={"blocksize", "mode"})
+def space_to_depth(n):
+    b, (N, C, H, W) = int(n.attr("blocksize")), n.shape(0)
+    perm = {"DCR": [0, 3, 5, 1, 2, 4], "CRD": [0, 1, 3, 5, 2, 4]}.get(n.attr("mode", "DCR"))
+    if perm is None:
+        raise n.unsupported(f"mode '{n.attr('mode')}'")
+    y = reshape(n, n.value(0), [N, C, H // b, b, W // b, b])
+    return reshape(n, transpose(n, y, perm), n.out_shape())
+
+
+@handler("Shape", 1, attrs={"start", "end"})
+def shape(n):
+    dims = n.shape(0)
+    start, end = int(n.attr("start", 0)), n.attr("end")
+    return np.array(dims[start:None if end is None else int(end)], np.int64)
+
+
+@handler("Size", 1)
+def size(n):
+    return np.array(int(np.prod(n.shape(0))), np.int64)
+
+
+@handler("ConstantOfShape", 9, attrs={"value"})
+def constant_of_shape(n):
+    dims = n.need_const(0, "shape").reshape(-1).tolist()
+    fill = n.attr("value")
+    fill = np.zeros(1, np.float32) if fill is None else _tensor(fill)
+    return np.full(dims, fill.reshape(-1)[0], fill.dtype)
+
+
+def _tensor(t):
+    import onnx.numpy_helper
+    return onnx.numpy_helper.to_array(t)
+
+
+@handler("Trilu", 14, attrs={"upper"})
+def trilu(n):
+    k = int(n.need_const(1, "k").reshape(-1)[0]) if n.has(1) else 0
+    return n.op(TriluOp, n.out_type(), x=n.value(0), upper=bool(n.attr("upper", 1)), k=k)
+
+
+@handler("OneHot", 9, attrs={"axis"})
+def one_hot(n):
+    depth = int(n.need_const(1, "depth").reshape(-1)[0])
+    off, on = n.need_const(2, "values").reshape(-1).tolist()
+    out = n.out_type()
+    axis = norm_axis(n, int(n.attr("axis", -1)), out.rank)
+    return n.op(OneHotOp, out, indices=n.value(0), depth=depth, axis=axis,
+                on_value=float(on), off_value=float(off))
+
+
+
+
+_COORD_MODES = ("half_pixel", "half_pixel_symmetric", "asymmetric", "align_corners",
+                "pytorch_half_pixel")
+_RESIZE_ATTRS = {"mode", "coordinate_transformation_mode", "cubic_coeff_a", "exclude_outside",
+                 "extrapolation_value", "nearest_mode", "antialias", "axes",
+                 "keep_aspect_ratio_policy"}
+
+
+def _resize_scales(n, scales_in: int, sizes_in: int) -> list[float]:
+    """Per-dim scales from the scales or sizes input (opset 18: for ``axes`` only)."""
+    in_shape, rank = n.shape(0), n.rank(0)
+    axes = norm_axes(n, n.attr("axes", list(range(rank))), rank)
+    scales = [1.0] * rank
+    if n.has(scales_in) and n.need_const(scales_in, "scales").size:
+        given = n.need_const(scales_in, "scales").reshape(-1).tolist()
+        for a, s in zip(axes, given):
+            scales[a] = float(s)
+        expected = [int(np.floor(d * s)) for d, s in zip(in_shape, scales)]
+    elif n.has(sizes_in):
+        given = n.need_const(sizes_in, "sizes").reshape(-1).tolist()
+        expected = list(in_shape)
+        for a, s in zip(axes, given):
+            expected[a], scales[a] = int(s), float(s) / in_shape[a]
+    else:
+        raise n.unsupported("Resize needs scales or sizes")
+    check_shape(n, expected)
+    return scales
+
+
+@handler("Resize", 10, attrs=_RESIZE_ATTRS)
+def resize(n):
+    if n.version < 11:
+        return _resize(n, _resize_scales(n, 1, 99), "asymmetric", "floor")
+    if int(n.attr("antialias", 0)) or int(n.attr("exclude_outside", 0)):
+        raise n.unsupported("antialias/exclude_outside are not supported")
+    if n.attr("keep_aspect_ratio_policy", "stretch") != "stretch":
+        raise n.unsupported("keep_aspect_ratio_policy other than 'stretch'")
+    coord = n.attr("coordinate_transformation_mode", "half_pixel")
+    if coord not in _COORD_MODES:
+        raise n.unsupported(f"coordinate_transformation_mode '{coord}' is not supported")
+    scales = _resize_scales(n, 2, 3)
+    return _resize(n, scales, coord, n.attr("nearest_mode", "round_prefer_floor"))
+
+
+def _resize(n, scales, coord: str, nearest: str):
+    mode = n.attr("mode", "nearest")
+    if mode not in ("nearest", "linear", "cubic"):
+        raise n.unsupported(f"mode '{mode}'")
+    return n.op(ResizeOp, n.out_type(), x=n.value(0), mode=mode, coordinate_mode=coord,
+                nearest_mode=nearest, cubic_coeff=float(n.attr("cubic_coeff_a", -0.75)),
+                scales=scales)
+
+
+@handler("Upsample", 7, attrs={"mode", "scales"})
+def upsample(n):
+    if n.has_attr("scales"):
+        scales = [float(s) for s in n.attr("scales")]
+    else:
+        scales = n.need_const(1, "scales").reshape(-1).tolist()
+    check_shape(n, [int(np.floor(d * s)) for d, s in zip(n.shape(0), scales)])
+    return _resize(n, scales, "asymmetric", "floor")

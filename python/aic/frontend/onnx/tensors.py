@@ -1,0 +1,86 @@
+"""Element types and constant data of the ONNX importer.
+
+Maps ONNX/numpy element types to MLIR (f32, f16, f64, i64, i32, i8, i1; anything else is
+``UnsupportedError``) and turns numpy arrays into ``graph.constant`` attributes: arrays with
+more than ``INLINE_LIMIT`` elements become ``dense_resource`` blobs (not printed inline), the
+others ``dense`` attributes. Bool data is always inline (bit-packed).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from aic.errors import UnsupportedError
+from aic.mlir_api import ir
+
+INLINE_LIMIT = 64
+
+_NP_TO_MLIR = {
+    np.dtype(np.float32): lambda: ir.F32Type.get(),
+    np.dtype(np.float16): lambda: ir.F16Type.get(),
+    np.dtype(np.float64): lambda: ir.F64Type.get(),
+    np.dtype(np.int64): lambda: ir.IntegerType.get_signless(64),
+    np.dtype(np.int32): lambda: ir.IntegerType.get_signless(32),
+    np.dtype(np.int8): lambda: ir.IntegerType.get_signless(8),
+    np.dtype(np.bool_): lambda: ir.IntegerType.get_signless(1),
+}
+_MLIR_TO_NP = {"f32": np.float32, "f16": np.float16, "f64": np.float64, "i64": np.int64,
+               "i32": np.int32, "i8": np.int8, "i1": np.bool_}
+
+
+def onnx_to_np(elem_type: int) -> np.dtype:
+    import onnx.helper
+    return np.dtype(onnx.helper.tensor_dtype_to_np_dtype(elem_type))
+
+
+def element_type(dtype, what: str) -> ir.Type:
+    """The MLIR element type of numpy ``dtype``; ``what`` names the value in the error."""
+    make = _NP_TO_MLIR.get(np.dtype(dtype))
+    if make is None:
+        supported = ", ".join(sorted(str(d) for d in _NP_TO_MLIR))
+        raise UnsupportedError(f"{what}: element type {np.dtype(dtype)} is not supported "
+                               f"(supported: {supported})")
+    return make()
+
+
+def np_dtype(elem: ir.Type) -> np.dtype:
+    return np.dtype(_MLIR_TO_NP[str(elem)])
+
+
+def tensor_type(shape, elem: ir.Type) -> ir.RankedTensorType:
+    return ir.RankedTensorType.get([int(d) for d in shape], elem)
+
+
+def shape_of(value: ir.Value) -> list[int]:
+    return list(ir.RankedTensorType(value.type).shape)
+
+
+def elem_of(value: ir.Value) -> ir.Type:
+    return ir.RankedTensorType(value.type).element_type
+
+
+def resource_name(hint: str, used: set[str]) -> str:
+    """A deterministic, unique, identifier-safe blob name derived from ``hint``."""
+    base = re.sub(r"[^A-Za-z0-9_]", "_", hint) or "const"
+    if not (base[0].isalpha() or base[0] == "_"):
+        base = "_" + base
+    name, i = base, 1
+    while name in used:
+        name, i = f"{base}_{i}", i + 1
+    used.add(name)
+    return name
+
+
+def elements_attr(array: np.ndarray, type_: ir.RankedTensorType, name: str | None) -> ir.Attribute:
+    """``dense_resource`` (``name`` given and array large) or ``dense`` data of ``type_``."""
+    array = np.ascontiguousarray(array)
+    if array.dtype == np.bool_:
+        packed = np.packbits(array.reshape(-1), bitorder="little")
+        if array.size == 1:  # a splat is stored as one 0x00/0xFF byte
+            packed = np.array([0xFF if array.reshape(-1)[0] else 0], np.uint8)
+        return ir.DenseElementsAttr.get(packed, type=type_)
+    if name is not None and array.size > INLINE_LIMIT:
+        return ir.DenseResourceElementsAttr.get_from_buffer(array, name, type_)
+    return ir.DenseElementsAttr.get(array, type=type_)

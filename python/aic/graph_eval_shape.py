@@ -1,0 +1,95 @@
+"""numpy semantics of the data-movement graph ops (part of ``aic.graph_eval``).
+
+Registers handlers for reshape, transpose, expand, concat, split, slice, gather,
+gather_elements, pad, tile, trilu and one_hot. Imported by ``aic.graph_eval``; use that module.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from aic.dialects import graph as g
+from aic.graph_eval import Unevaluable, _handles
+
+
+@_handles(g.ReshapeOp)
+def _reshape(op, xs, shapes):
+    return [xs[0].reshape(shapes[0])]
+
+
+@_handles(g.TransposeOp)
+def _transpose(op, xs, shapes):
+    return [np.transpose(xs[0], op.perm)]
+
+
+@_handles(g.ExpandOp)
+def _expand(op, xs, shapes):
+    return [np.broadcast_to(xs[0], shapes[0]).copy()]
+
+
+@_handles(g.ConcatOp)
+def _concat(op, xs, shapes):
+    return [np.concatenate(xs, axis=op.axis)]
+
+
+@_handles(g.SliceOp)
+def _slice(op, xs, shapes):
+    x = xs[0]
+    for d, (start, step, count) in enumerate(zip(op.starts, op.steps, shapes[0])):
+        index = start + np.arange(count) * step
+        if count and (index.min() < 0 or index.max() >= x.shape[d]):
+            raise Unevaluable("slice out of range")
+        x = np.take(x, index, axis=d)
+    return [x]
+
+
+def _normalise(indices, size):
+    indices = np.where(indices < 0, indices + size, indices)
+    if np.any(indices < 0) or np.any(indices >= size):
+        raise Unevaluable("index out of range")
+    return indices
+
+
+@_handles(g.GatherOp)
+def _gather(op, xs, shapes):
+    x, idx = xs
+    return [np.take(x, _normalise(idx, x.shape[op.axis]), axis=op.axis)]
+
+
+@_handles(g.GatherElementsOp)
+def _gather_elements(op, xs, shapes):
+    x, idx = xs
+    return [np.take_along_axis(x, _normalise(idx, x.shape[op.axis]), axis=op.axis)]
+
+
+_PAD_MODES = {"constant": "constant", "reflect": "reflect", "edge": "edge", "wrap": "wrap"}
+
+
+@_handles(g.PadOp)
+def _pad(op, xs, shapes):
+    x, pads = xs[0], op.pads
+    rank = x.ndim
+    widths = [(pads[d], pads[d + rank]) for d in range(rank)]
+    if op.mode == "constant":
+        return [np.pad(x, widths, mode="constant", constant_values=x.dtype.type(op.value))]
+    return [np.pad(x, widths, mode=_PAD_MODES[op.mode])]
+
+
+@_handles(g.TileOp)
+def _tile(op, xs, shapes):
+    return [np.tile(xs[0], op.repeats)]
+
+
+@_handles(g.TriluOp)
+def _trilu(op, xs, shapes):
+    x = xs[0]
+    return [np.triu(x, op.k) if op.upper else np.tril(x, op.k)]
+
+
+@_handles(g.OneHotOp)
+def _one_hot(op, xs, shapes):
+    idx, depth = xs[0].astype(np.int64), op.depth
+    idx = np.where(idx < 0, idx + depth, idx)
+    hot = np.expand_dims(idx, op.axis) == np.arange(depth).reshape(
+        [depth if d == op.axis else 1 for d in range(idx.ndim + 1)])
+    return [np.where(hot, op.on_value, op.off_value)]

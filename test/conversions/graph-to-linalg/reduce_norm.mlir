@@ -1,0 +1,35 @@
+// RUN: aic-opt %s -p aic-convert-graph-to-linalg --split-input-file | FileCheck %s
+
+// CHECK-LABEL: func.func @reduce_max_keepdims
+// CHECK: %[[NINF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK: %[[INIT:.*]] = linalg.fill ins(%[[NINF]] : f32) outs(%{{.*}} : tensor<2xf32>)
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%{{.*}} : tensor<2x8xf32>) outs(%[[INIT]] : tensor<2xf32>)
+// CHECK: arith.maximumf
+// CHECK: tensor.expand_shape %[[R]] {{.*}} : tensor<2xf32> into tensor<2x1xf32>
+func.func @reduce_max_keepdims(%x: tensor<2x8xf32>) -> tensor<2x1xf32> {
+  %r = "graph.reduce"(%x) {axes = array<i64: 1>, keepdims = true, kind = "max"} : (tensor<2x8xf32>) -> tensor<2x1xf32>
+  return %r : tensor<2x1xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @softmax_subtracts_max
+// CHECK: arith.maximumf
+// CHECK: arith.subf
+// CHECK-NEXT: math.exp
+// CHECK: arith.addf
+// CHECK: arith.divf
+func.func @softmax_subtracts_max(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %r = "graph.softmax"(%x) {axis = -1 : i64, log = false} : (tensor<2x8xf32>) -> tensor<2x8xf32>
+  return %r : tensor<2x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @batch_norm_per_channel
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[C:.*]], #[[C]], #[[C]], #[[C]], #{{.*}}]
+// CHECK: math.rsqrt
+func.func @batch_norm_per_channel(%x: tensor<1x4x8x8xf32>, %s: tensor<4xf32>, %b: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) -> tensor<1x4x8x8xf32> {
+  %r = "graph.batch_norm"(%x, %s, %b, %m, %v) {epsilon = 1.0e-05 : f32} : (tensor<1x4x8x8xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+  return %r : tensor<1x4x8x8xf32>
+}

@@ -1,0 +1,117 @@
+// RUN: aic-opt %s --split-input-file -p 'aic-convert-linalg-to-tiled{tile-sizes=64,64,32}' | FileCheck %s
+// RUN: aic-opt %s --split-input-file -p 'aic-hw-set-target{target=cpu-avx512},aic-convert-linalg-to-tiled' | FileCheck %s --check-prefix=TARGET
+// RUN: not aic-opt %s --split-input-file -p aic-convert-linalg-to-tiled 2>&1 | FileCheck %s --check-prefix=NOTARGET
+
+// matmul + bias + relu becomes one kernel tiled 64x64x32, bias and relu in its epilogue.
+// CHECK-LABEL: func.func @matmul_bias_relu
+// CHECK-SAME: (%[[A:.*]]: tensor<256x128xf32>, %[[B:.*]]: tensor<128x192xf32>, %[[BIAS:.*]]: tensor<192xf32>)
+// CHECK: %[[INIT:.*]] = linalg.fill
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[K:.*]] = "tiled.kernel"(%[[INIT]]) ({
+// CHECK-NEXT: ^bb0(%[[I:.*]]: index, %[[J:.*]]: index, %[[R:.*]]: index, %[[ACC:.*]]: tensor<64x64xf32>):
+// CHECK-NEXT: %[[TA:.*]] = "tiled.load"(%[[A]], %[[I]], %[[R]]) {sizes = array<i64: 64, 32>}
+// CHECK-NEXT: %[[TB:.*]] = "tiled.load"(%[[B]], %[[R]], %[[J]]) {sizes = array<i64: 32, 64>}
+// CHECK-NEXT: %[[M:.*]] = linalg.matmul ins(%[[TA]], %[[TB]] : tensor<64x32xf32>, tensor<32x64xf32>) outs(%[[ACC]] : tensor<64x64xf32>)
+// CHECK-NEXT: gpu.yield %[[M]]
+// CHECK: }, {
+// CHECK-NEXT: ^bb0(%[[EI:.*]]: index, %[[EJ:.*]]: index, %[[EACC:.*]]: tensor<64x64xf32>):
+// CHECK-NEXT: %[[TBIAS:.*]] = "tiled.load"(%[[BIAS]], %[[EJ]]) {sizes = array<i64: 64>}
+// CHECK-NEXT: %[[ADD:.*]] = linalg.generic {{.*}} ins(%[[EACC]], %[[TBIAS]] : tensor<64x64xf32>, tensor<64xf32>) outs(%[[EACC]] : tensor<64x64xf32>)
+// CHECK: arith.addf
+// CHECK: %[[RELU:.*]] = linalg.generic {{.*}} ins(%[[ADD]] : tensor<64x64xf32>) outs(%[[ADD]] : tensor<64x64xf32>)
+// CHECK: arith.maximumf
+// CHECK: gpu.yield %[[RELU]]
+// CHECK: }) {iterators = ["parallel", "parallel", "reduction"], kind = "matmul+generic+generic", outs_indexing = array<i64: 0, 1>, space = array<i64: 256, 192, 128>, tile_sizes = array<i64: 64, 64, 32>}
+// CHECK: return %[[K]]
+// TARGET-LABEL: func.func @matmul_bias_relu
+// TARGET: "tiled.kernel"
+// TARGET: tile_sizes = array<i64: 64, 96, 128>
+// NOTARGET: error: aic-convert-linalg-to-tiled: no hw.target on the module: run aic-hw-set-target first or give tile-sizes
+func.func @matmul_bias_relu(%a: tensor<256x128xf32>, %b: tensor<128x192xf32>, %bias: tensor<192xf32>) -> tensor<256x192xf32> {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<256x192xf32>
+  %init = linalg.fill ins(%z : f32) outs(%e : tensor<256x192xf32>) -> tensor<256x192xf32>
+  %mm = linalg.matmul ins(%a, %b : tensor<256x128xf32>, tensor<128x192xf32>) outs(%init : tensor<256x192xf32>) -> tensor<256x192xf32>
+  %add = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%mm, %bias : tensor<256x192xf32>, tensor<192xf32>) outs(%e : tensor<256x192xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    linalg.yield %s : f32
+  } -> tensor<256x192xf32>
+  %relu = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%add : tensor<256x192xf32>) outs(%e : tensor<256x192xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %r = arith.maximumf %x, %z : f32
+    linalg.yield %r : f32
+  } -> tensor<256x192xf32>
+  return %relu : tensor<256x192xf32>
+}
+
+// -----
+
+// Ragged extents: each tile size is the largest divisor <= the requested one.
+// CHECK-LABEL: func.func @ragged
+// CHECK: "tiled.kernel"
+// CHECK: tile_sizes = array<i64: 50, 45, 14>
+func.func @ragged(%a: tensor<100x70xf32>, %b: tensor<70x45xf32>, %c: tensor<100x45xf32>) -> tensor<100x45xf32> {
+  %r = linalg.matmul ins(%a, %b : tensor<100x70xf32>, tensor<70x45xf32>) outs(%c : tensor<100x45xf32>) -> tensor<100x45xf32>
+  return %r : tensor<100x45xf32>
+}
+
+// -----
+
+// batch_matmul: batch tile 1, rank-reduced 2-D tiles.
+// CHECK-LABEL: func.func @batch
+// CHECK: "tiled.kernel"
+// CHECK: ^bb0(%{{.*}}: index, %{{.*}}: index, %{{.*}}: index, %{{.*}}: index, %[[ACC:.*]]: tensor<64x64xf32>):
+// CHECK: "tiled.load"({{.*}}) {sizes = array<i64: 1, 64, 32>} : (tensor<4x128x96xf32>, index, index, index) -> tensor<64x32xf32>
+// CHECK: linalg.matmul
+// CHECK: iterators = ["parallel", "parallel", "parallel", "reduction"], kind = "batch_matmul", outs_indexing = array<i64: 0, 1, 2>, space = array<i64: 4, 128, 64, 96>, tile_sizes = array<i64: 1, 64, 64, 32>
+func.func @batch(%a: tensor<4x128x96xf32>, %b: tensor<4x96x64xf32>, %c: tensor<4x128x64xf32>) -> tensor<4x128x64xf32> {
+  %r = linalg.batch_matmul ins(%a, %b : tensor<4x128x96xf32>, tensor<4x96x64xf32>) outs(%c : tensor<4x128x64xf32>) -> tensor<4x128x64xf32>
+  return %r : tensor<4x128x64xf32>
+}
+
+// -----
+
+// A standalone elementwise generic becomes a parallel-only kernel with an empty epilogue.
+// CHECK-LABEL: func.func @elementwise
+// CHECK: "tiled.kernel"
+// CHECK: linalg.generic
+// CHECK: }, {
+// CHECK-NEXT: }) {iterators = ["parallel", "parallel"], kind = "generic", outs_indexing = array<i64: 0, 1>, space = array<i64: 128, 256>, tile_sizes = array<i64: 64, 32>}
+func.func @elementwise(%x: tensor<128x256xf32>, %o: tensor<128x256xf32>) -> tensor<128x256xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<128x256xf32>) outs(%o : tensor<128x256xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %n = arith.negf %a : f32
+    linalg.yield %n : f32
+  } -> tensor<128x256xf32>
+  return %r : tensor<128x256xf32>
+}
+
+// -----
+
+// Convolutions stay linalg (their maps are not projected permutations).
+// CHECK-LABEL: func.func @negative_conv
+// CHECK-NOT: tiled.kernel
+// CHECK: linalg.conv_2d_nhwc_hwcf
+func.func @negative_conv(%x: tensor<1x10x10x3xf32>, %w: tensor<3x3x3x4xf32>, %o: tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32> {
+  %r = linalg.conv_2d_nhwc_hwcf ins(%x, %w : tensor<1x10x10x3xf32>, tensor<3x3x3x4xf32>) outs(%o : tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32>
+  return %r : tensor<1x8x8x4xf32>
+}
+
+// -----
+
+// A consumer whose payload reads its output is not fused into the epilogue.
+// CHECK-LABEL: func.func @negative_fuse_reads_output
+// CHECK: "tiled.kernel"
+// CHECK: kind = "matmul"
+// CHECK: "tiled.kernel"
+// CHECK: kind = "generic"
+func.func @negative_fuse_reads_output(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>, %c: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %mm = linalg.matmul ins(%a, %b : tensor<64x64xf32>, tensor<64x64xf32>) outs(%c : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%mm : tensor<64x64xf32>) outs(%c : tensor<64x64xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %s = arith.addf %x, %o : f32
+    linalg.yield %s : f32
+  } -> tensor<64x64xf32>
+  return %r : tensor<64x64xf32>
+}

@@ -1,0 +1,92 @@
+// RUN: aic-opt %s --split-input-file -p aic-convert-tiled-to-hw | FileCheck %s
+
+// The parallel tiles become hw.parallel over cores, the reduction an scf.for carrying the
+// accumulator, the tile matmul a micro-kernel with the target's register tile (avx512: 8x32),
+// the epilogue follows the loop, and the final tile is yielded at the tile offsets.
+// CHECK-LABEL: func.func @matmul_bias_relu
+// CHECK-SAME: (%[[A:.*]]: tensor<256x128xf32>, %[[B:.*]]: tensor<128x192xf32>, %[[BIAS:.*]]: tensor<192xf32>, %[[INIT:.*]]: tensor<256x192xf32>)
+// CHECK: %[[P:.*]] = "hw.parallel"(%[[INIT]]) ({
+// CHECK-NEXT: ^bb0(%[[I:.*]]: index, %[[J:.*]]: index, %[[OUT:.*]]: tensor<256x192xf32>):
+// CHECK-NEXT: %[[ACC0:.*]] = tensor.extract_slice %[[OUT]][%[[I]], %[[J]]] [64, 64] [1, 1]
+// CHECK: %[[LOOP:.*]] = scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %[[ACC0]]) -> (tensor<64x64xf32>)
+// CHECK-NEXT: %[[TA:.*]] = tensor.extract_slice %[[A]][%[[I]], %[[K]]] [64, 32] [1, 1]
+// CHECK-NEXT: %[[TB:.*]] = tensor.extract_slice %[[B]][%[[K]], %[[J]]] [32, 64] [1, 1]
+// CHECK-NEXT: %[[MK:.*]] = "hw.microkernel"(%[[TA]], %[[TB]], %[[ACC]]) {mr = 8 : i64, nr = 32 : i64}
+// CHECK-NEXT: scf.yield %[[MK]]
+// CHECK: tensor.extract_slice %[[BIAS]][%[[J]]] [64] [1]
+// CHECK: %[[E:.*]] = linalg.generic
+// CHECK: gpu.yield %[[E]], %[[I]], %[[J]] : tensor<64x64xf32>, index, index
+// CHECK-NEXT: }) {mapping = ["core", "core"], steps = array<i64: 64, 64>, upper_bounds = array<i64: 256, 192>}
+// CHECK-NOT: tiled.
+// CHECK: return %[[P]]
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.600000e+00 : f64, isa = "avx512", kind = "cpu", l1 = 49152 : i64, l2 = 2097152 : i64, l3 = 33554432 : i64, peak_gflops = 3.328000e+02 : f64, vector_bits = 512 : i64}} {
+  func.func @matmul_bias_relu(%a: tensor<256x128xf32>, %b: tensor<128x192xf32>, %bias: tensor<192xf32>, %init: tensor<256x192xf32>) -> tensor<256x192xf32> {
+    %r = "tiled.kernel"(%init) ({
+    ^bb0(%i: index, %j: index, %k: index, %acc: tensor<64x64xf32>):
+      %la = "tiled.load"(%a, %i, %k) {sizes = array<i64: 64, 32>} : (tensor<256x128xf32>, index, index) -> tensor<64x32xf32>
+      %lb = "tiled.load"(%b, %k, %j) {sizes = array<i64: 32, 64>} : (tensor<128x192xf32>, index, index) -> tensor<32x64xf32>
+      %m = linalg.matmul ins(%la, %lb : tensor<64x32xf32>, tensor<32x64xf32>) outs(%acc : tensor<64x64xf32>) -> tensor<64x64xf32>
+      "gpu.yield"(%m) : (tensor<64x64xf32>) -> ()
+    }, {
+    ^bb0(%i: index, %j: index, %acc: tensor<64x64xf32>):
+      %lbias = "tiled.load"(%bias, %j) {sizes = array<i64: 64>} : (tensor<192xf32>, index) -> tensor<64xf32>
+      %e = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%acc, %lbias : tensor<64x64xf32>, tensor<64xf32>) outs(%acc : tensor<64x64xf32>) {
+      ^bb1(%x: f32, %y: f32, %o: f32):
+        %s = arith.addf %x, %y : f32
+        %z = arith.constant 0.0 : f32
+        %q = arith.maximumf %s, %z : f32
+        linalg.yield %q : f32
+      } -> tensor<64x64xf32>
+      "gpu.yield"(%e) : (tensor<64x64xf32>) -> ()
+    }) {iterators = ["parallel", "parallel", "reduction"], kind = "matmul_bias_relu", outs_indexing = array<i64: 0, 1>, space = array<i64: 256, 192, 128>, tile_sizes = array<i64: 64, 64, 32>} : (tensor<256x192xf32>) -> tensor<256x192xf32>
+    return %r : tensor<256x192xf32>
+  }
+}
+
+// -----
+
+// A rank-reduced accumulator is expanded back to the destination's rank before the yield.
+// CHECK-LABEL: func.func @batch_tile
+// CHECK: "hw.parallel"
+// CHECK: tensor.extract_slice %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] [1, 16, 8] [1, 1, 1] : tensor<2x16x8xf32> to tensor<16x8xf32>
+// CHECK: "hw.microkernel"
+// CHECK: %[[X:.*]] = tensor.expand_shape %{{.*}} {{\[\[}}0, 1], [2]] output_shape [1, 16, 8] : tensor<16x8xf32> into tensor<1x16x8xf32>
+// CHECK: gpu.yield %[[X]]
+// CHECK: mapping = ["core", "core", "core"]
+func.func @batch_tile(%a: tensor<2x16x4xf32>, %b: tensor<2x4x8xf32>, %init: tensor<2x16x8xf32>) -> tensor<2x16x8xf32> {
+  %r = "tiled.kernel"(%init) ({
+  ^bb0(%n: index, %i: index, %j: index, %k: index, %acc: tensor<16x8xf32>):
+    %la = "tiled.load"(%a, %n, %i, %k) {sizes = array<i64: 1, 16, 4>} : (tensor<2x16x4xf32>, index, index, index) -> tensor<16x4xf32>
+    %lb = "tiled.load"(%b, %n, %k, %j) {sizes = array<i64: 1, 4, 8>} : (tensor<2x4x8xf32>, index, index, index) -> tensor<4x8xf32>
+    %m = linalg.matmul ins(%la, %lb : tensor<16x4xf32>, tensor<4x8xf32>) outs(%acc : tensor<16x8xf32>) -> tensor<16x8xf32>
+    "gpu.yield"(%m) : (tensor<16x8xf32>) -> ()
+  }, {
+  }) {iterators = ["parallel", "parallel", "parallel", "reduction"], kind = "batch_matmul", outs_indexing = array<i64: 0, 1, 2>, space = array<i64: 2, 16, 8, 4>, tile_sizes = array<i64: 1, 16, 8, 4>} : (tensor<2x16x8xf32>) -> tensor<2x16x8xf32>
+  return %r : tensor<2x16x8xf32>
+}
+
+// -----
+
+// A generic contraction stays linalg.generic inside the loop (only 2-D matmuls become
+// micro-kernels); a CUDA target maps the parallel dims to blocks.
+// CHECK-LABEL: func.func @negative_generic_contraction
+// CHECK: "hw.parallel"
+// CHECK-NOT: hw.microkernel
+// CHECK: linalg.generic
+// CHECK: mapping = ["block_x"]
+module attributes {hw.target = {kind = "cuda", max_threads = 1024 : i64, mma = array<i64: 16, 8, 16>, sm = 80 : i64, smem = 166912 : i64, warp = 32 : i64}} {
+  func.func @negative_generic_contraction(%x: tensor<64x32xf32>, %init: tensor<64xf32>) -> tensor<64xf32> {
+    %r = "tiled.kernel"(%init) ({
+    ^bb0(%i: index, %k: index, %acc: tensor<16xf32>):
+      %t = "tiled.load"(%x, %i, %k) {sizes = array<i64: 16, 8>} : (tensor<64x32xf32>, index, index) -> tensor<16x8xf32>
+      %s = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%t : tensor<16x8xf32>) outs(%acc : tensor<16xf32>) {
+      ^bb1(%v: f32, %o: f32):
+        %a = arith.addf %v, %o : f32
+        linalg.yield %a : f32
+      } -> tensor<16xf32>
+      "gpu.yield"(%s) : (tensor<16xf32>) -> ()
+    }, {
+    }) {iterators = ["parallel", "reduction"], kind = "sum", outs_indexing = array<i64: 0>, space = array<i64: 64, 32>, tile_sizes = array<i64: 16, 8>} : (tensor<64xf32>) -> tensor<64xf32>
+    return %r : tensor<64xf32>
+  }
+}

@@ -1,0 +1,168 @@
+// RUN: aic-opt %s --split-input-file -p aic-graph-simplify,aic-graph-dce | FileCheck %s
+// RUN: aic-opt %s --split-input-file -p 'aic-graph-simplify{max-iterations=1},aic-graph-dce' | FileCheck %s --check-prefix=ONE
+
+// CHECK-LABEL: func.func @transpose_transpose_identity
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK-NOT: "graph.transpose"
+// CHECK: return %[[X]]
+func.func @transpose_transpose_identity(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %t = "graph.transpose"(%x) {perm = array<i64: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  %u = "graph.transpose"(%t) {perm = array<i64: 1, 0>} : (tensor<3x2xf32>) -> tensor<2x3xf32>
+  return %u : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @transpose_transpose_compose
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3x4xf32>)
+// CHECK: %[[T:.*]] = "graph.transpose"(%[[X]]) {perm = array<i64: 2, 0, 1>} : (tensor<2x3x4xf32>) -> tensor<4x2x3xf32>
+// CHECK-NEXT: return %[[T]]
+func.func @transpose_transpose_compose(%x: tensor<2x3x4xf32>) -> tensor<4x2x3xf32> {
+  %t = "graph.transpose"(%x) {perm = array<i64: 1, 2, 0>} : (tensor<2x3x4xf32>) -> tensor<3x4x2xf32>
+  %u = "graph.transpose"(%t) {perm = array<i64: 1, 2, 0>} : (tensor<3x4x2xf32>) -> tensor<4x2x3xf32>
+  return %u : tensor<4x2x3xf32>
+}
+
+// CHECK-LABEL: func.func @transpose_identity_perm
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK-NEXT: return %[[X]]
+func.func @transpose_identity_perm(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %t = "graph.transpose"(%x) {perm = array<i64: 0, 1>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %t : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @negative_transpose_single
+// CHECK: "graph.transpose"
+func.func @negative_transpose_single(%x: tensor<2x2xf32>) -> tensor<2x2xf32> {
+  %t = "graph.transpose"(%x) {perm = array<i64: 1, 0>} : (tensor<2x2xf32>) -> tensor<2x2xf32>
+  return %t : tensor<2x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @reshape_reshape
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3x4xf32>)
+// CHECK: %[[R:.*]] = "graph.reshape"(%[[X]]) : (tensor<2x3x4xf32>) -> tensor<4x6xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @reshape_reshape(%x: tensor<2x3x4xf32>) -> tensor<4x6xf32> {
+  %a = "graph.reshape"(%x) : (tensor<2x3x4xf32>) -> tensor<24xf32>
+  %b = "graph.reshape"(%a) : (tensor<24xf32>) -> tensor<4x6xf32>
+  return %b : tensor<4x6xf32>
+}
+
+// The composed reshape has the input's type: a second sweep removes it.
+// CHECK-LABEL: func.func @reshape_round_trip
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK-NEXT: return %[[X]]
+// ONE-LABEL: func.func @reshape_round_trip
+// ONE: "graph.reshape"
+// ONE-SAME: (tensor<2x3xf32>) -> tensor<2x3xf32>
+func.func @reshape_round_trip(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %a = "graph.reshape"(%x) : (tensor<2x3xf32>) -> tensor<6xf32>
+  %b = "graph.reshape"(%a) : (tensor<6xf32>) -> tensor<2x3xf32>
+  return %b : tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @same_type_noops
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK-NOT: "graph.
+// CHECK: return %[[X]]
+func.func @same_type_noops(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %a = "graph.expand"(%x) : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %b = "graph.cast"(%a) : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %c = "graph.pad"(%b) {mode = "constant", pads = array<i64: 0, 0, 0, 0>, value = 0.0 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %d = "graph.slice"(%c) {starts = array<i64: 0, 0>, steps = array<i64: 1, 1>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %e = "graph.tile"(%d) {repeats = array<i64: 1, 1>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %e : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @negative_changing_shape_or_type
+// CHECK: "graph.expand"
+// CHECK: "graph.cast"
+// CHECK: "graph.pad"
+// CHECK: "graph.slice"
+func.func @negative_changing_shape_or_type(%x: tensor<2x3xf32>) -> (tensor<4x2x3xf32>, tensor<2x3xf16>, tensor<2x5xf32>, tensor<2x3xf32>) {
+  %a = "graph.expand"(%x) : (tensor<2x3xf32>) -> tensor<4x2x3xf32>
+  %b = "graph.cast"(%x) : (tensor<2x3xf32>) -> tensor<2x3xf16>
+  %c = "graph.pad"(%x) {mode = "constant", pads = array<i64: 0, 1, 0, 1>, value = 0.0 : f32} : (tensor<2x3xf32>) -> tensor<2x5xf32>
+  %d = "graph.slice"(%x) {starts = array<i64: 1, 2>, steps = array<i64: -1, -1>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %a, %b, %c, %d : tensor<4x2x3xf32>, tensor<2x3xf16>, tensor<2x5xf32>, tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @arith_identities
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK-NOT: "graph.mul"
+// CHECK-NOT: "graph.add"
+// CHECK-NOT: "graph.sub"
+// CHECK-NOT: "graph.div"
+// CHECK: return %[[X]]
+func.func @arith_identities(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %one = "graph.constant"() {value = dense<1.0> : tensor<3xf32>} : () -> tensor<3xf32>
+  %zero = "graph.constant"() {value = dense<0.0> : tensor<1x1xf32>} : () -> tensor<1x1xf32>
+  %a = "graph.mul"(%x, %one) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %b = "graph.mul"(%one, %a) : (tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %c = "graph.add"(%zero, %b) : (tensor<1x1xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %d = "graph.sub"(%c, %zero) : (tensor<2x3xf32>, tensor<1x1xf32>) -> tensor<2x3xf32>
+  %e = "graph.div"(%d, %one) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %e : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @non_splat_ones
+// CHECK-SAME: (%[[X:.*]]: tensor<2xi64>)
+// CHECK-NOT: "graph.mul"
+// CHECK: return %[[X]]
+func.func @non_splat_ones(%x: tensor<2xi64>) -> tensor<2xi64> {
+  %one = "graph.constant"() {value = dense<[1, 1]> : tensor<2xi64>} : () -> tensor<2xi64>
+  %a = "graph.mul"(%x, %one) : (tensor<2xi64>, tensor<2xi64>) -> tensor<2xi64>
+  return %a : tensor<2xi64>
+}
+
+// x * 0 is NaN for x = NaN or inf; 0 - x is not x; broadcasting against a bigger constant
+// widens x; a dynamic dim of x may be 1 at run time and widen too.
+// CHECK-LABEL: func.func @negative_arith
+// CHECK: "graph.mul"
+// CHECK: "graph.sub"
+// CHECK: "graph.add"
+// CHECK: "graph.mul"
+// CHECK: "graph.add"
+func.func @negative_arith(%x: tensor<3xf32>, %y: tensor<?xf32>) -> (tensor<3xf32>, tensor<3xf32>, tensor<2x3xf32>, tensor<3xf32>, tensor<?xf32>) {
+  %zero = "graph.constant"() {value = dense<0.0> : tensor<3xf32>} : () -> tensor<3xf32>
+  %zeros = "graph.constant"() {value = dense<0.0> : tensor<2x3xf32>} : () -> tensor<2x3xf32>
+  %two = "graph.constant"() {value = dense<[1.0, 2.0, 1.0]> : tensor<3xf32>} : () -> tensor<3xf32>
+  %a = "graph.mul"(%x, %zero) : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  %b = "graph.sub"(%zero, %x) : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  %c = "graph.add"(%x, %zeros) : (tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %d = "graph.mul"(%x, %two) : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  %e = "graph.add"(%y, %zero) : (tensor<?xf32>, tensor<3xf32>) -> tensor<?xf32>
+  return %a, %b, %c, %d, %e : tensor<3xf32>, tensor<3xf32>, tensor<2x3xf32>, tensor<3xf32>, tensor<?xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @unary_pairs
+// CHECK-SAME: (%[[X:.*]]: tensor<4xf32>)
+// CHECK: %[[R:.*]] = "graph.unary"(%[[X]]) {{.*}}fn = "relu"
+// CHECK-NOT: "graph.unary"
+// CHECK: return %[[R]]
+func.func @unary_pairs(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %a = "graph.unary"(%x) {fn = "neg", alpha = 0.0 : f32, beta = 0.0 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  %b = "graph.unary"(%a) {fn = "neg", alpha = 0.0 : f32, beta = 0.0 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  %c = "graph.unary"(%b) {fn = "relu", alpha = 0.0 : f32, beta = 0.0 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  %d = "graph.unary"(%c) {fn = "relu", alpha = 0.0 : f32, beta = 0.0 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  return %d : tensor<4xf32>
+}
+
+// CHECK-LABEL: func.func @negative_unary_mixed
+// CHECK: "graph.unary"{{.*}}fn = "relu"
+// CHECK: "graph.unary"{{.*}}fn = "neg"
+// CHECK: "graph.unary"{{.*}}fn = "exp"
+// CHECK: "graph.unary"{{.*}}fn = "exp"
+func.func @negative_unary_mixed(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %a = "graph.unary"(%x) {fn = "relu", alpha = 0.0 : f32, beta = 0.0 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  %b = "graph.unary"(%a) {fn = "neg", alpha = 0.0 : f32, beta = 0.0 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  %c = "graph.unary"(%x) {fn = "exp", alpha = 0.0 : f32, beta = 0.0 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  %d = "graph.unary"(%c) {fn = "exp", alpha = 0.0 : f32, beta = 0.0 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  return %b, %d : tensor<4xf32>, tensor<4xf32>
+}
