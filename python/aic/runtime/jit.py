@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aic.mlir_api import ir, passmanager, runtime_library
+from aic.mlir_api import ir, runtime_library
 from aic.runtime.dtypes import tensor_spec
 
 BUFFERIZE = (
@@ -24,7 +24,7 @@ BUFFERIZE = (
     "buffer-deallocation-pipeline,convert-bufferization-to-memref"
 )
 TO_LLVM = (
-    "convert-linalg-to-loops,scf-forall-to-for,lower-affine,convert-scf-to-cf,"
+    "convert-linalg-to-loops,scf-forall-to-for,aic-memref-widen-i1,lower-affine,convert-scf-to-cf,"
     "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,"
     "convert-math-to-libm,convert-arith-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
     "convert-ub-to-llvm,reconcile-unrealized-casts"
@@ -55,7 +55,9 @@ def lower_to_llvm(module: ir.Module, name: str | None = None) -> None:
     """Bufferize and lower ``module`` to the LLVM dialect in place (C interface on ``name``)."""
     if name is not None:
         find_func(module, name).attributes["llvm.emit_c_interface"] = ir.UnitAttr.get()
-    pm = passmanager.PassManager.parse(f"builtin.module({BUFFERIZE},{TO_LLVM})")
+    from aic.pipeline import build_pass_manager
+
+    pm = build_pass_manager(f"builtin.module({BUFFERIZE},{TO_LLVM})", module.context)
     pm.run(module.operation)
 
 
