@@ -1,0 +1,1 @@
+"""aic vs onnxruntime benchmarks (``python -m benchmarks.run``)."""
