@@ -13,7 +13,7 @@ import sys
 
 import lit.formats
 
-from aic.mlir_api import tool_path
+from aic.mlir_api import runtime_library, tool_path
 
 config.name = "aic"
 config.test_format = lit.formats.ShTest(execute_external=False)
@@ -28,7 +28,10 @@ for tool in ("opt", "compile", "run"):
 config.substitutions.append(("%python", python))
 config.substitutions.append(("%examples", os.path.join(config.test_source_root, "..", "examples")))
 
-for name in ("FileCheck", "not", "mlir-opt", "llc"):
+for lib in ("mlir_c_runner_utils", "mlir_runner_utils"):
+    config.substitutions.append((f"%{lib}", runtime_library(lib)))
+
+for name in ("FileCheck", "not", "mlir-opt", "mlir-runner", "llc"):
     try:
         path = tool_path(name)
     except FileNotFoundError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aic.context import irdl_text
 from aic.pass_base import PASSES, builtin_passes
-from aic.pipeline import upstream_pass_names
+from aic.pipeline import PIPELINES, upstream_pass_names
 
 
 def list_passes() -> str:
@@ -16,6 +16,11 @@ def list_passes() -> str:
         for opt, typ, default, help_ in cls.options():
             tname = getattr(typ, "__name__", str(typ))
             lines.append(f"      {opt}={tname:<10} {help_} (default: {default!r})")
+    lines += ["", "aic named pipelines (usable like passes):"]
+    for name in sorted(PIPELINES):
+        text, summary = PIPELINES[name]
+        lines.append(f"  {name:<36} {summary}")
+        lines.append(f"      = {text}")
     upstream = upstream_pass_names()
     lines.append("")
     lines.append(f"upstream MLIR passes ({len(upstream)}; options: mlir-opt --list-passes):")

@@ -156,7 +156,8 @@ def register_pass(cls: type[Pass]) -> type[Pass]:
 
 
 def builtin_passes() -> None:
-    """Import aic's own pass modules so they register (idempotent)."""
+    """Import aic's own pass modules and named pipelines so they register (idempotent)."""
+    import aic.compiler.stages  # noqa: F401  (registers the aic-stage-* pipelines)
     import aic.passes  # noqa: F401
 
 

@@ -135,7 +135,7 @@ def upstream_pass_names() -> tuple[str, ...]:
 
 
 def unknown_pass_error(name: str) -> PipelineError:
-    candidates = list(PASSES) + list(upstream_pass_names())
+    candidates = list(PASSES) + list(PIPELINES) + list(upstream_pass_names())
     close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     return PipelineError(f"unknown pass '{name}'{hint}")
@@ -149,10 +149,39 @@ def make_python_pass(element: Element):
     return cls.from_options(element.options)
 
 
+PIPELINES: dict[str, tuple[str, str]] = {}
+"""Named pipelines (``name -> (pipeline text, summary)``), usable wherever a pass name is."""
+
+
+def register_pipeline(name: str, text: str, summary: str) -> None:
+    """Make ``name`` stand for the pipeline ``text`` (a bare comma list) in any pipeline."""
+    if name in PASSES or (name in PIPELINES and PIPELINES[name][0] != text):
+        raise ValueError(f"pipeline name '{name}' is already taken")
+    PIPELINES[name] = (text, summary)
+
+
+def expand_pipelines(elements: list[Element], depth: int = 0) -> list[Element]:
+    """Replace named pipelines by their elements (recursively)."""
+    if depth > 16:
+        raise PipelineError("named pipelines nest too deeply (a cycle?)")
+    out: list[Element] = []
+    for el in elements:
+        if el.children is None and el.name in PIPELINES:
+            if el.options:
+                raise PipelineError(f"named pipeline '{el.name}' takes no options")
+            out += expand_pipelines(parse_pipeline(PIPELINES[el.name][0]), depth + 1)
+        elif el.children is not None:
+            out.append(Element(el.name, el.options, expand_pipelines(el.children, depth + 1)))
+        else:
+            out.append(el)
+    return out
+
+
 def build_pass_manager(text: str, ctx: ir.Context) -> passmanager.PassManager:
     """A PassManager for ``text`` (full ``op(...)`` form or a bare comma list)."""
     builtin_passes()
     anchor, elements = split_anchor(parse_pipeline(text))
+    elements = expand_pipelines(elements)
     pm = passmanager.PassManager(anchor, context=ctx)
     _add_elements(pm, elements, ctx)
     return pm

@@ -45,4 +45,17 @@ def cpu_stages(target: str = "cpu") -> list[Stage]:
 
 
 MLIR_LEVELS = ("graph", "linalg", "tiled", "hw", "llvm")
+
+
+def _register_stage_pipelines() -> None:
+    """``aic-stage-<level>``: one CPU stage as a named pipeline, so ``aic-opt`` can resume a
+    compile from any saved level (``aic-opt 02-linalg.mlir -p aic-stage-tiled,aic-stage-hw``)."""
+    from aic.pipeline import register_pipeline
+
+    for stage in cpu_stages():
+        register_pipeline(f"aic-stage-{stage.level}", stage.pipeline,
+                          f"CPU stage '{stage.level}': {stage.summary}")
+
+
+_register_stage_pipelines()
 CPU_ARTIFACTS = ("llvmir", "asm", "obj", "lib")
