@@ -66,7 +66,7 @@ def evaluate(op, inputs: list[np.ndarray]) -> list[np.ndarray] | None:
         out = np.asarray(out)
         if list(out.shape) != shape:
             return None
-        fixed.append(np.ascontiguousarray(out.astype(dtype, copy=False)))
+        fixed.append(np.require(out.astype(dtype, copy=False), requirements="C"))  # keeps 0-d
     return fixed
 
 

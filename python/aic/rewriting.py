@@ -220,7 +220,9 @@ def elements_attr(array: np.ndarray, type_: ir.Type) -> ir.Attribute:
     dtype = numpy_dtype(element)
     if dtype is None:
         raise ValueError(f"cannot build a constant of element type {element}")
-    array = np.ascontiguousarray(np.asarray(array, dtype=dtype).reshape(list(shaped.shape)))
+    # np.require, not np.ascontiguousarray: the latter turns a 0-d array into shape (1,)
+    array = np.asarray(array, dtype=dtype).reshape(list(shaped.shape))
+    array = np.require(array, requirements="C")
     if dtype == np.bool_:
         packed = np.packbits(array, axis=None, bitorder="little")
         return ir.DenseElementsAttr.get(packed, type=element, shape=list(array.shape))

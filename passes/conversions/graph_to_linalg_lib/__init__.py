@@ -8,7 +8,8 @@ May import: the MLIR shim, the graph op classes and its own modules.
 """
 
 from aic.passes.conversions.graph_to_linalg_lib import (contraction, conv_pool, elementwise,
-                                                        misc, reduce_norm, shape)
+                                                        misc, reduce_norm, shape,
+                                                        sort_resize)
 
 LOWERINGS = {
     **elementwise.LOWERINGS,
@@ -17,4 +18,5 @@ LOWERINGS = {
     **reduce_norm.LOWERINGS,
     **shape.LOWERINGS,
     **misc.LOWERINGS,
+    **sort_resize.LOWERINGS,
 }

@@ -118,9 +118,15 @@ def write_library(llvm_dialect_text: str, path: str, inputs, outputs,
         wrapper = os.path.join(tmp, "wrapper.c")
         with open(wrapper, "w") as f:
             f.write(_wrapper_source(inputs, outputs))
+        # Export only the C entry points: the model's own symbols (its function is `main`)
+        # must not clash with the program that links the library.
+        exports = os.path.join(tmp, "exports.map")
+        with open(exports, "w") as f:
+            f.write("{ global: aic_run; aic_signature; local: *; };\n")
         out_tmp = os.path.join(tmp, "model.so")
         _tool([cc, "-shared", "-fPIC", "-O2", "-o", out_tmp, wrapper, obj, f"-L{libdir}",
-               "-lmlir_c_runner_utils", f"-Wl,-rpath,{libdir}", "-lm"], what="linking")
+               "-lmlir_c_runner_utils", f"-Wl,-rpath,{libdir}", f"-Wl,--version-script={exports}",
+               "-lm"], what="linking")
         shutil.copyfile(out_tmp, path)
     with open(header_path or os.path.splitext(path)[0] + ".h", "w") as f:
         f.write(HEADER)

@@ -431,3 +431,70 @@ def test_constant_trilu_one_hot():
     i = np.array([0, 3, -1], np.int64)
     check_op("one_hot", [i], np.eye(4, dtype=np.float32)[i].T.copy() * 2 - 1,
              "axis = 0 : i64, depth = 4 : i64, off_value = -1.0 : f32, on_value = 1.0 : f32")
+
+
+# -- topk / resize --------------------------------------------------------------------------------
+
+def _topk_ref(x, k, axis, largest):
+    key = -x if largest else x
+    order = np.argsort(key, axis=axis, kind="stable")  # stable: ties keep the lower index
+    idx = np.take(order, np.arange(k), axis=axis)
+    return np.take_along_axis(x, idx, axis), idx.astype(np.int64)
+
+
+@pytest.mark.parametrize("axis,largest", [(-1, True), (0, False), (1, True)])
+def test_topk(axis, largest):
+    x = RNG.integers(0, 4, (4, 6, 3)).astype(np.float32)  # many ties
+    k = 3
+    vals, idx = _topk_ref(x, k, axis, largest)
+    check_op("topk", [x], [vals, idx],
+             f"axis = {axis} : i64, k = {k} : i64, largest = {str(largest).lower()}")
+
+
+def test_topk_int64_full_k():
+    x = RNG.integers(-9, 9, (2, 5)).astype(np.int64)
+    vals, idx = _topk_ref(x, 5, 1, True)
+    check_op("topk", [x], [vals, idx], "axis = 1 : i64, k = 5 : i64, largest = true")
+
+
+def _onnx_resize_ref(x, scales, mode, coord, nearest="round_prefer_floor", a=-0.75):
+    from onnx import TensorProto, helper
+    from onnx.reference import ReferenceEvaluator
+
+    node = helper.make_node("Resize", ["x", "", "scales"], ["y"], mode=mode,
+                            coordinate_transformation_mode=coord, nearest_mode=nearest,
+                            cubic_coeff_a=a)
+    graph = helper.make_graph(
+        [node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape),
+                      helper.make_tensor_value_info("scales", TensorProto.FLOAT, [x.ndim])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 19)])
+    return ReferenceEvaluator(model).run(None, {"x": x, "scales": np.array(scales, np.float32)})[0]
+
+
+def _resize_attrs(mode, coord, nearest, scales, a=-0.75):
+    return (f'coordinate_mode = "{coord}", cubic_coeff = {a!r} : f32, mode = "{mode}", '
+            f'nearest_mode = "{nearest}", {arr("scales", scales, "f32")}')
+
+
+RESIZE_COORDS = ["half_pixel", "half_pixel_symmetric", "asymmetric", "align_corners",
+                 "pytorch_half_pixel"]
+
+
+@pytest.mark.parametrize("coord", RESIZE_COORDS)
+@pytest.mark.parametrize("mode", ["linear", "cubic"])
+@pytest.mark.parametrize("scales", [[1.0, 1.0, 2.0, 1.5], [1.0, 1.0, 0.6, 0.8]])
+def test_resize_interpolating(mode, coord, scales):
+    x = rnd(1, 2, 5, 4)
+    ref = _onnx_resize_ref(x, scales, mode, coord)
+    check_op("resize", [x], ref.astype(np.float32), _resize_attrs(mode, coord,
+             "round_prefer_floor", scales), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("nearest", ["round_prefer_floor", "round_prefer_ceil", "floor", "ceil"])
+@pytest.mark.parametrize("coord", RESIZE_COORDS)
+def test_resize_nearest(nearest, coord):
+    x = rnd(1, 1, 4, 6)
+    scales = [1.0, 1.0, 1.75, 0.5]
+    ref = _onnx_resize_ref(x, scales, "nearest", coord, nearest)
+    check_op("resize", [x], ref, _resize_attrs("nearest", coord, nearest, scales))

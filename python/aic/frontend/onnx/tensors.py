@@ -1,6 +1,6 @@
 """Element types and constant data of the ONNX importer.
 
-Maps ONNX/numpy element types to MLIR (f32, f16, f64, i64, i32, i8, i1; anything else is
+Maps ONNX/numpy element types to MLIR (f32, f16, f64, i64, i32, i16, i8, i1; anything else is
 ``UnsupportedError``) and turns numpy arrays into ``graph.constant`` attributes: arrays with
 more than ``INLINE_LIMIT`` elements become ``dense_resource`` blobs (not printed inline), the
 others ``dense`` attributes. Bool data is always inline (bit-packed).
@@ -23,11 +23,13 @@ _NP_TO_MLIR = {
     np.dtype(np.float64): lambda: ir.F64Type.get(),
     np.dtype(np.int64): lambda: ir.IntegerType.get_signless(64),
     np.dtype(np.int32): lambda: ir.IntegerType.get_signless(32),
+    np.dtype(np.int16): lambda: ir.IntegerType.get_signless(16),
     np.dtype(np.int8): lambda: ir.IntegerType.get_signless(8),
     np.dtype(np.bool_): lambda: ir.IntegerType.get_signless(1),
 }
 _MLIR_TO_NP = {"f32": np.float32, "f16": np.float16, "f64": np.float64, "i64": np.int64,
-               "i32": np.int32, "i8": np.int8, "i1": np.bool_}
+               "i32": np.int32, "i16": np.int16,
+               "i8": np.int8, "i1": np.bool_}
 
 
 def onnx_to_np(elem_type: int) -> np.dtype:
@@ -75,7 +77,7 @@ def resource_name(hint: str, used: set[str]) -> str:
 
 def elements_attr(array: np.ndarray, type_: ir.RankedTensorType, name: str | None) -> ir.Attribute:
     """``dense_resource`` (``name`` given and array large) or ``dense`` data of ``type_``."""
-    array = np.ascontiguousarray(array)
+    array = np.require(array, requirements="C")  # np.ascontiguousarray makes 0-d arrays 1-d
     if array.dtype == np.bool_:
         packed = np.packbits(array.reshape(-1), bitorder="little")
         if array.size == 1:  # a splat is stored as one 0x00/0xFF byte

@@ -1,0 +1,184 @@
+"""TopK and Resize -> ``linalg.generic``.
+
+topk: a rank-then-select scheme, all generics (no loops, no sort). First each element's rank
+along ``axis`` is counted by a reduction over a second copy of the axis: element ``j`` beats
+element ``i`` if its value is strictly better (greater for ``largest``, smaller otherwise), or
+equal with ``j < i`` (ties keep the lower index first). Ranks form a permutation of
+``0..n-1``. Then a reduction over the axis writes into output position ``p < k`` the value
+and (i64) index of the element whose rank is ``p``. O(n^2) per row along the axis.
+
+resize: one generic over the result, computing for every resized dim the source coordinate
+(f64, exactly the ONNX reference formula of the ``coordinate_mode``) and reading ``x`` with
+``tensor.extract``: nearest rounds (``nearest_mode``) and clamps the coordinate; linear (2
+taps) and cubic (4 taps, coefficient ``cubic_coeff``) clamp each tap to the edge (the
+reference's edge padding) and sum the weighted taps in f64. Dims with scale 1 and unchanged
+size are read in place. Linear/cubic require a float element type.
+
+May import: the MLIR shim, the graph op classes, ``common`` and ``scalar``.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from aic.dialects.graph import ResizeOp, TopKOp
+from aic.errors import PassError
+from aic.mlir_api import arith, ir, linalg, math, tensor
+from aic.passes.conversions.graph_to_linalg_lib import scalar as s
+from aic.passes.conversions.graph_to_linalg_lib.common import (
+    PARALLEL, REDUCTION, affine_map, const, const_index, elem_of, empty, filled, generic,
+    is_float, norm_axis, shape_of)
+
+# -- topk -------------------------------------------------------------------------------------
+
+
+def _i64():
+    return ir.IntegerType.get_signless(64)
+
+
+def _ranks(x, axis: int, largest: bool):
+    """i64 tensor of ``x``'s shape: how many elements along ``axis`` come before each one."""
+    shape = shape_of(x)
+    rank = len(shape)
+    own = affine_map(rank + 1, list(range(rank)))
+    other = affine_map(rank + 1, [rank if d == axis else d for d in range(rank)])
+    init = filled(shape, _i64(), const(_i64(), 0))
+    better = "gt" if largest else "lt"
+
+    def body(xi, xj, acc):
+        i, j = linalg.IndexOp(axis).result, linalg.IndexOp(rank).result
+        earlier = arith.cmpi(ir.IntegerAttr.get(_i64(), 6), j, i)  # ult
+        tie = arith.andi(s.compare("eq", xj, xi), earlier)
+        beats = arith.ori(s.compare(better, xj, xi), tie)
+        return arith.addi(acc, arith.extui(_i64(), beats))
+    return generic([x, x], [init], [own, other, own], [PARALLEL] * rank + [REDUCTION],
+                   body)[0]
+
+
+def lower_topk(op):
+    x = op.x
+    shape, elem = shape_of(x), elem_of(x)
+    rank = len(shape)
+    axis = norm_axis(op.axis, rank)
+    ranks = _ranks(x, axis, bool(op.largest))
+    out_shape = shape_of(op.operation.results[0])
+    # iteration space: the output dims (axis = position p) + the source position i (last)
+    src = affine_map(rank + 1, [rank if d == axis else d for d in range(rank)])
+    out = affine_map(rank + 1, list(range(rank)))
+    vals = filled(out_shape, elem, const(elem, 0))
+    idxs = filled(out_shape, _i64(), const(_i64(), 0))
+
+    def body(v, r, acc_v, acc_i):
+        p = arith.index_cast(_i64(), linalg.IndexOp(axis).result)
+        i = arith.index_cast(_i64(), linalg.IndexOp(rank).result)
+        hit = arith.cmpi(ir.IntegerAttr.get(_i64(), 0), r, p)
+        return [arith.select(hit, v, acc_v), arith.select(hit, i, acc_i)]
+    return generic([x, ranks], [vals, idxs], [src, src, out, out],
+                   [PARALLEL] * rank + [REDUCTION], body)
+
+
+# -- resize -----------------------------------------------------------------------------------
+
+
+def _f64():
+    return ir.F64Type.get()
+
+
+def _fc(value: float):
+    return const(_f64(), float(value))
+
+
+def _source_coord(o, n_in: int, n_out: int, scale: float, mode: str):
+    """The ONNX reference's ``x_original`` for output coordinate ``o`` (an index value)."""
+    x = arith.sitofp(_f64(), arith.index_cast(_i64(), o))
+    width = scale * n_in  # the reference uses the unrounded output width here
+    if mode == "asymmetric":
+        return arith.divf(x, _fc(scale))
+    if mode == "align_corners":
+        if width == 1:
+            return _fc(0.0)
+        return arith.divf(arith.mulf(x, _fc(n_in - 1)), _fc(width - 1))
+    if mode == "pytorch_half_pixel" and width == 1:
+        return _fc(-0.5)
+    half = arith.subf(arith.divf(arith.addf(x, _fc(0.5)), _fc(scale)), _fc(0.5))
+    if mode == "half_pixel_symmetric":
+        offset = n_in / 2 * (1 - n_out / width)
+        return arith.addf(_fc(offset), half)
+    return half  # half_pixel, pytorch_half_pixel
+
+
+def _clamped_index(f, n_in: int):
+    """Index value of the f64 integral ``f`` clamped to ``[0, n_in - 1]``."""
+    i = arith.index_cast(ir.IndexType.get(), arith.fptosi(_i64(), f))
+    return arith.maxsi(const_index(0), arith.minsi(i, const_index(n_in - 1)))
+
+
+def _nearest(c, n_in: int, mode: str):
+    if mode == "ceil":
+        return _clamped_index(math.ceil(c), n_in)
+    f = math.floor(c)
+    if mode != "floor":
+        frac = arith.subf(c, f)
+        up = s.compare("gt" if mode == "round_prefer_floor" else "ge", frac, _fc(0.5))
+        f = arith.select(up, arith.addf(f, _fc(1.0)), f)
+    return _clamped_index(f, n_in)
+
+
+def _cubic_weights(r, a: float):
+    """The four ONNX cubic coefficients for taps floor-1 .. floor+2 at fraction ``r``."""
+    def poly(t, coeffs):  # sum coeffs[k] * t^k, Horner
+        acc = _fc(coeffs[-1])
+        for c in reversed(coeffs[:-1]):
+            acc = arith.addf(arith.mulf(acc, t), _fc(c))
+        return acc
+    far = [-4 * a, 8 * a, -5 * a, a]  # |t| in [1, 2): a t^3 - 5a t^2 + 8a t - 4a
+    near = [1.0, 0.0, -(a + 3), a + 2]  # |t| < 1: (a+2) t^3 - (a+3) t^2 + 1
+    one = _fc(1.0)
+    rm = arith.subf(one, r)
+    return [poly(arith.addf(r, one), far), poly(r, near), poly(rm, near),
+            poly(arith.addf(rm, one), far)]
+
+
+def _taps(c, n_in: int, mode: str, a: float):
+    """(index, f64 weight) pairs of the interpolation along one dim."""
+    f = math.floor(c)
+    r = arith.subf(c, f)
+    if mode == "linear":
+        f1 = arith.addf(f, _fc(1.0))
+        return [(_clamped_index(f, n_in), arith.subf(_fc(1.0), r)),
+                (_clamped_index(f1, n_in), r)]
+    weights = _cubic_weights(r, a)
+    return [(_clamped_index(arith.addf(f, _fc(t - 1)), n_in), w)
+            for t, w in zip(range(4), weights)]
+
+
+def lower_resize(op):
+    x, out = op.x, op.operation.results[0]
+    in_shape, out_shape, elem = shape_of(x), shape_of(out), elem_of(x)
+    rank, scales = len(in_shape), [float(v) for v in op.scales]
+    mode, coord = op.mode, op.coordinate_mode
+    if mode != "nearest" and not is_float(elem):
+        raise PassError(f"{mode} resize needs a float element type, got {elem}", op)
+    moved = [d for d in range(rank) if scales[d] != 1.0 or in_shape[d] != out_shape[d]]
+
+    def body(_):
+        idx = [linalg.IndexOp(d).result for d in range(rank)]
+        coords = {d: _source_coord(idx[d], in_shape[d], out_shape[d], scales[d], coord)
+                  for d in moved}
+        if mode == "nearest":
+            for d in moved:
+                idx[d] = _nearest(coords[d], in_shape[d], op.nearest_mode)
+            return tensor.extract(x, idx)
+        taps = [_taps(coords[d], in_shape[d], mode, float(op.cubic_coeff)) for d in moved]
+        acc = _fc(0.0)
+        for combo in itertools.product(*taps):
+            at, weight = list(idx), _fc(1.0)
+            for d, (i, w) in zip(moved, combo):
+                at[d], weight = i, arith.mulf(weight, w)
+            acc = arith.addf(acc, arith.mulf(weight, s.convert(tensor.extract(x, at), _f64())))
+        return s.convert(acc, elem)
+    return [generic([], [empty(out_shape, elem)], [ir.AffineMap.get_identity(rank)],
+                    [PARALLEL] * rank, body)[0]]
+
+
+LOWERINGS = {TopKOp: lower_topk, ResizeOp: lower_resize}
