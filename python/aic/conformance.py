@@ -184,6 +184,9 @@ def _worker_main() -> int:
 
 class _Worker:
     def __init__(self):
+        self.start()
+
+    def start(self) -> None:
         env = dict(os.environ, OMP_NUM_THREADS="1")
         self.proc = subprocess.Popen([sys.executable, "-m", "aic.conformance", "--worker"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -201,6 +204,10 @@ class _Worker:
     def kill(self) -> None:
         self.proc.kill()
         self.proc.wait()
+
+    def restart(self) -> None:
+        self.kill()
+        self.start()
 
 
 def run_cases(cases, jobs: int, on_result=None) -> list[Outcome]:
@@ -223,6 +230,13 @@ def run_cases(cases, jobs: int, on_result=None) -> list[Outcome]:
             on_result(outcome)
         w.case = None
 
+    def replace(fd, w, status, detail):
+        """The worker died or hung: record the case, start a fresh worker in its place."""
+        finish(w, status, detail)
+        del by_fd[fd]
+        w.restart()
+        by_fd[w.proc.stdout.fileno()] = w
+
     for w in workers:
         if todo:
             w.send(todo.pop(0))
@@ -235,19 +249,12 @@ def run_cases(cases, jobs: int, on_result=None) -> list[Outcome]:
                 msg = json.loads(line)
                 finish(w, msg["status"], msg["detail"])
             else:  # the worker died: a crash of the process
-                finish(w, "crashed", f"worker exited with {w.proc.wait()}")
-                del by_fd[fd]
-                w.__init__()
-                by_fd[w.proc.stdout.fileno()] = w
+                replace(fd, w, "crashed", f"worker exited with {w.proc.wait()}")
             if todo:
                 w.send(todo.pop(0))
         for fd, w in list(by_fd.items()):
             if w.case and time.monotonic() - w.started > CASE_TIMEOUT_S:
-                w.kill()
-                finish(w, "hung", f"no result after {CASE_TIMEOUT_S} s")
-                del by_fd[fd]
-                w.__init__()
-                by_fd[w.proc.stdout.fileno()] = w
+                replace(fd, w, "hung", f"no result after {CASE_TIMEOUT_S} s")
                 if todo:
                     w.send(todo.pop(0))
     for w in workers:

@@ -150,6 +150,32 @@ def generic(inputs: Sequence[ir.Value], inits: Sequence[ir.Value], maps: Sequenc
     return list(op.results)
 
 
+
+def indexed_generic(inputs: Sequence[ir.Value], inits: Sequence[ir.Value],
+                    maps: Sequence[ir.AffineMap], iterators: Sequence[str],
+                    loops: dict[int, int], body: Callable[..., Sequence[ir.Value] | ir.Value]
+                    ) -> list[ir.Value]:
+    """``generic`` whose body also gets the global position of the loops in ``loops`` (loop ->
+    trip count): ``body(pos, *input_scalars, *init_scalars)``, ``pos[d]`` an ``index`` value.
+
+    Positions come from constant iota inputs (``[0, n)``, i64) read along each loop, not from
+    ``linalg.index``: a tiled generic's ``linalg.index`` counts from the tile origin.
+    """
+    n_loops, dims = len(iterators), sorted(loops)
+    i64 = ir.IntegerType.get_signless(64)
+    iotas = [arith.ConstantOp(tensor_type([loops[d]], i64), ir.DenseElementsAttr.get(
+        np.arange(loops[d], dtype=np.int64))).result for d in dims]
+    iota_maps = [affine_map(n_loops, [d]) for d in dims]
+    n_in = len(inputs)
+
+    def wrapped(*args):
+        pos = {d: arith.index_cast(ir.IndexType.get(), a)
+               for d, a in zip(dims, args[n_in:n_in + len(dims)])}
+        return body(pos, *args[:n_in], *args[n_in + len(dims):])
+    return generic(list(inputs) + iotas, inits, list(maps[:n_in]) + iota_maps + list(maps[n_in:]),
+                   iterators, wrapped)
+
+
 def broadcast_map(in_shape: Sequence[int], out_shape: Sequence[int]) -> ir.AffineMap:
     """numpy broadcasting of ``in_shape`` against ``out_shape`` as an indexing map."""
     offset = len(out_shape) - len(in_shape)

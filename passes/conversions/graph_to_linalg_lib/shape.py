@@ -19,8 +19,8 @@ from aic.dialects.graph import (ConcatOp, ExpandOp, GatherElementsOp, GatherOp, 
 from aic.mlir_api import arith, ir, linalg, tensor
 from aic.passes.conversions.graph_to_linalg_lib import scalar as s
 from aic.passes.conversions.graph_to_linalg_lib.common import (
-    PARALLEL, affine_map, const, const_index, dim, elem_of, empty, generic, reshape, shape_of,
-    tensor_type)
+    PARALLEL, affine_map, const, const_index, dim, elem_of, empty, generic, indexed_generic,
+    reshape, shape_of, tensor_type)
 from aic.passes.conversions.graph_to_linalg_lib.conv_pool import pad
 
 
@@ -102,30 +102,34 @@ def _as_index(v, size):
 def lower_gather(op):
     x, idx, axis = op.x, op.indices, op.axis
     out = _out(op)
-    rank, ir_ = len(shape_of(out)), len(shape_of(idx))
+    shape = shape_of(out)
+    rank, ir_ = len(shape), len(shape_of(idx))
     size = shape_of(x)[axis]
     idx_map = affine_map(rank, list(range(axis, axis + ir_)))
+    kept = [d for d in range(rank) if not axis <= d < axis + ir_]
 
-    def body(i, _):
-        coords = [linalg.IndexOp(d).result for d in range(axis)] + [_as_index(i, size)]
-        coords += [linalg.IndexOp(d).result for d in range(axis + ir_, rank)]
+    def body(pos, i, _):
+        coords = [pos[d] for d in range(axis)] + [_as_index(i, size)]
+        coords += [pos[d] for d in range(axis + ir_, rank)]
         return tensor.extract(x, coords)
-    return [generic([idx], [empty(shape_of(out), elem_of(out))],
-                    [idx_map, ir.AffineMap.get_identity(rank)], [PARALLEL] * rank, body)[0]]
+    return [indexed_generic([idx], [empty(shape, elem_of(out))],
+                            [idx_map, ir.AffineMap.get_identity(rank)], [PARALLEL] * rank,
+                            {d: shape[d] for d in kept}, body)[0]]
 
 
 def lower_gather_elements(op):
     x, idx, axis = op.x, op.indices, op.axis
     out = _out(op)
-    rank, size = len(shape_of(out)), shape_of(x)[axis]
+    shape = shape_of(out)
+    rank, size = len(shape), shape_of(x)[axis]
 
-    def body(i, _):
-        coords = [_as_index(i, size) if d == axis else linalg.IndexOp(d).result
-                  for d in range(rank)]
+    def body(pos, i, _):
+        coords = [_as_index(i, size) if d == axis else pos[d] for d in range(rank)]
         return tensor.extract(x, coords)
     ident = ir.AffineMap.get_identity(rank)
-    return [generic([idx], [empty(shape_of(out), elem_of(out))], [ident, ident],
-                    [PARALLEL] * rank, body)[0]]
+    return [indexed_generic([idx], [empty(shape, elem_of(out))], [ident, ident],
+                            [PARALLEL] * rank,
+                            {d: shape[d] for d in range(rank) if d != axis}, body)[0]]
 
 
 def _source_index(o, low, n, mode):
@@ -153,12 +157,14 @@ def lower_pad(op):
         return [pad(x, low, high, const(elem_of(x), op.value))]
     sx = shape_of(x)
 
-    def body(_):
-        coords = [_source_index(linalg.IndexOp(d).result, low[d], sx[d], op.mode)
-                  for d in range(rank)]
+    out_shape = shape_of(out)
+
+    def body(pos, _):
+        coords = [_source_index(pos[d], low[d], sx[d], op.mode) for d in range(rank)]
         return tensor.extract(x, coords)
-    return [generic([], [empty(shape_of(out), elem_of(out))],
-                    [ir.AffineMap.get_identity(rank)], [PARALLEL] * rank, body)[0]]
+    return [indexed_generic([], [empty(out_shape, elem_of(out))],
+                            [ir.AffineMap.get_identity(rank)], [PARALLEL] * rank,
+                            dict(enumerate(out_shape)), body)[0]]
 
 
 LOWERINGS = {ReshapeOp: lower_reshape, TransposeOp: lower_transpose, ConcatOp: lower_concat,
