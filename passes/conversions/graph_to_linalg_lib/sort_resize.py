@@ -23,10 +23,10 @@ import itertools
 
 from aic.dialects.graph import ResizeOp, TopKOp
 from aic.errors import PassError
-from aic.mlir_api import arith, ir, linalg, math, tensor
+from aic.mlir_api import arith, ir, math, tensor
 from aic.passes.conversions.graph_to_linalg_lib import scalar as s
 from aic.passes.conversions.graph_to_linalg_lib.common import (
-    PARALLEL, REDUCTION, affine_map, const, const_index, elem_of, empty, filled, generic,
+    PARALLEL, REDUCTION, affine_map, const, const_index, elem_of, empty, filled, indexed_generic,
     is_float, norm_axis, shape_of)
 
 # -- topk -------------------------------------------------------------------------------------
@@ -45,14 +45,14 @@ def _ranks(x, axis: int, largest: bool):
     init = filled(shape, _i64(), const(_i64(), 0))
     better = "gt" if largest else "lt"
 
-    def body(xi, xj, acc):
-        i, j = linalg.IndexOp(axis).result, linalg.IndexOp(rank).result
-        earlier = arith.cmpi(ir.IntegerAttr.get(_i64(), 6), j, i)  # ult
+    def body(pos, xi, xj, acc):
+        earlier = arith.cmpi(ir.IntegerAttr.get(_i64(), 6), pos[rank], pos[axis])  # ult
         tie = arith.andi(s.compare("eq", xj, xi), earlier)
         beats = arith.ori(s.compare(better, xj, xi), tie)
         return arith.addi(acc, arith.extui(_i64(), beats))
-    return generic([x, x], [init], [own, other, own], [PARALLEL] * rank + [REDUCTION],
-                   body)[0]
+    n = shape[axis]
+    return indexed_generic([x, x], [init], [own, other, own], [PARALLEL] * rank + [REDUCTION],
+                           {axis: n, rank: n}, body)[0]
 
 
 def lower_topk(op):
@@ -68,13 +68,14 @@ def lower_topk(op):
     vals = filled(out_shape, elem, const(elem, 0))
     idxs = filled(out_shape, _i64(), const(_i64(), 0))
 
-    def body(v, r, acc_v, acc_i):
-        p = arith.index_cast(_i64(), linalg.IndexOp(axis).result)
-        i = arith.index_cast(_i64(), linalg.IndexOp(rank).result)
+    def body(pos, v, r, acc_v, acc_i):
+        p = arith.index_cast(_i64(), pos[axis])
+        i = arith.index_cast(_i64(), pos[rank])
         hit = arith.cmpi(ir.IntegerAttr.get(_i64(), 0), r, p)
         return [arith.select(hit, v, acc_v), arith.select(hit, i, acc_i)]
-    return generic([x, ranks], [vals, idxs], [src, src, out, out],
-                   [PARALLEL] * rank + [REDUCTION], body)
+    return indexed_generic([x, ranks], [vals, idxs], [src, src, out, out],
+                           [PARALLEL] * rank + [REDUCTION],
+                           {axis: out_shape[axis], rank: shape[axis]}, body)
 
 
 # -- resize -----------------------------------------------------------------------------------
@@ -161,8 +162,8 @@ def lower_resize(op):
         raise PassError(f"{mode} resize needs a float element type, got {elem}", op)
     moved = [d for d in range(rank) if scales[d] != 1.0 or in_shape[d] != out_shape[d]]
 
-    def body(_):
-        idx = [linalg.IndexOp(d).result for d in range(rank)]
+    def body(pos, _):
+        idx = [pos[d] for d in range(rank)]
         coords = {d: _source_coord(idx[d], in_shape[d], out_shape[d], scales[d], coord)
                   for d in moved}
         if mode == "nearest":
@@ -177,8 +178,8 @@ def lower_resize(op):
                 at[d], weight = i, arith.mulf(weight, w)
             acc = arith.addf(acc, arith.mulf(weight, s.convert(tensor.extract(x, at), _f64())))
         return s.convert(acc, elem)
-    return [generic([], [empty(out_shape, elem)], [ir.AffineMap.get_identity(rank)],
-                    [PARALLEL] * rank, body)[0]]
+    return [indexed_generic([], [empty(out_shape, elem)], [ir.AffineMap.get_identity(rank)],
+                            [PARALLEL] * rank, dict(enumerate(out_shape)), body)[0]]
 
 
 LOWERINGS = {TopKOp: lower_topk, ResizeOp: lower_resize}
