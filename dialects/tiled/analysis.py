@@ -17,6 +17,9 @@ from aic.mlir_api import ir
 
 MATMUL, BATCH_MATMUL, GENERIC = "linalg.matmul", "linalg.batch_matmul", "linalg.generic"
 BATCH_MATMUL_MAPS = [[0, 1, 3], [0, 3, 2], [0, 1, 2]]
+MATMUL_MAPS = [[0, 2], [2, 1], [0, 1]]
+DEFAULT_MAPS = {MATMUL: MATMUL_MAPS, BATCH_MATMUL: BATCH_MATMUL_MAPS}
+"""Named ops carry `indexing_maps` only when they differ from these defaults."""
 
 
 @dataclass
@@ -57,18 +60,26 @@ def _iterators(op, maps: list[list[int]], n_loops: int) -> list[str]:
 
 def analyze(op: ir.OpView) -> LinalgInfo | None:
     name = op.operation.name
-    if name not in (MATMUL, BATCH_MATMUL, GENERIC) or "indexing_maps" not in op.attributes:
+    if name not in (MATMUL, BATCH_MATMUL, GENERIC):
+        return None
+    if "indexing_maps" not in op.attributes and name not in DEFAULT_MAPS:
         return None
     operands = list(op.operation.operands)
     if len(op.operation.results) != 1 or any(static_shape(v.type) is None for v in operands):
         return None
     inputs, init = operands[:-1], operands[-1]
-    maps = [_dims(m) for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
+    if "indexing_maps" in op.attributes:
+        maps = [_dims(m) for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
+    else:
+        maps = [list(m) for m in DEFAULT_MAPS[name]]
     if any(m is None for m in maps) or len(maps) != len(operands):
         return None
-    if name == BATCH_MATMUL and maps != BATCH_MATMUL_MAPS:
+    if name in DEFAULT_MAPS and maps != DEFAULT_MAPS[name]:
         return None
-    n_loops = ir.AffineMapAttr(ir.ArrayAttr(op.attributes["indexing_maps"])[0]).value.n_dims
+    if "indexing_maps" in op.attributes:
+        n_loops = ir.AffineMapAttr(ir.ArrayAttr(op.attributes["indexing_maps"])[0]).value.n_dims
+    else:
+        n_loops = 1 + max(d for m in maps for d in m)
     space: list[int | None] = [None] * n_loops
     for value, dims in zip(operands, maps):
         for extent, d in zip(static_shape(value.type), dims):

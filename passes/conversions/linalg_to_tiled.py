@@ -141,8 +141,9 @@ def _tile_op(info: LinalgInfo, sizes, offsets, acc) -> ir.Value:
     if info.name == BATCH_MATMUL and not reduce:
         return linalg.batch_matmul(*tiles, outs=[acc])
     if info.name in (MATMUL, BATCH_MATMUL):
-        maps = None if reduce else [ir.AffineMapAttr(m).value
-                                    for m in ir.ArrayAttr(info.op.attributes["indexing_maps"])]
+        explicit = "indexing_maps" in info.op.attributes and not reduce
+        maps = [ir.AffineMapAttr(m).value
+                for m in ir.ArrayAttr(info.op.attributes["indexing_maps"])] if explicit else None
         return linalg.matmul(*tiles, outs=[acc], indexing_maps=maps)
     return _regenerate(info, tiles, acc)
 

@@ -69,7 +69,7 @@ def primary_op(case) -> str:
     ops = set(_ops_of(case.model))
     if len(ops) == 1:
         return ops.pop()
-    name = case.name.lower().replace("_", "")
+    name = re.sub(r"_expanded(_ver\d+)?$", "", case.name.lower()).replace("_", "")
     named = [o for o in ops if o.lower() in name]
     return max(named, key=len) if named else sorted(ops)[0]
 
@@ -122,6 +122,15 @@ def compile_case(model, values: dict):
             frozen.update(more)
 
 
+def _array(value):
+    """A case's input or expected output as numpy (some cases store ``TensorProto``s)."""
+    import onnx.numpy_helper
+
+    if isinstance(value, onnx.TensorProto):
+        return onnx.numpy_helper.to_array(value)
+    return value
+
+
 def run_case(model_bytes: bytes, data_sets, rtol: float, atol: float) -> tuple[str, str]:
     import numpy as np
     import onnx
@@ -131,6 +140,7 @@ def run_case(model_bytes: bytes, data_sets, rtol: float, atol: float) -> tuple[s
 
     model = onnx.load_from_string(model_bytes)
     names = _graph_inputs(model)
+    data_sets = [([_array(v) for v in ins], [_array(v) for v in outs]) for ins, outs in data_sets]
     first = dict(zip(names, data_sets[0][0]))
     try:
         compiled, frozen = compile_case(model, first)

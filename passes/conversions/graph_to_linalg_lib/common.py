@@ -253,6 +253,8 @@ def reshape(x: ir.Value, out_shape: Sequence[int]) -> ir.Value:
     ttype = tensor_type(out_shape, elem_of(x))
     if shape == out_shape:
         return x
+    if 0 in shape:  # no elements (and no reassociation may exist): a fresh empty tensor
+        return empty(out_shape, elem_of(x))
     if not out_shape:
         return tensor.collapse_shape(ttype, x, ir.ArrayAttr.get([]))
     if not shape:

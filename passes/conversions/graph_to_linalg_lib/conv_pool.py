@@ -1,6 +1,7 @@
 """Convolutions and pooling (NCHW-style layouts) -> linalg.
 
-conv: explicit ``tensor.pad`` (zeros), output initialised with the broadcast bias (or zeros),
+conv: explicit ``tensor.pad`` (zeros), output initialised with the broadcast bias (or zeros)
+(f16: accumulated in f32, rounded to f16 at the end),
 then 2-D: ``linalg.conv_2d_nchw_fchw`` (group 1), ``linalg.depthwise_conv_2d_nchw_chw``
 (one filter per channel) or ``linalg.conv_2d_ngchw_gfchw`` on reshaped operands (other
 groups); 1-D/3-D group 1 use the matching named ops; anything else a ``linalg.generic``.
@@ -68,7 +69,8 @@ def generic_conv(x, w, init, strides, dilations, group):
     o_map = affine_map(n_dims, [0, 1, 2] + outs)
     iters = [PARALLEL] * (3 + ns) + [REDUCTION] * (1 + ns)
     res = generic([x, wg], [ig], [x_map, w_map, o_map], iters,
-                  lambda a, b, acc: s.add(acc, s.mul(a, b)))[0]
+                  lambda a, b, acc: s.add(acc, s.mul(s.convert(a, acc.type),
+                                                     s.convert(b, acc.type))))[0]
     return reshape(res, so)
 
 
@@ -96,10 +98,17 @@ def _named_conv(x, w, init, strides, dilations, group):
 
 
 def conv(x, w, bias, out_shape, strides, dilations, group, low, high):
+    """f16 convs accumulate in f32 (as onnxruntime and ONNX's reference do) and round once."""
     elem = elem_of(x)
+    acc = ir.F32Type.get() if elem == ir.F16Type.get() else elem
     xp = pad(x, low, high, const(elem, 0.0))
-    init = _conv_init(bias, out_shape, elem)
-    return _named_conv(xp, w, init, list(strides), list(dilations), group)
+    if bias is not None and acc != elem:
+        bias = map_elementwise(shape_of(bias), acc, [bias], lambda v: s.convert(v, acc))
+    init = _conv_init(bias, out_shape, acc)
+    res = _named_conv(xp, w, init, list(strides), list(dilations), group)
+    if acc == elem:
+        return res
+    return map_elementwise(out_shape, elem, [res], lambda v: s.convert(v, elem))
 
 
 def lower_conv(op):

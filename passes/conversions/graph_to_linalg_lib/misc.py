@@ -1,7 +1,7 @@
 """Constants and index-driven ops.
 
 constant: ``arith.constant`` with the same (dense or dense_resource) attribute.
-trilu: an elementwise generic selecting ``x`` or 0 by comparing ``linalg.index`` values of
+trilu: an elementwise generic selecting ``x`` or 0 by comparing the positions (iota inputs) of
 the last two dims (``j - i >= k`` keeps the upper triangle, ``j - i <= k`` the lower).
 one_hot: a generic over the result comparing the (wrapped) index with the position along
 ``axis``.

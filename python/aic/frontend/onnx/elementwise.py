@@ -27,12 +27,30 @@ def pow_(n):
 @handler("Mod", 10, attrs={"fmod"})
 def mod(n):
     fmod = bool(n.attr("fmod", 0))
-    if not fmod and np.issubdtype(n.dtype(0), np.floating):  # a - floor(a / b) * b
-        a, b = n.value(0), n.value(1)
-        q = unary(n, binary(n, DivOp, a, b, out_type=n.out_type()), "floor")
-        return binary(n, SubOp, a, binary(n, MulOp, q, b, out_type=n.out_type()),
-                      out_type=n.out_type())
+    if not fmod and np.issubdtype(n.dtype(0), np.floating):
+        return _float_floor_mod(n)
     return n.op(ModOp, n.out_type(), lhs=n.value(0), rhs=n.value(1), fmod=fmod)
+
+
+def _float_floor_mod(n):
+    """numpy's ``mod`` on floats (what ONNX's reference computes for fmod=0):
+    ``r = fmod(a, b)``, plus ``b`` where ``r`` is nonzero and its sign differs from ``b``'s.
+    Exact, unlike ``a - floor(a / b) * b``, and right for infinite ``b`` (``-3 mod inf = inf``,
+    ``3 mod inf = 3``)."""
+    t = n.out_type()
+    r = n.op(ModOp, t, lhs=n.value(0), rhs=n.value(1), fmod=True)
+    zero, bool_t = n.scalar(0, t.element_type), n.ttype(t.shape, _i1())
+    r_neg = binary(n, CompareOp, r, zero, predicate="lt", out_type=bool_t)
+    b_neg = binary(n, CompareOp, n.value(1), zero, predicate="lt", out_type=bool_t)
+    fix = binary(n, LogicalOp, binary(n, CompareOp, r, zero, predicate="ne", out_type=bool_t),
+                 binary(n, LogicalOp, r_neg, b_neg, kind="xor", out_type=bool_t),
+                 kind="and", out_type=bool_t)
+    return n.op(WhereOp, t, cond=fix, x=binary(n, AddOp, r, n.value(1), out_type=t), y=r)
+
+
+def _i1():
+    from aic.mlir_api import ir
+    return ir.IntegerType.get_signless(1)
 
 
 _PREDICATES = {"Equal": "eq", "Less": "lt", "LessOrEqual": "le", "Greater": "gt",
