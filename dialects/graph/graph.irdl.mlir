@@ -422,18 +422,21 @@ irdl.dialect @graph {
     %c7 = irdl.is "asymmetric"
     %c8 = irdl.is "align_corners"
     %c9 = irdl.is "pytorch_half_pixel"
-    %c10 = irdl.any_of(%c5, %c6, %c7, %c8, %c9)
-    %c11 = irdl.is "round_prefer_floor"
-    %c12 = irdl.is "round_prefer_ceil"
-    %c13 = irdl.is "floor"
-    %c14 = irdl.is "ceil"
-    %c15 = irdl.any_of(%c11, %c12, %c13, %c14)
-    %c16 = irdl.base "#builtin.float"
-    %c17 = irdl.base "#builtin.dense_array"
-    %c18 = irdl.base "!builtin.tensor"
+    %c10 = irdl.is "tf_crop_and_resize"
+    %c11 = irdl.any_of(%c5, %c6, %c7, %c8, %c9, %c10)
+    %c12 = irdl.is "round_prefer_floor"
+    %c13 = irdl.is "round_prefer_ceil"
+    %c14 = irdl.is "floor"
+    %c15 = irdl.is "ceil"
+    %c16 = irdl.any_of(%c12, %c13, %c14, %c15)
+    %c17 = irdl.base "#builtin.float"
+    %c18 = irdl.base "#builtin.dense_array"
+    %c19 = irdl.base "#builtin.integer"
+    %c20 = irdl.base "#builtin.float"
+    %c21 = irdl.base "!builtin.tensor"
     irdl.operands(x: %c0)
-    irdl.attributes {"mode" = %c4, "coordinate_mode" = %c10, "nearest_mode" = %c15, "cubic_coeff" = %c16, "scales" = %c17}
-    irdl.results(out: %c18)
+    irdl.attributes {"mode" = %c4, "coordinate_mode" = %c11, "nearest_mode" = %c16, "cubic_coeff" = %c17, "scales" = %c18, "exclude_outside" = %c19, "extrapolation_value" = %c20}
+    irdl.results(out: %c21)
   }
   irdl.operation @expand {
     %c0 = irdl.base "!builtin.tensor"

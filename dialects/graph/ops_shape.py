@@ -164,22 +164,29 @@ class PadOp(InferredOp):
 class ResizeOp(AicOp):
     """Resize the dims of `x` to the result shape, with `scales` (one per dim) mapping
     coordinates as ONNX Resize: `mode` nearest/linear/cubic, `coordinate_mode`
-    (half_pixel, asymmetric, align_corners, pytorch_half_pixel, tf_crop_and_resize not
-    supported), `nearest_mode` for nearest rounding, `cubic_coeff` for cubic.
+    (half_pixel, half_pixel_symmetric, asymmetric, align_corners, pytorch_half_pixel,
+    tf_crop_and_resize with `roi` = all starts then all ends, normalised, and
+    `extrapolation_value` for samples outside the input), `nearest_mode` for nearest
+    rounding, `cubic_coeff` for cubic, `exclude_outside` (taps outside the input get weight 0,
+    the others are renormalised).
 
     ```mlir
-    %r = "graph.resize"(%x) {coordinate_mode = "asymmetric", cubic_coeff = -7.5e-01 : f32, mode = "nearest", nearest_mode = "floor", scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+    %r = "graph.resize"(%x) {coordinate_mode = "asymmetric", cubic_coeff = -7.5e-01 : f32, exclude_outside = false, extrapolation_value = 0.000000e+00 : f32, mode = "nearest", nearest_mode = "floor", scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
     ```
     """
     NAME = "resize"
     x = Operand(Tensor())
     mode = Attr(EnumAttr("nearest", "linear", "cubic"))
     coordinate_mode = Attr(EnumAttr("half_pixel", "half_pixel_symmetric", "asymmetric",
-                                    "align_corners", "pytorch_half_pixel"))
+                                    "align_corners", "pytorch_half_pixel",
+                                    "tf_crop_and_resize"))
     nearest_mode = Attr(EnumAttr("round_prefer_floor", "round_prefer_ceil", "floor", "ceil"),
                         default="round_prefer_floor")
     cubic_coeff = Attr(FloatAttr(), default=-0.75)
     scales = Attr(FloatArrayAttr())
+    exclude_outside = Attr(BoolAttr(), default=False)
+    roi = Attr(FloatArrayAttr(), optional=True)
+    extrapolation_value = Attr(FloatAttr(), default=0.0)
     out = Result(Tensor())
 
     def verify(self):
@@ -190,6 +197,9 @@ class ResizeOp(AicOp):
                    f"{len(scales)} scales and rank {len(out.shape)}"
         if any(s <= 0 for s in scales):
             return f"expects positive scales, got {scales}"
+        if self.coordinate_mode == "tf_crop_and_resize" and \
+                len(self.roi or ()) != 2 * len(x.shape):
+            return f"tf_crop_and_resize expects {2 * len(x.shape)} roi values"
         return _same_element(x, out)
 
 

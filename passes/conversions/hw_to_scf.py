@@ -2,8 +2,10 @@
 
 Recipe: `hw.parallel` -> `scf.forall` (zero lower bounds, same upper bounds and steps,
 `shared_outs` = the destinations; `gpu.yield`'s tiles -> `tensor.parallel_insert_slice` in
-`scf.forall.in_parallel`); `hw.microkernel` -> `linalg.matmul` on the tiles (what the
-register tile becomes is left to the vectorizer / LLVM); `hw.barrier` -> `gpu.barrier`;
+`scf.forall.in_parallel`); first (unless `vectorize=false`) the tiles inside hw.parallel are
+vectorized as `aic-hw-vectorize` does (micro-kernels -> register-tile FMAs, elementwise
+generics -> vectors along the innermost dim); a remaining `hw.microkernel` -> `linalg.matmul`
+on the tiles; `hw.barrier` -> `gpu.barrier`;
 `hw.shared_alloc` -> `memref.alloc` in address space 3. The result bufferizes with upstream
 `one-shot-bufferize{bufferize-function-boundaries}`; `scf-forall-to-for` or
 `scf-forall-to-parallel` then lower the forall. Hardware mappings are not attached (CPU).
@@ -13,7 +15,8 @@ from __future__ import annotations
 
 from aic.dialects.hw import BarrierOp, MicrokernelOp, ParallelOp, SharedAllocOp
 from aic.mlir_api import ir, linalg, memref, scf, tensor
-from aic.pass_base import Pass, register_pass
+from aic.pass_base import Pass, option, register_pass
+from aic.passes.hw.vectorize import vectorize_tiles
 from aic.verify import walk
 
 
@@ -22,8 +25,11 @@ class ConvertHwToScf(Pass):
     """Lower hw.parallel/microkernel/barrier/shared_alloc to scf.forall, linalg, gpu, memref."""
 
     NAME = "aic-convert-hw-to-scf"
+    vectorize: bool = option(True, "lower hw.microkernel to vector FMAs (else linalg.matmul)")
 
     def run(self, op):
+        if self.vectorize:
+            vectorize_tiles(op)
         for child in list(walk(op)):
             if isinstance(child, MicrokernelOp):
                 _replace(child, lambda c: linalg.matmul(c.a, c.b, outs=[c.c]))

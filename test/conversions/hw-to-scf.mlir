@@ -1,4 +1,5 @@
-// RUN: aic-opt %s --split-input-file -p aic-convert-hw-to-scf | FileCheck %s
+// RUN: aic-opt %s --split-input-file -p "aic-convert-hw-to-scf{vectorize=false}" | FileCheck %s
+// RUN: aic-opt %s --split-input-file -p aic-convert-hw-to-scf | FileCheck %s --check-prefix=VEC
 
 // hw.parallel -> scf.forall with the destinations as shared_outs, the yielded tile inserted
 // in parallel; hw.microkernel -> linalg.matmul on the tiles.
@@ -11,6 +12,12 @@
 // CHECK-NEXT: tensor.parallel_insert_slice %[[M]] into %[[OUT]][%[[I]], %[[J]]] [64, 64] [1, 1]
 // CHECK-NOT: hw.
 // CHECK: return %[[F]]
+// By default the micro-kernel becomes register-tile FMAs instead (see aic-hw-vectorize.mlir).
+// VEC-LABEL: func.func @parallel_microkernel
+// VEC: scf.forall
+// VEC-NOT: linalg.matmul
+// VEC: vector.fma
+// VEC: scf.forall.in_parallel
 func.func @parallel_microkernel(%a: tensor<256x128xf32>, %b: tensor<128x192xf32>, %init: tensor<256x192xf32>) -> tensor<256x192xf32> {
   %r = "hw.parallel"(%init) ({
   ^bb0(%i: index, %j: index, %out: tensor<256x192xf32>):
@@ -26,6 +33,7 @@ func.func @parallel_microkernel(%a: tensor<256x128xf32>, %b: tensor<128x192xf32>
 // -----
 
 // CHECK-LABEL: func.func @shared_and_barrier
+// VEC-LABEL: func.func @shared_and_barrier
 // CHECK: memref.alloc() : memref<64x32xf16, 3>
 // CHECK: gpu.barrier
 func.func @shared_and_barrier() {

@@ -11,8 +11,10 @@ resize: one generic over the result, computing for every resized dim the source 
 (f64, exactly the ONNX reference formula of the ``coordinate_mode``) and reading ``x`` with
 ``tensor.extract``: nearest rounds (``nearest_mode``) and clamps the coordinate; linear (2
 taps) and cubic (4 taps, coefficient ``cubic_coeff``) clamp each tap to the edge (the
-reference's edge padding) and sum the weighted taps in f64. Dims with scale 1 and unchanged
-size are read in place. Linear/cubic require a float element type.
+reference's edge padding) and sum the weighted taps in f64 (``exclude_outside``: taps outside
+the input weigh 0, the rest are renormalised). tf_crop_and_resize maps through ``roi`` and
+gives ``extrapolation_value`` where any coordinate falls outside the input. Dims with scale 1,
+unchanged size (and full roi) are read in place. Linear/cubic need a float element type.
 
 May import: the MLIR shim, the graph op classes, ``common`` and ``scalar``.
 """
@@ -89,7 +91,7 @@ def _fc(value: float):
     return const(_f64(), float(value))
 
 
-def _source_coord(o, n_in: int, n_out: int, scale: float, mode: str):
+def _source_coord(o, n_in: int, n_out: int, scale: float, mode: str, roi=(0.0, 1.0)):
     """The ONNX reference's ``x_original`` for output coordinate ``o`` (an index value)."""
     x = arith.sitofp(_f64(), arith.index_cast(_i64(), o))
     width = scale * n_in  # the reference uses the unrounded output width here
@@ -99,6 +101,12 @@ def _source_coord(o, n_in: int, n_out: int, scale: float, mode: str):
         if width == 1:
             return _fc(0.0)
         return arith.divf(arith.mulf(x, _fc(n_in - 1)), _fc(width - 1))
+    if mode == "tf_crop_and_resize":
+        start, extent = roi[0] * (n_in - 1), roi[1] - roi[0]
+        if width == 1:
+            return _fc(extent * (n_in - 1) / 2 + start)
+        scaled = arith.mulf(arith.mulf(x, _fc(extent)), _fc(n_in - 1))
+        return arith.addf(arith.divf(scaled, _fc(width - 1)), _fc(start))
     if mode == "pytorch_half_pixel" and width == 1:
         return _fc(-0.5)
     half = arith.subf(arith.divf(arith.addf(x, _fc(0.5)), _fc(scale)), _fc(0.5))
@@ -106,6 +114,11 @@ def _source_coord(o, n_in: int, n_out: int, scale: float, mode: str):
         offset = n_in / 2 * (1 - n_out / width)
         return arith.addf(_fc(offset), half)
     return half  # half_pixel, pytorch_half_pixel
+
+
+def _inside(c, n_in: int):
+    """i1: the f64 coordinate ``c`` lies in ``[0, n_in - 1]``."""
+    return arith.andi(s.compare("ge", c, _fc(0.0)), s.compare("le", c, _fc(n_in - 1)))
 
 
 def _clamped_index(f, n_in: int):
@@ -140,44 +153,67 @@ def _cubic_weights(r, a: float):
             poly(arith.addf(rm, one), far)]
 
 
-def _taps(c, n_in: int, mode: str, a: float):
+def _taps(c, n_in: int, mode: str, a: float, exclude_outside: bool):
     """(index, f64 weight) pairs of the interpolation along one dim."""
     f = math.floor(c)
     r = arith.subf(c, f)
     if mode == "linear":
-        f1 = arith.addf(f, _fc(1.0))
-        return [(_clamped_index(f, n_in), arith.subf(_fc(1.0), r)),
-                (_clamped_index(f1, n_in), r)]
-    weights = _cubic_weights(r, a)
-    return [(_clamped_index(arith.addf(f, _fc(t - 1)), n_in), w)
-            for t, w in zip(range(4), weights)]
+        raw = [f, arith.addf(f, _fc(1.0))]
+        weights = [arith.subf(_fc(1.0), r), r]
+    else:
+        raw = [arith.addf(f, _fc(t - 1)) for t in range(4)]
+        weights = _cubic_weights(r, a)
+    if exclude_outside:  # taps outside the input get weight 0; renormalise the others
+        weights = [arith.select(_inside(i, n_in), w, _fc(0.0)) for i, w in zip(raw, weights)]
+        total = weights[0]
+        for w in weights[1:]:
+            total = arith.addf(total, w)
+        weights = [arith.divf(w, total) for w in weights]
+    return [(_clamped_index(i, n_in), w) for i, w in zip(raw, weights)]
+
+
+def _interpolate(op, x, idx, coords, in_shape):
+    """Sum over the taps of every resized dim of weight product * ``x`` at the tap (f64)."""
+    taps = [_taps(c, in_shape[d], op.mode, float(op.cubic_coeff), bool(op.exclude_outside))
+            for d, c in coords.items()]
+    acc = _fc(0.0)
+    for combo in itertools.product(*taps):
+        at, weight = list(idx), _fc(1.0)
+        for d, (i, w) in zip(coords, combo):
+            at[d], weight = i, arith.mulf(weight, w)
+        acc = arith.addf(acc, arith.mulf(weight, s.convert(tensor.extract(x, at), _f64())))
+    return s.convert(acc, elem_of(x))
 
 
 def lower_resize(op):
     x, out = op.x, op.operation.results[0]
     in_shape, out_shape, elem = shape_of(x), shape_of(out), elem_of(x)
     rank, scales = len(in_shape), [float(v) for v in op.scales]
-    mode, coord = op.mode, op.coordinate_mode
-    if mode != "nearest" and not is_float(elem):
-        raise PassError(f"{mode} resize needs a float element type, got {elem}", op)
-    moved = [d for d in range(rank) if scales[d] != 1.0 or in_shape[d] != out_shape[d]]
+    coord = op.coordinate_mode
+    if op.mode != "nearest" and not is_float(elem):
+        raise PassError(f"{op.mode} resize needs a float element type, got {elem}", op)
+    crop = coord == "tf_crop_and_resize"
+    roi = [float(v) for v in op.roi] if crop else [0.0] * rank + [1.0] * rank
+    rois = list(zip(roi[:rank], roi[rank:]))
+    moved = [d for d in range(rank)
+             if scales[d] != 1.0 or in_shape[d] != out_shape[d] or rois[d] != (0.0, 1.0)]
 
     def body(pos, _):
         idx = [pos[d] for d in range(rank)]
-        coords = {d: _source_coord(idx[d], in_shape[d], out_shape[d], scales[d], coord)
+        coords = {d: _source_coord(idx[d], in_shape[d], out_shape[d], scales[d], coord, rois[d])
                   for d in moved}
-        if mode == "nearest":
+        if op.mode == "nearest":
             for d in moved:
                 idx[d] = _nearest(coords[d], in_shape[d], op.nearest_mode)
-            return tensor.extract(x, idx)
-        taps = [_taps(coords[d], in_shape[d], mode, float(op.cubic_coeff)) for d in moved]
-        acc = _fc(0.0)
-        for combo in itertools.product(*taps):
-            at, weight = list(idx), _fc(1.0)
-            for d, (i, w) in zip(moved, combo):
-                at[d], weight = i, arith.mulf(weight, w)
-            acc = arith.addf(acc, arith.mulf(weight, s.convert(tensor.extract(x, at), _f64())))
-        return s.convert(acc, elem)
+            value = tensor.extract(x, idx)
+        else:
+            value = _interpolate(op, x, idx, coords, in_shape)
+        if crop and moved:  # samples outside the input take the extrapolation value
+            inside = _inside(coords[moved[0]], in_shape[moved[0]])
+            for d in moved[1:]:
+                inside = arith.andi(inside, _inside(coords[d], in_shape[d]))
+            value = arith.select(inside, value, const(elem, float(op.extrapolation_value)))
+        return value
     return [indexed_generic([], [empty(out_shape, elem)], [ir.AffineMap.get_identity(rank)],
                             [PARALLEL] * rank, dict(enumerate(out_shape)), body)[0]]
 

@@ -24,7 +24,8 @@ BUFFERIZE = (
     "buffer-deallocation-pipeline,convert-bufferization-to-memref"
 )
 TO_LLVM = (
-    "convert-linalg-to-loops,scf-forall-to-for,aic-memref-widen-i1,lower-affine,convert-scf-to-cf,"
+    "convert-vector-to-scf{full-unroll=true},convert-linalg-to-loops,scf-forall-to-for,"
+    "aic-memref-widen-i1,lower-affine,convert-scf-to-cf,convert-vector-to-llvm,"
     "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,"
     "convert-math-to-libm,convert-arith-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
     "convert-ub-to-llvm,reconcile-unrealized-casts"

@@ -291,7 +291,7 @@ func.func @slice_out_of_range(%x: tensor<2x8xf32>) -> tensor<2x5xf32> {
 
 func.func @resize_scales_length(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
   // expected-error @+1 {{'graph.resize' op expects 4 scales and result rank 4, got 2 scales and rank 4}}
-  %r = "graph.resize"(%x) {coordinate_mode = "asymmetric", cubic_coeff = -7.5e-01 : f32, mode = "nearest", nearest_mode = "floor", scales = array<f32: 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  %r = "graph.resize"(%x) {coordinate_mode = "asymmetric", cubic_coeff = -7.5e-01 : f32, exclude_outside = false, extrapolation_value = 0.000000e+00 : f32, mode = "nearest", nearest_mode = "floor", scales = array<f32: 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
   return %r : tensor<1x1x4x4xf32>
 }
 

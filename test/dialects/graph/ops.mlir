@@ -528,10 +528,10 @@ func.func @pad(%x: tensor<2x3xf32>) -> tensor<2x5xf32> {
 
 // CHECK-LABEL: func.func @resize(
 // CHECK-SAME:    %[[X:[^:]*]]: tensor<1x1x2x2xf32>
-// CHECK:         %[[R:[^ :]*]] = "graph.resize"(%[[X]]) {coordinate_mode = "asymmetric", cubic_coeff = -7.500000e-01 : f32, mode = "nearest", nearest_mode = "floor", scales = array<f32: 1.000000e+00, 1.000000e+00, 2.000000e+00, 2.000000e+00>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+// CHECK:         %[[R:[^ :]*]] = "graph.resize"(%[[X]]) {coordinate_mode = "asymmetric", cubic_coeff = -7.500000e-01 : f32, exclude_outside = false, extrapolation_value = 0.000000e+00 : f32, mode = "nearest", nearest_mode = "floor", scales = array<f32: 1.000000e+00, 1.000000e+00, 2.000000e+00, 2.000000e+00>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
 // CHECK:         return %[[R]] :
 func.func @resize(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
-  %r = "graph.resize"(%x) {coordinate_mode = "asymmetric", cubic_coeff = -7.500000e-01 : f32, mode = "nearest", nearest_mode = "floor", scales = array<f32: 1.000000e+00, 1.000000e+00, 2.000000e+00, 2.000000e+00>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  %r = "graph.resize"(%x) {coordinate_mode = "asymmetric", cubic_coeff = -7.500000e-01 : f32, exclude_outside = false, extrapolation_value = 0.000000e+00 : f32, mode = "nearest", nearest_mode = "floor", scales = array<f32: 1.000000e+00, 1.000000e+00, 2.000000e+00, 2.000000e+00>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
   return %r : tensor<1x1x4x4xf32>
 }
 

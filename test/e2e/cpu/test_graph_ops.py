@@ -477,6 +477,11 @@ def _resize_attrs(mode, coord, nearest, scales, a=-0.75):
             f'nearest_mode = "{nearest}", {arr("scales", scales, "f32")}')
 
 
+def _resize_attrs_full(mode, coord, scales, exclude=False, extrapolation=0.0):
+    return (_resize_attrs(mode, coord, "round_prefer_floor", scales) +
+            f", exclude_outside = {str(exclude).lower()}, extrapolation_value = {extrapolation!r} : f32")
+
+
 RESIZE_COORDS = ["half_pixel", "half_pixel_symmetric", "asymmetric", "align_corners",
                  "pytorch_half_pixel"]
 
@@ -487,8 +492,8 @@ RESIZE_COORDS = ["half_pixel", "half_pixel_symmetric", "asymmetric", "align_corn
 def test_resize_interpolating(mode, coord, scales):
     x = rnd(1, 2, 5, 4)
     ref = _onnx_resize_ref(x, scales, mode, coord)
-    check_op("resize", [x], ref.astype(np.float32), _resize_attrs(mode, coord,
-             "round_prefer_floor", scales), rtol=1e-5, atol=1e-5)
+    check_op("resize", [x], ref.astype(np.float32), _resize_attrs_full(mode, coord, scales),
+             rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("nearest", ["round_prefer_floor", "round_prefer_ceil", "floor", "ceil"])
@@ -497,4 +502,29 @@ def test_resize_nearest(nearest, coord):
     x = rnd(1, 1, 4, 6)
     scales = [1.0, 1.0, 1.75, 0.5]
     ref = _onnx_resize_ref(x, scales, "nearest", coord, nearest)
-    check_op("resize", [x], ref, _resize_attrs("nearest", coord, nearest, scales))
+    check_op("resize", [x], ref, _resize_attrs("nearest", coord, nearest, scales) +
+             ", exclude_outside = false, extrapolation_value = 0.0 : f32")
+
+
+def test_resize_exclude_outside_and_crop():
+    from onnx import TensorProto, helper, numpy_helper
+    from onnx.reference import ReferenceEvaluator
+
+    x = rnd(1, 1, 4, 5)
+    roi = np.array([0, 0, 0.2, 0.1, 1, 1, 0.9, 1.2], np.float32)  # reaches outside: extrapolates
+    scales = [1.0, 1.0, 1.5, 0.8]
+    for mode, coord, extra in [("cubic", "half_pixel", {"exclude_outside": 1}),
+                               ("linear", "tf_crop_and_resize", {"extrapolation_value": 7.0})]:
+        node = helper.make_node("Resize", ["x", "roi", "s"], ["y"], mode=mode,
+                                coordinate_transformation_mode=coord, **extra)
+        graph = helper.make_graph(
+            [node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape)],
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+            initializer=[numpy_helper.from_array(roi, "roi"),
+                         numpy_helper.from_array(np.array(scales, np.float32), "s")])
+        ref = ReferenceEvaluator(helper.make_model(graph)).run(None, {"x": x})[0]
+        crop = "extrapolation_value" in extra
+        attrs = _resize_attrs_full(mode, coord, scales, exclude=not crop,
+                                   extrapolation=7.0 if crop else 0.0)
+        attrs += f", {arr('roi', roi.tolist(), 'f32')}" if crop else ""
+        check_op("resize", [x], ref.astype(np.float32), attrs, rtol=1e-5, atol=1e-5)

@@ -13,7 +13,7 @@ from aic.dialects.graph import (AddOp, CastOp, ClipOp, CompareOp, DivOp, Logical
                                 ModOp, MulOp, PowOp, SubOp, WhereOp)
 from aic.frontend.onnx.common import binary, unary
 from aic.frontend.onnx.registry import handler
-from aic.frontend.onnx.tensors import elem_of
+from aic.frontend.onnx.tensors import elem_of, np_dtype
 
 for _op, _cls in (("Add", AddOp), ("Sub", SubOp), ("Mul", MulOp), ("Div", DivOp)):
     handler(_op, 7)(lambda n, cls=_cls: n.op(cls, n.out_type(), lhs=n.value(0), rhs=n.value(1)))
@@ -98,13 +98,22 @@ def where(n):
 
 @handler("Cast", 6, attrs={"to", "saturate"})
 def cast(n):
-    x, t = n.value(0), n.out_type()
-    return x if x.type == t else n.op(CastOp, t, x=x)
+    return _cast(n)
 
 
 @handler("CastLike", 15, attrs={"saturate"})
 def cast_like(n):
-    x, t = n.value(0), n.out_type()
+    return _cast(n)
+
+
+def _cast(n):
+    """``graph.cast``; a constant input (CastLike of a constant to a runtime value's type)
+    is converted at import time where numpy's conversion is exact: not float -> integer."""
+    t, known = n.out_type(), n.const(0)
+    target = np_dtype(t.element_type)
+    if known is not None and not (known.dtype.kind == "f" and target.kind in "iub"):
+        return known.astype(target)
+    x = n.value(0)
     return x if x.type == t else n.op(CastOp, t, x=x)
 
 

@@ -100,9 +100,11 @@ def conv_transpose(n):
         target = [i * s for i, s in zip(spatial, strides)]
     if target is not None:
         target = list(target)[-k:]
+        # an output larger than the full one grows at the end (ONNX's reference: an implicit
+        # output_padding)
+        out_pad = [op + max(0, t - f) for op, t, f in zip(out_pad, target, full)]
+        full = [max(f, t) for f, t in zip(full, target)]
         total = [f - t for f, t in zip(full, target)]
-        if min(total) < 0:
-            raise n.unsupported(f"output_shape {target} needs negative padding")
         upper = auto_pad == "SAME_UPPER"
         begins = [t // 2 if upper else t - t // 2 for t in total]
         pads = begins + [t - b for t, b in zip(total, begins)]
@@ -145,10 +147,41 @@ handler("GlobalMaxPool", 1)(lambda n: n.op(GlobalPoolOp, n.out_type(), x=n.value
 def batch_norm(n):
     if int(n.attr("spatial", 1)) != 1:
         raise n.unsupported("spatial=0 is not supported")
+    if int(n.attr("training_mode", 0)) and n.version >= 14:
+        return _batch_norm_training(n)
     if int(n.attr("training_mode", 0)) != 0 or any(n.has_output(i) for i in range(1, 5)):
-        raise n.unsupported("training mode (running statistics outputs) is not supported")
+        raise n.unsupported("training mode before opset 14 (saved statistics outputs) is "
+                            "not supported")
     return n.op(BatchNormOp, n.out_type(like=0), x=n.value(0), scale=n.value(1), bias=n.value(2),
                 mean=n.value(3), var=n.value(4), epsilon=float(n.attr("epsilon", 1e-5)))
+
+
+def _batch_norm_training(n):
+    """Opset 14+ training mode: normalise with the batch statistics (mean and population
+    variance over every dim but 1); outputs Y and the running mean/var updated with
+    ``momentum`` (``running * momentum + batch * (1 - momentum)``)."""
+    from aic.dialects.graph import AddOp, MulOp, ReduceOp, SubOp
+    from aic.frontend.onnx.common import binary, unary
+    if any(n.dtype(i) != n.dtype(0) for i in range(1, 5)):
+        raise n.unsupported("training mode with statistics in another type than the input")
+    x, rank, elem = n.value(0), n.rank(0), elem_of(n.value(0))
+    channels, momentum = n.shape(0)[1], float(n.attr("momentum", 0.9))
+    axes, kept = [d for d in range(rank) if d != 1], [1, channels] + [1] * (rank - 2)
+    mean = n.op(ReduceOp, n.ttype(kept, elem), x=x, kind="mean", axes=axes, keepdims=True)
+    d = binary(n, SubOp, x, mean)
+    var = n.op(ReduceOp, n.ttype(kept, elem), x=binary(n, MulOp, d, d), kind="mean",
+               axes=axes, keepdims=True)
+    inv = unary(n, binary(n, AddOp, var, n.scalar(float(n.attr("epsilon", 1e-5)), elem)),
+                "rsqrt")
+    per_c = [channels] + [1] * (rank - 2)
+    y = binary(n, MulOp, binary(n, MulOp, d, inv), reshape(n, n.value(1), per_c))
+    y = binary(n, AddOp, y, reshape(n, n.value(2), per_c), out_type=n.out_type(like=0))
+    outs = [y]
+    for i, batch in ((3, mean), (4, var)):
+        old = binary(n, MulOp, n.value(i), n.scalar(momentum, elem))
+        new = binary(n, MulOp, reshape(n, batch, [channels]), n.scalar(1 - momentum, elem))
+        outs.append(binary(n, AddOp, old, new))
+    return outs[:n.n_outputs]
 
 
 @handler("InstanceNormalization", 6, attrs={"epsilon"})

@@ -76,9 +76,10 @@ def _config(n, defaults: list[str]):
     dirs = {"forward": [False], "reverse": [True], "bidirectional": [False, True]}.get(direction)
     if dirs is None:
         raise n.unsupported(f"direction '{direction}'")
-    acts = [a.lower() for a in n.attr("activations", defaults * len(dirs))]
+    given = list(n.attr("activations", defaults * len(dirs)))
+    acts = [a.lower() for a in given]
     if len(acts) != len(defaults) * len(dirs) or any(a not in _FN for a in acts):
-        raise n.unsupported(f"activations {acts} (supported: Sigmoid, Tanh, Relu)")
+        raise n.unsupported(f"activations {given} (supported: Sigmoid, Tanh, Relu)")
     per_dir = [[_FN[a] for a in acts[i * len(defaults):(i + 1) * len(defaults)]]
                for i in range(len(dirs))]
     return dirs, per_dir, int(n.attr("hidden_size", n.shape(2)[-1]))

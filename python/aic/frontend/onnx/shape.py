@@ -36,8 +36,11 @@ def identity(n):
 
 @handler("Dropout", 7, attrs={"ratio", "seed"})
 def dropout(n):
-    if n.has(2) and n.need_const(2, "training_mode").reshape(-1)[0]:
-        raise n.unsupported("training_mode=true is not supported (inference only)")
+    training = n.has(2) and n.need_const(2, "training_mode").reshape(-1)[0]
+    ratio = n.need_const(1, "ratio").reshape(-1)[0] if training and n.has(1) else 0.5
+    if training and ratio != 0:  # ratio 0 drops nothing: the identity, as in inference
+        raise n.unsupported("training_mode=true with a nonzero ratio is not supported "
+                            "(random; inference only)")
     mask = np.ones(n.out_shape(1), np.bool_) if n.has_output(1) else None
     return [identity(n), mask]
 
@@ -223,7 +226,7 @@ def one_hot(n):
 
 
 _COORD_MODES = ("half_pixel", "half_pixel_symmetric", "asymmetric", "align_corners",
-                "pytorch_half_pixel")
+                "pytorch_half_pixel", "tf_crop_and_resize")
 _RESIZE_ATTRS = {"mode", "coordinate_transformation_mode", "cubic_coeff_a", "exclude_outside",
                  "extrapolation_value", "nearest_mode", "antialias", "axes",
                  "keep_aspect_ratio_policy"}
@@ -244,6 +247,12 @@ def _resize_scales(n, scales_in: int, sizes_in: int) -> list[float]:
         expected = list(in_shape)
         for a, s in zip(axes, given):
             expected[a], scales[a] = int(s), float(s) / in_shape[a]
+        policy = n.attr("keep_aspect_ratio_policy", "stretch")
+        if policy != "stretch":  # one scale for all axes; sizes rounded half up
+            pick = {"not_larger": min, "not_smaller": max}[policy]
+            scale = pick(scales[a] for a in axes)
+            for a in axes:
+                scales[a], expected[a] = scale, int(scale * in_shape[a] + 0.5)
     else:
         raise n.unsupported("Resize needs scales or sizes")
     check_shape(n, expected)
@@ -254,24 +263,44 @@ def _resize_scales(n, scales_in: int, sizes_in: int) -> list[float]:
 def resize(n):
     if n.version < 11:
         return _resize(n, _resize_scales(n, 1, 99), "asymmetric", "floor")
-    if int(n.attr("antialias", 0)) or int(n.attr("exclude_outside", 0)):
-        raise n.unsupported("antialias/exclude_outside are not supported")
-    if n.attr("keep_aspect_ratio_policy", "stretch") != "stretch":
-        raise n.unsupported("keep_aspect_ratio_policy other than 'stretch'")
+    if int(n.attr("antialias", 0)):
+        raise n.unsupported("antialias is not supported")
+    if n.attr("keep_aspect_ratio_policy", "stretch") not in ("stretch", "not_larger",
+                                                             "not_smaller"):
+        raise n.unsupported(f"keep_aspect_ratio_policy '{n.attr('keep_aspect_ratio_policy')}'")
     coord = n.attr("coordinate_transformation_mode", "half_pixel")
     if coord not in _COORD_MODES:
         raise n.unsupported(f"coordinate_transformation_mode '{coord}' is not supported")
     scales = _resize_scales(n, 2, 3)
-    return _resize(n, scales, coord, n.attr("nearest_mode", "round_prefer_floor"))
+    extra = {"exclude_outside": bool(n.attr("exclude_outside", 0)),
+             "extrapolation_value": float(n.attr("extrapolation_value", 0.0))}
+    if coord == "tf_crop_and_resize":
+        extra["roi"] = _resize_roi(n)
+    return _resize(n, scales, coord, n.attr("nearest_mode", "round_prefer_floor"), **extra)
 
 
-def _resize(n, scales, coord: str, nearest: str):
+def _resize_roi(n) -> list[float]:
+    """All starts then all ends, one per dim (opset 18 ``axes``: the others are 0 .. 1)."""
+    rank = n.rank(0)
+    axes = norm_axes(n, n.attr("axes", list(range(rank))), rank)
+    given = n.need_const(1, "roi").reshape(-1).tolist() if n.has(1) else []
+    if len(given) != 2 * len(axes):
+        raise n.unsupported(f"tf_crop_and_resize needs {2 * len(axes)} roi values")
+    roi = [0.0] * rank + [1.0] * rank
+    for i, a in enumerate(axes):
+        roi[a], roi[a + rank] = float(given[i]), float(given[i + len(axes)])
+    return roi
+
+
+def _resize(n, scales, coord: str, nearest: str, **extra):
     mode = n.attr("mode", "nearest")
     if mode not in ("nearest", "linear", "cubic"):
         raise n.unsupported(f"mode '{mode}'")
+    if mode != "nearest" and not np.issubdtype(n.dtype(0), np.floating):
+        raise n.unsupported(f"{mode} resize of {n.dtype(0)} data (float only)")
     return n.op(ResizeOp, n.out_type(), x=n.value(0), mode=mode, coordinate_mode=coord,
                 nearest_mode=nearest, cubic_coeff=float(n.attr("cubic_coeff_a", -0.75)),
-                scales=scales)
+                scales=scales, **extra)
 
 
 @handler("Upsample", 7, attrs={"mode", "scales"})

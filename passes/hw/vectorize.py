@@ -1,0 +1,140 @@
+"""``aic-hw-vectorize``: lower `hw.microkernel` to register-tile vector code (on tensors).
+
+Recipe, per `hw.microkernel` C(m x n) += A(m x k) * B(k x n) with register tile mr x nr
+(both dividing m and n; otherwise the op is left for `aic-convert-hw-to-scf`):
+
+    for i in 0..m step mr, j in 0..n step nr:          (scf.for carrying the C tensor)
+      acc[r] = vector.transfer_read C[i + r, j]        (mr vectors of nr lanes)
+      for p in 0..k:                                   (scf.for carrying the accumulators)
+        b = vector.transfer_read B[p, j]
+        acc[r] = vector.fma(broadcast(A[i + r, p]), b, acc[r])   for r in 0..mr
+      C = vector.transfer_write acc[r], C[i + r, j]
+
+The k loop is innermost and the C block stays in registers (outer-product FMAs; with
+AVX-512, nr = 32 f32 lanes is two zmm registers per row). All reads are in bounds. The
+result bufferizes with `one-shot-bufferize`; vectors lower with `convert-vector-to-llvm`.
+Precondition: static tensor shapes, one float element type (what `aic-convert-tiled-to-hw`
+produces).
+"""
+
+from __future__ import annotations
+
+from aic import targets
+from aic.dialects.hw import MicrokernelOp, ParallelOp, enclosing_target
+from aic.dialects.tiled.shapes import static_shape
+from aic.mlir_api import arith, ir, scf, tensor, vector
+from aic.pass_base import Pass, register_pass
+from aic.passes.hw.vectorize_elementwise import vectorize_generic
+from aic.verify import walk
+
+
+@register_pass
+class HwVectorize(Pass):
+    """Lower hw.microkernel to vector outer-product FMAs over an mr x nr register tile."""
+
+    NAME = "aic-hw-vectorize"
+
+    def run(self, op):
+        vectorize_tiles(op)
+
+
+def vectorize_tiles(op) -> None:
+    """Vectorize the micro-kernels and elementwise generics inside every hw.parallel."""
+    target = enclosing_target(op) or targets.resolve("cpu-generic")
+    bits = getattr(target, "vector_bits", 128)
+    for par in [c for c in walk(op) if isinstance(c, ParallelOp)]:
+        for child in list(walk(par.operation)):
+            if isinstance(child, MicrokernelOp):
+                vectorize_microkernel(child)
+            elif child.operation.name == "linalg.generic":
+                vectorize_generic(child, bits)
+
+
+def vectorize_microkernel(op: MicrokernelOp) -> bool:
+    """Replace ``op`` with vector code; False (op untouched) when the shapes do not fit."""
+    a_type, b_type, c_type = (ir.RankedTensorType(v.type) for v in (op.a, op.b, op.c))
+    if any(static_shape(t) is None or t.rank != 2 for t in (a_type, b_type, c_type)):
+        return False
+    (m, n), k = c_type.shape, a_type.shape[1]
+    mr, nr = op.mr, op.nr
+    if m % mr or n % nr or k < 1:
+        return False
+    with ir.InsertionPoint(op), op.location:
+        result = _tile_loops(op, m, n, k, mr, nr, c_type.element_type)
+    op.result.replace_all_uses_with(result)
+    op.operation.erase()
+    return True
+
+
+def _index(value: int) -> ir.Value:
+    return arith.ConstantOp(ir.IndexType.get(), value).result
+
+
+def _plus(base: ir.Value, offset: int) -> ir.Value:
+    return base if offset == 0 else arith.addi(base, _index(offset))
+
+
+def _for(upper: int, step: int, inits: list[ir.Value]) -> scf.ForOp:
+    return scf.ForOp(_index(0), _index(upper), _index(step), inits)
+
+
+def _tile_loops(op, m, n, k, mr, nr, element) -> ir.Value:
+    packed = _pack_b(op.b, k, n, nr, element)
+    cols = _for(n, nr, [op.c])
+    with ir.InsertionPoint(cols.body):
+        rows = _for(m, mr, [cols.inner_iter_args[0]])
+        with ir.InsertionPoint(rows.body):
+            i, j = rows.induction_variable, cols.induction_variable
+            c = _register_tile(op, packed, rows.inner_iter_args[0], i, j, k, mr, nr, element)
+            scf.YieldOp([c])
+        scf.YieldOp([rows.results[0]])
+    return cols.results[0]
+
+
+def _vector_io(nr, element, rank):
+    """(vector type, minor-identity map of ``rank`` dims, in_bounds, zero padding)."""
+    minor = ir.AffineMapAttr.get(ir.AffineMap.get(rank, 0, [ir.AffineDimExpr.get(rank - 1)]))
+    pad = arith.ConstantOp(element, ir.FloatAttr.get(element, 0.0)).result
+    return ir.VectorType.get([nr], element), minor, ir.ArrayAttr.get([ir.BoolAttr.get(True)]), pad
+
+
+def _pack_b(b, k, n, nr, element) -> ir.Value:
+    """B (k x n) -> panels (n/nr x k x nr), each register-tile column panel contiguous."""
+    vtype, minor2, in_bounds, pad = _vector_io(nr, element, 2)
+    minor3 = ir.AffineMapAttr.get(ir.AffineMap.get(3, 0, [ir.AffineDimExpr.get(2)]))
+    zero = _index(0)
+    empty = tensor.EmptyOp([n // nr, k, nr], element).result
+    panels = _for(n // nr, 1, [empty])
+    with ir.InsertionPoint(panels.body):
+        jb = panels.induction_variable
+        j = arith.muli(jb, _index(nr))
+        rows = _for(k, 1, [panels.inner_iter_args[0]])
+        with ir.InsertionPoint(rows.body):
+            p = rows.induction_variable
+            v = vector.transfer_read(vtype, b, [p, j], minor2, pad, in_bounds)
+            dest = rows.inner_iter_args[0]
+            scf.YieldOp([vector.transfer_write(dest.type, v, dest, [jb, p, zero], minor3,
+                                               in_bounds)])
+        scf.YieldOp([rows.results[0]])
+    return panels.results[0]
+
+
+def _register_tile(op, packed, c, i, j, k, mr, nr, element) -> ir.Value:
+    vtype, minor, in_bounds, pad = _vector_io(nr, element, 2)
+    minor3 = ir.AffineMapAttr.get(ir.AffineMap.get(3, 0, [ir.AffineDimExpr.get(2)]))
+    jb = arith.divui(j, _index(nr))
+    zero = _index(0)
+    rows = [_plus(i, r) for r in range(mr)]
+    accs = [vector.transfer_read(vtype, c, [row, j], minor, pad, in_bounds) for row in rows]
+    loop = _for(k, 1, accs)
+    with ir.InsertionPoint(loop.body):
+        p = loop.induction_variable
+        b = vector.transfer_read(vtype, packed, [jb, p, zero], minor3, pad, in_bounds)
+        new = []
+        for row, acc in zip(rows, loop.inner_iter_args):
+            a = vector.broadcast(vtype, tensor.extract(op.a, [row, p]))
+            new.append(vector.fma(a, b, acc))
+        scf.YieldOp(new)
+    for row, acc in zip(rows, loop.results):
+        c = vector.transfer_write(c.type, acc, c, [row, j], minor, in_bounds)
+    return c

@@ -1,0 +1,178 @@
+"""Vectorize an elementwise `linalg.generic` tile along its innermost dimension (on tensors).
+
+Used by `aic-hw-vectorize`. What is accepted (anything else is left untouched):
+
+* every iterator is parallel, one output with the identity indexing map, static shapes;
+* every input map is a projected permutation in which the innermost loop dim, where it
+  appears, is the last result (the input is then read contiguously) — inputs that do not
+  depend on the innermost dim are read as scalars and broadcast;
+* the body holds only region-free `arith`/`math` ops on int or float scalars (no i1 or
+  index operands in memory).
+
+The result: one `scf.for` per outer dim (step 1) and one over the innermost dim with step V
+(the largest divisor of its extent <= the target's lanes for the element width), carrying
+the output tensor; inside, `vector.transfer_read` / `tensor.extract` + `vector.broadcast`, the
+body ops re-created on `vector<V x T>`, and one `vector.transfer_write`.
+"""
+
+from __future__ import annotations
+
+from aic.dialects.tiled.tiling import largest_divisor
+from aic.mlir_api import arith, ir, scf, tensor, vector
+
+_DIALECTS = ("arith.", "math.")
+
+
+def vectorize_generic(op, vector_bits: int) -> bool:
+    """Replace ``op`` (a linalg.generic) by vector code; False (untouched) when unsupported."""
+    plan = _plan(op, vector_bits)
+    if plan is None:
+        return False
+    with ir.InsertionPoint(op), op.location:
+        result = _emit(op, *plan)
+    op.results[0].replace_all_uses_with(result)
+    op.operation.erase()
+    return True
+
+
+def _element_bits(t: ir.Type) -> int | None:
+    t = t.maybe_downcast() if hasattr(t, "maybe_downcast") else t
+    if isinstance(t, ir.IntegerType):
+        return None if t.width == 1 else t.width
+    if isinstance(t, (ir.F16Type, ir.BF16Type, ir.F32Type, ir.F64Type)):
+        return t.width
+    return None
+
+
+def _plan(op, vector_bits):
+    """(rank, V, input maps as dim lists) or None."""
+    attrs = op.operation.attributes
+    iterators = [str(a) for a in ir.ArrayAttr(attrs["iterator_types"])]
+    if any("parallel" not in it for it in iterators) or len(op.results) != 1:
+        return None
+    operands = list(op.operation.operands)
+    types = [ir.RankedTensorType(v.type) if _is_tensor(v) else None for v in operands]
+    if any(t is None or not t.has_static_shape for t in types):
+        return None
+    maps = [ir.AffineMapAttr(m).value for m in ir.ArrayAttr(attrs["indexing_maps"])]
+    rank = len(iterators)
+    dims = [_dims(m) for m in maps]
+    if rank == 0 or any(d is None for d in dims) or dims[-1] != list(range(rank)):
+        return None
+    if any(rank - 1 in d and d[-1] != rank - 1 for d in dims):
+        return None
+    bits = [_element_bits(t.element_type) for t in types]
+    if any(b is None for b in bits) or not _body_ok(op):
+        return None
+    lanes = largest_divisor(types[-1].shape[-1], max(1, vector_bits // max(bits)))
+    return (rank, lanes, dims[:-1]) if lanes > 1 else None
+
+
+def _is_tensor(v) -> bool:
+    return isinstance(v.type.maybe_downcast(), ir.RankedTensorType)
+
+
+def _dims(m: ir.AffineMap) -> list[int] | None:
+    out = []
+    for e in m.results:
+        if not isinstance(e, ir.AffineDimExpr):
+            return None
+        out.append(e.position)
+    return out
+
+
+def _body_ok(op) -> bool:
+    block = op.operation.regions[0].blocks[0]
+    for inner in list(block.operations)[:-1]:
+        if not inner.operation.name.startswith(_DIALECTS) or len(inner.operation.regions):
+            return False
+        if any(_element_bits(r.type) is None and not _is_i1(r.type) for r in inner.results):
+            return False
+    return True
+
+
+def _is_i1(t) -> bool:
+    t = t.maybe_downcast()
+    return isinstance(t, ir.IntegerType) and t.width == 1
+
+
+def _index(value: int) -> ir.Value:
+    return arith.ConstantOp(ir.IndexType.get(), value).result
+
+
+def _emit(op, rank, lanes, in_dims) -> ir.Value:
+    out = op.operation.operands[len(in_dims)]
+    return _loop(op, 0, rank, lanes, in_dims, [], out)
+
+
+def _loop(op, d, rank, lanes, in_dims, ivs, carried) -> ir.Value:
+    """The loop over dim ``d`` (innermost: step ``lanes``, holding the vector body)."""
+    extent = ir.RankedTensorType(carried.type).shape[d]
+    loop = scf.ForOp(_index(0), _index(extent), _index(lanes if d == rank - 1 else 1),
+                     [carried])
+    with ir.InsertionPoint(loop.body):
+        ivs = ivs + [loop.induction_variable]
+        inner = loop.inner_iter_args[0]
+        if d == rank - 1:
+            value = _vector_body(op, ivs, in_dims, lanes, inner)
+            result = vector.transfer_write(inner.type, value, inner, ivs, _minor(rank),
+                                           _in_bounds())
+        else:
+            result = _loop(op, d + 1, rank, lanes, in_dims, ivs, inner)
+        scf.YieldOp([result])
+    return loop.results[0]
+
+
+def _minor(rank: int) -> ir.AffineMapAttr:
+    return ir.AffineMapAttr.get(ir.AffineMap.get(rank, 0, [ir.AffineDimExpr.get(rank - 1)]))
+
+
+def _in_bounds() -> ir.ArrayAttr:
+    return ir.ArrayAttr.get([ir.BoolAttr.get(True)])
+
+
+def _read(source, dims, ivs, lanes, rank) -> ir.Value:
+    element = ir.RankedTensorType(source.type).element_type
+    vtype = ir.VectorType.get([lanes], element)
+    indices = [ivs[d] for d in dims]
+    if rank - 1 in dims:
+        pad = arith.ConstantOp(element, _zero(element)).result
+        return vector.transfer_read(vtype, source, indices, _minor(len(dims)), pad, _in_bounds())
+    return vector.broadcast(vtype, tensor.extract(source, indices))
+
+
+def _zero(element) -> ir.Attribute:
+    if isinstance(element.maybe_downcast(), ir.IntegerType):
+        return ir.IntegerAttr.get(element, 0)
+    return ir.FloatAttr.get(element, 0.0)
+
+
+def _vector_body(op, ivs, in_dims, lanes, carried) -> ir.Value:
+    rank = len(ivs)
+    block = op.operation.regions[0].blocks[0]
+    sources = list(op.operation.operands)[:len(in_dims)] + [carried]
+    all_dims = in_dims + [list(range(rank))]
+    values = {}
+    for arg, source, dims in zip(block.arguments, sources, all_dims):
+        values[arg] = _read(source, dims, ivs, lanes, rank)
+    ops = list(block.operations)
+    for inner in ops[:-1]:
+        operands = [_lookup(values, v, lanes) for v in inner.operation.operands]
+        vtypes = [ir.VectorType.get([lanes], r.type) for r in inner.results]
+        attrs = {name: inner.operation.attributes[name] for name in inner.operation.attributes}
+        if not operands:  # a constant: re-create it scalar, then broadcast
+            new = inner.operation.clone()
+            vals = [vector.broadcast(t, r) for t, r in zip(vtypes, new.results)]
+        else:
+            new = ir.Operation.create(inner.operation.name, results=vtypes, operands=operands,
+                                      attributes=attrs)
+            vals = list(new.results)
+        for old, v in zip(inner.results, vals):
+            values[old] = v
+    return _lookup(values, ops[-1].operation.operands[0], lanes)
+
+
+def _lookup(values, v, lanes) -> ir.Value:
+    if v in values:
+        return values[v]
+    return vector.broadcast(ir.VectorType.get([lanes], v.type), v)  # defined above the body

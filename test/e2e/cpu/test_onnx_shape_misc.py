@@ -1,0 +1,188 @@
+"""End-to-end tests of ONNX data-movement ops and recurrences (ONNX -> aic.compile -> JIT)
+against onnxruntime: LSTM/GRU in their supported forms, and regressions found by the
+conformance run (index-driven generics after tiling, zero-size reshapes, float OneHot
+indices, conformance data stored as TensorProto)."""
+
+import numpy as np
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+from onnx.reference import ReferenceEvaluator
+
+import aic
+from aic import conformance
+from aic.runner import onnxruntime_session
+
+RNG = np.random.default_rng(0)
+F = TensorProto.FLOAT
+
+
+def model(nodes, inputs, outputs, opset=17, inits=()):
+    graph = helper.make_graph(
+        nodes, "t", [helper.make_tensor_value_info(n, t, s) for n, t, s in inputs],
+        [helper.make_tensor_value_info(n, t, s) for n, t, s in outputs],
+        initializer=[numpy_helper.from_array(a, n) for n, a in inits])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], ir_version=9)
+
+
+def check(m, feed, rtol=1e-5, atol=1e-6, ort=True):
+    """aic vs onnxruntime (``ort=False``: vs ONNX's reference evaluator, for forms that
+    onnxruntime does not implement, e.g. batchwise RNN layout)."""
+    got = aic.compile(m)(**feed)
+    if ort:
+        session = onnxruntime_session(m.SerializeToString())
+        want = session.run([o.name for o in session.get_outputs()], feed)
+    else:
+        want = ReferenceEvaluator(m).run(None, feed)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert g.shape == w.shape and g.dtype == w.dtype
+        np.testing.assert_allclose(g, w, rtol=rtol, atol=atol)
+
+
+def rnd(*shape):
+    return RNG.standard_normal(shape).astype(np.float32)
+
+
+# -- regressions: generics reading positions must stay right after tiling ----------------------
+
+def test_gather_inner_axis_after_tiling():
+    x, i = rnd(5, 4, 3), np.array([[0, 2], [1, -1]], np.int64)
+    check(model([helper.make_node("Gather", ["x", "i"], ["y"], axis=1)],
+                [("x", F, [5, 4, 3]), ("i", TensorProto.INT64, [2, 2])],
+                [("y", F, [5, 2, 2, 3])]), {"x": x, "i": i})
+
+
+@pytest.mark.parametrize("mode", ["edge", "reflect", "wrap"])
+def test_pad_modes_after_tiling(mode):
+    pads = np.array([0, 1, 2, 0, 1, 1], np.int64)
+    check(model([helper.make_node("Pad", ["x", "p"], ["y"], mode=mode)],
+                [("x", F, [3, 4, 5])], [("y", F, [3, 6, 8])], opset=19, inits=[("p", pads)]),
+          {"x": rnd(3, 4, 5)})
+
+
+def test_one_hot_float_indices_and_axis():
+    idx = np.array([[1.0, 9.0], [2.0, -3.0]], np.float32)
+    inits = [("d", np.array(5.0, np.float32)), ("v", np.array([-1.0, 4.0], np.float32))]
+    check(model([helper.make_node("OneHot", ["i", "d", "v"], ["y"], axis=1)],
+                [("i", F, [2, 2])], [("y", F, [2, 5, 2])], inits=inits), {"i": idx})
+
+
+def test_topk_and_resize_through_the_whole_pipeline():
+    x = RNG.integers(0, 5, (3, 7)).astype(np.float32)
+    k = [("k", np.array([3], np.int64))]
+    check(model([helper.make_node("TopK", ["x", "k"], ["v", "i"], largest=0)],
+                [("x", F, [3, 7])], [("v", F, [3, 3]), ("i", TensorProto.INT64, [3, 3])],
+                inits=k), {"x": x})
+    scales = [("s", np.array([1, 1, 2, 1.5], np.float32))]
+    check(model([helper.make_node("Resize", ["x", "", "s"], ["y"], mode="linear")],
+                [("x", F, [1, 2, 4, 4])], [("y", F, [1, 2, 8, 6])], opset=19, inits=scales),
+          {"x": rnd(1, 2, 4, 4)})
+
+
+def test_reshape_of_zero_size_tensor():
+    m = model([helper.make_node("Reshape", ["x", "s"], ["y"], allowzero=1)],
+              [("x", F, [0, 3, 4])], [("y", F, [3, 4, 0])],
+              inits=[("s", np.array([3, 4, 0], np.int64))])
+    (got,) = aic.compile(m)(np.zeros((0, 3, 4), np.float32))
+    assert got.shape == (3, 4, 0)
+
+
+def test_conformance_reads_tensorproto_data_and_names_expanded_cases():
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    m = model([helper.make_node("Cast", ["x"], ["y"], to=TensorProto.DOUBLE)],
+              [("x", F, [2, 3])], [("y", TensorProto.DOUBLE, [2, 3])])
+    data = [([numpy_helper.from_array(x)], [numpy_helper.from_array(x.astype(np.float64))])]
+    assert conformance.run_case(m.SerializeToString(), data, 0, 0) == ("passed", "")
+
+    class Case:  # an expanded function body: its name must not match the op "Expand"
+        name = "test_relu_expanded"
+        model = model([helper.make_node("Expand", ["a", "s"], ["b"]),
+                       helper.make_node("Relu", ["b"], ["c"])], [], [])
+    assert conformance.primary_op(Case) == "Relu"
+
+
+# -- LSTM / GRU ----------------------------------------------------------------------------------
+
+def _rnn_model(op, direction, layout, with_b, with_init, seq=4, batch=2, inp=3, hid=5,
+               peepholes=False, **attrs):
+    gates, dirs = (4 if op == "LSTM" else 3), (2 if direction == "bidirectional" else 1)
+    inits = [("W", rnd(dirs, gates * hid, inp)), ("R", rnd(dirs, gates * hid, hid))]
+    names = ["X", "W", "R", "B" if with_b else ""]
+    if with_b:
+        inits.append(("B", rnd(dirs, 2 * gates * hid)))
+    state = [batch, dirs, hid] if layout else [dirs, batch, hid]
+    feed = {"X": rnd(*([batch, seq, inp] if layout else [seq, batch, inp]))}
+    n_state = 2 if op == "LSTM" else 1
+    names += ["", "h0" if with_init else ""] + (["c0" if with_init else ""] if n_state == 2 else [])
+    if with_init:
+        feed.update({"h0": rnd(*state), **({"c0": rnd(*state)} if n_state == 2 else {})})
+    if peepholes:
+        names.append("P")
+        inits.append(("P", rnd(dirs, 3 * hid)))
+    y = [batch, seq, dirs, hid] if layout else [seq, dirs, batch, hid]
+    outs = [("Y", F, y), ("Y_h", F, state)] + ([("Y_c", F, state)] if n_state == 2 else [])
+    node = helper.make_node(op, names, [o[0] for o in outs], hidden_size=hid,
+                            direction=direction, layout=layout, **attrs)
+    ins = [("X", F, list(feed["X"].shape))] + [(k, F, list(v.shape)) for k, v in feed.items()
+                                               if k != "X"]
+    return model([node], ins, outs, opset=14, inits=inits), feed
+
+
+@pytest.mark.parametrize("op", ["LSTM", "GRU"])
+@pytest.mark.parametrize("direction,layout,with_b,with_init", [
+    ("forward", 0, False, False), ("reverse", 0, True, True), ("bidirectional", 1, True, True),
+    ("bidirectional", 0, True, False)])
+def test_rnn_matches_onnxruntime(op, direction, layout, with_b, with_init):
+    m, feed = _rnn_model(op, direction, layout, with_b, with_init)
+    check(m, feed, rtol=1e-4, atol=1e-5, ort=layout == 0)  # onnxruntime: layout 0 only
+
+
+def test_lstm_peepholes_and_gru_linear_before_reset():
+    m, feed = _rnn_model("LSTM", "bidirectional", 0, True, True, peepholes=True)
+    check(m, feed, rtol=1e-4, atol=1e-5)
+    m, feed = _rnn_model("GRU", "bidirectional", 0, True, True, linear_before_reset=1)
+    check(m, feed, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("attrs,match", [({"clip": 1.0}, "clip"),
+                                         ({"activations": ["Relu", "Tanh", "Elu"]}, "Elu"),
+                                         ({"input_forget": 1}, "input_forget")])
+def test_lstm_refuses_unsupported_attributes(attrs, match):
+    m, _ = _rnn_model("LSTM", "forward", 0, True, False, **attrs)
+    with pytest.raises(aic.UnsupportedError, match=match):
+        aic.compile(m)
+
+
+def test_gru_refuses_short_sequence_lens():
+    m, _ = _rnn_model("GRU", "forward", 0, True, False)
+    node = m.graph.node[0]
+    node.input[4] = "lens"
+    m.graph.initializer.append(numpy_helper.from_array(np.array([4, 2], np.int32), "lens"))
+    with pytest.raises(aic.UnsupportedError, match="sequence_lens"):
+        aic.compile(m)
+
+
+@pytest.mark.parametrize("policy,out", [("not_larger", [1, 1, 3, 4]), ("not_smaller", [1, 1, 5, 7])])
+def test_resize_keep_aspect_ratio_policy(policy, out):
+    sizes = [("sz", np.array([5, 4], np.int64))]
+    m = model([helper.make_node("Resize", ["x", "", "", "sz"], ["y"], axes=[2, 3],
+                                keep_aspect_ratio_policy=policy)],
+              [("x", F, [1, 1, 3, 4])], [("y", F, out)], opset=19, inits=sizes)
+    # 5/3 vs 4/4: not_larger keeps scale 1, not_smaller scales both dims by 5/3
+    check(m, {"x": rnd(1, 1, 3, 4)}, ort=False)
+
+
+def test_training_dropout_with_zero_ratio_is_identity():
+    inits = [("r", np.array(0.0, np.float32)), ("t", np.array(True))]
+    m = model([helper.make_node("Dropout", ["x", "r", "t"], ["y", "mask"])],
+              [("x", F, [2, 3])], [("y", F, [2, 3]), ("mask", TensorProto.BOOL, [2, 3])],
+              inits=inits)
+    x = rnd(2, 3)
+    y, mask = aic.compile(m)(x)
+    np.testing.assert_array_equal(y, x)
+    assert mask.dtype == np.bool_ and mask.all()
+    inits[0] = ("r", np.array(0.5, np.float32))
+    m = model([helper.make_node("Dropout", ["x", "r", "t"], ["y"])], [("x", F, [2, 3])],
+              [("y", F, [2, 3])], inits=inits)
+    with pytest.raises(aic.UnsupportedError, match="training_mode"):
+        aic.compile(m)
