@@ -206,7 +206,8 @@ class GraphImporter:
     def _convert(self, view: NodeView) -> list:
         h = registry.lookup(view.op_type, view.version)
         if h is None:
-            raise UnsupportedError(f"{view}: op is not supported; {SUPPORTED_HINT}")
+            supported = ", ".join(registry.supported_ops())
+            raise UnsupportedError(f"{view}: op is not supported; aic supports: {supported}")
         extra = sorted({a.name for a in view.proto.attribute} - h.attrs)
         if extra:
             raise view.unsupported(f"attribute(s) {', '.join(extra)} not supported")
