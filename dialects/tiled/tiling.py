@@ -10,7 +10,8 @@ nr = 2L and mr = 8 (L >= 16), 6 (L = 8) or 4):
 * then parallel tiles are halved (largest first) until there are >= cores parallel tiles or
   no tile can shrink below 8.
 * Ragged edges: every size becomes the largest divisor of its extent that is <= the target
-  size (correct for any shape; a prime extent degrades to small tiles — padding is future
+  size (the innermost parallel dim: preferably a multiple of the vector lanes, so vectors
+  and register tiles stay whole registers) (correct for any shape; a prime extent degrades to small tiles — padding is future
   work). A CUDA target uses 64 x 64 x 32 tiles.
 
 User sizes (``tile-sizes=a,b,c``) are one per dimension aligned to the innermost dimensions
@@ -36,6 +37,18 @@ def largest_divisor(extent: int, limit: int) -> int:
         if extent % d == 0:
             return d
     return 1
+
+
+def vector_divisor(extent: int, limit: int, lanes: int) -> int:
+    """The largest divisor of ``extent`` <= ``limit`` that is a multiple of ``lanes`` (else of
+    lanes/2, lanes/4, ...; 1 at worst): register tiles and vectors stay whole registers."""
+    step = max(lanes, 1)
+    while step > 1:
+        for d in range(min(extent, limit) // step * step, 0, -step):
+            if extent % d == 0:
+                return d
+        step //= 2
+    return largest_divisor(extent, limit)
 
 
 def _pow2_floor(x: float) -> int:
@@ -85,4 +98,8 @@ def choose(space: list[int], iterators: list[str], target: Target,
         wanted = _split_for_cores(space, iterators, _cpu_sizes(iterators, target), target.cores)
     else:
         wanted = [64 if it == PARALLEL else 32 for it in iterators]
-    return [largest_divisor(e, w) for e, w in zip(space, wanted)]
+    sizes = [largest_divisor(e, w) for e, w in zip(space, wanted)]
+    inner = max((d for d, it in enumerate(iterators) if it == PARALLEL), default=None)
+    if not user and isinstance(target, CpuTarget) and inner is not None:
+        sizes[inner] = vector_divisor(space[inner], wanted[inner], target.lanes_f32)
+    return sizes

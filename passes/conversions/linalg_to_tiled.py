@@ -16,7 +16,7 @@ from aic.dialects.tiled import PARALLEL, TERMINATOR, KernelOp, LoadOp, tiling
 from aic.dialects.tiled.analysis import BATCH_MATMUL, GENERIC, MATMUL, LinalgInfo, analyze
 from aic.dialects.tiled.shapes import tile_type
 from aic.errors import PassError
-from aic.mlir_api import ir, linalg
+from aic.mlir_api import arith, ir, linalg
 from aic.pass_base import Pass, option, register_pass
 from aic.verify import walk
 
@@ -145,16 +145,30 @@ def _tile_op(info: LinalgInfo, sizes, offsets, acc) -> ir.Value:
         maps = [ir.AffineMapAttr(m).value
                 for m in ir.ArrayAttr(info.op.attributes["indexing_maps"])] if explicit else None
         return linalg.matmul(*tiles, outs=[acc], indexing_maps=maps)
-    return _regenerate(info, tiles, acc)
+    return _regenerate(info, tiles, acc, offsets)
 
 
-def _regenerate(info: LinalgInfo, inputs, acc) -> ir.Value:
-    """A copy of ``info``'s linalg.generic on new operands; its payload block moves over."""
+def _regenerate(info: LinalgInfo, inputs, acc, offsets) -> ir.Value:
+    """A copy of ``info``'s linalg.generic on new operands; its payload block moves over.
+
+    ``offsets[d]`` is the tile's origin along loop dim ``d``: positions the payload reads with
+    ``linalg.index`` are shifted by it, so they stay positions in the whole tensor.
+    """
     attrs = info.op.attributes
     new = linalg.GenericOp([acc.type], inputs, [acc], attrs["indexing_maps"],
                            attrs["iterator_types"])
     info.op.operation.regions[0].blocks[0].append_to(new.operation.regions[0])
+    for op in list(new.operation.regions[0].blocks[0].operations):
+        if op.operation.name == "linalg.index":
+            _shift_index(op, offsets[ir.IntegerAttr(op.attributes["dim"]).value])
     return new.operation.results[0]
+
+
+def _shift_index(index_op, offset: ir.Value) -> None:
+    position = index_op.operation.results[0]
+    with ir.InsertionPoint.after(index_op), index_op.location:
+        shifted = arith.AddIOp(position, offset)
+    position.replace_all_uses_except(shifted.result, shifted.operation)
 
 
 def _build_epilogue(kernel, info: LinalgInfo, chain, sizes, acc_type) -> None:
@@ -172,6 +186,6 @@ def _build_epilogue(kernel, info: LinalgInfo, chain, sizes, acc_type) -> None:
             producer = (info if i == 0 else chain[i - 1]).op.operation.results[0]
             ins = [acc if v == producer else _load(v, m, local_sizes, offsets)
                    for v, m in zip(consumer.inputs, consumer.maps)]
-            acc = _regenerate(consumer, ins, acc)
+            acc = _regenerate(consumer, ins, acc, offsets)
         ir.Operation.create(TERMINATOR, operands=[acc])
 

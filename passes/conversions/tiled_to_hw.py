@@ -176,7 +176,7 @@ def _to_microkernel(op, target) -> None:
     m, n = types[2].shape
     with ir.InsertionPoint(op), op.location:
         new = MicrokernelOp(a, b, c, mr=tiling.largest_divisor(m, mr),
-                            nr=tiling.largest_divisor(n, nr))
+                            nr=tiling.vector_divisor(n, nr, nr // 2))
     op.operation.results[0].replace_all_uses_with(new.result)
     op.operation.erase()
 

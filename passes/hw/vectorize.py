@@ -25,6 +25,7 @@ from aic.dialects.tiled.shapes import static_shape
 from aic.mlir_api import arith, ir, scf, tensor, vector
 from aic.pass_base import Pass, register_pass
 from aic.passes.hw.vectorize_elementwise import vectorize_generic
+from aic.passes.hw.vectorize_reduction import vectorize_reduction
 from aic.verify import walk
 
 
@@ -47,7 +48,7 @@ def vectorize_tiles(op) -> None:
             if isinstance(child, MicrokernelOp):
                 vectorize_microkernel(child)
             elif child.operation.name == "linalg.generic":
-                vectorize_generic(child, bits)
+                vectorize_generic(child, bits) or vectorize_reduction(child, bits)
 
 
 def vectorize_microkernel(op: MicrokernelOp) -> bool:

@@ -35,7 +35,7 @@ def vectorize_generic(op, vector_bits: int) -> bool:
     return True
 
 
-def _element_bits(t: ir.Type) -> int | None:
+def element_bits(t: ir.Type) -> int | None:
     t = t.maybe_downcast() if hasattr(t, "maybe_downcast") else t
     if isinstance(t, ir.IntegerType):
         return None if t.width == 1 else t.width
@@ -56,13 +56,13 @@ def _plan(op, vector_bits):
         return None
     maps = [ir.AffineMapAttr(m).value for m in ir.ArrayAttr(attrs["indexing_maps"])]
     rank = len(iterators)
-    dims = [_dims(m) for m in maps]
+    dims = [indexing_dims(m) for m in maps]
     if rank == 0 or any(d is None for d in dims) or dims[-1] != list(range(rank)):
         return None
     if any(rank - 1 in d and d[-1] != rank - 1 for d in dims):
         return None
-    bits = [_element_bits(t.element_type) for t in types]
-    if any(b is None for b in bits) or not _body_ok(op):
+    bits = [element_bits(t.element_type) for t in types]
+    if any(b is None for b in bits) or not body_ok(op):
         return None
     lanes = largest_divisor(types[-1].shape[-1], max(1, vector_bits // max(bits)))
     return (rank, lanes, dims[:-1]) if lanes > 1 else None
@@ -72,7 +72,7 @@ def _is_tensor(v) -> bool:
     return isinstance(v.type.maybe_downcast(), ir.RankedTensorType)
 
 
-def _dims(m: ir.AffineMap) -> list[int] | None:
+def indexing_dims(m: ir.AffineMap) -> list[int] | None:
     out = []
     for e in m.results:
         if not isinstance(e, ir.AffineDimExpr):
@@ -81,12 +81,12 @@ def _dims(m: ir.AffineMap) -> list[int] | None:
     return out
 
 
-def _body_ok(op) -> bool:
+def body_ok(op) -> bool:
     block = op.operation.regions[0].blocks[0]
     for inner in list(block.operations)[:-1]:
         if not inner.operation.name.startswith(_DIALECTS) or len(inner.operation.regions):
             return False
-        if any(_element_bits(r.type) is None and not _is_i1(r.type) for r in inner.results):
+        if any(element_bits(r.type) is None and not _is_i1(r.type) for r in inner.results):
             return False
     return True
 
@@ -131,7 +131,7 @@ def _in_bounds() -> ir.ArrayAttr:
     return ir.ArrayAttr.get([ir.BoolAttr.get(True)])
 
 
-def _read(source, dims, ivs, lanes, rank) -> ir.Value:
+def read(source, dims, ivs, lanes, rank) -> ir.Value:
     element = ir.RankedTensorType(source.type).element_type
     vtype = ir.VectorType.get([lanes], element)
     indices = [ivs[d] for d in dims]
@@ -154,9 +154,15 @@ def _vector_body(op, ivs, in_dims, lanes, carried) -> ir.Value:
     all_dims = in_dims + [list(range(rank))]
     values = {}
     for arg, source, dims in zip(block.arguments, sources, all_dims):
-        values[arg] = _read(source, dims, ivs, lanes, rank)
+        values[arg] = read(source, dims, ivs, lanes, rank)
     ops = list(block.operations)
-    for inner in ops[:-1]:
+    vector_ops(ops[:-1], values, lanes)
+    return _lookup(values, ops[-1].operation.operands[0], lanes)
+
+
+def vector_ops(ops, values, lanes) -> None:
+    """Re-create the scalar ``ops`` on ``vector<lanes x T>``; ``values`` maps old -> new."""
+    for inner in ops:
         operands = [_lookup(values, v, lanes) for v in inner.operation.operands]
         vtypes = [ir.VectorType.get([lanes], r.type) for r in inner.results]
         attrs = {name: inner.operation.attributes[name] for name in inner.operation.attributes}
@@ -169,7 +175,6 @@ def _vector_body(op, ivs, in_dims, lanes, carried) -> ir.Value:
             vals = list(new.results)
         for old, v in zip(inner.results, vals):
             values[old] = v
-    return _lookup(values, ops[-1].operation.operands[0], lanes)
 
 
 def _lookup(values, v, lanes) -> ir.Value:

@@ -4,4 +4,11 @@ Every entry says why aic's answer differs; an entry whose case starts passing is
 ``xpassed`` (and fails the run) so this list cannot go stale.
 """
 
-XFAIL: dict[str, str] = {}
+XFAIL: dict[str, str] = {
+    # math/nn ops (G1)
+    "test_attention_4d_causal_fp16_expanded":
+        "the expanded graph rounds Q*scale, K*scale, Q@K^T and the softmax to f16 as its ops "
+        "say; the expected data come from the fused Attention reference: 2/192 outputs differ "
+        "by 2 f16 ulps (> rtol 1e-3) although aic is within 4.0e-4 of the exact f64 attention "
+        "(the expected data: 4.9e-4)",
+}

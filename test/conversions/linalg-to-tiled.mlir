@@ -115,3 +115,26 @@ func.func @negative_fuse_reads_output(%a: tensor<64x64xf32>, %b: tensor<64x64xf3
   } -> tensor<64x64xf32>
   return %r : tensor<64x64xf32>
 }
+
+// -----
+
+// Positions read with linalg.index inside a tile are shifted by the tile's origin.
+// CHECK-LABEL: func.func @index_is_global
+// CHECK: "tiled.kernel"
+// CHECK-NEXT: ^bb0(%[[I:.*]]: index, %[[J:.*]]: index, %{{.*}}: tensor<4x8xf32>):
+// CHECK: linalg.generic
+// CHECK: %[[LJ:.*]] = linalg.index 1 : index
+// CHECK-NEXT: %[[GJ:.*]] = arith.addi %[[LJ]], %[[J]] : index
+// CHECK-NEXT: arith.index_cast %[[GJ]]
+func.func @index_is_global(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %e = tensor.empty() : tensor<4x8xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %j = linalg.index 1 : index
+    %ji = arith.index_cast %j : index to i64
+    %jf = arith.sitofp %ji : i64 to f32
+    %s = arith.addf %in, %jf : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  return %r : tensor<4x8xf32>
+}

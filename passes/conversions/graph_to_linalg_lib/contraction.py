@@ -5,7 +5,8 @@
 broadcast batch dims -> one ``linalg.generic`` contraction with broadcasting maps. Rank-1
 operands are promoted by a reshape and the added dim dropped from the result.
 ``dense``: ``linalg.transpose`` for ``trans_a``/``trans_b``, ``linalg.matmul``, then one
-elementwise ``linalg.generic`` for ``alpha * ab + beta * c`` when needed.
+elementwise ``linalg.generic`` for ``alpha * ab + beta * c`` when needed. f16 products are
+accumulated in f32 (``accumulator``) and rounded to f16 once at the end.
 
 May import: the MLIR shim, the graph op classes, ``common`` and ``scalar``.
 """
@@ -63,12 +64,25 @@ def _generic_batched(a, b, batch, elem):
     out_shape = batch + [shape_of(a)[-2], shape_of(b)[-1]]
     iters = [PARALLEL] * (nb + 2) + [REDUCTION]
     return generic([a, b], [_zeros(out_shape, elem)], maps, iters,
-                   lambda x, y, acc: s.add(acc, s.mul(x, y)))[0]
+                   lambda x, y, acc: s.add(acc, s.mul(s.convert(x, acc.type),
+                                                      s.convert(y, acc.type))))[0]
+
+
+def accumulator(elem: ir.Type) -> ir.Type:
+    """The element type products are summed in: f32 for f16 (as onnxruntime does)."""
+    return ir.F32Type.get() if elem == ir.F16Type.get() else elem
+
+
+def _rounded(x: ir.Value, elem: ir.Type) -> ir.Value:
+    if elem_of(x) == elem:
+        return x
+    return map_elementwise(shape_of(x), elem, [x], lambda v: s.convert(v, elem))
 
 
 def lower_matmul(op):
     a, b = op.a, op.b
-    elem = elem_of(op.operation.results[0])
+    out_elem = elem_of(op.operation.results[0])
+    elem = accumulator(out_elem)
     out_shape = shape_of(op.operation.results[0])
     if len(shape_of(a)) == 1:
         a = reshape(a, [1] + shape_of(a))
@@ -78,23 +92,26 @@ def lower_matmul(op):
         result = matmul_2d(a, b, elem)
     else:
         result = _batched(a, b, elem)
-    return [reshape(result, out_shape)]
+    return [reshape(_rounded(result, out_elem), out_shape)]
 
 
 def _transposed(x):
     sx = shape_of(x)
-    return linalg.transpose(x, outs=[empty([sx[1], sx[0]], elem_of(x))], permutation=[1, 0]).results[0]
+    out = empty([sx[1], sx[0]], elem_of(x))
+    return linalg.transpose(x, outs=[out], permutation=[1, 0]).results[0]
 
 
 def lower_dense(op):
-    elem = elem_of(op.operation.results[0])
+    """f16: the product is accumulated in f32, scaled and biased in f32, rounded once."""
+    out_elem = elem_of(op.operation.results[0])
+    elem = accumulator(out_elem)
     a = _transposed(op.a) if op.trans_a else op.a
     b = _transposed(op.b) if op.trans_b else op.b
     ab = matmul_2d(a, b, elem)
     alpha, beta = float(op.alpha), float(op.beta)
     c = op.c if beta != 0.0 else None
     if alpha == 1.0 and c is None:
-        return [ab]
+        return [_rounded(ab, out_elem)]
     inputs = [ab] + ([c] if c is not None else [])
 
     def body(x, *rest):
@@ -104,8 +121,8 @@ def lower_dense(op):
             y = s.convert(rest[0], elem)
             y = y if beta == 1.0 else s.mul(y, const(elem, beta))
             x = s.add(x, y)
-        return x
-    return [map_elementwise(shape_of(ab), elem, inputs, body)]
+        return s.convert(x, out_elem)
+    return [map_elementwise(shape_of(ab), out_elem, inputs, body)]
 
 
 LOWERINGS = {MatMulOp: lower_matmul, DenseOp: lower_dense}

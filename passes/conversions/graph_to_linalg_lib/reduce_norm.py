@@ -3,9 +3,10 @@
 reduce: one reduction generic (init = the kind's identity: 0, 1, -inf, +inf), then a
 post-op (mean divides by the count, l2 takes sqrt, log_sum logs; log_sum_exp subtracts the
 max first). arg_reduce: a two-output reduction (value, i64 index). softmax: max, exp(x -
-max), sum, divide (log-softmax: x - max - log(sum)). layer_norm / group_norm: mean, then
-variance of the centred values (two passes), then one elementwise generic; batch_norm: one
-elementwise generic. lrn: square, zero-pad the channel dim, windowed channel sum.
+max), sum, divide (log-softmax: x - max - log(sum)); f16 is computed in f32 and rounded once.
+layer_norm / group_norm: mean, then variance of the centred values (two passes), then one
+elementwise generic; batch_norm: one elementwise generic. lrn: square, zero-pad the channel
+dim, windowed channel sum.
 cumsum: a triangular-mask reduction (O(n^2) along the axis).
 
 May import: the MLIR shim, the graph op classes, ``common`` and ``scalar``.
@@ -22,7 +23,8 @@ from aic.mlir_api import arith, ir, linalg, math
 from aic.passes.conversions.graph_to_linalg_lib import scalar as s
 from aic.passes.conversions.graph_to_linalg_lib.common import (
     PARALLEL, REDUCTION, affine_map, broadcast_map, const, elem_of, empty, filled, generic,
-    highest, is_float, lowest, map_elementwise, norm_axis, reduce_dims, reshape, shape_of)
+    highest, indexed_generic, is_float, lowest, map_elementwise, norm_axis, reduce_dims, reshape,
+    shape_of)
 
 
 def _kept_map(rank: int, dims) -> ir.AffineMap:
@@ -104,17 +106,27 @@ def lower_arg_reduce(op):
     return [reshape(index, shape_of(op.operation.results[0]))]
 
 
+def _converted(x: ir.Value, elem: ir.Type) -> ir.Value:
+    if elem_of(x) == elem:
+        return x
+    return map_elementwise(shape_of(x), elem, [x], lambda v: s.convert(v, elem))
+
+
 def lower_softmax(op):
-    x = op.x
-    elem = elem_of(x)
+    """f16 is computed in f32 (exp and the sum lose too much in f16) and rounded once."""
+    out_elem = elem_of(op.x)
+    elem = ir.F32Type.get() if out_elem == ir.F16Type.get() else out_elem
+    x = _converted(op.x, elem)
     dims = [norm_axis(op.axis, len(shape_of(x)))]
     m = reduce_dims(x, dims, lowest(elem), s.maximum)
     e = _with_reduced(x, [m], dims, lambda v, mv: math.exp(arith.subf(v, mv)))
     total = reduce_dims(e, dims, const(elem, 0.0), s.add)
     if op.log:
-        return [_with_reduced(x, [m, total], dims,
-                              lambda v, mv, t: arith.subf(arith.subf(v, mv), math.log(t)))]
-    return [_with_reduced(e, [total], dims, arith.divf)]
+        y = _with_reduced(x, [m, total], dims,
+                          lambda v, mv, t: arith.subf(arith.subf(v, mv), math.log(t)))
+    else:
+        y = _with_reduced(e, [total], dims, arith.divf)
+    return [_converted(y, out_elem)]
 
 
 def _normalise(x, dims, eps, elem):
@@ -200,14 +212,16 @@ def lower_cumsum(op):
     pred = {(False, False): "le", (True, False): "lt", (False, True): "ge",
             (True, True): "gt"}[(bool(op.exclusive), bool(op.reverse))]
 
-    def body(v, acc):
+    def body(pos, v, acc):  # positions from iota inputs: tiling keeps them global
         i64 = ir.IntegerType.get_signless(64)
         take = arith.cmpi(ir.IntegerAttr.get(i64, {"le": 3, "lt": 2, "ge": 5, "gt": 4}[pred]),
-                          _index_i64(rank), _index_i64(axis))
+                          pos[rank], pos[axis])
         return s.add(acc, s.select(take, v, const(elem, 0)))
     out = filled(shape, elem, const(elem, 0))
-    return [generic([x], [out], [affine_map(n_dims, src), affine_map(n_dims, list(range(rank)))],
-                    [PARALLEL] * rank + [REDUCTION], body)[0]]
+    return [indexed_generic([x], [out], [affine_map(n_dims, src),
+                                         affine_map(n_dims, list(range(rank)))],
+                            [PARALLEL] * rank + [REDUCTION],
+                            {axis: shape[axis], rank: shape[axis]}, body)[0]]
 
 
 LOWERINGS = {ReduceOp: lower_reduce, ArgReduceOp: lower_arg_reduce, SoftmaxOp: lower_softmax,

@@ -44,6 +44,8 @@ def lower_concat(op):
     acc, offset = empty(shape, elem_of(out)), 0
     for x in (op.lhs, op.rhs):
         sx = shape_of(x)
+        if 0 in sx:  # nothing to insert (and its offset may lie past the end)
+            continue
         offsets = [offset if d == axis else 0 for d in range(len(shape))]
         acc = tensor.insert_slice(x, acc, [], [], [], offsets, sx, [1] * len(shape))
         offset += sx[axis]
@@ -58,6 +60,8 @@ def extract(x, offsets, sizes, strides):
 def lower_slice(op):
     out = _out(op)
     sizes, starts, steps = shape_of(out), list(op.starts), list(op.steps)
+    if 0 in sizes:  # an empty piece: its start may lie past the end
+        return [empty(sizes, elem_of(out))]
     if all(st > 0 for st in steps):
         return [extract(op.x, starts, sizes, steps)]
     rank = len(sizes)

@@ -25,9 +25,9 @@ BUFFERIZE = (
 )
 TO_LLVM = (
     "convert-vector-to-scf{full-unroll=true},convert-linalg-to-loops,scf-forall-to-for,"
-    "aic-memref-widen-i1,lower-affine,convert-scf-to-cf,convert-vector-to-llvm,"
-    "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,"
-    "convert-math-to-libm,convert-arith-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
+    "aic-memref-widen-i1,lower-affine,convert-scf-to-cf,convert-math-to-llvm,convert-math-to-libm,"
+    "convert-vector-to-llvm{reassociate-fp-reductions},expand-strided-metadata,lower-affine,"
+    "finalize-memref-to-llvm,convert-arith-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
     "convert-ub-to-llvm,reconcile-unrealized-casts"
 )
 

@@ -186,3 +186,43 @@ def test_training_dropout_with_zero_ratio_is_identity():
               [("y", F, [2, 3])], inits=inits)
     with pytest.raises(aic.UnsupportedError, match="training_mode"):
         aic.compile(m)
+
+
+@pytest.mark.parametrize("eq,shapes", [("ii->i", [[4, 4]]), ("iji->j", [[3, 2, 3]]),
+                                       ("bii,bj->bij", [[2, 3, 3], [2, 4]])])
+def test_einsum_diagonals(eq, shapes):
+    xs = {f"x{i}": rnd(*s) for i, s in enumerate(shapes)}
+    out = list(np.einsum(eq, *xs.values()).shape)
+    m = model([helper.make_node("Einsum", list(xs), ["y"], equation=eq)],
+              [(k, F, list(v.shape)) for k, v in xs.items()], [("y", F, out)])
+    check(m, xs)
+
+
+def test_position_driven_ops_on_shapes_that_get_tiled():
+    """CumSum, TopK, Trilu and Resize read element positions; on shapes large enough to be
+    tiled those must stay global positions (a tile's linalg.index restarts at 0)."""
+    x = rnd(8, 300)
+    axis = [("a", np.array(1, np.int64))]
+    check(model([helper.make_node("CumSum", ["x", "a"], ["y"], reverse=1)],
+                [("x", F, [8, 300])], [("y", F, [8, 300])], inits=axis), {"x": x},
+          rtol=1e-4, atol=1e-4)
+    k = [("k", np.array([5], np.int64))]
+    check(model([helper.make_node("TopK", ["x", "k"], ["v", "i"])], [("x", F, [8, 300])],
+                [("v", F, [8, 5]), ("i", TensorProto.INT64, [8, 5])], inits=k), {"x": x})
+    check(model([helper.make_node("Trilu", ["x"], ["y"], upper=0)], [("x", F, [2, 70, 90])],
+                [("y", F, [2, 70, 90])]), {"x": rnd(2, 70, 90)})
+    scales = [("s", np.array([1, 1, 2, 2], np.float32))]
+    check(model([helper.make_node("Resize", ["x", "", "s"], ["y"], mode="cubic")],
+                [("x", F, [1, 3, 40, 48])], [("y", F, [1, 3, 80, 96])], opset=19,
+                inits=scales), {"x": rnd(1, 3, 40, 48)}, rtol=1e-4, atol=1e-5)
+
+
+def test_split_with_empty_last_piece_then_concat():
+    """A zero-size Split piece starts at the end of the dim (rotary embedding with the full
+    rotary dim): its slice and its concat must not index past the end."""
+    split = [("sp", np.array([8, 0], np.int64))]
+    m = model([helper.make_node("Split", ["x", "sp"], ["a", "b"], axis=-1),
+               helper.make_node("Neg", ["a"], ["na"]),
+               helper.make_node("Concat", ["na", "b"], ["y"], axis=-1)],
+              [("x", F, [2, 3, 8])], [("y", F, [2, 3, 8])], inits=split)
+    check(m, {"x": rnd(2, 3, 8)})

@@ -13,7 +13,7 @@ from aic.dialects.graph import (AddOp, CastOp, ClipOp, CompareOp, DivOp, Logical
                                 ModOp, MulOp, PowOp, SubOp, WhereOp)
 from aic.frontend.onnx.common import binary, unary
 from aic.frontend.onnx.registry import handler
-from aic.frontend.onnx.tensors import elem_of, np_dtype
+from aic.frontend.onnx.tensors import elem_of, np_dtype, shape_of
 
 for _op, _cls in (("Add", AddOp), ("Sub", SubOp), ("Mul", MulOp), ("Div", DivOp)):
     handler(_op, 7)(lambda n, cls=_cls: n.op(cls, n.out_type(), lhs=n.value(0), rhs=n.value(1)))
@@ -41,7 +41,8 @@ def _float_floor_mod(n):
     r = n.op(ModOp, t, lhs=n.value(0), rhs=n.value(1), fmod=True)
     zero, bool_t = n.scalar(0, t.element_type), n.ttype(t.shape, _i1())
     r_neg = binary(n, CompareOp, r, zero, predicate="lt", out_type=bool_t)
-    b_neg = binary(n, CompareOp, n.value(1), zero, predicate="lt", out_type=bool_t)
+    b_neg = binary(n, CompareOp, n.value(1), zero, predicate="lt",
+                   out_type=n.ttype(shape_of(n.value(1)), _i1()))
     fix = binary(n, LogicalOp, binary(n, CompareOp, r, zero, predicate="ne", out_type=bool_t),
                  binary(n, LogicalOp, r_neg, b_neg, kind="xor", out_type=bool_t),
                  kind="and", out_type=bool_t)

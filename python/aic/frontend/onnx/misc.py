@@ -2,8 +2,8 @@
 EyeLike (constants), Einsum (two-operand contractions as transpose/reshape/matmul, one-operand
 permutations and sums as transpose/reduce).
 
-Einsum supports explicit or implicit output, ``...`` and letters that appear once per operand;
-repeated letters within one operand (diagonals) are refused.
+Einsum supports explicit or implicit output, ``...``, and a letter repeated twice within one
+operand (its diagonal is taken first: transpose, flatten the pair, slice with step d + 1).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import onnx.numpy_helper
 
-from aic.dialects.graph import MatMulOp, ReduceOp
+from aic.dialects.graph import MatMulOp, ReduceOp, SliceOp
 from aic.frontend.onnx.common import reshape, transpose
 from aic.frontend.onnx.registry import handler
 from aic.frontend.onnx.tensors import elem_of, shape_of
@@ -60,8 +60,9 @@ def _parse(n, equation: str, ranks: list[int]):
             k = r - (len(t) - 3)
             ell = ell if len(ell) >= k else ell + "".join(next(free) for _ in range(k - len(ell)))
             t = t.replace("...", ell[len(ell) - k:] if k else "")
-        if len(t) != r or len(set(t)) != len(t):
-            raise n.unsupported(f"einsum term '{t}' (rank {r}): diagonals or rank mismatch")
+        if len(t) != r or any(t.count(c) > 2 for c in t):
+            raise n.unsupported(f"einsum term '{t}' (rank {r}): rank mismatch or a letter "
+                                "repeated more than twice")
         expanded.append(t)
     if arrow:
         out = out.replace("...", ell)
@@ -81,10 +82,32 @@ def _sum_out(n, x, term: str, keep: str):
     return y, "".join(c for c in term if c in keep)
 
 
+def _diagonal(n, x, term: str):
+    """Take the diagonal of every letter repeated in ``term`` (moved last, flattened, then
+    every ``d + 1``-th element); returns the value and its term without repeats."""
+    for c in dict.fromkeys(term):
+        if term.count(c) < 2:
+            continue
+        p, q = term.index(c), term.rindex(c)
+        rest = [i for i in range(len(term)) if i not in (p, q)]
+        x = transpose(n, x, rest + [p, q])
+        shape, d = shape_of(x), shape_of(x)[-1]
+        if shape[-2] != d:
+            raise n.unsupported(f"einsum diagonal of a non-square {shape[-2]}x{d} pair")
+        flat = reshape(n, x, shape[:-2] + [d * d])
+        starts, steps = [0] * (len(shape) - 1), [1] * (len(shape) - 2) + [d + 1]
+        x = n.op(SliceOp, n.ttype(shape[:-2] + [d], elem_of(x)), x=flat, starts=starts,
+                 steps=steps)
+        term = "".join(term[i] for i in rest) + c
+    return x, term
+
+
 @handler("Einsum", 12, attrs={"equation"})
 def einsum(n):
     values = [n.value(i) for i in range(n.n_inputs)]
     terms, out = _parse(n, n.attr("equation"), [len(shape_of(v)) for v in values])
+    pairs = [_diagonal(n, v, term) for v, term in zip(values, terms)]
+    values, terms = [v for v, _ in pairs], [term for _, term in pairs]
     if len(values) == 1:
         x, term = _sum_out(n, values[0], terms[0], out)
         return transpose(n, x, [term.index(c) for c in out])
