@@ -188,6 +188,32 @@ def symbolic_encoder(seed: int = 6) -> onnx.ModelProto:
     return mlp(seed, batch="batch")
 
 
+def symbolic_attention(seed: int = 7, d: int = 32, heads: int = 4) -> onnx.ModelProto:
+    """Self-attention over x[batch, seq, d] with symbolic batch and seq, as exporters write
+    it: head reshapes computed from the runtime shape (Shape -> Gather -> Unsqueeze ->
+    Concat -> Reshape), so compiling it means folding those subgraphs once shapes are given."""
+    b = _Builder(seed)
+    hd = d // heads
+    shape = b.op("Shape", ["x"])
+    batch = b.op("Unsqueeze", [b.op("Gather", [shape, b.const(np.array(0, np.int64))], axis=0),
+                               b.const(np.array([0], np.int64))])
+    seq = b.op("Unsqueeze", [b.op("Gather", [shape, b.const(np.array(1, np.int64))], axis=0),
+                             b.const(np.array([0], np.int64))])
+    heads_shape = b.op("Concat", [batch, seq, b.const(np.array([heads, hd], np.int64))], axis=0)
+    q, k, v = (b.op("Reshape", [b.op("MatMul", ["x", b.weight([d, d])]), heads_shape])
+               for _ in range(3))
+    q = b.op("Transpose", [q], perm=[0, 2, 1, 3])
+    kt = b.op("Transpose", [k], perm=[0, 2, 3, 1])
+    v = b.op("Transpose", [v], perm=[0, 2, 1, 3])
+    s = b.op("Div", [b.op("MatMul", [q, kt]), b.const(np.float32(np.sqrt(hd)))])
+    o = b.op("Transpose", [b.op("MatMul", [b.op("Softmax", [s], axis=-1), v])], perm=[0, 2, 1, 3])
+    flat = b.op("Concat", [batch, seq, b.const(np.array([d], np.int64))], axis=0)
+    b.op("Add", ["x", b.op("MatMul", [b.op("Reshape", [o, flat]), b.weight([d, d])])])
+    b.nodes[-1].output[0] = "y"
+    return b.model([_f32("x", ["batch", "seq", d])], [_f32("y", ["batch", "seq", d])], 17,
+                   "symbolic_attention")
+
+
 ALL = {
     "resnet_cnn": resnet_cnn,
     "mobilenet_block": mobilenet_block,
@@ -196,6 +222,7 @@ ALL = {
     "mlp": mlp,
     "old_exporter_cnn": old_exporter_cnn,
     "symbolic_mlp": symbolic_encoder,
+    "symbolic_attention": symbolic_attention,
 }
 
 

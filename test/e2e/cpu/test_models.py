@@ -50,3 +50,17 @@ def test_symbolic_batch_needs_and_takes_shapes():
     (want,) = _reference(model, feed)
     assert got.shape == (3, 10)
     np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
+
+
+def test_symbolic_batch_and_sequence_fold_shape_subgraphs():
+    model = models.symbolic_attention()
+    with pytest.raises(aic.ModelFormatError, match="batch"):
+        aic.compile(model)
+    compiled = aic.compile(model, input_shapes={"x": [2, 5, 32]})
+    graph = str(aic.import_onnx(model, input_shapes={"x": [2, 5, 32]}))
+    assert "Shape" not in graph and "graph.concat" not in graph  # the shape math folded away
+    feed = _feed(compiled)
+    (got,) = compiled(**feed)
+    (want,) = _reference(model, feed)
+    assert got.shape == (2, 5, 32)
+    np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
