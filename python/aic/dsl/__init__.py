@@ -1,13 +1,7 @@
 """The dialect-definition layer: declare ops once in Python (see ``opdef``)."""
 
-from aic.dsl.constraints import (  # noqa: F401
-    FLOAT_TYPES,
-    INDEX_TYPES,
-    INT_TYPES,
-    NUMERIC_TYPES,
-    SIGNLESS_INT_TYPES,
+from aic.dsl.attributes import (  # noqa: F401
     AnyAttr,
-    AnyType,
     AttrConstraint,
     BoolArrayAttr,
     BoolAttr,
@@ -16,16 +10,24 @@ from aic.dsl.constraints import (  # noqa: F401
     EnumAttr,
     FloatArrayAttr,
     FloatAttr,
-    Index,
     IntArrayAttr,
     IntAttr,
-    MemRef,
     StrArrayAttr,
     StrAttr,
     SymbolRefAttr,
+    TypeAttr,
+)
+from aic.dsl.constraints import (  # noqa: F401
+    FLOAT_TYPES,
+    INDEX_TYPES,
+    INT_TYPES,
+    NUMERIC_TYPES,
+    SIGNLESS_INT_TYPES,
+    AnyType,
+    Index,
+    MemRef,
     Tensor,
     TensorOrMemRef,
-    TypeAttr,
     TypeConstraint,
 )
 from aic.dsl.opdef import DIALECTS, AicOp, Attr, Dialect, OpDef, Operand, Region, Result  # noqa: F401,E501

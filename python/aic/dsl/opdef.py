@@ -23,7 +23,8 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from aic.dsl.constraints import AnyType, AttrConstraint, IrdlEmitter, TypeConstraint
+from aic.dsl.attributes import AttrConstraint
+from aic.dsl.constraints import AnyType, IrdlEmitter, TypeConstraint
 from aic.mlir_api import ir, register_dialect_class, register_op_class
 
 _NO_DEFAULT = object()
