@@ -1,20 +1,25 @@
-"""``aic-hw-vectorize``: lower `hw.microkernel` to register-tile vector code (on tensors).
+"""``aic-hw-vectorize``: turn the tiles inside `hw.parallel` into vector code (on tensors).
 
-Recipe, per `hw.microkernel` C(m x n) += A(m x k) * B(k x n) with register tile mr x nr
-(both dividing m and n; otherwise the op is left for `aic-convert-hw-to-scf`):
+Only for a CPU `hw.target` (missing: `cpu-generic`); on a CUDA target the pass does nothing.
 
-    for i in 0..m step mr, j in 0..n step nr:          (scf.for carrying the C tensor)
+`hw.microkernel` C(m x n) += A(m x k) * B(k x n) with register tile mr x nr (both dividing m
+and n; otherwise the op is left for `aic-convert-hw-to-scf`, which makes it `linalg.matmul`):
+
+    P = B packed into n/nr contiguous panels of k x nr  (vector copies)
+    for j in 0..n step nr, i in 0..m step mr:          (scf.for carrying the C tensor)
       acc[r] = vector.transfer_read C[i + r, j]        (mr vectors of nr lanes)
       for p in 0..k:                                   (scf.for carrying the accumulators)
-        b = vector.transfer_read B[p, j]
+        b = vector.transfer_read P[j / nr, p, 0]
         acc[r] = vector.fma(broadcast(A[i + r, p]), b, acc[r])   for r in 0..mr
       C = vector.transfer_write acc[r], C[i + r, j]
 
 The k loop is innermost and the C block stays in registers (outer-product FMAs; with
-AVX-512, nr = 32 f32 lanes is two zmm registers per row). All reads are in bounds. The
-result bufferizes with `one-shot-bufferize`; vectors lower with `convert-vector-to-llvm`.
-Precondition: static tensor shapes, one float element type (what `aic-convert-tiled-to-hw`
-produces).
+AVX-512, nr = 32 f32 lanes is two zmm registers per row); the packed panel keeps B's rows
+contiguous (no cache-set conflicts from B's row stride). All reads are in bounds.
+Elementwise and innermost-reduction `linalg.generic` tiles are vectorized by
+``vectorize_elementwise`` / ``vectorize_reduction``. The result bufferizes with
+`one-shot-bufferize`; vectors lower with `convert-vector-to-scf` / `convert-vector-to-llvm`.
+Precondition: static tensor shapes (what `aic-convert-tiled-to-hw` produces).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 from aic import targets
 from aic.dialects.hw import MicrokernelOp, ParallelOp, enclosing_target
 from aic.dialects.tiled.shapes import static_shape
+from aic.errors import PassError
 from aic.mlir_api import arith, ir, scf, tensor, vector
 from aic.pass_base import Pass, register_pass
 from aic.passes.hw.vectorize_elementwise import vectorize_generic
@@ -31,7 +37,7 @@ from aic.verify import walk
 
 @register_pass
 class HwVectorize(Pass):
-    """Lower hw.microkernel to vector outer-product FMAs over an mr x nr register tile."""
+    """Vectorize hw.microkernel (register-tile FMAs) and elementwise/reduction tile generics."""
 
     NAME = "aic-hw-vectorize"
 
@@ -41,8 +47,13 @@ class HwVectorize(Pass):
 
 def vectorize_tiles(op) -> None:
     """Vectorize the micro-kernels and elementwise generics inside every hw.parallel."""
-    target = enclosing_target(op) or targets.resolve("cpu-generic")
-    bits = getattr(target, "vector_bits", 128)
+    try:
+        target = enclosing_target(op) or targets.resolve("cpu-generic")
+    except ValueError as e:
+        raise PassError(f"invalid hw.target: {e}", op) from None
+    if not isinstance(target, targets.CpuTarget):
+        return
+    bits = target.vector_bits
     for par in [c for c in walk(op) if isinstance(c, ParallelOp)]:
         for child in list(walk(par.operation)):
             if isinstance(child, MicrokernelOp):
