@@ -5,8 +5,10 @@ from aic.dsl import (FLOAT_TYPES, AicOp, Attr, BoolAttr, EnumAttr, FloatAttr, In
 from aic.dialects.graph import shapes
 from aic.dialects.graph.dialect import graph
 from aic.dialects.graph.inference import InferredOp, ShapeError, same_element
+from aic.mlir_api import ir
 
 _F = Tensor(FLOAT_TYPES)
+_POOLED = Tensor(FLOAT_TYPES + ("i8", "ui8"))  # ONNX MaxPool also takes (u)int8
 
 
 @graph.op
@@ -115,14 +117,14 @@ class ConvTransposeOp(InferredOp):
 class PoolOp(InferredOp):
     """Max or average pooling over the spatial dims of N x C x D1..Dn. For `avg`,
     `count_include_pad` says whether padded cells count in the divisor; `ceil_mode` rounds
-    the output size up.
+    the output size up. `max` also takes i8/ui8 tensors; `avg` needs floats.
 
     ```mlir
     %r = "graph.pool"(%x) {ceil_mode = false, count_include_pad = false, dilations = array<i64: 1, 1>, kernel = array<i64: 2, 2>, kind = "max", pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
     ```
     """
     NAME = "pool"
-    x = Operand(_F)
+    x = Operand(_POOLED)
     kind = Attr(EnumAttr("max", "avg"))
     kernel = Attr(IntArrayAttr(min=1))
     strides = Attr(IntArrayAttr(min=1))
@@ -130,7 +132,14 @@ class PoolOp(InferredOp):
     dilations = Attr(IntArrayAttr(min=1))
     ceil_mode = Attr(BoolAttr(), default=False)
     count_include_pad = Attr(BoolAttr(), default=False)
-    out = Result(_F)
+    out = Result(_POOLED)
+
+    def verify(self) -> str | None:
+        element = str(ir.RankedTensorType(self.x.type).element_type) \
+            if isinstance(self.x.type.maybe_downcast(), ir.RankedTensorType) else None
+        if self.kind == "avg" and element in ("i8", "ui8"):
+            return f"avg pooling needs a float element type, got {element}"
+        return super().verify()
 
     @staticmethod
     def infer(ins, attrs):

@@ -4,14 +4,19 @@ Recipe:
 
 * Preconditions: graph ops live in ``func.func`` bodies (or nested regions) and have ranked,
   static tensor operands and results (run shape inference first); element types f32, f16,
-  f64, i64, i32, i8, i1.
+  f64, i64, i32, i16, i8, i1 and the unsigned ui64, ui32, ui16, ui8.
 * ``graph.fused`` groups are inlined first (their body is spliced before them).
 * Then each graph op, in program order, is replaced by its lowering from
   ``graph_to_linalg_lib.LOWERINGS`` (upstream named linalg ops where they exist, otherwise
   ``linalg.generic``, plus tensor/arith/math ops). New ops carry the graph op's location.
 * Afterwards the whole ``graph`` dialect is illegal: any graph op left (one without a
-  lowering) fails the pass with a located error naming the op. Function signatures are
-  unchanged; ``graph.constant`` becomes ``arith.constant`` with the same attribute.
+  lowering) fails the pass with a located error naming the op. ``graph.constant`` becomes
+  ``arith.constant`` with the same attribute.
+* Unsigned element types: lowerings build on the ``ui`` values (picking unsigned arith ops
+  from the type), then every ``uiN`` in the module — function signatures included — becomes
+  the signless ``iN`` of the same bits (``graph_to_linalg_lib.signless``). Signed/signless
+  functions are unchanged. The graph-level signature stays the interface's truth (the
+  runtime reads it before this pass).
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from aic.mlir_api import ir
 from aic.pass_base import Pass, register_pass
 from aic.passes.conversions.graph_to_linalg_lib import LOWERINGS
 from aic.passes.conversions.graph_to_linalg_lib.common import check_static
+from aic.passes.conversions.graph_to_linalg_lib.signless import (make_signless,
+                                                                 signless_graph_constants)
 from aic.verify import walk
 
 _GRAPH_OPS = tuple(DIALECT.ops)
@@ -78,5 +85,7 @@ class ConvertGraphToLinalg(Pass):
             if not fused:
                 break
             inline_fused(fused[-1])  # any order works: a nested group ends up in its parent
+        signless_graph_constants(op)
         for graph_op in [o for o in walk(op) if isinstance(o, _GRAPH_OPS)]:
             lower_op(graph_op)
+        make_signless(op)

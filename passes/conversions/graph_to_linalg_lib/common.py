@@ -43,6 +43,10 @@ def int_width(t: ir.Type) -> int:
     return ir.IntegerType(t).width
 
 
+def is_unsigned_int(t: ir.Type) -> bool:
+    return not is_float(t) and ir.IntegerType(t).is_unsigned
+
+
 def check_static(op: ir.OpView) -> None:
     """Raise PassError unless every operand and result is a ranked, static tensor."""
     for v in list(op.operation.operands) + list(op.operation.results):
@@ -65,6 +69,9 @@ def scalar_attr(t: ir.Type, value: float | int | bool) -> ir.Attribute:
         return ir.FloatAttr.get(t, float(value))
     if int_width(t) == 1:
         return ir.IntegerAttr.get(t, 1 if value else 0)
+    if is_unsigned_int(t):  # the bindings take an int64: wrap to N bits, then to int64
+        value = int(value) % (1 << int_width(t))
+        return ir.IntegerAttr.get(t, value - (1 << 64) if value >= 1 << 63 else value)
     return ir.IntegerAttr.get(t, int(value))
 
 
@@ -82,7 +89,7 @@ def lowest(t: ir.Type) -> ir.Value:
     if is_float(t):
         return const(t, float("-inf"))
     w = int_width(t)
-    return const(t, 0 if w == 1 else -(1 << (w - 1)))
+    return const(t, 0 if w == 1 or is_unsigned_int(t) else -(1 << (w - 1)))
 
 
 def highest(t: ir.Type) -> ir.Value:
@@ -90,6 +97,8 @@ def highest(t: ir.Type) -> ir.Value:
     if is_float(t):
         return const(t, float("inf"))
     w = int_width(t)
+    if is_unsigned_int(t):
+        return const(t, (1 << w) - 1)
     return const(t, 1 if w == 1 else (1 << (w - 1)) - 1)
 
 

@@ -8,7 +8,8 @@ groups); 1-D/3-D group 1 use the matching named ops; anything else a ``linalg.ge
 conv_transpose: zero-interleave the input (``tensor.insert_slice`` with strides), pad by
 ``dilation*(k-1) - pad``, then a grouped conv with the flipped, channel-swapped kernel.
 pool: pad with -inf (max) or 0 (avg) — extra end padding covers ``ceil_mode`` windows —
-then ``linalg.pooling_nchw_max/sum`` (2-D) or a generic window reduction; avg divides by a
+then ``linalg.pooling_nchw_max/sum`` (2-D; unsigned max pools use the generic, the named
+max op is signed) or a generic window reduction; avg divides by a
 per-position count constant computed here (``count_include_pad`` counts explicit pads,
 never the ceil-mode overhang). global_pool: a reduction over the spatial dims.
 
@@ -24,7 +25,7 @@ from aic.mlir_api import ir, linalg, tensor
 from aic.passes.conversions.graph_to_linalg_lib import scalar as s
 from aic.passes.conversions.graph_to_linalg_lib.common import (
     PARALLEL, REDUCTION, affine_map, const, dense_const, dim, elem_of, empty, filled, generic,
-    lowest, map_elementwise, reduce_dims, reshape, shape_of)
+    is_unsigned_int, lowest, map_elementwise, reduce_dims, reshape, shape_of)
 
 
 def pad(x: ir.Value, low: list[int], high: list[int], value: ir.Value) -> ir.Value:
@@ -194,7 +195,7 @@ def lower_pool(op):
     kw = dict(strides=strides, dilations=dil)
     named = {(2, True): linalg.pooling_nchw_max, (2, False): linalg.pooling_nchw_sum,
              (1, True): linalg.pooling_ncw_max, (1, False): linalg.pooling_ncw_sum}
-    if (ns, is_max) in named:
+    if (ns, is_max) in named and not is_unsigned_int(elem):  # named max pools are signed
         pooled = named[(ns, is_max)](xp, window, outs=[init], **kw)
     else:
         pooled = _generic_pool(xp, init, kernel, strides, dil, is_max)

@@ -50,7 +50,8 @@ def _sq(v):
 _REDUCE = {  # kind: (init, combine, pre)
     "sum": (0, s.add, None), "mean": (0, s.add, None), "prod": (1, s.mul, None),
     "max": ("lowest", s.maximum, None), "min": ("highest", s.minimum, None),
-    "l1": (0, s.add, lambda v: math.absf(v) if is_float(v.type) else math.absi(v)),
+    "l1": (0, s.add, lambda v: math.absf(v) if is_float(v.type)
+           else v if s.is_unsigned(v.type) else math.absi(v)),
     "l2": (0, s.add, _sq), "sum_square": (0, s.add, _sq), "log_sum": (0, s.add, None),
 }
 

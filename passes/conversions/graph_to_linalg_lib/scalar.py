@@ -5,6 +5,12 @@ min/max propagate NaN (``minimumf``/``maximumf``), float comparisons are ordered
 ``ne`` (unordered), ``i1`` compares and min/max are unsigned (true > false), conversions
 truncate float -> int toward zero and map anything -> ``i1`` as ``!= 0``.
 
+Unsigned element types (``ui8`` .. ``ui64``) select the unsigned arith ops: ``divui``,
+``remui``, ``maxui``/``minui``, unsigned compare predicates, ``extui`` when a ``ui`` value
+widens, ``uitofp``/``fptoui``; a same-width signless <-> unsigned conversion is an
+``arith.bitcast``. arith ops are built on these ``ui`` values as they are; the
+graph -> linalg driver rewrites every ``ui`` type to signless once the lowering is done.
+
 May import: the MLIR shim and ``common``.
 """
 
@@ -26,6 +32,11 @@ def _is_bool(t: ir.Type) -> bool:
     return not is_float(t) and int_width(t) == 1
 
 
+def is_unsigned(t: ir.Type) -> bool:
+    """``i1`` or an unsigned integer type: compared, min/max'ed and widened as unsigned."""
+    return not is_float(t) and (int_width(t) == 1 or ir.IntegerType(t).is_unsigned)
+
+
 def add(a, b):
     if is_float(a.type):
         return arith.addf(a, b)
@@ -43,26 +54,28 @@ def mul(a, b):
 
 
 def div(a, b):
-    return arith.divf(a, b) if is_float(a.type) else arith.divsi(a, b)
+    if is_float(a.type):
+        return arith.divf(a, b)
+    return arith.divui(a, b) if is_unsigned(a.type) else arith.divsi(a, b)
 
 
 def maximum(a, b):
     if is_float(a.type):
         return arith.maximumf(a, b)
-    return arith.maxui(a, b) if _is_bool(a.type) else arith.maxsi(a, b)
+    return arith.maxui(a, b) if is_unsigned(a.type) else arith.maxsi(a, b)
 
 
 def minimum(a, b):
     if is_float(a.type):
         return arith.minimumf(a, b)
-    return arith.minui(a, b) if _is_bool(a.type) else arith.minsi(a, b)
+    return arith.minui(a, b) if is_unsigned(a.type) else arith.minsi(a, b)
 
 
 def compare(predicate: str, a, b):
     """``predicate`` in eq/ne/lt/le/gt/ge (and ``uno`` for floats)."""
     if is_float(a.type):
         return arith.cmpf(_pred(_FLOAT_PRED[predicate]), a, b)
-    table = _UNSIGNED_PRED if _is_bool(a.type) else _SIGNED_PRED
+    table = _UNSIGNED_PRED if is_unsigned(a.type) else _SIGNED_PRED
     return arith.cmpi(_pred(table[predicate]), a, b)
 
 
@@ -72,8 +85,11 @@ def select(c, a, b):
 
 def rem(a, b, *, fmod: bool):
     """Remainder: C fmod (sign of ``a``) or Python % (sign of ``b``)."""
-    r = arith.remf(a, b) if is_float(a.type) else arith.remsi(a, b)
-    if fmod:
+    if is_float(a.type):
+        r = arith.remf(a, b)
+    else:
+        r = arith.remui(a, b) if is_unsigned(a.type) else arith.remsi(a, b)
+    if fmod or is_unsigned(a.type):
         return r
     zero = const(a.type, 0)
     nonzero = compare("ne", r, zero)
@@ -91,11 +107,13 @@ def convert(a, to: ir.Type):
     if is_float(src) and is_float(to):
         return arith.extf(to, a) if _fwidth(src) < _fwidth(to) else arith.truncf(to, a)
     if is_float(src):
-        return arith.fptosi(to, a)
+        return arith.fptoui(to, a) if is_unsigned(to) else arith.fptosi(to, a)
     if is_float(to):
-        return arith.uitofp(to, a) if _is_bool(src) else arith.sitofp(to, a)
+        return arith.uitofp(to, a) if is_unsigned(src) else arith.sitofp(to, a)
     if int_width(src) < int_width(to):
-        return arith.extui(to, a) if _is_bool(src) else arith.extsi(to, a)
+        return arith.extui(to, a) if is_unsigned(src) else arith.extsi(to, a)
+    if int_width(src) == int_width(to):  # signless <-> unsigned: the same bits
+        return arith.bitcast(to, a)
     return arith.trunci(to, a)
 
 

@@ -37,7 +37,9 @@ def _neg(x):
 
 
 def _abs(x):
-    return math.absf(x) if is_float(x.type) else math.absi(x)
+    if is_float(x.type):
+        return math.absf(x)
+    return x if s.is_unsigned(x.type) else math.absi(x)  # unsigned (and i1): already >= 0
 
 
 def _relu(x):

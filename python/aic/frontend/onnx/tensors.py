@@ -1,7 +1,7 @@
 """Element types and constant data of the ONNX importer.
 
-Maps ONNX/numpy element types to MLIR (f32, f16, f64, i64, i32, i16, i8, i1; anything else is
-``UnsupportedError``) and turns numpy arrays into ``graph.constant`` attributes: arrays with
+Maps ONNX/numpy element types to MLIR (f32, f16, f64, i64, i32, i16, i8, i1 and the unsigned
+ui64, ui32, ui16, ui8; anything else is ``UnsupportedError``) and turns numpy arrays into ``graph.constant`` attributes: arrays with
 more than ``INLINE_LIMIT`` elements become ``dense_resource`` blobs (not printed inline), the
 others ``dense`` attributes. Bool data is always inline (bit-packed).
 """
@@ -26,10 +26,15 @@ _NP_TO_MLIR = {
     np.dtype(np.int16): lambda: ir.IntegerType.get_signless(16),
     np.dtype(np.int8): lambda: ir.IntegerType.get_signless(8),
     np.dtype(np.bool_): lambda: ir.IntegerType.get_signless(1),
+    np.dtype(np.uint64): lambda: ir.IntegerType.get_unsigned(64),
+    np.dtype(np.uint32): lambda: ir.IntegerType.get_unsigned(32),
+    np.dtype(np.uint16): lambda: ir.IntegerType.get_unsigned(16),
+    np.dtype(np.uint8): lambda: ir.IntegerType.get_unsigned(8),
 }
 _MLIR_TO_NP = {"f32": np.float32, "f16": np.float16, "f64": np.float64, "i64": np.int64,
                "i32": np.int32, "i16": np.int16,
-               "i8": np.int8, "i1": np.bool_}
+               "i8": np.int8, "i1": np.bool_, "ui64": np.uint64, "ui32": np.uint32,
+               "ui16": np.uint16, "ui8": np.uint8}
 
 
 def onnx_to_np(elem_type: int) -> np.dtype:
