@@ -25,9 +25,10 @@ from aic.dialects.graph import DIALECT, FusedOp
 from aic.dialects.graph.ops_structure import TERMINATOR
 from aic.errors import PassError
 from aic.mlir_api import ir
-from aic.pass_base import Pass, register_pass
+from aic.pass_base import Pass, option, register_pass
 from aic.passes.conversions.graph_to_linalg_lib import LOWERINGS
 from aic.passes.conversions.graph_to_linalg_lib.common import check_static
+from aic.passes.conversions.graph_to_linalg_lib.im2col import CONV_IM2COL
 from aic.passes.conversions.graph_to_linalg_lib.signless import (make_signless,
                                                                  signless_graph_constants)
 from aic.verify import walk
@@ -74,12 +75,22 @@ def lower_op(op: ir.OpView) -> None:
 class ConvertGraphToLinalg(Pass):
     """Lower graph ops to linalg on tensors (named ops, linalg.generic, tensor, arith, math).
 
-    No options. Fails with a located error on dynamic shapes or an op without a lowering.
+    Options: `conv-im2col` (default true): group-1 2-D convs become im2col + linalg.matmul
+    (false: linalg.conv_2d_nchw_fchw). Fails with a located error on dynamic shapes or an op
+    without a lowering.
     """
 
     NAME = "aic-convert-graph-to-linalg"
+    conv_im2col: bool = option(True, "group-1 2-D convs as im2col + linalg.matmul")
 
     def run(self, op):
+        token = CONV_IM2COL.set(self.conv_im2col)
+        try:
+            self._lower(op)
+        finally:
+            CONV_IM2COL.reset(token)
+
+    def _lower(self, op):
         while True:
             fused = [o for o in walk(op) if isinstance(o, FusedOp)]
             if not fused:

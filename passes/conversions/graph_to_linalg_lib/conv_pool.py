@@ -2,7 +2,8 @@
 
 conv: explicit ``tensor.pad`` (zeros), output initialised with the broadcast bias (or zeros)
 (f16: accumulated in f32, rounded to f16 at the end),
-then 2-D: ``linalg.conv_2d_nchw_fchw`` (group 1), ``linalg.depthwise_conv_2d_nchw_chw``
+then 2-D group 1: im2col + ``linalg.matmul`` (``im2col``; with ``conv-im2col=false``
+``linalg.conv_2d_nchw_fchw``), ``linalg.depthwise_conv_2d_nchw_chw``
 (one filter per channel) or ``linalg.conv_2d_ngchw_gfchw`` on reshaped operands (other
 groups); 1-D/3-D group 1 use the matching named ops; anything else a ``linalg.generic``.
 conv_transpose: zero-interleave the input (``tensor.insert_slice`` with strides), pad by
@@ -13,7 +14,7 @@ max op is signed) or a generic window reduction; avg divides by a
 per-position count constant computed here (``count_include_pad`` counts explicit pads,
 never the ceil-mode overhang). global_pool: a reduction over the spatial dims.
 
-May import: the MLIR shim, the graph op classes, ``common`` and ``scalar``.
+May import: the MLIR shim, the graph op classes, ``common``, ``im2col`` and ``scalar``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import numpy as np
 
 from aic.dialects.graph import ConvOp, ConvTransposeOp, GlobalPoolOp, PoolOp
 from aic.mlir_api import ir, linalg, tensor
+from aic.passes.conversions.graph_to_linalg_lib import im2col
 from aic.passes.conversions.graph_to_linalg_lib import scalar as s
 from aic.passes.conversions.graph_to_linalg_lib.common import (
     PARALLEL, REDUCTION, affine_map, const, dense_const, dim, elem_of, empty, filled, generic,
@@ -79,6 +81,8 @@ def _named_conv(x, w, init, strides, dilations, group):
     ns = len(strides)
     c, m = shape_of(x)[1], shape_of(w)[0]
     kw = dict(strides=strides, dilations=dilations)
+    if im2col.applies(x, group):
+        return im2col.im2col_conv(x, w, init, strides, dilations)
     named = {1: linalg.conv_1d_ncw_fcw, 2: linalg.conv_2d_nchw_fchw, 3: linalg.conv_3d_ncdhw_fcdhw}
     depthwise = {1: linalg.depthwise_conv_1d_ncw_cw, 2: linalg.depthwise_conv_2d_nchw_chw,
                  3: linalg.depthwise_conv_3d_ncdhw_cdhw}

@@ -1,12 +1,48 @@
 // RUN: aic-opt %s -p aic-convert-graph-to-linalg --split-input-file | FileCheck %s
+// RUN: aic-opt %s -p 'aic-convert-graph-to-linalg{conv-im2col=false}' --split-input-file | FileCheck %s --check-prefix=NAMED
 
 // CHECK-LABEL: func.func @conv_bias_pad
 // CHECK: %[[P:.*]] = tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 1, 1]
 // CHECK: %[[B:.*]] = linalg.broadcast ins(%{{.*}} : tensor<4xf32>) outs(%{{.*}} : tensor<1x4x8x8xf32>) dimensions = [0, 2, 3]
-// CHECK: linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[P]], %{{.*}} : {{.*}}) outs(%[[B]] : tensor<1x4x8x8xf32>)
+// CHECK: %[[PT:.*]] = linalg.generic {{.*}} ins(%[[P]] : tensor<1x3x10x10xf32>) outs(%{{.*}} : tensor<1x3x3x3x8x8xf32>)
+// CHECK: %[[PC:.*]] = tensor.collapse_shape %[[PT]] {{\[\[}}0], [1, 2, 3], [4, 5]] : tensor<1x3x3x3x8x8xf32> into tensor<1x27x64xf32>
+// CHECK: %[[W2:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2, 3]] : tensor<4x3x3x3xf32> into tensor<4x27xf32>
+// CHECK: %[[ACC:.*]] = tensor.collapse_shape %[[B]] {{\[\[}}0, 1], [2, 3]] : tensor<1x4x8x8xf32> into tensor<4x64xf32>
+// CHECK: %[[P2:.*]] = tensor.collapse_shape %[[PC]] {{.*}} into tensor<27x64xf32>
+// CHECK: %[[M:.*]] = linalg.matmul ins(%[[W2]], %[[P2]] : tensor<4x27xf32>, tensor<27x64xf32>) outs(%[[ACC]] : tensor<4x64xf32>)
+// CHECK: tensor.expand_shape %[[M]] {{.*}} output_shape [1, 4, 8, 8] : tensor<4x64xf32> into tensor<1x4x8x8xf32>
+// CHECK-NOT: linalg.conv_2d_nchw_fchw
+// NAMED-LABEL: func.func @conv_bias_pad
+// NAMED: %[[P:.*]] = tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 1, 1]
+// NAMED: %[[B:.*]] = linalg.broadcast ins(%{{.*}} : tensor<4xf32>) outs(%{{.*}} : tensor<1x4x8x8xf32>) dimensions = [0, 2, 3]
+// NAMED: linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[P]], %{{.*}} : {{.*}}) outs(%[[B]] : tensor<1x4x8x8xf32>)
+// NAMED-NOT: linalg.matmul
 func.func @conv_bias_pad(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x8x8xf32> {
   %r = "graph.conv"(%x, %w, %b) {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
   return %r : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+// CHECK: #[[XMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 * 2 + d2 * 2, d3 + d5)>
+// CHECK-LABEL: func.func @conv_im2col_strided_dilated
+// CHECK: linalg.generic {indexing_maps = [#[[XMAP]], {{.*}}]
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<5x18xf32>, tensor<18x12xf32>)
+func.func @conv_im2col_strided_dilated(%x: tensor<1x2x9x6xf32>, %w: tensor<5x2x3x3xf32>) -> tensor<1x5x3x4xf32> {
+  %r = "graph.conv"(%x, %w) {dilations = array<i64: 2, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 1>} : (tensor<1x2x9x6xf32>, tensor<5x2x3x3xf32>) -> tensor<1x5x3x4xf32>
+  return %r : tensor<1x5x3x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @conv_1x1_batched_no_copy
+// CHECK-NOT: linalg.generic
+// CHECK: %[[P:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] : tensor<2x3x4x4xf32> into tensor<2x3x16xf32>
+// CHECK: %[[W:.*]] = linalg.broadcast ins(%{{.*}} : tensor<8x3xf32>) outs(%{{.*}} : tensor<2x8x3xf32>) dimensions = [0]
+// CHECK: linalg.batch_matmul ins(%[[W]], %[[P]] : tensor<2x8x3xf32>, tensor<2x3x16xf32>) outs(%{{.*}} : tensor<2x8x16xf32>)
+func.func @conv_1x1_batched_no_copy(%x: tensor<2x3x4x4xf32>, %w: tensor<8x3x1x1xf32>) -> tensor<2x8x4x4xf32> {
+  %r = "graph.conv"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<2x3x4x4xf32>, tensor<8x3x1x1xf32>) -> tensor<2x8x4x4xf32>
+  return %r : tensor<2x8x4x4xf32>
 }
 
 // -----

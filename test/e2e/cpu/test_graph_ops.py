@@ -9,7 +9,11 @@ import math
 import numpy as np
 import pytest
 
-from graph_harness import check_op
+from aic.context import make_context
+from aic.mlir_api import ir
+from aic.passes.conversions.graph_to_linalg import ConvertGraphToLinalg
+from aic.runtime.jit import run_mlir
+from graph_harness import check_op, graph_func
 from graph_refs import conv_ref, conv_transpose_ref, pool_ref
 
 RNG = np.random.default_rng(0)
@@ -219,6 +223,12 @@ CONVS = [  # x shape, w shape, strides, pads, dilations, group, bias
     ((1, 4, 10), (6, 2, 3), (2,), (1, 1), (2,), 2, True),  # 1-d grouped (generic)
     ((1, 3, 10), (2, 3, 3), (1,), (0, 2), (1,), 1, True),  # 1-d named
     ((1, 2, 5, 5, 5), (3, 2, 2, 2, 2), (1, 1, 1), (0, 0, 0, 1, 1, 1), (1, 1, 1), 1, False),
+    # group 1, 2-D: im2col + matmul (batch > 1: batch_matmul)
+    ((1, 3, 11, 9), (5, 3, 3, 2), (2, 1), (1, 0, 2, 1), (2, 1), 1, True),
+    ((2, 4, 7, 6), (3, 4, 3, 3), (1, 2), (1, 1, 1, 1), (1, 1), 1, True),
+    ((1, 5, 6, 6), (7, 5, 1, 1), (1, 1), (0, 0, 0, 0), (1, 1), 1, True),  # 1x1: no copy
+    ((3, 4, 7, 7), (6, 4, 1, 1), (2, 2), (0, 0, 0, 0), (1, 1), 1, False),  # 1x1 strided
+    ((2, 3, 5, 5), (4, 3, 1, 1), (1, 1), (1, 0, 0, 1), (1, 1), 1, True),  # 1x1 padded
 ]
 
 
@@ -230,6 +240,28 @@ def test_conv(xs, ws, st, pd, dl, g, bias):
                        arr("strides", st)])
     check_op("conv", [x, w] + ([b] if bias else []), conv_ref(x, w, b, st, pd, dl, g), attrs,
              rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("im2col", [True, False])
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_conv_im2col_option(im2col, dtype):
+    """conv-im2col selects matmul or the named conv op; both give the reference result."""
+    x, w, b = rnd(2, 3, 6, 5, dtype=dtype), rnd(4, 3, 3, 2, dtype=dtype), rnd(4, dtype=dtype)
+    st, pd, dl = (1, 2), (1, 0, 0, 1), (1, 1)
+    ref = conv_ref(x.astype(np.float32), w.astype(np.float32), b.astype(np.float32),
+                   st, pd, dl, 1)
+    attrs = ", ".join([arr("dilations", dl), "group = 1 : i64", arr("pads", pd),
+                       arr("strides", st)])
+    text = graph_func("conv", [x, w, b], [ref.astype(dtype)], attrs)
+    with make_context():
+        module = ir.Module.parse(text)
+        ConvertGraphToLinalg(conv_im2col=im2col).run(module.operation)
+        ir_text = str(module)
+    assert ("linalg.batch_matmul" in ir_text) == im2col
+    assert ("linalg.conv_2d_nchw_fchw" in ir_text) != im2col
+    got = run_mlir(module, "f", [x, w, b])[0]
+    tol = 1e-4 if dtype == np.float32 else 1e-2
+    np.testing.assert_allclose(got.astype(np.float32), ref, rtol=tol, atol=tol)
 
 
 @pytest.mark.parametrize("xs,ws,st,pd,dl,g,opad", [
