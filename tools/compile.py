@@ -33,6 +33,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from aic.crash_guard import guarded, run_guarded
+
+    if argv is None and guarded():  # the console script: crashes become one-line errors
+        return run_guarded("compile", argv)
     args = _parser().parse_args(argv)
     try:
         from aic.compiler.emit import emit

@@ -70,6 +70,10 @@ def _split_pass_flags(argv: list[str], parser: argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
+    from aic.crash_guard import guarded, run_guarded
+
+    if argv is None and guarded():  # the console script: crashes become one-line errors
+        return run_guarded("opt", argv)
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
     rest, pass_flags = _split_pass_flags(argv, parser)

@@ -35,6 +35,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from aic.crash_guard import guarded, run_guarded
+
+    if argv is None and guarded():  # the console script: crashes become one-line errors
+        return run_guarded("run", argv)
     args = _parser().parse_args(argv)
     try:
         return _run(args)
