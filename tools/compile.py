@@ -1,7 +1,7 @@
 """``aic-compile``: compile an ONNX model to any level or artifact.
 
     aic-compile MODEL.onnx [--target cpu] [--emit graph|linalg|tiled|hw|llvm|llvmir|asm|obj|lib]
-                [-o OUT] [--dump-dir DIR] [--input-shape NAME=1x3x224x224]...
+                [-o OUT] [--dump-dir DIR] [--input-shape NAME=1x3x224x224]... [--mlir-print-debuginfo]
 
 MLIR levels print as text that ``aic-opt`` parses; ``lib`` (the default) writes a shared
 library with a C entry point and a header beside it.
@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from aic.errors import AicError
 
 EMITS = ("graph", "linalg", "tiled", "hw", "llvm", "llvmir", "asm", "obj", "lib")
 
@@ -33,24 +32,23 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from aic.cli import run_tool
     from aic.crash_guard import guarded, run_guarded
 
     if argv is None and guarded():  # the console script: crashes become one-line errors
         return run_guarded("compile", argv)
     args = _parser().parse_args(argv)
-    try:
-        from aic.compiler.emit import emit
+    return run_tool("compile", lambda: _compile(args))
 
-        path = emit(args.model, args.emit, args.output, target=args.target,
-                    dump_dir=args.dump_dir, input_shapes=args.input_shape,
-                    debuginfo=args.mlir_print_debuginfo)
-        print(f"wrote {path}", file=sys.stderr)
-        return 0
-    except AicError as e:
-        print(f"aic-compile: error: {e}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
+
+def _compile(args) -> int:
+    from aic.compiler.emit import emit
+
+    path = emit(args.model, args.emit, args.output, target=args.target,
+                dump_dir=args.dump_dir, input_shapes=args.input_shape,
+                debuginfo=args.mlir_print_debuginfo)
+    print(f"wrote {path}", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":

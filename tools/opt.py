@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import os
 import sys
 
 from aic.errors import AicError
@@ -70,6 +69,7 @@ def _split_pass_flags(argv: list[str], parser: argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
+    from aic.cli import run_tool
     from aic.crash_guard import guarded, run_guarded
 
     if argv is None and guarded():  # the console script: crashes become one-line errors
@@ -78,19 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     rest, pass_flags = _split_pass_flags(argv, parser)
     args = parser.parse_args(rest)
-    try:
-        return _run(args, pass_flags, parser)
-    except AicError as e:
-        print(f"aic-opt: error: {e}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    except Exception as e:  # an aic bug: one line unless AIC_TRACEBACK=1 asks for the details
-        if os.environ.get("AIC_TRACEBACK"):
-            raise
-        print(f"aic-opt: internal error: {type(e).__name__}: {e} "
-              "(rerun with AIC_TRACEBACK=1 for the traceback)", file=sys.stderr)
-        return 1
+    return run_tool("opt", lambda: _run(args, pass_flags, parser))
 
 
 def _check_flag_names(pass_flags: list[str], parser: argparse.ArgumentParser) -> None:

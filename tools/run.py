@@ -35,18 +35,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from aic.cli import run_tool
     from aic.crash_guard import guarded, run_guarded
 
     if argv is None and guarded():  # the console script: crashes become one-line errors
         return run_guarded("run", argv)
     args = _parser().parse_args(argv)
-    try:
-        return _run(args)
-    except AicError as e:
-        print(f"aic-run: error: {e}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
+    return run_tool("run", lambda: _run(args))
 
 
 def _run(args) -> int:

@@ -1,6 +1,6 @@
 """Neural-network graph ops: contractions, convolutions, pooling, normalisation, softmax."""
 
-from aic.dsl import (FLOAT_TYPES, AicOp, Attr, BoolAttr, EnumAttr, FloatAttr, IntArrayAttr,
+from aic.dsl import (FLOAT_TYPES, Attr, BoolAttr, EnumAttr, FloatAttr, IntArrayAttr,
                      IntAttr, Operand, Result, Tensor)
 from aic.dialects.graph import shapes
 from aic.dialects.graph.dialect import graph

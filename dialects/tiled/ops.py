@@ -21,7 +21,7 @@ Semantics of `tiled.kernel` (checked by ``KernelOp.verify``; IRDL states only th
 """
 
 from aic.dialects.tiled.dialect import tiled
-from aic.dialects.tiled.shapes import reduced, static_shape, tile_type_error
+from aic.dialects.tiled.shapes import static_shape, tile_type_error
 from aic.dsl import (AicOp, Attr, IntArrayAttr, Operand, Region, Result, StrArrayAttr,
                      StrAttr, Tensor, Index)
 from aic.dsl.constraints import isa

@@ -25,7 +25,7 @@ class ConvertHwToScf(Pass):
     """Lower hw.parallel/microkernel/barrier/shared_alloc to scf.forall, linalg, gpu, memref."""
 
     NAME = "aic-convert-hw-to-scf"
-    vectorize: bool = option(True, "lower hw.microkernel to vector FMAs (else linalg.matmul)")
+    vectorize: bool = option(True, "vectorize tiles as aic-hw-vectorize does (else scalar linalg)")
 
     def run(self, op):
         if self.vectorize:

@@ -1,7 +1,7 @@
 """``aic-graph-dce``: erase graph ops whose results are all unused, to a fixpoint.
 
 Every graph op is free of side effects, so an op with results none of which is used can go,
-constants and ``graph.fused`` groups included. Ops without results (``graph.yield``) and ops
+constants and ``graph.fused`` groups included. Ops without results (the ``gpu.yield`` ending a fused body) and ops
 of other dialects are kept. Blocks are swept bottom-up, so a whole dead chain goes in one sweep;
 sweeps repeat until nothing changes (dead values used only inside erased regions).
 """

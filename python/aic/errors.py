@@ -38,13 +38,5 @@ class PipelineError(AicError):
     """A pass pipeline string is malformed or names an unknown pass."""
 
 
-class DiagnosticError(AicError):
-    """MLIR reported errors; ``diagnostics`` holds ``(location, severity, message)`` triples."""
-
-    def __init__(self, diagnostics):
-        self.diagnostics = list(diagnostics)
-        super().__init__("\n".join(d.render() for d in self.diagnostics))
-
-
 class InputError(AicError):
     """Inputs given to a compiled model have the wrong names, shapes or dtypes."""

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import os
 from pathlib import Path
 
-from mlir import ir, passmanager, rewrite  # noqa: F401  (re-exported)
+from mlir import execution_engine, ir, passmanager, rewrite  # noqa: F401  (re-exported)
 from mlir._mlir_libs import _mlir as _cext  # noqa: F401
 from mlir.dialects import (  # noqa: F401
     arith,
@@ -30,6 +29,7 @@ from mlir.dialects import (  # noqa: F401
 )
 
 __all__ = [
+    "execution_engine",
     "ir",
     "passmanager",
     "rewrite",
@@ -102,10 +102,3 @@ def runtime_library(name: str) -> str:
     if not path.exists():
         raise FileNotFoundError(f"runtime library {path.name} not found in the mlir wheel")
     return str(path)
-
-
-def llvm_library_dir() -> str:
-    return str(_package_dir("llvm") / "lib")
-
-
-os.environ.setdefault("AIC_MLIR_PROVIDER", "xtc-mlir-python-bindings")

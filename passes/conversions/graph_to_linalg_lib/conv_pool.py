@@ -57,7 +57,7 @@ def _conv_init(bias, out_shape, elem):
 def generic_conv(x, w, init, strides, dilations, group):
     """Grouped N-d conv as one linalg.generic: x N x C x ..., w M x C/g x K..., init N x M x O..."""
     ns = len(strides)
-    sx, sw, so = shape_of(x), shape_of(w), shape_of(init)
+    sw, so = shape_of(w), shape_of(init)
     cg, fg = sw[1], sw[0] // group
     wg = reshape(w, [group, fg, cg] + sw[2:])
     ig = reshape(init, [so[0], group, fg] + so[2:])

@@ -22,7 +22,7 @@ from aic.errors import PassError
 from aic.mlir_api import arith, ir, linalg, math
 from aic.passes.conversions.graph_to_linalg_lib import scalar as s
 from aic.passes.conversions.graph_to_linalg_lib.common import (
-    PARALLEL, REDUCTION, affine_map, broadcast_map, const, elem_of, empty, filled, generic,
+    PARALLEL, REDUCTION, affine_map, const, elem_of, empty, filled, generic,
     highest, indexed_generic, is_float, lowest, map_elementwise, norm_axis, reduce_dims, reshape,
     shape_of)
 

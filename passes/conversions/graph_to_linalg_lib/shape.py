@@ -17,7 +17,6 @@ from __future__ import annotations
 from aic.dialects.graph import (ConcatOp, ExpandOp, GatherElementsOp, GatherOp, PadOp,
                                 ReshapeOp, SliceOp, TileOp, TransposeOp)
 from aic.mlir_api import arith, ir, linalg, tensor
-from aic.passes.conversions.graph_to_linalg_lib import scalar as s
 from aic.passes.conversions.graph_to_linalg_lib.common import (
     PARALLEL, affine_map, const, const_index, dim, elem_of, empty, generic, indexed_generic,
     reshape, shape_of, tensor_type)

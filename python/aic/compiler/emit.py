@@ -62,6 +62,9 @@ def _atomic(path: str, produce) -> None:
     os.close(fd)
     try:
         produce(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask if not path.endswith(".so") else 0o777 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

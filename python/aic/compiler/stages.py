@@ -58,4 +58,3 @@ def _register_stage_pipelines() -> None:
 
 
 _register_stage_pipelines()
-CPU_ARTIFACTS = ("llvmir", "asm", "obj", "lib")

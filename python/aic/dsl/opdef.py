@@ -7,8 +7,9 @@ into a registered ``ir.OpView`` subclass, so ``op.opview`` returns it and rewrit
 match on it, and gives it:
 
 * ``OPERATION_NAME`` (the op name, written only here),
-* a builder ``Cls(<result types>, <operands>, *, <attributes>, loc=None, ip=None)``; result
-  types may be omitted when the class defines ``infer_result_types``,
+* a builder ``Cls(<result types>, <operands>, *, <attributes>, loc=None, ip=None)``; when the
+  class defines ``infer_result_types`` the result types move after the operands and may be
+  omitted (``Cls(<operands>, [<result types>], *, ...)``),
 * accessors named after the fields (attributes return Python values),
 * ``verify_semantics()``: the checks IRDL cannot state (element types, ranks, attribute
   ranges) plus the class's own ``verify()`` hook.

@@ -88,11 +88,11 @@ class JitFunction:
     """A function of a lowered module, callable with numpy arrays."""
 
     def __init__(self, module: ir.Module, name: str, signature: Signature, opt_level: int = 3):
-        from mlir.execution_engine import ExecutionEngine
+        from aic.mlir_api import execution_engine
 
         self.signature = signature
         libs = [runtime_library("mlir_c_runner_utils")]
-        self.engine = ExecutionEngine(module, opt_level=opt_level, shared_libs=libs)
+        self.engine = execution_engine.ExecutionEngine(module, opt_level=opt_level, shared_libs=libs)
         # The engine resolves this name to its packed wrapper: one ``void**`` argument whose
         # entries point at the C-interface arguments (here: pointers to memref descriptors).
         address = self.engine.raw_lookup(f"_mlir_ciface_{name}")

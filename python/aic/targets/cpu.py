@@ -100,6 +100,22 @@ def _cache_bytes(level: int) -> int | None:
     return None
 
 
+def _nominal_ghz(info: str) -> float | None:
+    """The CPU's nominal frequency: the model name's "@ x.xxGHz", else the maximum from
+    cpufreq, else the first "cpu MHz" rounded to 100 MHz. The current frequency itself is not
+    used: it changes between runs, and the target description must not (byte-identical IR)."""
+    m = re.search(r"^model name\s*:.*@\s*([\d.]+)\s*GHz", info, re.MULTILINE)
+    if m:
+        return round(float(m.group(1)), 2)
+    try:
+        with open("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq") as f:
+            return round(int(f.read().strip()) / 1e6, 1)
+    except (OSError, ValueError):
+        pass
+    m = re.search(r"^cpu MHz\s*:\s*([\d.]+)", info, re.MULTILINE)
+    return round(float(m.group(1)) / 1000, 1) if m else None
+
+
 def _cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -112,13 +128,13 @@ def host(overrides: dict | None = None) -> CpuTarget:
     info = _cpuinfo()
     m = re.search(r"^flags\s*:\s*(.*)$", info, re.MULTILINE)
     flags = set(m.group(1).split()) if m else set()
-    ghz = re.search(r"^cpu MHz\s*:\s*([\d.]+)", info, re.MULTILINE)
+    ghz = _nominal_ghz(info)
     base = CPU_PRESETS["cpu-generic"]
     isa = _isa(flags)
     fields = dict(isa=isa, vector_bits=ISAS[isa], cores=_cores(),
                   l1=_cache_bytes(1) or base.l1, l2=_cache_bytes(2) or base.l2,
                   l3=_cache_bytes(3) or base.l3,
-                  freq_ghz=round(float(ghz.group(1)) / 1000, 2) if ghz else base.freq_ghz,
+                  freq_ghz=ghz or base.freq_ghz,
                   fma_units=2 if isa in ("avx512", "avx2") else 1)
     fields.update(overrides or {})
     if "isa" in (overrides or {}) and "vector_bits" not in (overrides or {}):

@@ -85,7 +85,7 @@ def resnet_cnn(seed: int = 0) -> onnx.ModelProto:
     x = _conv_bn(b, x, 16, 32, 3, stride=2)
     x = b.op("GlobalAveragePool", [x])
     x = b.op("Flatten", [x], axis=1)
-    logits = b.op("Gemm", [x, b.weight([10, 32]), b.weight([10], 0.1)], transB=1)
+    b.op("Gemm", [x, b.weight([10, 32]), b.weight([10], 0.1)], transB=1)
     b.nodes[-1].output[0] = "logits"
     return b.model([_f32("image", [1, 3, 32, 32])], [_f32("logits", [1, 10])], 13, "resnet_cnn")
 

@@ -6,7 +6,7 @@ from conftest import make_model
 from onnx import TensorProto, helper
 
 import aic
-from aic.errors import AicError, ModelFormatError, UnsupportedError
+from aic.errors import ModelFormatError, UnsupportedError
 from aic.frontend.onnx import import_onnx, supported_ops
 
 F = TensorProto.FLOAT

@@ -7,7 +7,8 @@ Contract (what the rest of aic relies on):
   exporters list weights as inputs too: those stay constants unless named in
   ``input_shapes``), in graph-input order; results are the graph outputs in order. Arguments and
   results carry ``aic.name = "<onnx name>"``. The module keeps its context alive.
-* Types are ranked tensors with static shapes of f32, f16, f64, i64, i32, i16, i8 or i1; anything
+* Types are ranked tensors with static shapes of f32, f16, f64, i64, i32, i16, i8, i1 or
+  ui8/ui16/ui32/ui64 (unsigned, kept at the graph level); anything
   else is ``UnsupportedError``. Symbolic input dims are specialised to ``input_shapes``; a dim
   still unknown after ONNX shape inference (with data propagation) is ``ModelFormatError``.
 * Constants (initializers, Constant nodes, anything computed from constants) are

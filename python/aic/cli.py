@@ -1,0 +1,33 @@
+"""What every aic command-line tool does around its work: one-line errors, exit codes.
+
+``run_tool(name, work)`` calls ``work()`` and turns ``AicError`` and ``OSError`` into
+``aic-<name>: error: ...`` (exit 1), Ctrl-C into exit 130, and any other exception (an aic
+bug) into one ``internal error`` line unless ``AIC_TRACEBACK=1`` asks for the traceback.
+The console scripts also run in a crash-guarded child process (``aic.crash_guard``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Callable
+
+from aic.errors import AicError
+
+
+def run_tool(name: str, work: Callable[[], int]) -> int:
+    try:
+        return work()
+    except AicError as e:
+        print(f"aic-{name}: error: {e}", file=sys.stderr)
+    except OSError as e:
+        where = f" '{e.filename}'" if e.filename else ""
+        print(f"aic-{name}: error: cannot access{where}: {e.strerror or e}", file=sys.stderr)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # an aic bug: one line unless AIC_TRACEBACK=1 asks for the details
+        if os.environ.get("AIC_TRACEBACK"):
+            raise
+        print(f"aic-{name}: internal error: {type(e).__name__}: {e} "
+              "(rerun with AIC_TRACEBACK=1 for the traceback)", file=sys.stderr)
+    return 1
