@@ -7,18 +7,8 @@ dropped (``tensor<1x64x32xf32>`` read as ``tensor<64x32xf32>``), which lets a ba
 
 from __future__ import annotations
 
-from aic.dsl.constraints import isa
+from aic.dsl.constraints import isa, static_shape  # noqa: F401  (re-exported)
 from aic.mlir_api import ir
-
-
-def static_shape(type_: ir.Type) -> list[int] | None:
-    """The shape of a ranked tensor type with static dims, else None."""
-    if not isa(ir.RankedTensorType, type_):
-        return None
-    shaped = ir.RankedTensorType(type_)
-    if not shaped.has_static_shape:
-        return None
-    return list(shaped.shape)
 
 
 def reduced(sizes: list[int]) -> list[int]:

@@ -27,7 +27,8 @@ from typing import Callable, Iterator
 import numpy as np
 
 from aic.dialects.graph import ConstantOp
-from aic.dsl.constraints import isa
+from aic.dsl.constraints import isa, static_shape  # noqa: F401  (static_shape re-exported)
+from aic.runtime import dtypes
 from aic.mlir_api import ir
 
 RESOURCE_THRESHOLD = 64
@@ -119,23 +120,12 @@ def has_one_use(value: ir.Value) -> bool:
 
 # -- types --------------------------------------------------------------------------------------
 
-_NP_BY_NAME = {"f16": np.float16, "f32": np.float32, "f64": np.float64, "i1": np.bool_,
-               "i8": np.int8, "i16": np.int16, "i32": np.int32, "i64": np.int64,
-               "ui8": np.uint8, "ui16": np.uint16, "ui32": np.uint32, "ui64": np.uint64}
-
-
 def numpy_dtype(element_type: ir.Type) -> np.dtype | None:
     """The numpy dtype of an MLIR element type (None for bf16 and other types numpy lacks)."""
-    dt = _NP_BY_NAME.get(str(element_type))
-    return None if dt is None else np.dtype(dt)
-
-
-def static_shape(type_: ir.Type) -> list[int] | None:
-    """The shape of a ranked tensor type with no ``?`` dims, else None."""
-    if not isa(ir.RankedTensorType, type_):
+    try:
+        return dtypes.numpy_dtype(element_type)
+    except TypeError:
         return None
-    shaped = ir.ShapedType(type_)
-    return list(shaped.shape) if shaped.has_static_shape else None
 
 
 # -- reading constants --------------------------------------------------------------------------

@@ -56,6 +56,14 @@ def isa(cls, thing) -> bool:
     return isinstance(thing.maybe_downcast(), cls)
 
 
+def static_shape(type_: ir.Type) -> list[int] | None:
+    """The shape of a ranked tensor type with no ``?`` dims, else None."""
+    if not isa(ir.RankedTensorType, type_):
+        return None
+    shaped = ir.RankedTensorType(type_)
+    return list(shaped.shape) if shaped.has_static_shape else None
+
+
 def _element_name(type_: ir.Type) -> str:
     return str(type_)
 

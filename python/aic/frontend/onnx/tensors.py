@@ -14,6 +14,7 @@ import numpy as np
 
 from aic.errors import UnsupportedError
 from aic.mlir_api import ir
+from aic.runtime.dtypes import numpy_dtype
 
 INLINE_LIMIT = 64
 
@@ -31,10 +32,6 @@ _NP_TO_MLIR = {
     np.dtype(np.uint16): lambda: ir.IntegerType.get_unsigned(16),
     np.dtype(np.uint8): lambda: ir.IntegerType.get_unsigned(8),
 }
-_MLIR_TO_NP = {"f32": np.float32, "f16": np.float16, "f64": np.float64, "i64": np.int64,
-               "i32": np.int32, "i16": np.int16,
-               "i8": np.int8, "i1": np.bool_, "ui64": np.uint64, "ui32": np.uint32,
-               "ui16": np.uint16, "ui8": np.uint8}
 
 
 def onnx_to_np(elem_type: int) -> np.dtype:
@@ -53,7 +50,7 @@ def element_type(dtype, what: str) -> ir.Type:
 
 
 def np_dtype(elem: ir.Type) -> np.dtype:
-    return np.dtype(_MLIR_TO_NP[str(elem)])
+    return numpy_dtype(elem)
 
 
 def tensor_type(shape, elem: ir.Type) -> ir.RankedTensorType:
