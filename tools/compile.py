@@ -32,18 +32,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from aic.cli import run_tool
-    from aic.crash_guard import guarded, run_guarded
+    from aic.cli import tool_main
 
-    if argv is None and guarded():  # the console script: crashes become one-line errors
-        return run_guarded("compile", argv)
-    args = _parser().parse_args(argv)
-    return run_tool("compile", lambda: _compile(args))
+    return tool_main("compile", argv, _compile)
 
 
-def _compile(args) -> int:
+def _compile(argv: list[str]) -> int:
     from aic.compiler.emit import emit
 
+    args = _parser().parse_args(argv)
     path = emit(args.model, args.emit, args.output, target=args.target,
                 dump_dir=args.dump_dir, input_shapes=args.input_shape,
                 debuginfo=args.mlir_print_debuginfo)

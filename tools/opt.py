@@ -69,16 +69,15 @@ def _split_pass_flags(argv: list[str], parser: argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from aic.cli import run_tool
-    from aic.crash_guard import guarded, run_guarded
+    from aic.cli import tool_main
 
-    if argv is None and guarded():  # the console script: crashes become one-line errors
-        return run_guarded("opt", argv)
-    argv = list(sys.argv[1:] if argv is None else argv)
+    return tool_main("opt", argv, _main)
+
+
+def _main(argv: list[str]) -> int:
     parser = _parser()
     rest, pass_flags = _split_pass_flags(argv, parser)
-    args = parser.parse_args(rest)
-    return run_tool("opt", lambda: _run(args, pass_flags, parser))
+    return _run(parser.parse_args(rest), pass_flags, parser)
 
 
 def _check_flag_names(pass_flags: list[str], parser: argparse.ArgumentParser) -> None:

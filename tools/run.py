@@ -35,13 +35,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from aic.cli import run_tool
-    from aic.crash_guard import guarded, run_guarded
+    from aic.cli import tool_main
 
-    if argv is None and guarded():  # the console script: crashes become one-line errors
-        return run_guarded("run", argv)
-    args = _parser().parse_args(argv)
-    return run_tool("run", lambda: _run(args))
+    return tool_main("run", argv, lambda a: _run(_parser().parse_args(a)))
 
 
 def _run(args) -> int:

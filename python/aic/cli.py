@@ -15,6 +15,17 @@ from typing import Callable
 from aic.errors import AicError
 
 
+def tool_main(name: str, argv: list[str] | None, work: Callable[[list[str]], int]) -> int:
+    """A tool's ``main``: as the console script (``argv`` None) run crash-guarded in a child
+    process; otherwise parse ``argv`` and work in-process, with one-line errors."""
+    from aic.crash_guard import guarded, run_guarded
+
+    if argv is None and guarded():
+        return run_guarded(name, argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    return run_tool(name, lambda: work(argv))
+
+
 def run_tool(name: str, work: Callable[[], int]) -> int:
     try:
         return work()
