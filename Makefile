@@ -19,7 +19,7 @@ generate:       ## regenerate IRDL files and dialect README op tables
 	python -m aic.dialects.generate
 
 conformance:    ## ONNX node-test conformance report (all claimed ops)
-	python -m aic.conformance
+	python -m aic.testing.conformance
 
 bench:          ## aic vs onnxruntime benchmarks
 	python -m benchmarks.run

@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from aic.context import builtin_dialects
+from aic.dialects import BUILTIN, builtin_dialects
 from aic.dsl.opdef import DIALECTS
 
 MARKER = "<!-- BEGIN GENERATED OPS (python -m aic.dialects.generate) -->"
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent
 def expected_files() -> dict[Path, str]:
     builtin_dialects()
     files = {}
-    for name in ("graph", "tiled", "hw"):
+    for name in BUILTIN:
         d = DIALECTS.get(name)
         if d is None:
             continue

@@ -1,10 +1,20 @@
-"""aic passes, one module per pass; importing this package registers them all."""
+"""aic passes, one module per pass; importing this package registers them all.
 
-from aic.passes import verify  # noqa: F401
-from aic.passes.conversions import graph_to_linalg  # noqa: F401
-from aic.passes.graph import dce, fold_batch_norm, fold_constants, simplify  # noqa: F401
-from aic.passes.graph import infer_shapes  # noqa: F401
-from aic.passes.conversions import hw_to_scf, linalg_to_tiled, tiled_to_hw  # noqa: F401
-from aic.passes.hw import set_target, verify_target  # noqa: F401
-from aic.passes.hw import vectorize  # noqa: F401
-from aic.passes.memref import widen_i1  # noqa: F401
+Every module below this package is imported (discovery with ``pkgutil``), except the private
+helper packages of a pass (``<pass>_lib/``, imported by their pass): a new pass module
+registers itself by being here, with no list to keep. Modules are imported in name order, so
+registration is deterministic.
+"""
+
+import importlib
+import pkgutil
+
+
+def _import_pass_modules() -> None:
+    for info in sorted(pkgutil.walk_packages(__path__, __name__ + "."), key=lambda i: i.name):
+        if any(part.endswith("_lib") for part in info.name.split(".")):
+            continue
+        importlib.import_module(info.name)
+
+
+_import_pass_modules()

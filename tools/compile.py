@@ -1,10 +1,13 @@
 """``aic-compile``: compile an ONNX model to any level or artifact.
 
-    aic-compile MODEL.onnx [--target cpu] [--emit graph|linalg|tiled|hw|llvm|llvmir|asm|obj|lib]
+    aic-compile MODEL.onnx [--target cpu] [--emit graph|linalg|tiled|hw|vector|llvm|llvmir|asm|obj|lib]
                 [-o OUT] [--dump-dir DIR] [--input-shape NAME=1x3x224x224]... [--mlir-print-debuginfo]
+                [--plugin FILE.py]... [--passes before|after:LEVEL=PASSES]... [--from LEVEL]
 
 MLIR levels print as text that ``aic-opt`` parses; ``lib`` (the default) writes a shared
-library with a C entry point and a header beside it.
+library with a C entry point and a header beside it. MODEL may also be MLIR text saved at any
+level; the compile continues from there. ``--plugin``/``--passes`` put a researcher's passes
+into the compile.
 """
 
 from __future__ import annotations
@@ -13,37 +16,55 @@ import argparse
 import sys
 
 
-EMITS = ("graph", "linalg", "tiled", "hw", "llvm", "llvmir", "asm", "obj", "lib")
-
-
 def _parser() -> argparse.ArgumentParser:
+    from aic.compiler.stages import stage_table
+
+    levels = stage_table("cpu-generic").levels
     p = argparse.ArgumentParser(prog="aic-compile", description="Compile an ONNX model through "
-                                "aic's levels (graph, linalg, tiled, hw, llvm) to IR or a library.")
-    p.add_argument("model", help="ONNX model file")
+                                f"aic's levels ({', '.join(levels)}) to IR or a library.")
+    p.add_argument("model", help="an ONNX model, or MLIR text at any level (.mlir)")
     p.add_argument("--target", default="cpu", help="cpu (default); cuda is planned")
-    p.add_argument("--emit", choices=EMITS, default="lib", help="what to write (default: lib)")
+    p.add_argument("--emit", choices=levels, default="lib", help="what to write (default: lib)")
     p.add_argument("-o", dest="output", metavar="OUT", help="output path (default: from MODEL)")
     p.add_argument("--dump-dir", metavar="DIR", help="write every level's IR into DIR")
     p.add_argument("--input-shape", action="append", default=[], metavar="NAME=D0xD1...",
                    help="shape for an input with symbolic dims (repeatable)")
+    add_extension_flags(p, levels)
     p.add_argument("--mlir-print-debuginfo", action="store_true",
                    help="print locations (ONNX node names) in emitted MLIR")
     return p
 
 
+def add_extension_flags(p: argparse.ArgumentParser, levels: list[str]) -> None:
+    """--plugin, --passes, --from: shared with aic-run."""
+    p.add_argument("--plugin", action="append", default=[], metavar="FILE.py",
+                   help="load a plugin (dialects, passes) first (repeatable)")
+    p.add_argument("--passes", action="append", default=[], metavar="WHEN:LEVEL=PASSES",
+                   help="run extra passes around a stage, e.g. 'after:graph=aic-my-pass,cse' "
+                        "or 'before:llvm=canonicalize' (repeatable)")
+    p.add_argument("--from", dest="from_level", metavar="LEVEL",
+                   choices=[lv for lv in levels if lv not in ("llvmir", "asm", "obj", "lib")],
+                   help="the level of an .mlir input (default: recognised from its ops)")
+
+
 def main(argv: list[str] | None = None) -> int:
-    from aic.cli import tool_main
+    from aic.driver.cli import tool_main
 
     return tool_main("compile", argv, _compile)
 
 
 def _compile(argv: list[str]) -> int:
+    from aic.compiler.driver import parse_pass_hooks
     from aic.compiler.emit import emit
+    from aic.plugins import load_plugin
 
     args = _parser().parse_args(argv)
+    for plugin in args.plugin:
+        load_plugin(plugin)
     path = emit(args.model, args.emit, args.output, target=args.target,
                 dump_dir=args.dump_dir, input_shapes=args.input_shape,
-                debuginfo=args.mlir_print_debuginfo)
+                debuginfo=args.mlir_print_debuginfo, passes=parse_pass_hooks(args.passes),
+                start=args.from_level)
     print(f"wrote {path}", file=sys.stderr)
     return 0
 

@@ -51,7 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--plugin", action="append", default=[], metavar="FILE.py",
                    help="load dialects and passes from a Python file (repeatable)")
     p.add_argument("--emit-irdl", action="store_true",
-                   help="print the IRDL of all loaded aic dialects and exit")
+                   help="print the IRDL of the dialects of the --plugin files (without "
+                        "--plugin: of every aic dialect) and exit")
     return p
 
 
@@ -69,7 +70,7 @@ def _split_pass_flags(argv: list[str], parser: argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from aic.cli import tool_main
+    from aic.driver.cli import tool_main
 
     return tool_main("opt", argv, _main)
 
@@ -96,8 +97,8 @@ def _check_flag_names(pass_flags: list[str], parser: argparse.ArgumentParser) ->
 
 
 def _run(args, pass_flags: list[str], parser: argparse.ArgumentParser) -> int:
-    from aic import listing
-    from aic.opt_driver import OptOptions, run_opt
+    from aic.driver import listing
+    from aic.driver.opt_driver import OptOptions, run_opt
     from aic.pipeline import compose_pipeline
     from aic.pass_base import builtin_passes
     from aic.plugins import load_plugin
@@ -108,7 +109,9 @@ def _run(args, pass_flags: list[str], parser: argparse.ArgumentParser) -> int:
         sys.stdout.write(listing.list_passes())
         return 0
     if args.emit_irdl:
-        sys.stdout.write(listing.irdl())
+        from aic.plugins import plugin_dialects
+
+        sys.stdout.write(listing.irdl(plugin_dialects(args.plugin) or None))
         return 0
     builtin_passes()
     _check_flag_names(pass_flags, parser)

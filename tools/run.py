@@ -1,7 +1,8 @@
 """``aic-run``: compile (or load) a model, run it, time it, compare it.
 
-    aic-run MODEL(.onnx|.so) [--inputs IN.npz] [--input NAME=FILE.npy]... [--output OUT.npz]
+    aic-run MODEL(.onnx|.mlir|.so) [--inputs IN.npz] [--input NAME=FILE.npy]... [--output OUT.npz]
             [--benchmark N] [--compare-onnxruntime] [--input-shape NAME=1x3x224x224]...
+            [--plugin FILE.py]... [--passes before|after:LEVEL=PASSES]... [--from LEVEL]
 
 Missing inputs get deterministic random data (seed 0) of the right shape and dtype.
 """
@@ -19,7 +20,8 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="aic-run", description="Compile (or load) and run a model "
                                 "on the CPU; print outputs, latency and the difference from "
                                 "onnxruntime.")
-    p.add_argument("model", help="an ONNX model, or a library written by aic-compile")
+    p.add_argument("model", help="an ONNX model, MLIR text at any level (.mlir), or a library "
+                                 "written by aic-compile")
     p.add_argument("--inputs", metavar="IN.npz", help="inputs keyed by graph input name")
     p.add_argument("--input", action="append", default=[], metavar="NAME=FILE.npy",
                    help="one input from a .npy file (repeatable)")
@@ -31,11 +33,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--compare-onnxruntime", action="store_true",
                    help="run onnxruntime on the same inputs and print the max error")
     p.add_argument("--target", default="cpu", help="compile target (default: cpu)")
+    from aic.compiler.stages import stage_table
+    from aic.tools.compile import add_extension_flags
+
+    add_extension_flags(p, stage_table("cpu-generic").mlir_levels)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    from aic.cli import tool_main
+    from aic.driver.cli import tool_main
 
     return tool_main("run", argv, lambda a: _run(_parser().parse_args(a)))
 
@@ -45,16 +51,19 @@ def _run(args) -> int:
 
     import aic
     from aic import runner
+    from aic.compiler.driver import parse_pass_hooks
 
     is_library = args.model.endswith((".so", ".dylib"))
-    if args.compare_onnxruntime and is_library:
-        raise AicError("--compare-onnxruntime needs the ONNX model, not a library")
+    if args.compare_onnxruntime and (is_library or args.model.endswith(".mlir")):
+        raise AicError("--compare-onnxruntime needs the ONNX model, not a library or MLIR")
     start = time.perf_counter()
     if is_library:
         model = aic.load(args.model)
     else:
         shapes = dict(runner.parse_shape(s) for s in args.input_shape) or None
-        model = aic.compile(args.model, args.target, input_shapes=shapes)
+        model = aic.compile(args.model, args.target, input_shapes=shapes,
+                            passes=parse_pass_hooks(args.passes), plugins=args.plugin,
+                            from_level=args.from_level)
     compile_ms = (time.perf_counter() - start) * 1e3
     given = runner.load_npz(args.inputs) if args.inputs else {}
     given.update(dict(runner.load_npy(s) for s in args.input))

@@ -1,7 +1,7 @@
 """``aic-graph-fold-constants``: evaluate graph ops whose operands are all constants.
 
 Walks the IR once in pre-order, so chains of constant ops fold in one run. An op folds when
-every operand comes from a ``graph.constant``, ``aic.graph_eval`` can evaluate it, every result
+every operand comes from a ``graph.constant``, ``aic.dialects.graph.eval`` can evaluate it, every result
 type is static and no result has more than ``max-elements`` elements. Its results become new
 ``graph.constant`` ops (``dense_resource`` above 64 elements); operand constants left without
 users are erased.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from aic.dialects.graph import ConstantOp, FusedOp
-from aic.graph_eval import evaluate, supported
+from aic.dialects.graph.eval import evaluate, supported
 from aic.mlir_api import ir
 from aic.pass_base import Pass, option, register_pass
 from aic.rewriting import constant_value, erase_if_unused, make_constant, ops_in, replace, static_shape
@@ -54,7 +54,7 @@ class GraphFoldConstants(Pass):
     """Replace graph ops whose operands are all `graph.constant` by their computed value.
 
     Options: `max-elements` (do not fold an op with a result of more elements, default 1<<20).
-    Ops `aic.graph_eval` cannot evaluate (unsupported kind, bf16, undefined inputs such as an
+    Ops `aic.dialects.graph.eval` cannot evaluate (unsupported kind, bf16, undefined inputs such as an
     integer division by zero) are left as they are.
     """
 

@@ -28,6 +28,13 @@ def load(path: str):
     return _load(path)
 
 
+def load_plugin(path: str):
+    """Load a researcher's plugin file (dialects and passes); see ``aic.plugins.load_plugin``."""
+    from aic.plugins import load_plugin as _load_plugin
+
+    return _load_plugin(path)
+
+
 def import_onnx(model, input_shapes=None, **kwargs):
     """Import an ONNX model to a graph-level MLIR module; see ``aic.api.import_onnx``."""
     from aic.api import import_onnx as _import_onnx

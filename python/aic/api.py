@@ -14,17 +14,24 @@ def import_onnx(model, input_shapes=None, *, context=None, constants=None):
 
 
 def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, dump_dir=None,
-            opt_level: int = 3) -> CompiledModel:
-    """Compile an ONNX model (path, ModelProto, or graph-level module) for ``target``.
+            opt_level: int = 3, passes=None, plugins=(), from_level=None) -> CompiledModel:
+    """Compile a model for ``target``: an ONNX model (path or ModelProto), or MLIR at any
+    level (an ``.mlir`` path or an ``ir.Module``; its level is recognised from its ops, or
+    given as ``from_level``).
 
     ``input_shapes`` specialises symbolic dims; ``constants`` freezes graph inputs to values
-    (they become constants). Returns a ``CompiledModel`` running in-process (MLIR
-    ExecutionEngine JIT).
+    (they become constants). ``passes`` inserts passes around stages:
+    ``{"after:graph": ["aic-my-pass"], "before:llvm": "canonicalize"}``; ``plugins`` are
+    Python files loaded first (``aic.load_plugin``). Returns a ``CompiledModel`` running
+    in-process (MLIR ExecutionEngine JIT).
     """
+    from aic.plugins import load_plugin
     from aic.runtime.jit import JitFunction, Signature
 
+    for plugin in plugins:
+        load_plugin(plugin)
     options = CompileOptions(target=target, input_shapes=input_shapes, constants=constants,
-                             dump_dir=dump_dir, emit="llvm")
+                             dump_dir=dump_dir, emit="llvm", passes=passes, start=from_level)
     result = compile_module(model, options)
     module = result.module
     with module.context:
@@ -37,6 +44,6 @@ def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, du
 
 def load(path: str) -> CompiledModel:
     """Load a library written by ``CompiledModel.save`` / ``aic-compile --emit lib``."""
-    from aic.compiler.cpu_backend import load_library
+    from aic.runtime.library import load_library
 
     return load_library(path)

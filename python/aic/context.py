@@ -8,16 +8,10 @@ date after a plugin declared a new dialect.
 
 from __future__ import annotations
 
+from aic.dialects import builtin_dialects
 from aic.dsl.opdef import DIALECTS
 from aic.mlir_api import ir, irdl
 
-
-
-def builtin_dialects() -> None:
-    """Import aic's own dialects so they are declared (idempotent)."""
-    import aic.dialects.graph  # noqa: F401
-    import aic.dialects.hw  # noqa: F401
-    import aic.dialects.tiled  # noqa: F401
 
 
 def irdl_text(names: list[str] | None = None) -> str:

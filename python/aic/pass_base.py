@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+from importlib import metadata
 import re
 from typing import Any, ClassVar, get_type_hints
 
@@ -155,16 +156,29 @@ def register_pass(cls: type[Pass]) -> type[Pass]:
     return cls
 
 
+PROVIDER_GROUP = "aic.passes"
+"""Entry-point group naming the modules that register passes and named pipelines: aic's own
+(``aic.passes``, and ``aic.compiler.stages`` for the ``aic-stage-*`` pipelines) and those of
+pip-installed plugin packages. The framework finds them by name, so it imports no layer above it."""
+
+_providers_loaded = False
+
+
 def builtin_passes() -> None:
-    """Import aic's own pass modules and named pipelines so they register (idempotent)."""
-    import aic.compiler.stages  # noqa: F401  (registers the aic-stage-* pipelines)
-    import aic.passes  # noqa: F401
+    """Import every module of the ``aic.passes`` entry-point group once (idempotent)."""
+    global _providers_loaded
+    if _providers_loaded:
+        return
+    _providers_loaded = True
+    for entry in sorted(metadata.entry_points(group=PROVIDER_GROUP), key=lambda e: e.name):
+        entry.load()
 
 
 def run_pass_on(pass_: Pass, op: ir.Operation, external) -> None:
     """Run ``pass_`` as an MLIR external pass: errors become diagnostics and pass failure."""
     try:
-        pass_.run(op)
+        with op.context, op.location:  # the framework, not the pass, sets the default location
+            pass_.run(op)
     except AlreadyReported:
         external.signal_pass_failure()
     except PassError as e:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from aic.compiler.driver import parse_shape  # noqa: F401  (re-exported for the tools)
 from aic.errors import AicError, InputError
 
 
@@ -24,17 +25,6 @@ def random_input(shape, dtype, rng: np.random.Generator) -> np.ndarray:
     if np.issubdtype(dtype, np.integer):
         return rng.integers(0, 4, size=shape).astype(dtype)
     return rng.standard_normal(shape).astype(dtype)
-
-
-def parse_shape(text: str) -> tuple[str, list[int]]:
-    """``name=1x3x224x224`` -> ("name", [1, 3, 224, 224])."""
-    name, eq, dims = text.rpartition("=")
-    try:
-        if not eq or not name:
-            raise ValueError
-        return name, [int(d) for d in dims.lower().split("x")] if dims else []
-    except ValueError:
-        raise AicError(f"bad --input-shape '{text}': expected NAME=D0xD1x...") from None
 
 
 def make_inputs(model, given: dict[str, np.ndarray], seed: int = 0) -> dict[str, np.ndarray]:

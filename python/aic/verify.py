@@ -28,7 +28,9 @@ def verify_semantics(op: ir.Operation) -> bool:
     ok = True
     for child in walk(op):
         if isinstance(child, AicOp):
-            for message in child.verify_semantics():
+            with child.location:  # verifiers may build types: give them a default location
+                messages = list(child.verify_semantics())
+            for message in messages:
                 child.location.emit_error(f"'{child.OPERATION_NAME}' op {message}")
                 ok = False
     return ok

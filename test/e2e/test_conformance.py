@@ -4,7 +4,7 @@ Runs every case of every op the importer claims (its registry), two worker proce
 crashes and hangs isolated per case. The totals are printed (pytest -s to see them).
 """
 
-from aic import conformance
+from aic.testing import conformance
 
 
 def test_claimed_onnx_node_cases():

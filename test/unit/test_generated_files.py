@@ -16,3 +16,10 @@ def test_stale_file_is_detected(tmp_path, monkeypatch):
     copy.write_text(files[path] + "// edited by hand\n")
     monkeypatch.setattr(generate, "expected_files", lambda: {copy: files[path]})
     assert generate.stale_files() == [copy]
+
+
+def test_levels_doc_matches_the_stage_table():
+    from aic.compiler import generate_docs
+
+    assert generate_docs.LEVELS_DOC.read_text() == generate_docs.expected_text(), (
+        "docs/levels.md is stale (run: python -m aic.compiler.generate_docs)")

@@ -7,7 +7,7 @@ from onnx.reference import ReferenceEvaluator
 
 import aic.passes  # noqa: F401  (registers the passes)
 from aic.context import make_context
-from aic.graph_eval import evaluate
+from aic.dialects.graph.eval import evaluate
 from aic.mlir_api import ir
 from aic.pass_base import PASSES
 from aic.rewriting import constant_value, make_constant

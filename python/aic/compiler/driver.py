@@ -11,11 +11,12 @@ import os
 from dataclasses import dataclass, field
 
 from aic import diagnostics
-from aic.compiler.stages import MLIR_LEVELS, cpu_stages
-from aic.errors import AicError, UnsupportedError
+from aic.compiler.stages import StageTable, stage_table
+from aic.errors import AicError
 from aic.mlir_api import ir
 from aic.pipeline import build_pass_manager
-from aic.runtime.dtypes import tensor_spec
+from aic.compiler.mlir_input import detect_level, parse_file
+from aic.dsl.dtypes import mlir_type_name, numpy_dtype, tensor_spec
 
 
 @dataclass
@@ -35,6 +36,11 @@ class CompileOptions:
     constants: dict | None = None
     dump_dir: str | None = None
     emit: str = "llvm"
+    passes: dict | None = None  # {"before:<level>"|"after:<level>": [pass, ...]}
+    start: str | None = None  # the level of an MLIR input (None: recognised from its ops)
+
+    def table(self) -> StageTable:
+        return stage_table(self.target).extended(self.passes)
 
 
 @dataclass
@@ -46,21 +52,66 @@ class CompileResult:
     dumps: list[str] = field(default_factory=list)
 
 
+def parse_shape(text: str) -> tuple[str, list[int]]:
+    """``name=1x3x224x224`` -> ("name", [1, 3, 224, 224])."""
+    name, eq, dims = text.rpartition("=")
+    try:
+        if not eq or not name:
+            raise ValueError
+        return name, [int(d) for d in dims.lower().split("x")] if dims else []
+    except ValueError:
+        raise AicError(f"bad --input-shape '{text}': expected NAME=D0xD1x...") from None
+
+
+def parse_pass_hooks(items: list[str]) -> dict[str, str]:
+    """``["after:graph=aic-a,cse", "before:llvm=aic-b"]`` -> ``{"after:graph": "aic-a,cse", ...}``
+    (the ``--passes`` flag; a repeated hook appends)."""
+    hooks: dict[str, str] = {}
+    for item in items:
+        key, eq, pipeline = item.partition("=")
+        if not eq or not key.strip() or not pipeline.strip():
+            raise AicError(f"bad --passes '{item}': expected before:<level>=PASSES or "
+                           f"after:<level>=PASSES")
+        key = key.strip()
+        hooks[key] = f"{hooks[key]},{pipeline.strip()}" if key in hooks else pipeline.strip()
+    return hooks
+
+
 class StageError(AicError):
     """A compile stage failed; the message holds the located diagnostics."""
 
 
-def stages_for(target: str):
-    if target.startswith("cpu"):
-        return cpu_stages(target)
-    raise UnsupportedError(f"target '{target}' is not supported yet (supported: cpu)")
+def find_func(module: ir.Module, name: str):
+    for op in module.body.operations:
+        if op.operation.name == "func.func" and ir.StringAttr(op.attributes["sym_name"]).value == name:
+            return op
+    raise KeyError(f"no func.func @{name} in the module")
+
+
+INTERFACE_ATTR = "aic.interface"
+"""Module attribute recording @main's inputs and outputs (``{inputs = [{dtype, name, shape}],
+outputs = [...]}``). Set on the first compile so every level -- the LLVM dialect too -- knows
+the model's interface."""
 
 
 def interface(module: ir.Module) -> tuple[list[TensorInfo], list[TensorInfo]]:
-    """Inputs and outputs of ``@main`` with their ``aic.name`` attributes."""
-    from aic.runtime.jit import find_func
+    """Inputs and outputs of ``@main``: from the module's ``aic.interface`` record, else from
+    ``func.func @main`` and its ``aic.name`` attributes."""
+    attrs = module.operation.attributes
+    if INTERFACE_ATTR in attrs:
+        record = ir.DictAttr(attrs[INTERFACE_ATTR])
 
-    main = find_func(module, "main")
+        def info(t):
+            t = ir.DictAttr(t)
+            return TensorInfo(ir.StringAttr(t["name"]).value,
+                              tuple(ir.DenseI64ArrayAttr(t["shape"])),
+                              numpy_dtype(ir.StringAttr(t["dtype"]).value))
+
+        return tuple([info(t) for t in ir.ArrayAttr(record[key])] for key in ("inputs", "outputs"))
+    try:
+        main = find_func(module, "main")
+    except KeyError:
+        raise AicError("the module has no func.func @main (and no aic.interface record)") from None
     ftype = ir.FunctionType(ir.TypeAttr(main.attributes["function_type"]).value)
 
     def names(attr_name: str, count: int, prefix: str) -> list[str]:
@@ -76,6 +127,18 @@ def interface(module: ir.Module) -> tuple[list[TensorInfo], list[TensorInfo]]:
     outs = names("res_attrs", len(ftype.results), "output")
     return ([TensorInfo(n, *tensor_spec(t)) for n, t in zip(ins, ftype.inputs)],
             [TensorInfo(n, *tensor_spec(t)) for n, t in zip(outs, ftype.results)])
+
+
+def record_interface(module: ir.Module, inputs, outputs) -> None:
+    with module.context:
+        def describe(t):
+            return ir.DictAttr.get({"name": ir.StringAttr.get(t.name),
+                                    "shape": ir.DenseI64ArrayAttr.get(list(t.shape)),
+                                    "dtype": ir.StringAttr.get(mlir_type_name(t.dtype))})
+
+        module.operation.attributes[INTERFACE_ATTR] = ir.DictAttr.get({
+            "inputs": ir.ArrayAttr.get([describe(t) for t in inputs]),
+            "outputs": ir.ArrayAttr.get([describe(t) for t in outputs])})
 
 
 def run_pipeline(module: ir.Module, pipeline: str, what: str) -> None:
@@ -97,23 +160,45 @@ def import_model(model, options: CompileOptions) -> ir.Module:
     return import_onnx(model, input_shapes=options.input_shapes, constants=options.constants)
 
 
+def load_source(model, options: CompileOptions, levels: list[str]) -> tuple[ir.Module, str]:
+    """The module to compile and the level it is at (``import`` for a fresh ONNX import)."""
+    if isinstance(model, ir.Module):
+        return model, options.start or detect_level(model, levels)
+    if isinstance(model, (str, os.PathLike)) and str(model).endswith(".mlir"):
+        module = parse_file(str(model))
+        return module, options.start or detect_level(module, levels)
+    return import_model(model, options), "import"
+
+
 def compile_module(model, options: CompileOptions) -> CompileResult:
-    """Lower ``model`` (ONNX path/ModelProto or a graph-level ``ir.Module``) to ``emit``."""
-    if options.emit not in MLIR_LEVELS:
-        raise AicError(f"unknown level '{options.emit}' (levels: {', '.join(MLIR_LEVELS)})")
-    module = model if isinstance(model, ir.Module) else import_model(model, options)
+    """Lower ``model`` (an ONNX path/ModelProto, an ``.mlir`` file or an ``ir.Module`` at any
+    MLIR level) to the MLIR level ``options.emit``, running the target table's stages after
+    the level the model is at."""
+    table = options.table()
+    if options.emit not in table.mlir_levels:
+        raise AicError(f"unknown level '{options.emit}' (MLIR levels: "
+                       f"{', '.join(table.mlir_levels)})")
+    if options.start is not None and options.start not in table.mlir_levels:
+        raise AicError(f"unknown level '{options.start}' for --from (MLIR levels: "
+                       f"{', '.join(table.mlir_levels)})")
+    module, start = load_source(model, options, table.mlir_levels)
     inputs, outputs = interface(module)
-    result = CompileResult(module, "import", inputs, outputs)
+    record_interface(module, inputs, outputs)
+    stages = table.path_to(options.emit)
+    if start not in ("import", "graph"):
+        done = table.mlir_levels.index(start)
+        if table.mlir_levels.index(options.emit) < done:
+            raise AicError(f"the input is at level '{start}', past the requested '{options.emit}'")
+        stages = stages[done + 1:]
+    result = CompileResult(module, start, inputs, outputs)
     if options.dump_dir:
         os.makedirs(options.dump_dir, exist_ok=True)
-        _dump(result, options.dump_dir, 0, "import")
-    for index, stage in enumerate(stages_for(options.target), start=1):
+        _dump(result, options.dump_dir, 0, start)
+    for stage in stages:
         run_pipeline(module, stage.pipeline, f"stage '{stage.level}'")
         result.level = stage.level
         if options.dump_dir:
-            _dump(result, options.dump_dir, index, stage.level)
-        if stage.level == options.emit:
-            break
+            _dump(result, options.dump_dir, table.levels.index(stage.level) + 1, stage.level)
     return result
 
 

@@ -1,4 +1,4 @@
-"""What ``aic-compile`` writes: an MLIR level as text, or a CPU artifact from the LLVM level.
+"""What ``aic-compile`` writes: any level of the target's stage table (MLIR text or an artifact).
 
 Outputs are written to a temporary file and renamed into place, so a failed compile leaves
 any existing file untouched, and the output may never be the input model itself.
@@ -8,44 +8,69 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass, field
 
-from aic.compiler import cpu_backend
-from aic.compiler.driver import CompileOptions, compile_module
-from aic.compiler.stages import MLIR_LEVELS
+from aic.compiler.driver import CompileOptions, compile_module, parse_shape
+from aic.compiler.stages import stage_table
 from aic.errors import AicError
-from aic.runner import parse_shape
-
-SUFFIX = {"llvmir": ".ll", "asm": ".s", "obj": ".o", "lib": ".so"}
 
 
-def default_output(model: str, emit: str) -> str:
+@dataclass
+class Job:
+    """What artifact stages get besides their source: the model's interface, and the companion
+    files they add (suffix -> text, written beside the output: the library's ``.h``)."""
+
+    inputs: list
+    outputs: list
+    companions: dict[str, str] = field(default_factory=dict)
+
+
+def default_output(model: str, emit: str, target: str = "cpu") -> str:
     stem = os.path.splitext(model)[0]
-    return stem + SUFFIX.get(emit, f".{emit}.mlir")
+    stage = stage_table(target).stage(emit)
+    return stem + (stage.suffix if not stage.is_mlir else f".{emit}.mlir")
 
 
 def emit(model: str, what: str, output: str | None, *, target: str = "cpu",
-         dump_dir: str | None = None, input_shapes: list[str] = (), debuginfo: bool = False) -> str:
-    output = output or default_output(model, what)
+         dump_dir: str | None = None, input_shapes: list[str] = (), debuginfo: bool = False,
+         passes: dict | None = None, start: str | None = None) -> str:
+    """Compile ``model`` to level ``what`` of ``target``'s stage table and write it to
+    ``output`` (default: beside the model); returns the path written."""
+    output = output or default_output(model, what, target)
     if os.path.exists(output) and os.path.samefile(output, model):
         raise AicError(f"refusing to overwrite the input model '{model}'")
     shapes = dict(parse_shape(s) for s in input_shapes) or None
-    level = what if what in MLIR_LEVELS else "llvm"
-    result = compile_module(model, CompileOptions(target, shapes, dump_dir=dump_dir, emit=level))
+    options = CompileOptions(target, shapes, dump_dir=dump_dir, passes=passes, start=start)
+    table = options.table()
+    path = table.path_to(what)
+    mlir = [s for s in path if s.is_mlir]
+    options.emit = mlir[-1].level
+    result = compile_module(model, options)
     with result.module.context:
-        text = result.module.operation.get_asm(enable_debug_info=debuginfo and what == level)
-    if what in MLIR_LEVELS:
-        _write_text(output, text)
-    elif what == "llvmir":
-        _write_text(output, cpu_backend.to_llvm_ir(text))
-    elif what == "asm":
-        _write_text(output, cpu_backend.to_asm(cpu_backend.to_llvm_ir(text)))
-    elif what == "obj":
-        _atomic(output, lambda tmp: cpu_backend.to_object(cpu_backend.to_llvm_ir(text), tmp))
-    elif what == "lib":
-        header = os.path.splitext(output)[0] + ".h"
-        _atomic(output, lambda tmp: cpu_backend.write_library(
-            text, tmp, result.inputs, result.outputs, header_path=header))
+        value = result.module.operation.get_asm(enable_debug_info=debuginfo and what == options.emit)
+    values = {options.emit: value}
+    job = Job(result.inputs, result.outputs)
+    for stage in path[len(mlir):]:
+        value = values[stage.level] = stage.produce(values[stage.source], job)
+        if dump_dir:
+            index = table.levels.index(stage.level) + 1
+            _write(os.path.join(dump_dir, f"{index:02d}-{stage.level}{stage.suffix}"), value)
+    _write(output, value)
+    for suffix, text in job.companions.items():
+        _write(os.path.splitext(output)[0] + suffix, text)
     return output
+
+
+def _write(path: str, value: str | bytes) -> None:
+    if isinstance(value, str):
+        _write_text(path, value)
+    else:
+        _atomic(path, lambda tmp: _write_bytes(tmp, value))
+
+
+def _write_bytes(path: str, data: bytes) -> None:
+    with open(path, "wb") as f:
+        f.write(data)
 
 
 def _write_text(path: str, text: str) -> None:

@@ -1,19 +1,44 @@
-"""The stage tables: ``level name -> how to get there from the previous level``.
+"""The stage tables: the whole compiler, one ordered table per target.
 
-A compile runs the stages of its target in order; ``--emit=<level>`` stops after that level
-and ``--dump-dir`` writes each level's IR (every IR level re-parses with ``aic-opt``).
-MLIR levels are pass pipelines (aic passes and upstream passes in one pipeline text);
-the later levels (LLVM IR text, assembly, object, shared library) are produced by
-``aic.compiler.cpu_backend``.
+A stage is a level name and how to get there: an MLIR level is a pass pipeline (aic and
+upstream passes in one text) run on the module of the MLIR level before it; an artifact level
+(LLVM IR, assembly, object, shared library) is a function of an earlier stage's output
+(``source``). ``--emit=<level>`` runs the stages on the way to that level and stops;
+``--dump-dir`` writes each of them; ``aic-stage-<level>`` names each MLIR stage's pipeline
+for ``aic-opt``; the level lists in ``--help`` and ``docs/levels.md`` are generated from here.
 
-CPU:  graph -> linalg -> tiled -> hw -> llvm  (-> llvmir -> asm | obj -> lib)
+CPU:  graph -> linalg -> tiled -> hw -> vector -> llvm -> llvmir -> obj -> lib
+                                                          llvmir -> asm
+
+A compile is extended by inserting passes before or after a named stage
+(``StageTable.extended({"after:graph": ["aic-my-pass"]})``); the table itself never changes.
+
+May import the pass framework, the passes and the target descriptions.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from typing import Callable
 
-from aic.runtime.jit import BUFFERIZE, TO_LLVM
+from aic import targets
+from aic.compiler import cpu_backend as cpu
+from aic.errors import AicError, UnsupportedError
+
+BUFFERIZE = (
+    "one-shot-bufferize{bufferize-function-boundaries "
+    "function-boundary-type-conversion=identity-layout-map},"
+    "buffer-results-to-out-params{hoist-static-allocs=true modify-public-functions=true},"
+    "buffer-deallocation-pipeline,convert-bufferization-to-memref"
+)
+TO_LLVM = (
+    "convert-vector-to-scf{full-unroll=true},convert-linalg-to-loops,scf-forall-to-for,"
+    "aic-memref-widen-i1,lower-affine,convert-scf-to-cf,convert-math-to-llvm,convert-math-to-libm,"
+    "convert-vector-to-llvm{reassociate-fp-reductions},expand-strided-metadata,lower-affine,"
+    "finalize-memref-to-llvm,convert-arith-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
+    "convert-ub-to-llvm,reconcile-unrealized-casts"
+)
 
 GRAPH_OPTIMIZE = (
     "aic-graph-infer-shapes,aic-graph-fold-constants,aic-graph-simplify,"
@@ -23,38 +48,134 @@ GRAPH_OPTIMIZE = (
 
 @dataclass(frozen=True)
 class Stage:
+    """One level of a target's table.
+
+    MLIR stages have a ``pipeline``; artifact stages a ``produce(value, job) -> str | bytes``
+    taking the output of stage ``source`` (``job`` carries the model's interface).
+    """
+
     level: str
-    pipeline: str  # runs on the previous level's module to produce this level
     summary: str
+    pipeline: str = ""
+    produce: Callable | None = None
+    source: str = ""
+    suffix: str = ".mlir"
+
+    @property
+    def is_mlir(self) -> bool:
+        return self.produce is None
 
 
-def cpu_stages(target: str = "cpu") -> list[Stage]:
-    return [
-        Stage("graph", GRAPH_OPTIMIZE,
-              "model-level ops after shape inference, folding, simplification"),
-        Stage("linalg", "aic-convert-graph-to-linalg,canonicalize,cse",
-              "upstream linalg on tensors"),
-        Stage("tiled", f"aic-hw-set-target{{target={target}}},aic-convert-linalg-to-tiled",
-              "tile programs: kernels with iteration spaces, tile sizes, fused bodies"),
-        Stage("hw", "aic-convert-tiled-to-hw",
-              "target mapping: parallel over cores, micro-kernels"),
-        Stage("llvm", f"aic-convert-hw-to-scf,canonicalize,func.func(llvm-request-c-wrappers),"
-                      f"{BUFFERIZE},{TO_LLVM}",
-              "LLVM dialect"),
-    ]
+@dataclass(frozen=True)
+class StageTable:
+    target: str
+    stages: tuple[Stage, ...]
+
+    @property
+    def levels(self) -> list[str]:
+        return [s.level for s in self.stages]
+
+    @property
+    def mlir_levels(self) -> list[str]:
+        return [s.level for s in self.stages if s.is_mlir]
+
+    def stage(self, level: str) -> Stage:
+        for s in self.stages:
+            if s.level == level:
+                return s
+        raise AicError(f"unknown level '{level}' for target '{self.target}' "
+                       f"(levels: {', '.join(self.levels)})")
+
+    def path_to(self, level: str) -> list[Stage]:
+        """The stages that produce ``level``, in order: every MLIR stage up to the last one
+        needed, then the artifact stages on the way (following ``source``)."""
+        artifacts = []
+        stage = self.stage(level)
+        while not stage.is_mlir:
+            artifacts.insert(0, stage)
+            stage = self.stage(stage.source)
+        last = self.mlir_levels.index(stage.level)
+        return [s for s in self.stages if s.is_mlir][: last + 1] + artifacts
+
+    def extended(self, passes: dict[str, list[str] | str] | None) -> "StageTable":
+        """A table with extra passes ``{"before:<level>"|"after:<level>": [pass, ...]}`` run
+        just before or after an MLIR stage's own pipeline."""
+        if not passes:
+            return self
+        stages = {s.level: s for s in self.stages}
+        for key, extra in passes.items():
+            where, _, level = key.partition(":")
+            if where not in ("before", "after") or not level:
+                raise AicError(f"bad pass hook '{key}': expected before:<level> or "
+                               f"after:<level> (levels: {', '.join(self.mlir_levels)})")
+            stage = self.stage(level)
+            if not stage.is_mlir:
+                raise AicError(f"passes can only be inserted around MLIR levels "
+                               f"({', '.join(self.mlir_levels)}), not '{level}'")
+            text = extra if isinstance(extra, str) else ",".join(extra)
+            if not text:
+                continue
+            parts = [text, stage.pipeline] if where == "before" else [stage.pipeline, text]
+            stages[level] = dataclasses.replace(stage, pipeline=",".join(p for p in parts if p))
+        return StageTable(self.target, tuple(stages[s.level] for s in self.stages))
+
+    def markdown(self) -> str:
+        """The table as Markdown (for docs/levels.md)."""
+        rows = ["| level | from | what it is | how |", "| --- | --- | --- | --- |"]
+        previous = ""
+        for s in self.stages:
+            how = f"`{s.pipeline}`" if s.is_mlir else f"`{s.produce.__module__}.{s.produce.__name__}`"
+            rows.append(f"| `{s.level}` | {s.source or previous or 'import'} | {s.summary} | {how} |")
+            if s.is_mlir:
+                previous = s.level
+        return "\n".join(rows) + "\n"
 
 
-MLIR_LEVELS = ("graph", "linalg", "tiled", "hw", "llvm")
+def cpu_table(target: str = "cpu") -> StageTable:
+    return StageTable(target, (
+        Stage("graph", "model-level ops after shape inference, folding, simplification",
+              GRAPH_OPTIMIZE),
+        Stage("linalg", "upstream linalg on tensors",
+              "aic-convert-graph-to-linalg,canonicalize,cse"),
+        Stage("tiled", "tile programs: kernels with iteration spaces, tile sizes, fused bodies",
+              f"aic-hw-set-target{{target={target}}},aic-convert-linalg-to-tiled"),
+        Stage("hw", "target mapping: parallel over cores, micro-kernels",
+              "aic-convert-tiled-to-hw"),
+        Stage("vector", "hw tiles as vector code: register-tile FMAs, vector elementwise/reductions",
+              "aic-hw-vectorize"),
+        Stage("llvm", "bufferized, lowered to the LLVM dialect",
+              "aic-convert-hw-to-scf{vectorize=false},canonicalize,"
+              f"func.func(llvm-request-c-wrappers),{BUFFERIZE},{TO_LLVM}"),
+        Stage("llvmir", "LLVM IR", produce=cpu.llvmir_stage, source="llvm", suffix=".ll"),
+        Stage("asm", "assembly for the target CPU", produce=cpu.asm_stage, source="llvmir",
+              suffix=".s"),
+        Stage("obj", "object file", produce=cpu.obj_stage, source="llvmir", suffix=".o"),
+        Stage("lib", "shared library exporting aic_run/aic_signature (+ a C header)",
+              produce=cpu.lib_stage, source="obj", suffix=".so"),
+    ))
+
+
+def stage_table(target: str = "cpu") -> StageTable:
+    """The table for ``target`` (a name ``aic.targets.resolve`` knows)."""
+    try:
+        description = targets.resolve(target)
+    except ValueError as e:
+        raise AicError(str(e)) from None
+    if isinstance(description, targets.CpuTarget):
+        return cpu_table(target)
+    raise UnsupportedError(f"target '{target}' is not supported yet (supported: cpu targets "
+                           f"{', '.join(n for n in targets.preset_names() if n.startswith('cpu'))})")
 
 
 def _register_stage_pipelines() -> None:
-    """``aic-stage-<level>``: one CPU stage as a named pipeline, so ``aic-opt`` can resume a
-    compile from any saved level (``aic-opt 02-linalg.mlir -p aic-stage-tiled,aic-stage-hw``)."""
+    """``aic-stage-<level>``: one CPU MLIR stage as a named pipeline, so ``aic-opt`` can resume
+    a compile from any saved level (``aic-opt 02-linalg.mlir -p aic-stage-tiled,aic-stage-hw``)."""
     from aic.pipeline import register_pipeline
 
-    for stage in cpu_stages():
-        register_pipeline(f"aic-stage-{stage.level}", stage.pipeline,
-                          f"CPU stage '{stage.level}': {stage.summary}")
+    for stage in cpu_table().stages:
+        if stage.is_mlir:
+            register_pipeline(f"aic-stage-{stage.level}", stage.pipeline,
+                              f"CPU stage '{stage.level}': {stage.summary}")
 
 
 _register_stage_pipelines()

@@ -15,34 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from aic.mlir_api import ir, runtime_library
-from aic.runtime.dtypes import tensor_spec
-
-BUFFERIZE = (
-    "one-shot-bufferize{bufferize-function-boundaries "
-    "function-boundary-type-conversion=identity-layout-map},"
-    "buffer-results-to-out-params{hoist-static-allocs=true modify-public-functions=true},"
-    "buffer-deallocation-pipeline,convert-bufferization-to-memref"
-)
-TO_LLVM = (
-    "convert-vector-to-scf{full-unroll=true},convert-linalg-to-loops,scf-forall-to-for,"
-    "aic-memref-widen-i1,lower-affine,convert-scf-to-cf,convert-math-to-llvm,convert-math-to-libm,"
-    "convert-vector-to-llvm{reassociate-fp-reductions},expand-strided-metadata,lower-affine,"
-    "finalize-memref-to-llvm,convert-arith-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
-    "convert-ub-to-llvm,reconcile-unrealized-casts"
-)
-
+from aic.compiler.driver import find_func  # noqa: F401  (re-exported)
+from aic.compiler.stages import BUFFERIZE, TO_LLVM
+from aic.dsl.dtypes import tensor_spec
 
 @dataclass
 class Signature:
     inputs: list[tuple[tuple[int, ...], np.dtype]]
     outputs: list[tuple[tuple[int, ...], np.dtype]]
-
-
-def find_func(module: ir.Module, name: str):
-    for op in module.body.operations:
-        if op.operation.name == "func.func" and ir.StringAttr(op.attributes["sym_name"]).value == name:
-            return op
-    raise KeyError(f"no func.func @{name} in the module")
 
 
 def signature_of(module: ir.Module, name: str) -> Signature:

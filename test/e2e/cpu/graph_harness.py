@@ -8,7 +8,7 @@ import numpy as np
 from aic.context import make_context
 from aic.mlir_api import ir, passmanager
 from aic.passes.conversions.graph_to_linalg import ConvertGraphToLinalg
-from aic.runtime.dtypes import mlir_type_name
+from aic.dsl.dtypes import mlir_type_name
 from aic.runtime.jit import run_mlir
 
 

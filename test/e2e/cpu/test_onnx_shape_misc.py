@@ -9,7 +9,7 @@ from onnx import TensorProto, helper, numpy_helper
 from onnx.reference import ReferenceEvaluator
 
 import aic
-from aic import conformance
+from aic.testing import conformance
 from aic.runner import onnxruntime_session
 
 RNG = np.random.default_rng(0)

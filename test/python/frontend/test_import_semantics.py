@@ -1,5 +1,5 @@
 """Semantics of the importer's normalisations: the imported graph IR, evaluated with aic's numpy
-evaluator of graph ops (``aic.graph_eval``), matches ONNX's reference evaluator. Covers the
+evaluator of graph ops (``aic.dialects.graph.eval``), matches ONNX's reference evaluator. Covers the
 opset migrations (attributes that became inputs) and the ops built from other graph ops."""
 
 import numpy as np
@@ -8,7 +8,7 @@ from conftest import make_model
 from onnx import TensorProto, helper
 from onnx.reference import ReferenceEvaluator
 
-from aic import graph_eval
+from aic.dialects.graph import eval as graph_eval
 from aic.frontend.onnx import import_onnx
 
 F, I64 = TensorProto.FLOAT, TensorProto.INT64

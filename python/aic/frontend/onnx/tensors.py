@@ -14,7 +14,7 @@ import numpy as np
 
 from aic.errors import UnsupportedError
 from aic.mlir_api import ir
-from aic.runtime.dtypes import numpy_dtype
+from aic.dsl.dtypes import numpy_dtype
 
 INLINE_LIMIT = 64
 

@@ -28,5 +28,6 @@ def list_passes() -> str:
     return "\n".join(lines) + "\n"
 
 
-def irdl() -> str:
-    return irdl_text()
+def irdl(dialects: list[str] | None = None) -> str:
+    """IRDL of ``dialects`` (default: every declared dialect)."""
+    return irdl_text(dialects)

@@ -7,7 +7,7 @@ and run on its data sets in a worker process (a crash or a hang costs one case, 
 run) and compared at the case's tolerance. Expected failures are listed in
 ``conformance_xfail.XFAIL`` with their reasons.
 
-    python -m aic.conformance [-j N] [--ops Add,Conv] [--json OUT] [--verbose]
+    python -m aic.testing.conformance [-j N] [--ops Add,Conv] [--json OUT] [--verbose]
 
 prints totals (passed / failed / xfailed / unsupported / crashed / hung) and a per-op table.
 """
@@ -198,7 +198,7 @@ class _Worker:
 
     def start(self) -> None:
         env = dict(os.environ, OMP_NUM_THREADS="1")
-        self.proc = subprocess.Popen([sys.executable, "-m", "aic.conformance", "--worker"],
+        self.proc = subprocess.Popen([sys.executable, "-m", "aic.testing.conformance", "--worker"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, env=env)
         self.case = None
@@ -221,7 +221,7 @@ class _Worker:
 
 
 def run_cases(cases, jobs: int, on_result=None) -> list[Outcome]:
-    from aic.conformance_xfail import XFAIL
+    from aic.testing.conformance_xfail import XFAIL
 
     todo = list(cases)
     results: list[Outcome] = []
@@ -296,7 +296,7 @@ def select_cases(ops: set[str] | None = None):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m aic.conformance",
+    parser = argparse.ArgumentParser(prog="python -m aic.testing.conformance",
                                      description="Run ONNX node test cases through aic.")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--ops", help="comma-separated op types to run (default: all claimed)")

@@ -1,8 +1,8 @@
 """numpy semantics of the contraction, reduction and normalisation graph ops (part of
-``aic.graph_eval``).
+``aic.dialects.graph.eval``).
 
 Registers handlers for matmul, dense, conv (im2col), global_pool, batch_norm, layer_norm,
-group_norm, softmax, reduce, arg_reduce, cumsum and topk. Imported by ``aic.graph_eval``; use
+group_norm, softmax, reduce, arg_reduce, cumsum and topk. Imported by ``aic.dialects.graph.eval``; use
 that module.
 """
 
@@ -11,16 +11,15 @@ from __future__ import annotations
 import numpy as np
 
 from aic.dialects import graph as g
-from aic.graph_eval import _handles
-from aic import graph_eval_shape  # noqa: F401  (registers the data-movement handlers)
+from aic.dialects.graph.eval.registry import handles
 
 
-@_handles(g.MatMulOp)
+@handles(g.MatMulOp)
 def _matmul(op, xs, shapes):
     return [np.matmul(xs[0], xs[1])]
 
 
-@_handles(g.DenseOp)
+@handles(g.DenseOp)
 def _dense(op, xs, shapes):
     a, b = xs[0], xs[1]
     a = a.T if op.trans_a else a
@@ -44,7 +43,7 @@ def _im2col(x, kernel, strides, dilations, out_spatial):
     return cols
 
 
-@_handles(g.ConvOp)
+@handles(g.ConvOp)
 def _conv(op, xs, shapes):
     x, w = xs[0], xs[1]
     rank = x.ndim - 2
@@ -62,7 +61,7 @@ def _conv(op, xs, shapes):
     return [out]
 
 
-@_handles(g.GlobalPoolOp)
+@handles(g.GlobalPoolOp)
 def _global_pool(op, xs, shapes):
     axes = tuple(range(2, xs[0].ndim))
     fn = np.max if op.kind == "max" else np.mean
@@ -73,7 +72,7 @@ def _per_channel(p, rank):
     return p.reshape([1, -1] + [1] * (rank - 2))
 
 
-@_handles(g.BatchNormOp)
+@handles(g.BatchNormOp)
 def _batch_norm(op, xs, shapes):
     x, scale, bias, mean, var = xs
     eps = x.dtype.type(op.epsilon)
@@ -82,7 +81,7 @@ def _batch_norm(op, xs, shapes):
     return [norm * _per_channel(scale, r) + _per_channel(bias, r)]
 
 
-@_handles(g.LayerNormOp)
+@handles(g.LayerNormOp)
 def _layer_norm(op, xs, shapes):
     x = xs[0]
     axis = op.axis % x.ndim
@@ -93,7 +92,7 @@ def _layer_norm(op, xs, shapes):
     return [out + xs[2] if len(xs) > 2 else out]
 
 
-@_handles(g.GroupNormOp)
+@handles(g.GroupNormOp)
 def _group_norm(op, xs, shapes):
     x, scale, bias = xs
     n, c = x.shape[:2]
@@ -104,7 +103,7 @@ def _group_norm(op, xs, shapes):
     return [norm * _per_channel(scale, x.ndim) + _per_channel(bias, x.ndim)]
 
 
-@_handles(g.SoftmaxOp)
+@handles(g.SoftmaxOp)
 def _softmax(op, xs, shapes):
     x = xs[0]
     shifted = x - np.max(x, axis=op.axis, keepdims=True)
@@ -135,14 +134,14 @@ def _log_sum_exp(x, axes, keepdims):
     return out if keepdims else np.squeeze(out, axis=axes)
 
 
-@_handles(g.ReduceOp)
+@handles(g.ReduceOp)
 def _reduce(op, xs, shapes):
     x = xs[0]
     axes = tuple(a % x.ndim for a in op.axes) if op.axes else tuple(range(x.ndim))
     return [_REDUCE[op.kind](x, axes, op.keepdims)]
 
 
-@_handles(g.ArgReduceOp)
+@handles(g.ArgReduceOp)
 def _arg_reduce(op, xs, shapes):
     x, axis = xs[0], op.axis % xs[0].ndim
     fn = np.argmax if op.kind == "max" else np.argmin
@@ -153,7 +152,7 @@ def _arg_reduce(op, xs, shapes):
     return [np.expand_dims(out, axis) if op.keepdims else out]
 
 
-@_handles(g.CumSumOp)
+@handles(g.CumSumOp)
 def _cumsum(op, xs, shapes):
     x, axis = xs[0], op.axis % xs[0].ndim
     if op.reverse:
@@ -165,7 +164,7 @@ def _cumsum(op, xs, shapes):
     return [np.flip(out, axis=axis) if op.reverse else out]
 
 
-@_handles(g.TopKOp)
+@handles(g.TopKOp)
 def _topk(op, xs, shapes):
     x, axis, k = xs[0], op.axis % xs[0].ndim, op.k
     keys = x.astype(np.float64) if x.dtype.kind in "biu" else x

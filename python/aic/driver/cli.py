@@ -3,7 +3,7 @@
 ``run_tool(name, work)`` calls ``work()`` and turns ``AicError`` and ``OSError`` into
 ``aic-<name>: error: ...`` (exit 1), Ctrl-C into exit 130, and any other exception (an aic
 bug) into one ``internal error`` line unless ``AIC_TRACEBACK=1`` asks for the traceback.
-The console scripts also run in a crash-guarded child process (``aic.crash_guard``).
+The console scripts also run in a crash-guarded child process (``aic.driver.crash_guard``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from aic.errors import AicError
 def tool_main(name: str, argv: list[str] | None, work: Callable[[list[str]], int]) -> int:
     """A tool's ``main``: as the console script (``argv`` None) run crash-guarded in a child
     process; otherwise parse ``argv`` and work in-process, with one-line errors."""
-    from aic.crash_guard import guarded, run_guarded
+    from aic.driver.crash_guard import guarded, run_guarded
 
     if argv is None and guarded():
         return run_guarded(name, argv)

@@ -15,12 +15,13 @@ import sys
 from dataclasses import dataclass
 from typing import TextIO
 
-from aic import diagnostics, expected_diagnostics
+from aic import diagnostics
+from aic.driver import expected_diagnostics
 from aic.context import make_context
 from aic.errors import AicError
 from aic.mlir_api import ir
 from aic.pipeline import build_pass_manager, pipeline_anchor
-from aic.source import OUTPUT_SEPARATOR, Chunk, fix_columns, parse_source, split_chunks
+from aic.driver.source import OUTPUT_SEPARATOR, Chunk, fix_columns, parse_source, split_chunks
 from aic.verify import verify_semantics
 
 

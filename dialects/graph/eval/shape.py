@@ -1,7 +1,7 @@
-"""numpy semantics of the data-movement graph ops (part of ``aic.graph_eval``).
+"""numpy semantics of the data-movement graph ops (part of ``aic.dialects.graph.eval``).
 
 Registers handlers for reshape, transpose, expand, concat, split, slice, gather,
-gather_elements, pad, tile, trilu and one_hot. Imported by ``aic.graph_eval``; use that module.
+gather_elements, pad, tile, trilu and one_hot. Imported by ``aic.dialects.graph.eval``; use that module.
 """
 
 from __future__ import annotations
@@ -9,30 +9,30 @@ from __future__ import annotations
 import numpy as np
 
 from aic.dialects import graph as g
-from aic.graph_eval import Unevaluable, _handles
+from aic.dialects.graph.eval.registry import Unevaluable, handles
 
 
-@_handles(g.ReshapeOp)
+@handles(g.ReshapeOp)
 def _reshape(op, xs, shapes):
     return [xs[0].reshape(shapes[0])]
 
 
-@_handles(g.TransposeOp)
+@handles(g.TransposeOp)
 def _transpose(op, xs, shapes):
     return [np.transpose(xs[0], op.perm)]
 
 
-@_handles(g.ExpandOp)
+@handles(g.ExpandOp)
 def _expand(op, xs, shapes):
     return [np.broadcast_to(xs[0], shapes[0]).copy()]
 
 
-@_handles(g.ConcatOp)
+@handles(g.ConcatOp)
 def _concat(op, xs, shapes):
     return [np.concatenate(xs, axis=op.axis)]
 
 
-@_handles(g.SliceOp)
+@handles(g.SliceOp)
 def _slice(op, xs, shapes):
     x = xs[0]
     for d, (start, step, count) in enumerate(zip(op.starts, op.steps, shapes[0])):
@@ -50,13 +50,13 @@ def _normalise(indices, size):
     return indices
 
 
-@_handles(g.GatherOp)
+@handles(g.GatherOp)
 def _gather(op, xs, shapes):
     x, idx = xs
     return [np.take(x, _normalise(idx, x.shape[op.axis]), axis=op.axis)]
 
 
-@_handles(g.GatherElementsOp)
+@handles(g.GatherElementsOp)
 def _gather_elements(op, xs, shapes):
     x, idx = xs
     return [np.take_along_axis(x, _normalise(idx, x.shape[op.axis]), axis=op.axis)]
@@ -65,7 +65,7 @@ def _gather_elements(op, xs, shapes):
 _PAD_MODES = {"constant": "constant", "reflect": "reflect", "edge": "edge", "wrap": "wrap"}
 
 
-@_handles(g.PadOp)
+@handles(g.PadOp)
 def _pad(op, xs, shapes):
     x, pads = xs[0], op.pads
     rank = x.ndim
@@ -75,18 +75,18 @@ def _pad(op, xs, shapes):
     return [np.pad(x, widths, mode=_PAD_MODES[op.mode])]
 
 
-@_handles(g.TileOp)
+@handles(g.TileOp)
 def _tile(op, xs, shapes):
     return [np.tile(xs[0], op.repeats)]
 
 
-@_handles(g.TriluOp)
+@handles(g.TriluOp)
 def _trilu(op, xs, shapes):
     x = xs[0]
     return [np.triu(x, op.k) if op.upper else np.tril(x, op.k)]
 
 
-@_handles(g.OneHotOp)
+@handles(g.OneHotOp)
 def _one_hot(op, xs, shapes):
     idx, depth = xs[0].astype(np.int64), op.depth
     idx = np.where(idx < 0, idx + depth, idx)

@@ -1,17 +1,4 @@
-"""numpy semantics of graph ops: ``evaluate(op, inputs) -> list[np.ndarray] | None``.
-
-``inputs`` are numpy arrays, one per operand present on ``op`` in operand order (absent
-optional operands are skipped). The result arrays have the dtypes and shapes of ``op``'s result
-types. ``None`` means "cannot evaluate": the op kind or element type is not supported here, a
-result type is not static, or the inputs make the op undefined (integer division by zero,
-out-of-range indices). Semantics follow the op docstrings (ONNX normalised); floating-point
-results are computed in the operands' precision, so they match onnxruntime closely, not
-bit-exactly. Used by constant folding, and by tests as a reference.
-
-Unsupported today: conv_transpose, pool, resize, lrn, fused.
-
-May import numpy, the graph dialect's op classes and ``aic.rewriting`` (dtype helpers).
-"""
+"""numpy semantics of the elementwise graph ops and constants (part of ``aic.dialects.graph.eval``)."""
 
 from __future__ import annotations
 
@@ -21,53 +8,9 @@ from typing import Callable
 import numpy as np
 
 from aic.dialects import graph as g
+from aic.dialects.graph.constants import constant_value, numpy_dtype
+from aic.dialects.graph.eval.registry import Unevaluable, handles
 from aic.mlir_api import ir
-from aic.rewriting import numpy_dtype, static_shape
-
-_HANDLERS: dict[type, Callable] = {}
-
-
-class Unevaluable(Exception):
-    """Raised inside a handler when the inputs make the op undefined."""
-
-
-def _handles(*classes):
-    def deco(fn):
-        for cls in classes:
-            _HANDLERS[cls] = fn
-        return fn
-    return deco
-
-
-def supported(op) -> bool:
-    """Whether ``evaluate`` knows ``op``'s kind (it may still return None for given inputs)."""
-    return type(op) in _HANDLERS
-
-
-def evaluate(op, inputs: list[np.ndarray]) -> list[np.ndarray] | None:
-    """The results of ``op`` on ``inputs``, or None when it cannot be evaluated."""
-    handler = _HANDLERS.get(type(op))
-    if handler is None:
-        return None
-    results = list(op.operation.results)
-    shapes = [static_shape(r.type) for r in results]
-    dtypes = [numpy_dtype(ir.ShapedType(r.type).element_type) for r in results]
-    if any(s is None for s in shapes) or any(d is None for d in dtypes):
-        return None
-    try:
-        with np.errstate(all="ignore"):
-            outs = handler(op, [np.asarray(x) for x in inputs], shapes)
-    except Unevaluable:
-        return None
-    if outs is None or len(outs) != len(results):
-        return None
-    fixed = []
-    for out, shape, dtype in zip(outs, shapes, dtypes):
-        out = np.asarray(out)
-        if list(out.shape) != shape:
-            return None
-        fixed.append(np.require(out.astype(dtype, copy=False), requirements="C"))  # keeps 0-d
-    return fixed
 
 
 # -- elementwise --------------------------------------------------------------------------------
@@ -93,12 +36,12 @@ _BINARY = {g.AddOp: np.add, g.SubOp: np.subtract, g.MulOp: np.multiply, g.DivOp:
            g.MaxOp: np.maximum, g.MinOp: np.minimum}
 
 
-@_handles(*_BINARY)
+@handles(*_BINARY)
 def _binary(op, xs, shapes):
     return [_BINARY[type(op)](xs[0], xs[1])]
 
 
-@_handles(g.PowOp)
+@handles(g.PowOp)
 def _pow(op, xs, shapes):
     a, b = xs
     if np.issubdtype(a.dtype, np.integer) and np.any(b < 0):
@@ -106,7 +49,7 @@ def _pow(op, xs, shapes):
     return [np.power(a, b.astype(a.dtype))]
 
 
-@_handles(g.ModOp)
+@handles(g.ModOp)
 def _mod_op(op, xs, shapes):
     return [_mod(op, xs[0], xs[1])]
 
@@ -116,12 +59,12 @@ _COMPARE = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equ
 _LOGICAL = {"and": np.logical_and, "or": np.logical_or, "xor": np.logical_xor}
 
 
-@_handles(g.CompareOp)
+@handles(g.CompareOp)
 def _compare(op, xs, shapes):
     return [_COMPARE[op.predicate](xs[0], xs[1])]
 
 
-@_handles(g.LogicalOp)
+@handles(g.LogicalOp)
 def _logical(op, xs, shapes):
     return [_LOGICAL[op.kind](xs[0], xs[1])]
 
@@ -182,7 +125,7 @@ _UNARY: dict[str, Callable] = {
 }
 
 
-@_handles(g.UnaryOp)
+@handles(g.UnaryOp)
 def _unary(op, xs, shapes):
     fn = _UNARY.get(op.fn)
     if fn is None:
@@ -194,7 +137,7 @@ def _unary(op, xs, shapes):
     return [fn(x, alpha, beta)]
 
 
-@_handles(g.ClipOp)
+@handles(g.ClipOp)
 def _clip(op, xs, shapes):
     x, rest = xs[0], list(xs[1:])
     lo = rest.pop(0) if op.min is not None else None
@@ -206,12 +149,12 @@ def _clip(op, xs, shapes):
     return [x]
 
 
-@_handles(g.WhereOp)
+@handles(g.WhereOp)
 def _where(op, xs, shapes):
     return [np.where(xs[0], xs[1], xs[2])]
 
 
-@_handles(g.CastOp)
+@handles(g.CastOp)
 def _cast(op, xs, shapes):
     target = numpy_dtype(ir.ShapedType(op.out.type).element_type)
     x = xs[0]
@@ -224,11 +167,8 @@ def _cast(op, xs, shapes):
     return [x.astype(target)]
 
 
-@_handles(g.ConstantOp)
+@handles(g.ConstantOp)
 def _constant(op, xs, shapes):
-    from aic.rewriting import constant_value
     value = constant_value(op.result)
     return None if value is None else [value]
 
-
-from aic import graph_eval_nn  # noqa: E402,F401  (registers the remaining handlers)
