@@ -61,10 +61,9 @@ class _F32:
     def __init__(self, t: ir.Type):
         t = t.maybe_downcast()
         self.f = t
-        shaped = isinstance(t, ir.VectorType)
-        i32, i1 = ir.IntegerType.get_signless(32), ir.IntegerType.get_signless(1)
-        self.i = ir.VectorType.get(t.shape, i32) if shaped else i32
-        self.shaped = shaped
+        self.shaped = isinstance(t, ir.VectorType)
+        i32 = ir.IntegerType.get_signless(32)
+        self.i = ir.VectorType.get(t.shape, i32) if self.shaped else i32
         self._consts: dict[tuple[str, float], ir.Value] = {}  # straight-line code: reuse
 
     def c(self, value: float) -> ir.Value:

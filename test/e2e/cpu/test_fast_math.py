@@ -100,3 +100,38 @@ def test_scalar_through_jit(fn):
     x = _sweep(per_exponent=64).ravel()
     (got,) = run_mlir(SCALAR.format(n=x.size, fn=fn), "f", [x])
     _check(fn, x, got)
+
+
+def _erf64(d):
+    return np.frompyfunc(math.erf, 1, 1)(d).astype(np.float64)
+
+
+def _softmax64(d):
+    e = np.exp(d - d.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+COMPOSITES = {  # name: (nodes, opset, float64 reference)
+    "gelu_erf": ([helper.make_node("Gelu", ["x"], ["y"])], 20,
+                 lambda d: 0.5 * d * (1 + _erf64(d / np.sqrt(2)))),
+    "gelu_tanh": ([helper.make_node("Gelu", ["x"], ["y"], approximate="tanh")], 20,
+                  lambda d: 0.5 * d * (1 + np.tanh(np.sqrt(2 / np.pi) * (d + 0.044715 * d**3)))),
+    "silu": ([helper.make_node("Sigmoid", ["x"], ["s"]),
+              helper.make_node("Mul", ["x", "s"], ["y"])], 17, lambda d: d / (1 + np.exp(-d))),
+    "softmax": ([helper.make_node("Softmax", ["x"], ["y"], axis=-1)], 17, _softmax64),
+    "log_softmax": ([helper.make_node("LogSoftmax", ["x"], ["y"], axis=-1)], 17,
+                    lambda d: np.log(_softmax64(d))),
+}
+
+
+@pytest.mark.parametrize("name", list(COMPOSITES))
+def test_models_using_the_approximations(name):
+    """GELU (both forms), SiLU, softmax and log-softmax on [-12, 12]: within a few f32 ulps
+    of float64 numpy (absolute near zero, where the formulas themselves cancel)."""
+    nodes, opset, reference = COMPOSITES[name]
+    x = np.random.default_rng(3).uniform(-12, 12, (64, 197)).astype(np.float32)
+    vi = [helper.make_tensor_value_info(n, TensorProto.FLOAT, list(x.shape)) for n in "xy"]
+    model = helper.make_model(helper.make_graph(nodes, name, [vi[0]], [vi[1]]),
+                              opset_imports=[helper.make_opsetid("", opset)])
+    (got,) = aic.compile(model)(x)
+    np.testing.assert_allclose(got, reference(x.astype(np.float64)), rtol=2e-6, atol=1e-6)
