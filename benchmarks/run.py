@@ -49,6 +49,10 @@ def kernels():
                                   [1024, 1024]), 1024 * 1024))
     out.append(("softmax_512x1024", _single("Softmax", [("x", [512, 1024])], [512, 1024],
                                             axis=-1), None))
+    for op in ("Exp", "Tanh", "Erf"):  # transcendental throughput (aic-math-approximate)
+        out.append((f"{op.lower()}_1M", _single(op, [("x", [1024, 1024])], [1024, 1024]), None))
+    out.append(("softmax_12x197x197", _single("Softmax", [("x", [12, 197, 197])], [12, 197, 197],
+                                              axis=-1), None))
     return out
 
 

@@ -22,9 +22,11 @@ def _c(x, v):
     return const(x.type, v)
 
 
-def _sigmoid(x):  # 1 / (1 + exp(-x))
+def _sigmoid(x):  # 1/(1+e) for x >= 0, e/(1+e) for x < 0, e = exp(-|x|): exp never overflows
     one = _c(x, 1.0)
-    return arith.divf(one, arith.addf(one, math.exp(arith.negf(x))))
+    e = math.exp(arith.negf(math.absf(x)))
+    numerator = s.select(s.compare("lt", x, _c(x, 0.0)), e, one)
+    return arith.divf(numerator, arith.addf(one, e))
 
 
 def _softplus(x):  # max(x, 0) + log1p(exp(-|x|))

@@ -34,7 +34,8 @@ BUFFERIZE = (
 )
 TO_LLVM = (
     "convert-vector-to-scf{full-unroll=true},convert-linalg-to-loops,scf-forall-to-for,"
-    "aic-memref-widen-i1,lower-affine,convert-scf-to-cf,convert-math-to-llvm,convert-math-to-libm,"
+    "aic-memref-widen-i1,lower-affine,convert-scf-to-cf,"
+    "aic-math-approximate,convert-math-to-llvm,convert-math-to-libm,"
     "convert-vector-to-llvm{reassociate-fp-reductions},expand-strided-metadata,lower-affine,"
     "finalize-memref-to-llvm,convert-arith-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
     "convert-ub-to-llvm,reconcile-unrealized-casts"

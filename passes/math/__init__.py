@@ -1,0 +1,1 @@
+"""Passes on ``math`` dialect ops."""
