@@ -8,3 +8,4 @@ from aic.passes.conversions import hw_to_scf, linalg_to_tiled, tiled_to_hw  # no
 from aic.passes.hw import set_target, verify_target  # noqa: F401
 from aic.passes.hw import vectorize  # noqa: F401
 from aic.passes.memref import widen_i1  # noqa: F401
+from aic.passes.conversions import scf_to_openmp  # noqa: F401

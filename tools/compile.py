@@ -1,10 +1,11 @@
 """``aic-compile``: compile an ONNX model to any level or artifact.
 
     aic-compile MODEL.onnx [--target cpu] [--emit graph|linalg|tiled|hw|llvm|llvmir|asm|obj|lib]
-                [-o OUT] [--dump-dir DIR] [--input-shape NAME=1x3x224x224]... [--mlir-print-debuginfo]
+                [-o OUT] [--dump-dir DIR] [--input-shape NAME=1x3x224x224]... [--threads N]
+                [--mlir-print-debuginfo]
 
 MLIR levels print as text that ``aic-opt`` parses; ``lib`` (the default) writes a shared
-library with a C entry point and a header beside it.
+library with a C entry point, a header and ``libomp.so`` (its OpenMP runtime) beside it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--dump-dir", metavar="DIR", help="write every level's IR into DIR")
     p.add_argument("--input-shape", action="append", default=[], metavar="NAME=D0xD1...",
                    help="shape for an input with symbolic dims (repeatable)")
+    p.add_argument("--threads", type=int, metavar="N",
+                   help="threads the model runs on (default: $AIC_NUM_THREADS, else all cores)")
     p.add_argument("--mlir-print-debuginfo", action="store_true",
                    help="print locations (ONNX node names) in emitted MLIR")
     return p
@@ -43,7 +46,7 @@ def _compile(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     path = emit(args.model, args.emit, args.output, target=args.target,
                 dump_dir=args.dump_dir, input_shapes=args.input_shape,
-                debuginfo=args.mlir_print_debuginfo)
+                debuginfo=args.mlir_print_debuginfo, threads=args.threads)
     print(f"wrote {path}", file=sys.stderr)
     return 0
 

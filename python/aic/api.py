@@ -14,17 +14,19 @@ def import_onnx(model, input_shapes=None, *, context=None, constants=None):
 
 
 def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, dump_dir=None,
-            opt_level: int = 3) -> CompiledModel:
+            opt_level: int = 3, threads: int | None = None) -> CompiledModel:
     """Compile an ONNX model (path, ModelProto, or graph-level module) for ``target``.
 
     ``input_shapes`` specialises symbolic dims; ``constants`` freezes graph inputs to values
-    (they become constants). Returns a ``CompiledModel`` running in-process (MLIR
+    (they become constants). ``threads``: how many threads the model runs on (default:
+    ``$AIC_NUM_THREADS``, else every core this process may use); it is compiled in
+    (``hw.target`` cores). Returns a ``CompiledModel`` running in-process (MLIR
     ExecutionEngine JIT).
     """
     from aic.runtime.jit import JitFunction, Signature
 
     options = CompileOptions(target=target, input_shapes=input_shapes, constants=constants,
-                             dump_dir=dump_dir, emit="llvm")
+                             dump_dir=dump_dir, emit="llvm", threads=threads)
     result = compile_module(model, options)
     module = result.module
     with module.context:
@@ -32,7 +34,8 @@ def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, du
         signature = Signature([(t.shape, t.dtype) for t in result.inputs],
                               [(t.shape, t.dtype) for t in result.outputs])
         fn = JitFunction(module, "main", signature, opt_level=opt_level)
-    return CompiledModel(fn, result.inputs, result.outputs, llvm_module_text=text, target=target)
+    return CompiledModel(fn, result.inputs, result.outputs, llvm_module_text=text, target=target,
+                         threads=result.threads)
 
 
 def load(path: str) -> CompiledModel:

@@ -6,7 +6,8 @@ The library exports a C entry point (declared in the generated header ``<lib>.h`
     const char *aic_signature(void);  /* JSON: names, shapes, dtypes of inputs/outputs */
 
 Inputs and outputs are dense row-major buffers in graph order. Weights are embedded in the
-library's data section. Tools: ``mlir-translate`` and ``llc`` from the pinned wheels, the
+library's data section. The kernels run on OpenMP threads: ``libomp.so`` is written beside the
+library (see ``aic.compiler.openmp``); keep the two together when copying. Tools: ``mlir-translate`` and ``llc`` from the pinned wheels, the
 system C compiler (``cc``) to link. ``load_library`` reads ``aic_signature`` back and returns
 a ``CompiledModel`` calling ``aic_run``.
 """
@@ -22,6 +23,7 @@ import tempfile
 
 import numpy as np
 
+from aic.compiler import openmp
 from aic.errors import AicError
 from aic.mlir_api import runtime_library, tool_path
 from aic.runtime.dtypes import mlir_type_name
@@ -50,10 +52,10 @@ def to_object(llvm_ir: str, path: str) -> None:
     _tool([tool_path("llc"), *LLC_FLAGS, "-filetype=obj", "-o", path], llvm_ir, "llc")
 
 
-def _wrapper_source(inputs, outputs) -> str:
+def _wrapper_source(inputs, outputs, threads: int = 0) -> str:
     tensors = list(inputs) + list(outputs)
     ranks = sorted({len(t.shape) for t in tensors})
-    lines = ["#include <stdint.h>", ""]
+    lines = ["#include <stdint.h>", openmp.CONSTRUCTOR_C]
     for r in ranks:
         dims = f" int64_t sizes[{r}]; int64_t strides[{r}];" if r else ""
         lines.append(f"typedef struct {{ void *allocated; void *aligned; int64_t offset;{dims} }}"
@@ -61,7 +63,8 @@ def _wrapper_source(inputs, outputs) -> str:
     params = ", ".join(f"aic_memref{len(t.shape)} *" for t in tensors)
     lines += ["", f"extern void _mlir_ciface_main({params or 'void'});", ""]
     signature = json.dumps({
-        "inputs": [_describe(t) for t in inputs], "outputs": [_describe(t) for t in outputs]})
+        "inputs": [_describe(t) for t in inputs], "outputs": [_describe(t) for t in outputs],
+        "threads": threads})
     lines.append(f"const char *aic_signature(void) {{ return {json.dumps(signature)}; }}")
     lines += ["", "int aic_run(const void *const *inputs, void *const *outputs) {"]
     for i, t in enumerate(tensors):
@@ -106,8 +109,12 @@ const char *aic_signature(void);
 
 
 def write_library(llvm_dialect_text: str, path: str, inputs, outputs,
-                  header_path: str | None = None) -> str:
-    """Link a shared library at ``path`` and write its C header (default: ``<stem>.h``)."""
+                  header_path: str | None = None, threads: int = 0) -> str:
+    """Link a shared library at ``path`` and write its C header (default: ``<stem>.h``).
+
+    ``libomp.so`` is copied beside it (the library finds it through ``$ORIGIN``, else in the
+    cmeel-libomp wheel); ``threads`` (its ``hw.target`` cores) goes into ``aic_signature``.
+    """
     cc = shutil.which("cc") or shutil.which("gcc")
     if cc is None:
         raise AicError("no C compiler (cc/gcc) found: needed to link the shared library")
@@ -117,7 +124,7 @@ def write_library(llvm_dialect_text: str, path: str, inputs, outputs,
         to_object(to_llvm_ir(llvm_dialect_text), obj)
         wrapper = os.path.join(tmp, "wrapper.c")
         with open(wrapper, "w") as f:
-            f.write(_wrapper_source(inputs, outputs))
+            f.write(_wrapper_source(inputs, outputs, threads))
         # Export only the C entry points: the model's own symbols (its function is `main`)
         # must not clash with the program that links the library.
         exports = os.path.join(tmp, "exports.map")
@@ -125,9 +132,10 @@ def write_library(llvm_dialect_text: str, path: str, inputs, outputs,
             f.write("{ global: aic_run; aic_signature; local: *; };\n")
         out_tmp = os.path.join(tmp, "model.so")
         _tool([cc, "-shared", "-fPIC", "-O2", "-o", out_tmp, wrapper, obj, f"-L{libdir}",
-               "-lmlir_c_runner_utils", f"-Wl,-rpath,{libdir}", f"-Wl,--version-script={exports}",
-               "-lm"], what="linking")
+               "-lmlir_c_runner_utils", *openmp.link_flags(), f"-Wl,-rpath,{libdir}",
+               f"-Wl,--version-script={exports}", "-lm"], what="linking")
         shutil.copyfile(out_tmp, path)
+    openmp.copy_beside(path)
     with open(header_path or os.path.splitext(path)[0] + ".h", "w") as f:
         f.write(HEADER)
     return path
@@ -158,6 +166,6 @@ def load_library(path: str):
         lib.aic_run(ins, outp)
         return outs
 
-    model = CompiledModel(run, inputs, outputs)
+    model = CompiledModel(run, inputs, outputs, threads=meta.get("threads", 0))
     model._library = lib  # keep the library loaded as long as the model lives
     return model

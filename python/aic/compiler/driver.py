@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 
 from aic import diagnostics
+from aic.compiler import openmp
 from aic.compiler.stages import MLIR_LEVELS, cpu_stages
 from aic.errors import AicError, UnsupportedError
 from aic.mlir_api import ir
@@ -35,6 +36,7 @@ class CompileOptions:
     constants: dict | None = None
     dump_dir: str | None = None
     emit: str = "llvm"
+    threads: int | None = None  # None: $AIC_NUM_THREADS, else every core (compiler.openmp)
 
 
 @dataclass
@@ -45,14 +47,23 @@ class CompileResult:
     outputs: list[TensorInfo]
     dumps: list[str] = field(default_factory=list)
 
+    @property
+    def threads(self) -> int:
+        """The cores of the module's CPU ``hw.target`` (0 before it is set, or not a CPU)."""
+        from aic.dialects.hw import get_target
+
+        with self.module.context:
+            target = get_target(self.module.operation)
+        return target.cores if target is not None and target.kind == "cpu" else 0
+
 
 class StageError(AicError):
     """A compile stage failed; the message holds the located diagnostics."""
 
 
-def stages_for(target: str):
+def stages_for(target: str, threads: int | None = None):
     if target.startswith("cpu"):
-        return cpu_stages(target)
+        return cpu_stages(target, openmp.thread_count(threads))
     raise UnsupportedError(f"target '{target}' is not supported yet (supported: cpu)")
 
 
@@ -107,7 +118,7 @@ def compile_module(model, options: CompileOptions) -> CompileResult:
     if options.dump_dir:
         os.makedirs(options.dump_dir, exist_ok=True)
         _dump(result, options.dump_dir, 0, "import")
-    for index, stage in enumerate(stages_for(options.target), start=1):
+    for index, stage in enumerate(stages_for(options.target, options.threads), start=1):
         run_pipeline(module, stage.pipeline, f"stage '{stage.level}'")
         result.level = stage.level
         if options.dump_dir:

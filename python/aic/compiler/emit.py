@@ -24,13 +24,15 @@ def default_output(model: str, emit: str) -> str:
 
 
 def emit(model: str, what: str, output: str | None, *, target: str = "cpu",
-         dump_dir: str | None = None, input_shapes: list[str] = (), debuginfo: bool = False) -> str:
+         dump_dir: str | None = None, input_shapes: list[str] = (), debuginfo: bool = False,
+         threads: int | None = None) -> str:
     output = output or default_output(model, what)
     if os.path.exists(output) and os.path.samefile(output, model):
         raise AicError(f"refusing to overwrite the input model '{model}'")
     shapes = dict(parse_shape(s) for s in input_shapes) or None
     level = what if what in MLIR_LEVELS else "llvm"
-    result = compile_module(model, CompileOptions(target, shapes, dump_dir=dump_dir, emit=level))
+    result = compile_module(model, CompileOptions(target, shapes, dump_dir=dump_dir, emit=level,
+                                                  threads=threads))
     with result.module.context:
         text = result.module.operation.get_asm(enable_debug_info=debuginfo and what == level)
     if what in MLIR_LEVELS:
@@ -44,7 +46,8 @@ def emit(model: str, what: str, output: str | None, *, target: str = "cpu",
     elif what == "lib":
         header = os.path.splitext(output)[0] + ".h"
         _atomic(output, lambda tmp: cpu_backend.write_library(
-            text, tmp, result.inputs, result.outputs, header_path=header))
+            text, tmp, result.inputs, result.outputs, header_path=header,
+            threads=result.threads))
     return output
 
 

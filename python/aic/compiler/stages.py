@@ -6,7 +6,8 @@ MLIR levels are pass pipelines (aic passes and upstream passes in one pipeline t
 the later levels (LLVM IR text, assembly, object, shared library) are produced by
 ``aic.compiler.cpu_backend``.
 
-CPU:  graph -> linalg -> tiled -> hw -> llvm  (-> llvmir -> asm | obj -> lib)
+CPU:  graph -> linalg -> tiled -> hw -> llvm  (-> llvmir -> asm | obj -> lib); the kernels'
+parallel loops run on ``hw.target``'s cores (OpenMP, ``aic-convert-scf-to-openmp`` in TO_LLVM).
 """
 
 from __future__ import annotations
@@ -28,13 +29,15 @@ class Stage:
     summary: str
 
 
-def cpu_stages(target: str = "cpu") -> list[Stage]:
+def cpu_stages(target: str = "cpu", threads: int = 0) -> list[Stage]:
+    """``threads`` > 0 replaces the target's cores: the code runs on that many threads."""
+    set_target = f"target={target}" + (f" threads={threads}" if threads else "")
     return [
         Stage("graph", GRAPH_OPTIMIZE,
               "model-level ops after shape inference, folding, simplification"),
         Stage("linalg", "aic-convert-graph-to-linalg,canonicalize,cse",
               "upstream linalg on tensors"),
-        Stage("tiled", f"aic-hw-set-target{{target={target}}},aic-convert-linalg-to-tiled",
+        Stage("tiled", f"aic-hw-set-target{{{set_target}}},aic-convert-linalg-to-tiled",
               "tile programs: kernels with iteration spaces, tile sizes, fused bodies"),
         Stage("hw", "aic-convert-tiled-to-hw",
               "target mapping: parallel over cores, micro-kernels"),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from aic.compiler import openmp
 from aic.mlir_api import ir, runtime_library
 from aic.runtime.dtypes import tensor_spec
 
@@ -23,12 +24,14 @@ BUFFERIZE = (
     "buffer-results-to-out-params{hoist-static-allocs=true modify-public-functions=true},"
     "buffer-deallocation-pipeline,convert-bufferization-to-memref"
 )
+# aic-convert-scf-to-openmp: kernels' tile loops -> OpenMP on hw.target's cores; its
+# memref.alloca_scope regions need finalize-memref-to-llvm before convert-scf-to-cf.
 TO_LLVM = (
-    "convert-vector-to-scf{full-unroll=true},convert-linalg-to-loops,scf-forall-to-for,"
-    "aic-memref-widen-i1,lower-affine,convert-scf-to-cf,convert-math-to-llvm,convert-math-to-libm,"
+    "convert-vector-to-scf{full-unroll=true},convert-linalg-to-loops,aic-convert-scf-to-openmp,"
+    "aic-memref-widen-i1,lower-affine,convert-math-to-llvm,convert-math-to-libm,"
     "convert-vector-to-llvm{reassociate-fp-reductions},expand-strided-metadata,lower-affine,"
-    "finalize-memref-to-llvm,convert-arith-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
-    "convert-ub-to-llvm,reconcile-unrealized-casts"
+    "finalize-memref-to-llvm,convert-scf-to-cf,convert-arith-to-llvm,convert-cf-to-llvm,"
+    "convert-func-to-llvm,convert-openmp-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts"
 )
 
 
@@ -91,7 +94,8 @@ class JitFunction:
         from aic.mlir_api import execution_engine
 
         self.signature = signature
-        libs = [runtime_library("mlir_c_runner_utils")]
+        openmp.default_blocktime()  # before libomp starts: idle workers sleep soon
+        libs = [runtime_library("mlir_c_runner_utils"), openmp.libomp_path()]
         self.engine = execution_engine.ExecutionEngine(module, opt_level=opt_level, shared_libs=libs)
         # The engine resolves this name to its packed wrapper: one ``void**`` argument whose
         # entries point at the C-interface arguments (here: pointers to memref descriptors).
