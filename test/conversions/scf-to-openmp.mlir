@@ -48,20 +48,30 @@ module attributes {hw.target = {cores = 1 : i64, fma_units = 1 : i64, freq_ghz =
 
 // -----
 
-// Only the outermost loop is parallel: a forall inside another becomes scf.for loops.
+// Only the outermost loop is parallel: a forall inside another becomes scf.for loops, and
+// so does an scf.parallel (a linalg op inside a tile).
 // CHECK-LABEL: func.func @nested
 // CHECK: omp.parallel
 // CHECK: omp.loop_nest (%[[I:.*]]) : index
 // CHECK-NOT: omp.parallel
 // CHECK: scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
 // CHECK: memref.store %{{.*}}, %{{.*}}[%[[I]], %[[J]]]
+// CHECK: scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK: memref.store %{{.*}}, %{{.*}}[%[[I]], %[[K]]]
 // CHECK-NOT: scf.forall
+// CHECK-NOT: scf.parallel
 module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.6 : f64, isa = "avx512", kind = "cpu", l1 = 49152 : i64, l2 = 2097152 : i64, l3 = 33554432 : i64, peak_gflops = 332.8 : f64, vector_bits = 512 : i64}} {
   func.func @nested(%out: memref<8x16xf32>) {
     %zero = arith.constant 0.0 : f32
     scf.forall (%i) in (8) {
       scf.forall (%j) in (16) {
         memref.store %zero, %out[%i, %j] : memref<8x16xf32>
+      }
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %c16 = arith.constant 16 : index
+      scf.parallel (%k) = (%c0) to (%c16) step (%c1) {
+        memref.store %zero, %out[%i, %k] : memref<8x16xf32>
       }
     }
     return
@@ -80,4 +90,50 @@ func.func @no_target(%out: memref<8xf32>) {
     memref.store %zero, %out[%i] : memref<8xf32>
   }
   return
+}
+
+// -----
+
+// A large scf.parallel (a linalg op outside kernels): its leading dimensions run in parallel,
+// as few as give each thread 4 iterations; the others become scf.for inside.
+// CHECK-LABEL: func.func @large_parallel
+// CHECK: omp.parallel
+// CHECK: omp.loop_nest (%[[I:.*]], %[[J:.*]]) : index
+// CHECK: scf.for %[[K:.*]] =
+// CHECK: memref.store %{{.*}}, %{{.*}}[%[[I]], %[[J]], %[[K]]]
+// CHECK-NOT: scf.parallel
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.6 : f64, isa = "avx512", kind = "cpu", l1 = 49152 : i64, l2 = 2097152 : i64, l3 = 33554432 : i64, peak_gflops = 332.8 : f64, vector_bits = 512 : i64}} {
+  func.func @large_parallel(%out: memref<1x64x512xf32>) {
+    %zero = arith.constant 0.0 : f32
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c64 = arith.constant 64 : index
+    %c512 = arith.constant 512 : index
+    scf.parallel (%i, %j, %k) = (%c0, %c0, %c0) to (%c1, %c64, %c512) step (%c1, %c1, %c1) {
+      memref.store %zero, %out[%i, %j, %k] : memref<1x64x512xf32>
+    }
+    return
+  }
+}
+
+// -----
+
+// A small one (under 16384 iterations) runs sequentially: a parallel region costs more.
+// CHECK-LABEL: func.func @negative_small_parallel
+// CHECK-NOT: omp.
+// CHECK: scf.for %[[I:.*]] =
+// CHECK: scf.for %[[J:.*]] =
+// CHECK: memref.store %{{.*}}, %{{.*}}[%[[I]], %[[J]]]
+// CHECK-NOT: scf.parallel
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.6 : f64, isa = "avx512", kind = "cpu", l1 = 49152 : i64, l2 = 2097152 : i64, l3 = 33554432 : i64, peak_gflops = 332.8 : f64, vector_bits = 512 : i64}} {
+  func.func @negative_small_parallel(%out: memref<64x64xf32>) {
+    %zero = arith.constant 0.0 : f32
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c64 = arith.constant 64 : index
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c64) step (%c1, %c1) {
+      memref.store %zero, %out[%i, %j] : memref<64x64xf32>
+    }
+    return
+  }
 }

@@ -10,10 +10,14 @@ with that many threads, which call ``libomp`` (the ``cmeel-libomp`` wheel, found
 model library links it with the rpath ``$ORIGIN`` (a copy written beside the library) and
 then the wheel's folder.
 
-Idle OpenMP workers spin ``KMP_BLOCKTIME`` ms before they sleep (libomp's default: 200 ms,
-a waste on a shared machine): ``BLOCKTIME_MS`` is the default aic sets unless the user set
-``KMP_BLOCKTIME`` — in the environment before the JIT loads libomp, and from a constructor
-of each model library.
+On a shared machine two OpenMP defaults hurt: idle workers spin ``KMP_BLOCKTIME`` ms
+(libomp's default: 200) before they sleep, and a region always waits for all its threads,
+even one the OS has not scheduled (on an oversubscribed machine each region then costs a
+scheduler time slice). ``RUNTIME_DEFAULTS`` change both — workers sleep after
+``BLOCKTIME_MS``, and ``OMP_DYNAMIC=true`` lets libomp run a region on fewer threads than
+asked when the machine is busy (the compiled count is the upper bound) — unless the user set
+the variable: in the environment before the JIT loads libomp, and from a constructor of each
+model library (``OMP_DYNAMIC=false`` forces the full count, e.g. to measure speed-ups).
 
 May import only the standard library and ``aic.errors``.
 """
@@ -66,9 +70,13 @@ def libomp_path() -> str:
     raise AicError(f"the cmeel-libomp wheel has no lib/{LIBRARY}: reinstall it")
 
 
-def default_blocktime() -> None:
-    """Let idle workers of this process sleep after ``BLOCKTIME_MS`` unless the user chose."""
-    os.environ.setdefault("KMP_BLOCKTIME", str(BLOCKTIME_MS))
+RUNTIME_DEFAULTS = {"KMP_BLOCKTIME": str(BLOCKTIME_MS), "OMP_DYNAMIC": "true"}
+
+
+def runtime_defaults() -> None:
+    """Set ``RUNTIME_DEFAULTS`` in this process's environment where the user did not."""
+    for name, value in RUNTIME_DEFAULTS.items():
+        os.environ.setdefault(name, value)
 
 
 def link_flags() -> list[str]:
@@ -96,10 +104,10 @@ def _same_bytes(a: str, b: str) -> bool:
         return fa.read() == fb.read()
 
 
-CONSTRUCTOR_C = f"""#include <stdlib.h>
-/* Idle OpenMP workers sleep after {BLOCKTIME_MS} ms unless KMP_BLOCKTIME says otherwise. */
-__attribute__((constructor)) static void aic_openmp_defaults(void) {{
-  setenv("KMP_BLOCKTIME", "{BLOCKTIME_MS}", 0);
-}}
-"""
-"""C source for a model library: the blocktime default, set when the library is loaded."""
+CONSTRUCTOR_C = "\n".join([
+    "#include <stdlib.h>",
+    "/* OpenMP defaults for a shared machine, unless the environment says otherwise. */",
+    "__attribute__((constructor)) static void aic_openmp_defaults(void) {",
+    *[f'  setenv("{name}", "{value}", 0);' for name, value in RUNTIME_DEFAULTS.items()],
+    "}", ""])
+"""C source for a model library: ``RUNTIME_DEFAULTS``, set when the library is loaded."""

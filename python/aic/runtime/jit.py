@@ -24,10 +24,11 @@ BUFFERIZE = (
     "buffer-results-to-out-params{hoist-static-allocs=true modify-public-functions=true},"
     "buffer-deallocation-pipeline,convert-bufferization-to-memref"
 )
-# aic-convert-scf-to-openmp: kernels' tile loops -> OpenMP on hw.target's cores; its
+# aic-convert-scf-to-openmp: outermost parallel loops -> OpenMP on hw.target's cores; its
 # memref.alloca_scope regions need finalize-memref-to-llvm before convert-scf-to-cf.
 TO_LLVM = (
-    "convert-vector-to-scf{full-unroll=true},convert-linalg-to-loops,aic-convert-scf-to-openmp,"
+    "convert-vector-to-scf{full-unroll=true},convert-linalg-to-parallel-loops,"
+    "aic-convert-scf-to-openmp,"
     "aic-memref-widen-i1,lower-affine,convert-math-to-llvm,convert-math-to-libm,"
     "convert-vector-to-llvm{reassociate-fp-reductions},expand-strided-metadata,lower-affine,"
     "finalize-memref-to-llvm,convert-scf-to-cf,convert-arith-to-llvm,convert-cf-to-llvm,"
@@ -94,7 +95,7 @@ class JitFunction:
         from aic.mlir_api import execution_engine
 
         self.signature = signature
-        openmp.default_blocktime()  # before libomp starts: idle workers sleep soon
+        openmp.runtime_defaults()  # before libomp starts (see aic.compiler.openmp)
         libs = [runtime_library("mlir_c_runner_utils"), openmp.libomp_path()]
         self.engine = execution_engine.ExecutionEngine(module, opt_level=opt_level, shared_libs=libs)
         # The engine resolves this name to its packed wrapper: one ``void**`` argument whose
