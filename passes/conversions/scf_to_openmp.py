@@ -28,8 +28,9 @@ from aic.mlir_api import arith, ir, passmanager, scf
 from aic.pass_base import Pass, option, register_pass
 from aic.verify import walk
 
-MIN_ITERATIONS = 1 << 14
-"""An scf.parallel with fewer iterations (of a scalar body) runs sequentially."""
+MIN_ITERATIONS = 1 << 16
+"""An scf.parallel with fewer iterations (of a scalar body: a copy, a max) runs sequentially:
+its work is about what opening a parallel region costs."""
 TRIPS_PER_THREAD = 4
 """Parallel iterations wanted per thread (static scheduling: balance within 1/4)."""
 

@@ -103,14 +103,14 @@ func.func @no_target(%out: memref<8xf32>) {
 // CHECK: memref.store %{{.*}}, %{{.*}}[%[[I]], %[[J]], %[[K]]]
 // CHECK-NOT: scf.parallel
 module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.6 : f64, isa = "avx512", kind = "cpu", l1 = 49152 : i64, l2 = 2097152 : i64, l3 = 33554432 : i64, peak_gflops = 332.8 : f64, vector_bits = 512 : i64}} {
-  func.func @large_parallel(%out: memref<1x64x512xf32>) {
+  func.func @large_parallel(%out: memref<1x128x512xf32>) {
     %zero = arith.constant 0.0 : f32
     %c0 = arith.constant 0 : index
     %c1 = arith.constant 1 : index
-    %c64 = arith.constant 64 : index
+    %c128 = arith.constant 128 : index
     %c512 = arith.constant 512 : index
-    scf.parallel (%i, %j, %k) = (%c0, %c0, %c0) to (%c1, %c64, %c512) step (%c1, %c1, %c1) {
-      memref.store %zero, %out[%i, %j, %k] : memref<1x64x512xf32>
+    scf.parallel (%i, %j, %k) = (%c0, %c0, %c0) to (%c1, %c128, %c512) step (%c1, %c1, %c1) {
+      memref.store %zero, %out[%i, %j, %k] : memref<1x128x512xf32>
     }
     return
   }
@@ -118,7 +118,7 @@ module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz =
 
 // -----
 
-// A small one (under 16384 iterations) runs sequentially: a parallel region costs more.
+// A small one (under 65536 iterations) runs sequentially: a parallel region costs more.
 // CHECK-LABEL: func.func @negative_small_parallel
 // CHECK-NOT: omp.
 // CHECK: scf.for %[[I:.*]] =
@@ -126,13 +126,14 @@ module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz =
 // CHECK: memref.store %{{.*}}, %{{.*}}[%[[I]], %[[J]]]
 // CHECK-NOT: scf.parallel
 module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.6 : f64, isa = "avx512", kind = "cpu", l1 = 49152 : i64, l2 = 2097152 : i64, l3 = 33554432 : i64, peak_gflops = 332.8 : f64, vector_bits = 512 : i64}} {
-  func.func @negative_small_parallel(%out: memref<64x64xf32>) {
+  func.func @negative_small_parallel(%out: memref<128x256xf32>) {
     %zero = arith.constant 0.0 : f32
     %c0 = arith.constant 0 : index
     %c1 = arith.constant 1 : index
-    %c64 = arith.constant 64 : index
-    scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c64) step (%c1, %c1) {
-      memref.store %zero, %out[%i, %j] : memref<64x64xf32>
+    %c128 = arith.constant 128 : index
+    %c256 = arith.constant 256 : index
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c128, %c256) step (%c1, %c1) {
+      memref.store %zero, %out[%i, %j] : memref<128x256xf32>
     }
     return
   }
