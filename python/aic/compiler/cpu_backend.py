@@ -7,8 +7,8 @@ The library exports a C entry point (declared in the generated header ``<lib>.h`
 
 Inputs and outputs are dense row-major buffers in graph order. Weights are embedded in the
 library's data section. The kernels run on OpenMP threads: ``libomp.so`` is written beside the
-library (see ``aic.compiler.openmp``); keep the two together when copying. Tools: ``mlir-translate`` and ``llc`` from the pinned wheels, the
-system C compiler (``cc``) to link. ``load_library`` reads ``aic_signature`` back and returns
+library (see ``aic.compiler.openmp``); keep the two together when copying. Tools:
+``mlir-translate`` and ``llc`` from the pinned wheels, the system C compiler (``cc``) to link. ``load_library`` reads ``aic_signature`` back and returns
 a ``CompiledModel`` calling ``aic_run``.
 """
 

@@ -109,7 +109,7 @@ def _run_child(library: str, tmp_path, a, b, **env_vars) -> dict:
     env.update(KMP_SETTINGS="1", **env_vars)
     proc = subprocess.run([sys.executable, "-c", _CHILD, library, str(tmp_path / "in.npz"),
                            str(tmp_path / "out.npy")], capture_output=True, text=True, env=env,
-                          timeout=300)
+                          timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     report["out"] = np.load(tmp_path / "out.npy")
@@ -165,7 +165,7 @@ def test_jit_sets_openmp_defaults(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KMP_", "OMP_"))}
     proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "mm.onnx")],
                           capture_output=True, text=True, env={**env, "KMP_SETTINGS": "1"},
-                          timeout=300)
+                          timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr
     settings = {line.strip() for line in proc.stderr.splitlines()}
     assert {"KMP_BLOCKTIME=1ms", "OMP_DYNAMIC=true"} <= settings
