@@ -5,8 +5,9 @@
 Kernels (single-op ONNX models: matmul, conv, elementwise, softmax) and the generator models
 of ``aic.testing.models``. For each: median latency of aic and onnxruntime over N runs after
 warm-up, the ratio (ort_ms / aic_ms: above 1 means aic is faster), and GFLOP/s for the
-kernels with a known FLOP count, next to the machine's peak (``aic.targets.cpu.host()``).
-onnxruntime runs with the same thread count as aic's target cores (``--threads``).
+kernels with a known FLOP count, next to the peak of the cores used (``aic.targets.cpu``).
+aic compiles for ``--threads`` threads (default: ``AIC_NUM_THREADS``, else every core) and
+onnxruntime runs on as many.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def _single(op: str, inputs: list[tuple[str, list[int]]], out_shape, **attrs):
 def kernels():
     """(name, model, flops)"""
     out = []
-    for m, k, n in [(256, 256, 256), (512, 512, 512), (64, 1024, 1024)]:
+    for m, k, n in [(256, 256, 256), (512, 512, 512), (64, 1024, 1024), (2048, 2048, 2048)]:
         out.append((f"matmul_{m}x{k}x{n}", _single("MatMul", [("a", [m, k]), ("b", [k, n])],
                                                    [m, n]), 2 * m * k * n))
     c, hw, f = 64, 56, 64
@@ -62,7 +63,7 @@ def model_cases():
 
 
 def measure(name: str, model: onnx.ModelProto, flops, runs: int, threads: int) -> dict:
-    compiled = aic.compile(model)
+    compiled = aic.compile(model, threads=threads)
     rng = np.random.default_rng(0)
     feed = {t.name: random_input(t.shape, t.dtype, rng) for t in compiled.inputs}
     session = onnxruntime_session(model.SerializeToString(), threads=threads)
@@ -79,14 +80,17 @@ def main(argv=None) -> int:
     p.add_argument("--runs", type=int, default=20)
     p.add_argument("--json", metavar="OUT")
     p.add_argument("--only", help="comma-separated case names")
-    p.add_argument("--threads", type=int, default=None, help="onnxruntime intra-op threads")
+    p.add_argument("--threads", type=int, default=None,
+                   help="threads for aic and onnxruntime (default: $AIC_NUM_THREADS, else all)")
     args = p.parse_args(argv)
+    from aic.compiler.openmp import thread_count
+    from aic.targets import with_cores
     from aic.targets.cpu import host
 
-    target = host()
-    threads = args.threads or target.cores
-    print(f"machine: {target.isa}, {target.cores} cores, peak ~{target.peak_gflops:.0f} GFLOP/s "
-          f"(f32 FMA estimate); onnxruntime threads: {threads}")
+    threads = thread_count(args.threads) or host().cores
+    target = with_cores(host(), threads)
+    print(f"machine: {target.isa}, {host().cores} cores; {threads} threads (aic and onnxruntime), "
+          f"peak ~{target.peak_gflops:.0f} GFLOP/s (f32 FMA estimate)")
     cases = kernels() + model_cases()
     if args.only:
         wanted = set(args.only.split(","))

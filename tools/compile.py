@@ -1,11 +1,12 @@
 """``aic-compile``: compile an ONNX model to any level or artifact.
 
     aic-compile MODEL.onnx [--target cpu] [--emit graph|linalg|tiled|hw|vector|llvm|llvmir|asm|obj|lib]
-                [-o OUT] [--dump-dir DIR] [--input-shape NAME=1x3x224x224]... [--mlir-print-debuginfo]
+                [-o OUT] [--dump-dir DIR] [--input-shape NAME=1x3x224x224]... [--threads N]
+                [--mlir-print-debuginfo]
                 [--plugin FILE.py]... [--passes before|after:LEVEL=PASSES]... [--from LEVEL]
 
 MLIR levels print as text that ``aic-opt`` parses; ``lib`` (the default) writes a shared
-library with a C entry point and a header beside it. MODEL may also be MLIR text saved at any
+library with a C entry point, a header and ``libomp.so`` (its OpenMP runtime) beside it. MODEL may also be MLIR text saved at any
 level; the compile continues from there. ``--plugin``/``--passes`` put a researcher's passes
 into the compile.
 """
@@ -29,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--dump-dir", metavar="DIR", help="write every level's IR into DIR")
     p.add_argument("--input-shape", action="append", default=[], metavar="NAME=D0xD1...",
                    help="shape for an input with symbolic dims (repeatable)")
+    p.add_argument("--threads", type=int, metavar="N",
+                   help="threads the model runs on (default: $AIC_NUM_THREADS, else all cores)")
     add_extension_flags(p, levels)
     p.add_argument("--mlir-print-debuginfo", action="store_true",
                    help="print locations (ONNX node names) in emitted MLIR")
@@ -64,7 +67,7 @@ def _compile(argv: list[str]) -> int:
     path = emit(args.model, args.emit, args.output, target=args.target,
                 dump_dir=args.dump_dir, input_shapes=args.input_shape,
                 debuginfo=args.mlir_print_debuginfo, passes=parse_pass_hooks(args.passes),
-                start=args.from_level)
+                start=args.from_level, threads=args.threads)
     print(f"wrote {path}", file=sys.stderr)
     return 0
 

@@ -2,7 +2,7 @@
 
     aic-run MODEL(.onnx|.mlir|.so) [--inputs IN.npz] [--input NAME=FILE.npy]... [--output OUT.npz]
             [--benchmark N] [--compare-onnxruntime] [--input-shape NAME=1x3x224x224]...
-            [--plugin FILE.py]... [--passes before|after:LEVEL=PASSES]... [--from LEVEL]
+            [--plugin FILE.py]... [--passes before|after:LEVEL=PASSES]... [--from LEVEL] [--threads N]
 
 Missing inputs get deterministic random data (seed 0) of the right shape and dtype.
 """
@@ -33,6 +33,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--compare-onnxruntime", action="store_true",
                    help="run onnxruntime on the same inputs and print the max error")
     p.add_argument("--target", default="cpu", help="compile target (default: cpu)")
+    p.add_argument("--threads", type=int, metavar="N",
+                   help="threads to compile the model for (default: $AIC_NUM_THREADS, else all "
+                        "cores; a library runs on the threads it was compiled for); "
+                        "onnxruntime uses as many")
     from aic.compiler.stages import stage_table
     from aic.tools.compile import add_extension_flags
 
@@ -56,6 +60,9 @@ def _run(args) -> int:
     is_library = args.model.endswith((".so", ".dylib"))
     if args.compare_onnxruntime and (is_library or args.model.endswith(".mlir")):
         raise AicError("--compare-onnxruntime needs the ONNX model, not a library or MLIR")
+    if args.threads is not None and is_library:
+        raise AicError("--threads applies when compiling: a library runs on the threads it "
+                       "was compiled for (aic-compile --threads N)")
     start = time.perf_counter()
     if is_library:
         model = aic.load(args.model)
@@ -63,13 +70,14 @@ def _run(args) -> int:
         shapes = dict(runner.parse_shape(s) for s in args.input_shape) or None
         model = aic.compile(args.model, args.target, input_shapes=shapes,
                             passes=parse_pass_hooks(args.passes), plugins=args.plugin,
-                            from_level=args.from_level)
+                            from_level=args.from_level, threads=args.threads)
     compile_ms = (time.perf_counter() - start) * 1e3
     given = runner.load_npz(args.inputs) if args.inputs else {}
     given.update(dict(runner.load_npy(s) for s in args.input))
     inputs = runner.make_inputs(model, given)
     outputs = dict(zip(model.output_names, model(**inputs)))
-    print(f"{'loaded' if is_library else 'compiled'} {args.model} in {compile_ms:.1f} ms")
+    print(f"{'loaded' if is_library else 'compiled'} {args.model} in {compile_ms:.1f} ms "
+          f"({_threads(model.threads)})")
     for name, value in outputs.items():
         print(f"  output {name}: {runner.summarize(value)}")
     if args.output:
@@ -78,7 +86,8 @@ def _run(args) -> int:
         t = runner.benchmark(lambda: model(**inputs), args.benchmark)
         print(f"latency over {t.runs} runs: median {t.median_ms:.3f} ms, min {t.min_ms:.3f} ms")
     if args.compare_onnxruntime:
-        rows, session = runner.compare_onnxruntime(args.model, inputs, outputs)
+        rows, session = runner.compare_onnxruntime(args.model, inputs, outputs,
+                                                   threads=model.threads or None)
         for name, abs_err, rel_err in rows:
             print(f"  vs onnxruntime {name}: max abs error {abs_err:.3g}, "
                   f"max rel error {rel_err:.3g}")
@@ -88,6 +97,10 @@ def _run(args) -> int:
             print(f"onnxruntime latency over {o.runs} runs: median {o.median_ms:.3f} ms, "
                   f"min {o.min_ms:.3f} ms (onnxruntime/aic: {o.median_ms / t.median_ms:.2f})")
     return 0
+
+
+def _threads(n: int) -> str:
+    return f"{n} thread{'s' if n != 1 else ''}" if n else "OpenMP default threads"
 
 
 if __name__ == "__main__":

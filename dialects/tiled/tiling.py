@@ -7,8 +7,10 @@ nr = 2L and mr = 8 (L >= 16), 6 (L = 8) or 4):
   kc = power of two with (mr + nr) * kc * 4 bytes <= L1 / 2, clamped to [16, 256]; other
   parallel dims (batch) 1;
 * elementwise: innermost dim 16*L, the next one 8, others 1;
-* then parallel tiles are halved (largest first) until there are >= cores parallel tiles or
-  no tile can shrink below 8.
+* then, for a target with several cores (the threads the code runs on, see
+  ``aic.compiler.openmp``), parallel tiles are halved (largest first) until every core gets
+  the same number of tiles or at least 4 (static scheduling: at most 1/4 imbalance), or no
+  tile can shrink below 8; with one core they keep their size.
 * Ragged edges: every size becomes the largest divisor of its extent that is <= the target
   size (the innermost parallel dim: preferably a multiple of the vector lanes, so vectors
   and register tiles stay whole registers) (correct for any shape; a prime extent degrades to small tiles — padding is future
@@ -83,7 +85,8 @@ def _split_for_cores(space, iterators, sizes, cores: int) -> list[int]:
             if it == PARALLEL:
                 tiles *= -(-space[d] // sizes[d])
         candidates = [d for d, it in enumerate(iterators) if it == PARALLEL and sizes[d] >= 16]
-        if tiles >= cores or not candidates:
+        balanced = tiles >= cores and (tiles % cores == 0 or tiles >= 4 * cores)
+        if balanced or not candidates:
             return sizes
         d = max(candidates, key=lambda i: sizes[i])
         sizes[d] //= 2

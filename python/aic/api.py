@@ -14,7 +14,8 @@ def import_onnx(model, input_shapes=None, *, context=None, constants=None):
 
 
 def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, dump_dir=None,
-            opt_level: int = 3, passes=None, plugins=(), from_level=None) -> CompiledModel:
+            opt_level: int = 3, passes=None, plugins=(), from_level=None,
+            threads: int | None = None) -> CompiledModel:
     """Compile a model for ``target``: an ONNX model (path or ModelProto), or MLIR at any
     level (an ``.mlir`` path or an ``ir.Module``; its level is recognised from its ops, or
     given as ``from_level``).
@@ -23,7 +24,9 @@ def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, du
     (they become constants). ``passes`` inserts passes around stages:
     ``{"after:graph": ["aic-my-pass"], "before:llvm": "canonicalize"}``; ``plugins`` are
     Python files loaded first (``aic.load_plugin``). Returns a ``CompiledModel`` running
-    in-process (MLIR ExecutionEngine JIT).
+    in-process (MLIR ExecutionEngine JIT). ``threads``: how many threads the model runs on
+    (default: ``$AIC_NUM_THREADS``, else every core this process may use); it is compiled in
+    (``hw.target`` cores).
     """
     from aic.plugins import load_plugin
     from aic.runtime.jit import JitFunction, Signature
@@ -31,7 +34,8 @@ def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, du
     for plugin in plugins:
         load_plugin(plugin)
     options = CompileOptions(target=target, input_shapes=input_shapes, constants=constants,
-                             dump_dir=dump_dir, emit="llvm", passes=passes, start=from_level)
+                             dump_dir=dump_dir, emit="llvm", passes=passes, start=from_level,
+                             threads=threads)
     result = compile_module(model, options)
     module = result.module
     with module.context:
@@ -39,7 +43,8 @@ def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, du
         signature = Signature([(t.shape, t.dtype) for t in result.inputs],
                               [(t.shape, t.dtype) for t in result.outputs])
         fn = JitFunction(module, "main", signature, opt_level=opt_level)
-    return CompiledModel(fn, result.inputs, result.outputs, llvm_module_text=text, target=target)
+    return CompiledModel(fn, result.inputs, result.outputs, llvm_module_text=text, target=target,
+                         threads=result.threads)
 
 
 def load(path: str) -> CompiledModel:

@@ -87,9 +87,10 @@ def onnxruntime_session(path: str, threads: int | None = None):
     return ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
 
 
-def compare_onnxruntime(path: str, inputs: dict[str, np.ndarray], outputs: dict[str, np.ndarray]):
-    """Per output: (name, max abs error, max rel error) against onnxruntime."""
-    session = onnxruntime_session(path)
+def compare_onnxruntime(path: str, inputs: dict[str, np.ndarray], outputs: dict[str, np.ndarray],
+                        threads: int | None = None):
+    """Per output: (name, max abs error, max rel error) against onnxruntime (on ``threads``)."""
+    session = onnxruntime_session(path, threads=threads)
     names = [o.name for o in session.get_outputs()]
     feed = {i.name: inputs[i.name] for i in session.get_inputs() if i.name in inputs}
     reference = dict(zip(names, session.run(names, feed)))

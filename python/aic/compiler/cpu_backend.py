@@ -6,7 +6,8 @@ The library exports a C entry point (declared in the generated header ``<lib>.h`
     const char *aic_signature(void);  /* JSON: names, shapes, dtypes of inputs/outputs */
 
 Inputs and outputs are dense row-major buffers in graph order. Weights are embedded in the
-library's data section. Tools: ``mlir-translate`` and ``llc`` from the pinned wheels, the
+library's data section. The kernels run on OpenMP threads: ``libomp.so`` is written beside the
+library (see ``aic.compiler.openmp``); keep the two together when copying. Tools: ``mlir-translate`` and ``llc`` from the pinned wheels, the
 system C compiler (``cc``) to link. ``aic.runtime.library.load_library`` loads
 one back.
 """
@@ -20,6 +21,7 @@ import subprocess
 import tempfile
 
 
+from aic.compiler import openmp
 from aic.errors import AicError
 from aic.mlir_api import runtime_library, tool_path
 from aic.dsl.dtypes import mlir_type_name
@@ -48,10 +50,10 @@ def to_object(llvm_ir: str, path: str) -> None:
     _tool([tool_path("llc"), *LLC_FLAGS, "-filetype=obj", "-o", path], llvm_ir, "llc")
 
 
-def _wrapper_source(inputs, outputs) -> str:
+def _wrapper_source(inputs, outputs, threads: int = 0) -> str:
     tensors = list(inputs) + list(outputs)
     ranks = sorted({len(t.shape) for t in tensors})
-    lines = ["#include <stdint.h>", ""]
+    lines = ["#include <stdint.h>", openmp.CONSTRUCTOR_C]
     for r in ranks:
         dims = f" int64_t sizes[{r}]; int64_t strides[{r}];" if r else ""
         lines.append(f"typedef struct {{ void *allocated; void *aligned; int64_t offset;{dims} }}"
@@ -59,7 +61,8 @@ def _wrapper_source(inputs, outputs) -> str:
     params = ", ".join(f"aic_memref{len(t.shape)} *" for t in tensors)
     lines += ["", f"extern void _mlir_ciface_main({params or 'void'});", ""]
     signature = json.dumps({
-        "inputs": [_describe(t) for t in inputs], "outputs": [_describe(t) for t in outputs]})
+        "inputs": [_describe(t) for t in inputs], "outputs": [_describe(t) for t in outputs],
+        "threads": threads})
     lines.append(f"const char *aic_signature(void) {{ return {json.dumps(signature)}; }}")
     lines += ["", "int aic_run(const void *const *inputs, void *const *outputs) {"]
     for i, t in enumerate(tensors):
@@ -104,18 +107,23 @@ const char *aic_signature(void);
 
 
 def write_library(llvm_dialect_text: str, path: str, inputs, outputs,
-                  header_path: str | None = None) -> str:
-    """Link a shared library at ``path`` and write its C header (default: ``<stem>.h``)."""
+                  header_path: str | None = None, threads: int = 0) -> str:
+    """Link a shared library at ``path`` and write its C header (default: ``<stem>.h``).
+
+    ``libomp.so`` is copied beside it (the library finds it through ``$ORIGIN``, else in the
+    cmeel-libomp wheel); ``threads`` (its ``hw.target`` cores) goes into ``aic_signature``.
+    """
     with tempfile.TemporaryDirectory(prefix="aic-") as tmp:
         obj = os.path.join(tmp, "model.o")
         to_object(to_llvm_ir(llvm_dialect_text), obj)
-        link_library(obj, path, inputs, outputs)
+        link_library(obj, path, inputs, outputs, threads)
+    openmp.copy_beside(path)
     with open(header_path or os.path.splitext(path)[0] + ".h", "w") as f:
         f.write(HEADER)
     return path
 
 
-def link_library(obj: str, path: str, inputs, outputs) -> None:
+def link_library(obj: str, path: str, inputs, outputs, threads: int = 0) -> None:
     """Link object file ``obj`` with the C entry wrapper into a shared library at ``path``."""
     cc = shutil.which("cc") or shutil.which("gcc")
     if cc is None:
@@ -124,7 +132,7 @@ def link_library(obj: str, path: str, inputs, outputs) -> None:
     with tempfile.TemporaryDirectory(prefix="aic-") as tmp:
         wrapper = os.path.join(tmp, "wrapper.c")
         with open(wrapper, "w") as f:
-            f.write(_wrapper_source(inputs, outputs))
+            f.write(_wrapper_source(inputs, outputs, threads))
         # Export only the C entry points: the model's own symbols (its function is `main`)
         # must not clash with the program that links the library.
         exports = os.path.join(tmp, "exports.map")
@@ -132,8 +140,8 @@ def link_library(obj: str, path: str, inputs, outputs) -> None:
             f.write("{ global: aic_run; aic_signature; local: *; };\n")
         out_tmp = os.path.join(tmp, "model.so")
         _tool([cc, "-shared", "-fPIC", "-O2", "-o", out_tmp, wrapper, obj, f"-L{libdir}",
-               "-lmlir_c_runner_utils", f"-Wl,-rpath,{libdir}", f"-Wl,--version-script={exports}",
-               "-lm"], what="linking")
+               "-lmlir_c_runner_utils", *openmp.link_flags(), f"-Wl,-rpath,{libdir}",
+               f"-Wl,--version-script={exports}", "-lm"], what="linking")
         shutil.copyfile(out_tmp, path)
 
 
@@ -162,8 +170,9 @@ def lib_stage(obj: bytes, job) -> bytes:
         obj_path, lib_path = os.path.join(tmp, "model.o"), os.path.join(tmp, "model.so")
         with open(obj_path, "wb") as f:
             f.write(obj)
-        link_library(obj_path, lib_path, job.inputs, job.outputs)
+        link_library(obj_path, lib_path, job.inputs, job.outputs, job.threads)
         with open(lib_path, "rb") as f:
             data = f.read()
     job.companions[".h"] = HEADER
+    job.beside.append(openmp.libomp_path())
     return data

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 
 from aic import diagnostics
+from aic.compiler import openmp
 from aic.compiler.stages import StageTable, stage_table
 from aic.errors import AicError
 from aic.mlir_api import ir
@@ -38,9 +39,10 @@ class CompileOptions:
     emit: str = "llvm"
     passes: dict | None = None  # {"before:<level>"|"after:<level>": [pass, ...]}
     start: str | None = None  # the level of an MLIR input (None: recognised from its ops)
+    threads: int | None = None  # None: $AIC_NUM_THREADS, else every core (compiler.openmp)
 
     def table(self) -> StageTable:
-        return stage_table(self.target).extended(self.passes)
+        return stage_table(self.target, openmp.thread_count(self.threads)).extended(self.passes)
 
 
 @dataclass
@@ -50,6 +52,15 @@ class CompileResult:
     inputs: list[TensorInfo]
     outputs: list[TensorInfo]
     dumps: list[str] = field(default_factory=list)
+
+    @property
+    def threads(self) -> int:
+        """The cores of the module's CPU ``hw.target`` (0 before it is set, or not a CPU)."""
+        from aic.dialects.hw import get_target
+
+        with self.module.context:
+            target = get_target(self.module.operation)
+        return target.cores if target is not None and target.kind == "cpu" else 0
 
 
 def parse_shape(text: str) -> tuple[str, list[int]]:

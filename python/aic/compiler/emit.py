@@ -22,7 +22,9 @@ class Job:
 
     inputs: list
     outputs: list
+    threads: int = 0  # the compiled thread count (hw.target cores), for aic_signature
     companions: dict[str, str] = field(default_factory=dict)
+    beside: list[str] = field(default_factory=list)  # files copied next to the output
 
 
 def default_output(model: str, emit: str, target: str = "cpu") -> str:
@@ -33,14 +35,16 @@ def default_output(model: str, emit: str, target: str = "cpu") -> str:
 
 def emit(model: str, what: str, output: str | None, *, target: str = "cpu",
          dump_dir: str | None = None, input_shapes: list[str] = (), debuginfo: bool = False,
-         passes: dict | None = None, start: str | None = None) -> str:
+         passes: dict | None = None, start: str | None = None,
+         threads: int | None = None) -> str:
     """Compile ``model`` to level ``what`` of ``target``'s stage table and write it to
     ``output`` (default: beside the model); returns the path written."""
     output = output or default_output(model, what, target)
     if os.path.exists(output) and os.path.samefile(output, model):
         raise AicError(f"refusing to overwrite the input model '{model}'")
     shapes = dict(parse_shape(s) for s in input_shapes) or None
-    options = CompileOptions(target, shapes, dump_dir=dump_dir, passes=passes, start=start)
+    options = CompileOptions(target, shapes, dump_dir=dump_dir, passes=passes, start=start,
+                             threads=threads)
     table = options.table()
     path = table.path_to(what)
     mlir = [s for s in path if s.is_mlir]
@@ -49,7 +53,7 @@ def emit(model: str, what: str, output: str | None, *, target: str = "cpu",
     with result.module.context:
         value = result.module.operation.get_asm(enable_debug_info=debuginfo and what == options.emit)
     values = {options.emit: value}
-    job = Job(result.inputs, result.outputs)
+    job = Job(result.inputs, result.outputs, result.threads)
     for stage in path[len(mlir):]:
         value = values[stage.level] = stage.produce(values[stage.source], job)
         if dump_dir:
@@ -58,7 +62,22 @@ def emit(model: str, what: str, output: str | None, *, target: str = "cpu",
     _write(output, value)
     for suffix, text in job.companions.items():
         _write(os.path.splitext(output)[0] + suffix, text)
+    for source in job.beside:
+        copy_beside(source, output)
     return output
+
+
+def copy_beside(source: str, output: str) -> str:
+    """Copy ``source`` into ``output``'s folder (unless an identical file is there)."""
+    target = os.path.join(os.path.dirname(os.path.abspath(output)), os.path.basename(source))
+    with open(source, "rb") as f:
+        data = f.read()
+    if os.path.exists(target):
+        with open(target, "rb") as f:
+            if f.read() == data:
+                return target
+    _atomic(target, lambda tmp: _write_bytes(tmp, data))
+    return target
 
 
 def _write(path: str, value: str | bytes) -> None:

@@ -9,6 +9,8 @@ for ``aic-opt``; the level lists in ``--help`` and ``docs/levels.md`` are genera
 
 CPU:  graph -> linalg -> tiled -> hw -> vector -> llvm -> llvmir -> obj -> lib
                                                           llvmir -> asm
+The kernels' parallel loops run on ``hw.target``'s cores (OpenMP: ``aic-convert-scf-to-openmp``
+in TO_LLVM; ``threads`` > 0 replaces the target's cores).
 
 A compile is extended by inserting passes before or after a named stage
 (``StageTable.extended({"after:graph": ["aic-my-pass"]})``); the table itself never changes.
@@ -32,13 +34,17 @@ BUFFERIZE = (
     "buffer-results-to-out-params{hoist-static-allocs=true modify-public-functions=true},"
     "buffer-deallocation-pipeline,convert-bufferization-to-memref"
 )
+# aic-convert-scf-to-openmp: outermost parallel loops -> OpenMP on hw.target's cores; its
+# memref.alloca_scope regions need finalize-memref-to-llvm before convert-scf-to-cf.
+# aic-math-approximate: exp/log/tanh/erf as inline polynomials (docs/fast-math.md).
 TO_LLVM = (
-    "convert-vector-to-scf{full-unroll=true},convert-linalg-to-loops,scf-forall-to-for,"
-    "aic-memref-widen-i1,lower-affine,convert-scf-to-cf,"
+    "convert-vector-to-scf{full-unroll=true},convert-linalg-to-parallel-loops,"
+    "aic-convert-scf-to-openmp,"
+    "aic-memref-widen-i1,lower-affine,"
     "aic-math-approximate,convert-math-to-llvm,convert-math-to-libm,"
     "convert-vector-to-llvm{reassociate-fp-reductions},expand-strided-metadata,lower-affine,"
-    "finalize-memref-to-llvm,convert-arith-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
-    "convert-ub-to-llvm,reconcile-unrealized-casts"
+    "finalize-memref-to-llvm,convert-scf-to-cf,convert-arith-to-llvm,convert-cf-to-llvm,"
+    "convert-func-to-llvm,convert-openmp-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts"
 )
 
 GRAPH_OPTIMIZE = (
@@ -132,14 +138,16 @@ class StageTable:
         return "\n".join(rows) + "\n"
 
 
-def cpu_table(target: str = "cpu") -> StageTable:
+def cpu_table(target: str = "cpu", threads: int = 0) -> StageTable:
+    """``threads`` > 0 replaces the target's cores: the code runs on that many threads."""
+    set_target = f"target={target}" + (f" threads={threads}" if threads else "")
     return StageTable(target, (
         Stage("graph", "model-level ops after shape inference, folding, simplification",
               GRAPH_OPTIMIZE),
         Stage("linalg", "upstream linalg on tensors",
               "aic-convert-graph-to-linalg,canonicalize,cse"),
         Stage("tiled", "tile programs: kernels with iteration spaces, tile sizes, fused bodies",
-              f"aic-hw-set-target{{target={target}}},aic-convert-linalg-to-tiled"),
+              f"aic-hw-set-target{{{set_target}}},aic-convert-linalg-to-tiled"),
         Stage("hw", "target mapping: parallel over cores, micro-kernels",
               "aic-convert-tiled-to-hw"),
         Stage("vector", "hw tiles as vector code: register-tile FMAs, vector elementwise/reductions",
@@ -156,14 +164,14 @@ def cpu_table(target: str = "cpu") -> StageTable:
     ))
 
 
-def stage_table(target: str = "cpu") -> StageTable:
+def stage_table(target: str = "cpu", threads: int = 0) -> StageTable:
     """The table for ``target`` (a name ``aic.targets.resolve`` knows)."""
     try:
         description = targets.resolve(target)
     except ValueError as e:
         raise AicError(str(e)) from None
     if isinstance(description, targets.CpuTarget):
-        return cpu_table(target)
+        return cpu_table(target, threads)
     raise UnsupportedError(f"target '{target}' is not supported yet (supported: cpu targets "
                            f"{', '.join(n for n in targets.preset_names() if n.startswith('cpu'))})")
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from aic.compiler import openmp
 from aic.mlir_api import ir, runtime_library
 from aic.compiler.driver import find_func  # noqa: F401  (re-exported)
 from aic.compiler.stages import BUFFERIZE, TO_LLVM
@@ -71,7 +72,8 @@ class JitFunction:
         from aic.mlir_api import execution_engine
 
         self.signature = signature
-        libs = [runtime_library("mlir_c_runner_utils")]
+        openmp.runtime_defaults()  # before libomp starts (see aic.compiler.openmp)
+        libs = [runtime_library("mlir_c_runner_utils"), openmp.libomp_path()]
         self.engine = execution_engine.ExecutionEngine(module, opt_level=opt_level, shared_libs=libs)
         # The engine resolves this name to its packed wrapper: one ``void**`` argument whose
         # entries point at the C-interface arguments (here: pointers to memref descriptors).

@@ -40,6 +40,6 @@ def load_library(path: str):
         lib.aic_run(ins, outp)
         return outs
 
-    model = CompiledModel(run, inputs, outputs)
+    model = CompiledModel(run, inputs, outputs, threads=meta.get("threads", 0))
     model._library = lib  # keep the library loaded as long as the model lives
     return model

@@ -17,12 +17,13 @@ from aic.errors import InputError
 
 class CompiledModel:
     def __init__(self, run: Callable[[list[np.ndarray]], list[np.ndarray]], inputs, outputs,
-                 llvm_module_text: str | None = None, target: str = "cpu"):
+                 llvm_module_text: str | None = None, target: str = "cpu", threads: int = 0):
         self._run = run
         self.inputs = list(inputs)
         self.outputs = list(outputs)
         self.llvm_module_text = llvm_module_text
         self.target = target
+        self.threads = threads  # threads its kernels run on (0: the OpenMP runtime's default)
 
     @property
     def input_names(self) -> list[str]:
@@ -68,4 +69,5 @@ class CompiledModel:
 
         if self.llvm_module_text is None:
             raise InputError("this model has no LLVM module to save")
-        return write_library(self.llvm_module_text, path, self.inputs, self.outputs)
+        return write_library(self.llvm_module_text, path, self.inputs, self.outputs,
+                             threads=self.threads)

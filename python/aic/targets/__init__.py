@@ -16,6 +16,7 @@ import dataclasses
 from typing import Union
 
 from aic.mlir_api import ir
+from aic.targets import cpu
 from aic.targets.cpu import CPU_PRESETS, CpuTarget, host
 from aic.targets.cuda import CUDA_PRESETS, CudaTarget
 
@@ -36,6 +37,16 @@ def resolve(name: str) -> Target:
     if name in CUDA_PRESETS:
         return CUDA_PRESETS[name]
     raise ValueError(f"unknown target '{name}' (known: {', '.join(preset_names())})")
+
+
+def with_cores(target: Target, cores: int) -> Target:
+    """``target`` running on ``cores`` cores (a CPU's peak scales with them)."""
+    if not isinstance(target, CpuTarget):
+        raise ValueError(f"threads apply to CPU targets, not '{target.kind}'")
+    if cores < 1:
+        raise ValueError(f"threads must be >= 1, got {cores}")
+    peak = cpu.peak_gflops(cores, target.freq_ghz, target.fma_units, target.vector_bits)
+    return dataclasses.replace(target, cores=cores, peak_gflops=peak)
 
 
 def _attr(value) -> ir.Attribute:
@@ -117,4 +128,4 @@ def from_attr(attr: ir.Attribute) -> Target:
 
 
 __all__ = ["CpuTarget", "CudaTarget", "Target", "resolve", "to_attr", "from_attr",
-           "check_attr", "preset_names", "host"]
+           "check_attr", "preset_names", "host", "with_cores"]
