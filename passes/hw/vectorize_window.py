@@ -19,7 +19,10 @@ width for the widest element, at most the next power of two of the row width `ow
         x = input[n, c, oh*sh + kh*dh, j*sw + kw*dw + sw*i for i < V]
             (stride 1: one vector read; stride s: a read of s*V lanes and a
              vector.shuffle keeping every s-th lane)
-        acc = payload(x, f[kh][kw], acc)        (f32 mul + add: vector.fma)
+        acc = payload(x, f[kh][kw], acc)        (f32 mul + add: vector.fma; float max:
+                                                 maximumf{nnan,nsz}, NaN tracked on the
+                                                 side and selected in at the end, so a
+                                                 NaN in the window still gives NaN)
       vector.transfer_write acc
 
 When the output tile's producer is a `linalg.fill` or a per-channel `linalg.broadcast`
@@ -93,7 +96,32 @@ def _plan(op, vector_bits: int) -> dict | None:
             "producer": producer, "init": init, "lanes": lanes, "out_shape": shapes[2],
             "in_shape": shapes[0], "window": shapes[1][-2:], "strides": _ints(op, "strides"),
             "dilations": _ints(op, "dilations"), "depthwise": op.operation.name == NAMES[0],
-            "pad": _pad_of(x)}
+            "pad": _pad_of(x), "fast_max": _is_float_max(op)}
+
+
+def _is_float_max(op) -> bool:
+    """Payload ``maximumf(out, in)`` (max pooling on floats)."""
+    block = op.operation.regions[0].blocks[0]
+    ops = list(block.operations)
+    if len(ops) != 2 or ops[0].operation.name != "arith.maximumf":
+        return False
+    args = block.arguments
+    return set(ops[0].operation.operands) == {args[0], args[2]} and \
+        isinstance(args[2].type.maybe_downcast(), ir.FloatType)
+
+
+def _NO_NAN_NO_SIGNED_ZERO() -> ir.Attribute:
+    return ir.Attribute.parse("#arith.fastmath<nnan,nsz>")
+
+
+def _is_nan(v: ir.Value) -> ir.Value:
+    return arith.cmpf(arith.CmpFPredicate.UNO, v, v)
+
+
+def _nan_vector(vtype) -> ir.Value:
+    element = ir.VectorType(vtype).element_type
+    return vector.broadcast(vtype, arith.ConstantOp(element, ir.FloatAttr.get(element,
+                                                                           float("nan"))).result)
 
 
 def _pad_of(x: ir.Value):
@@ -209,12 +237,20 @@ def _chunk(plan, ivs, j, out, last: int | None) -> ir.Value:
     base = arith.muli(oh, _index(sh)) if sh != 1 else oh
     col = arith.muli(j, _index(sw)) if sw != 1 else j
     kh, kw = plan["window"]
+    fast_max = plan["fast_max"]
+    nan = _is_nan(acc) if fast_max else None
     for i in range(kh):
         row = _plus(base, i * dh)
         for k in range(kw):
             x = _strided(plan, [n, c, row, _plus(col, k * dw)], last, k * dw)
-            taps = plan["taps"]
-            acc = _payload(plan["op"], x, taps[i][k] if taps else None, acc)
+            if fast_max:
+                acc = arith.maximumf(x, acc, fastmath=_NO_NAN_NO_SIGNED_ZERO())
+                nan = arith.ori(nan, _is_nan(x))
+            else:
+                taps = plan["taps"]
+                acc = _payload(plan["op"], x, taps[i][k] if taps else None, acc)
+    if fast_max:
+        acc = arith.select(nan, _nan_vector(acc.type), acc)
     in_bounds = _bounds(last is not None)
     return vector.transfer_write(out.type, acc, out, [n, c, oh, j], _minor(4), in_bounds)
 
