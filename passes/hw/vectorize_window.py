@@ -9,21 +9,21 @@ width for the widest element, at most the next power of two of the row width `ow
 
     for n, c:                                   (scf.for, carrying the output tile)
       f[kh][kw] = broadcast(w[c, kh, kw])       (depthwise: filter taps, hoisted)
-      for oh:
+      for oh step R (then the oh % R leftover rows with R = 1):
         for j in 0..ow - ow % V step V:  row chunk j, all loads and stores in bounds
         row chunk ow - ow % V, when ow % V != 0: masked (in_bounds = false) loads/stores
-    row chunk j:
-      acc = init                                (broadcast of the fill value / channel bias,
+    row chunk j (R output rows):
+      acc[r] = init                             (broadcast of the fill value / channel bias,
                                                  else vector.transfer_read of the output)
-      for kh, kw:                               (unrolled)
-        x = input[n, c, oh*sh + kh*dh, j*sw + kw*dw + sw*i for i < V]
+      for each input row t of the block, kw:    (unrolled)
+        x = input[n, c, oh*sh + t, j*sw + kw*dw + sw*i for i < V]
             (stride 1: one vector read; stride s: a read of s*V lanes and a
              vector.shuffle keeping every s-th lane)
-        acc = payload(x, f[kh][kw], acc)        (f32 mul + add: vector.fma; float max:
+        acc[r] = payload(x, f[kh][kw], acc[r])  for each r, kh with r*sh + kh*dh = t        (f32 mul + add: vector.fma; float max:
                                                  maximumf{nnan,nsz}, NaN tracked on the
                                                  side and selected in at the end, so a
                                                  NaN in the window still gives NaN)
-      vector.transfer_write acc
+      vector.transfer_write acc[r]
 
 When the output tile's producer is a `linalg.fill` or a per-channel `linalg.broadcast`
 (dimensions [0, 2, 3]) in the same block, the chunks start from that value in registers and
@@ -37,6 +37,8 @@ from aic.passes.hw.vectorize_elementwise import body_ok, element_bits, vector_op
 
 NAMES = ("linalg.depthwise_conv_2d_nchw_chw", "linalg.pooling_nchw_max",
          "linalg.pooling_nchw_sum")
+ROWS = 4
+"""Output rows per block: 3x3 stride 1 reads 6 input rows for 4 output rows (not 12)."""
 
 
 def vectorize_window(op, vector_bits: int) -> bool:
@@ -162,15 +164,32 @@ def _for(upper: int, carried: ir.Value, lower: int = 0, step: int = 1) -> scf.Fo
 
 
 def _loop(plan, d: int, ivs: list, carried) -> ir.Value:
-    """Loops over n, c, oh (one scf.for each); the row chunks inside the oh loop."""
+    """Loops over n, c (one scf.for each), then the output rows in blocks."""
+    if d == 2:
+        return _row_blocks(plan, ivs, carried)
     loop = _for(plan["out_shape"][d], carried)
     with ir.InsertionPoint(loop.body):
         here = ivs + [loop.induction_variable]
-        inner = loop.inner_iter_args[0]
         if d == 1:
             plan = dict(plan, taps=_taps(plan, here[1]), start=_start(plan, here[1]))
-        scf.YieldOp([_loop(plan, d + 1, here, inner) if d < 2 else _row(plan, here, inner)])
+        scf.YieldOp([_loop(plan, d + 1, here, loop.inner_iter_args[0])])
     return loop.results[0]
+
+
+def _row_blocks(plan, ivs: list, out) -> ir.Value:
+    """Blocks of ROWS output rows (an input row loaded once serves every row of the block
+    that reads it), then the leftover rows one at a time."""
+    oh = plan["out_shape"][2]
+    blocked = oh - oh % ROWS
+    for lower, upper, rows in ((0, blocked, ROWS), (blocked, oh, 1)):
+        if lower == upper:
+            continue
+        loop = _for(upper, out, lower=lower, step=rows)
+        with ir.InsertionPoint(loop.body):
+            here = ivs + [loop.induction_variable]
+            scf.YieldOp([_row(plan, here, rows, loop.inner_iter_args[0])])
+        out = loop.results[0]
+    return out
 
 
 def _taps(plan, c) -> list[list[ir.Value]] | None:
@@ -191,18 +210,18 @@ def _start(plan, c) -> ir.Value | None:
     return vector.broadcast(ir.VectorType.get([plan["lanes"]], scalar.type), scalar)
 
 
-def _row(plan, ivs, out) -> ir.Value:
+def _row(plan, ivs, rows: int, out) -> ir.Value:
     lanes, ow = plan["lanes"], plan["out_shape"][3]
     full = ow - ow % lanes
     if full:
         chunks = _for(full, out, step=lanes)
         with ir.InsertionPoint(chunks.body):
-            new = _chunk(plan, ivs, chunks.induction_variable, chunks.inner_iter_args[0],
+            new = _chunk(plan, ivs, rows, chunks.induction_variable, chunks.inner_iter_args[0],
                          full - lanes)
             scf.YieldOp([new])
         out = chunks.results[0]
     if full < ow:
-        out = _chunk(plan, ivs, _index(full), out, None)
+        out = _chunk(plan, ivs, rows, _index(full), out, None)
     return out
 
 
@@ -227,32 +246,36 @@ def _zero(element) -> ir.Attribute:
     return ir.FloatAttr.get(element, 0.0)
 
 
-def _chunk(plan, ivs, j, out, last: int | None) -> ir.Value:
-    """One row chunk at column ``j``; ``last`` is the largest j of an in-bounds chunk loop
-    (None: the masked remainder)."""
+def _chunk(plan, ivs, rows: int, j, out, last: int | None) -> ir.Value:
+    """Output rows oh .. oh + rows - 1 at columns j .. j + V - 1; ``last`` is the largest j
+    of an in-bounds chunk loop (None: the masked remainder). Each input row is read once per
+    column tap and combined into every output row whose window holds it (per output row the
+    taps still come in window order)."""
     n, c, oh = ivs
-    lanes = plan["lanes"]
-    acc = plan["start"] or _read(out, [n, c, oh, j], lanes, last is not None)
+    lanes, fast_max, taps = plan["lanes"], plan["fast_max"], plan["taps"]
+    out_rows = [_plus(oh, r) for r in range(rows)]
+    accs = [plan["start"] or _read(out, [n, c, o, j], lanes, last is not None)
+            for o in out_rows]
+    nans = [_is_nan(a) for a in accs] if fast_max else None
     (sh, sw), (dh, dw) = plan["strides"], plan["dilations"]
     base = arith.muli(oh, _index(sh)) if sh != 1 else oh
     col = arith.muli(j, _index(sw)) if sw != 1 else j
     kh, kw = plan["window"]
-    fast_max = plan["fast_max"]
-    nan = _is_nan(acc) if fast_max else None
-    for i in range(kh):
-        row = _plus(base, i * dh)
-        for k in range(kw):
-            x = _strided(plan, [n, c, row, _plus(col, k * dw)], last, k * dw)
-            if fast_max:
-                acc = arith.maximumf(x, acc, fastmath=_NO_NAN_NO_SIGNED_ZERO())
-                nan = arith.ori(nan, _is_nan(x))
-            else:
-                taps = plan["taps"]
-                acc = _payload(plan["op"], x, taps[i][k] if taps else None, acc)
-    if fast_max:
-        acc = arith.select(nan, _nan_vector(acc.type), acc)
+    for offset in range((rows - 1) * sh + (kh - 1) * dh + 1):
+        users = [(r, i) for r in range(rows) for i in range(kh) if r * sh + i * dh == offset]
+        for k in range(kw if users else 0):
+            x = _strided(plan, [n, c, _plus(base, offset), _plus(col, k * dw)], last, k * dw)
+            for r, i in users:
+                if fast_max:
+                    accs[r] = arith.maximumf(x, accs[r], fastmath=_NO_NAN_NO_SIGNED_ZERO())
+                    nans[r] = arith.ori(nans[r], _is_nan(x))
+                else:
+                    accs[r] = _payload(plan["op"], x, taps[i][k] if taps else None, accs[r])
     in_bounds = _bounds(last is not None)
-    return vector.transfer_write(out.type, acc, out, [n, c, oh, j], _minor(4), in_bounds)
+    for r, o in enumerate(out_rows):
+        acc = arith.select(nans[r], _nan_vector(accs[r].type), accs[r]) if fast_max else accs[r]
+        out = vector.transfer_write(out.type, acc, out, [n, c, o, j], _minor(4), in_bounds)
+    return out
 
 
 def _plus(base: ir.Value, offset: int) -> ir.Value:

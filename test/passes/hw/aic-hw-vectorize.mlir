@@ -173,11 +173,14 @@ func.func @row_sum_ragged(%x: tensor<4x49xf32>, %o: tensor<4xf32>) -> tensor<4xf
 
 // -----
 
-// Depthwise conv, stride 1, row of 20: per channel the 9 filter taps are broadcast once and
-// the bias starts each chunk in registers; each tap is one vector read and one FMA; the
-// ragged row end is a masked chunk. The bias broadcast is gone.
+// Depthwise conv, stride 1, rows of 20: per channel the 9 filter taps are broadcast once and
+// the bias starts each chunk in registers; blocks of 4 output rows read their 6 input rows
+// once per column tap (18 reads for 36 FMAs); the ragged row end is a masked chunk. The bias
+// broadcast is gone.
 // CANON-LABEL: func.func @depthwise_bias
-// CANON-SAME: (%[[X:.*]]: tensor<1x2x7x22xf32>, %[[W:.*]]: tensor<2x3x3xf32>, %[[B:.*]]: tensor<2xf32>, %{{.*}}: tensor<1x2x5x20xf32>)
+// CANON-SAME: (%[[X:.*]]: tensor<1x2x10x22xf32>, %[[W:.*]]: tensor<2x3x3xf32>, %[[B:.*]]: tensor<2xf32>, %{{.*}}: tensor<1x2x8x20xf32>)
+// CANON-DAG: %[[C4:.*]] = arith.constant 4 : index
+// CANON-DAG: %[[C8:.*]] = arith.constant 8 : index
 // CANON-NOT: linalg.broadcast
 // CANON: scf.for %[[C:[^ ]+]] = %{{.*}} to %{{.*}} step
 // CANON: %[[T00:.*]] = tensor.extract %[[W]][%[[C]], %{{.*}}, %{{.*}}]
@@ -185,25 +188,25 @@ func.func @row_sum_ragged(%x: tensor<4x49xf32>, %o: tensor<4xf32>) -> tensor<4xf
 // CANON-COUNT-8: vector.broadcast
 // CANON: %[[BS:.*]] = tensor.extract %[[B]][%[[C]]]
 // CANON-NEXT: %[[BIAS:.*]] = vector.broadcast %[[BS]] : f32 to vector<16xf32>
-// CANON: scf.for %[[OH:[^ ]+]] =
-// CANON: %[[X00:.*]] = vector.transfer_read %[[X]][%{{.*}}, %[[C]], %[[OH]], %{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<1x2x7x22xf32>, vector<16xf32>
+// CANON: scf.for %[[OH:[^ ]+]] = %{{.*}} to %[[C8]] step %[[C4]]
+// CANON: %[[X00:.*]] = vector.transfer_read %[[X]][%{{.*}}, %[[C]], %[[OH]], %{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<1x2x10x22xf32>, vector<16xf32>
 // CANON-NEXT: vector.fma %[[X00]], %[[F00]], %[[BIAS]] : vector<16xf32>
-// CANON-COUNT-8: vector.fma
-// CANON: vector.transfer_write {{.*}} {in_bounds = [true]} : vector<16xf32>, tensor<1x2x5x20xf32>
-// CANON: %[[XR:.*]] = vector.transfer_read %[[X]]{{.*}}, %{{[^ ]*}} : tensor<1x2x7x22xf32>, vector<16xf32>
+// CANON-COUNT-17: vector.transfer_read %[[X]]
+// CANON-NOT: vector.transfer_read %[[X]]
+// CANON-COUNT-4: vector.transfer_write {{.*}} {in_bounds = [true]} : vector<16xf32>, tensor<1x2x8x20xf32>
+// CANON: %[[XR:.*]] = vector.transfer_read %[[X]]{{.*}}, %{{[^ ]*}} : tensor<1x2x10x22xf32>, vector<16xf32>
 // CANON-NEXT: vector.fma %[[XR]], %[[F00]], %[[BIAS]]
-// CANON-COUNT-8: vector.fma
-// CANON: vector.transfer_write %{{.*}}, %{{[^ ]*}} : vector<16xf32>, tensor<1x2x5x20xf32>
+// CANON-COUNT-4: vector.transfer_write %{{.*}}, %{{[^ ]*}} : vector<16xf32>, tensor<1x2x8x20xf32>
 // CANON-NOT: linalg.depthwise_conv_2d_nchw_chw
 module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.6 : f64, isa = "avx512", kind = "cpu", l1 = 32768 : i64, l2 = 1048576 : i64, l3 = 33554432 : i64, peak_gflops = 332.8 : f64, vector_bits = 512 : i64}} {
-func.func @depthwise_bias(%x: tensor<1x2x7x22xf32>, %w: tensor<2x3x3xf32>, %b: tensor<2xf32>, %o: tensor<1x2x5x20xf32>) -> tensor<1x2x5x20xf32> {
+func.func @depthwise_bias(%x: tensor<1x2x10x22xf32>, %w: tensor<2x3x3xf32>, %b: tensor<2xf32>, %o: tensor<1x2x8x20xf32>) -> tensor<1x2x8x20xf32> {
   %r = "hw.parallel"(%o) ({
-  ^bb0(%i: index, %out: tensor<1x2x5x20xf32>):
-    %init = linalg.broadcast ins(%b : tensor<2xf32>) outs(%out : tensor<1x2x5x20xf32>) dimensions = [0, 2, 3]
-    %d = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x2x7x22xf32>, tensor<2x3x3xf32>) outs(%init : tensor<1x2x5x20xf32>) -> tensor<1x2x5x20xf32>
-    "gpu.yield"(%d, %i, %i, %i, %i) : (tensor<1x2x5x20xf32>, index, index, index, index) -> ()
-  }) {mapping = ["core"], steps = array<i64: 1>, upper_bounds = array<i64: 1>} : (tensor<1x2x5x20xf32>) -> tensor<1x2x5x20xf32>
-  return %r : tensor<1x2x5x20xf32>
+  ^bb0(%i: index, %out: tensor<1x2x8x20xf32>):
+    %init = linalg.broadcast ins(%b : tensor<2xf32>) outs(%out : tensor<1x2x8x20xf32>) dimensions = [0, 2, 3]
+    %d = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x2x10x22xf32>, tensor<2x3x3xf32>) outs(%init : tensor<1x2x8x20xf32>) -> tensor<1x2x8x20xf32>
+    "gpu.yield"(%d, %i, %i, %i, %i) : (tensor<1x2x8x20xf32>, index, index, index, index) -> ()
+  }) {mapping = ["core"], steps = array<i64: 1>, upper_bounds = array<i64: 1>} : (tensor<1x2x8x20xf32>) -> tensor<1x2x8x20xf32>
+  return %r : tensor<1x2x8x20xf32>
 }
 }
 
