@@ -62,7 +62,7 @@ class ConvertLinalgToTiled(Pass):
                 _build_kernel(info, chain, sizes, _tile_op)
                 continue
             sizes = tiling.window(info.space, target, self.tile_sizes)
-            _build_kernel(info, chain, sizes, lambda i, *a: window.tile_body(win, *a))
+            _build_kernel(info, chain, sizes, lambda _, *a, w=win: window.tile_body(w, *a))
             window.erase_producers(win)
 
 

@@ -47,7 +47,8 @@ class Pad:
 
 @dataclass
 class Window:
-    info: LinalgInfo  # space = output shape; maps[-1] the identity (the epilogue reads it)
+    info: LinalgInfo  # space = the output shape; of its maps only maps[-1] (the identity,
+    # which epilogue fusion reads) is real: the input's window maps are no permutations
     x: ir.Value
     w: ir.Value  # filter (depthwise) or shape-only window (pooling)
     strides: list[int]

@@ -33,7 +33,8 @@ from aic.mlir_api import arith, ir, scf, tensor, vector
 from aic.pass_base import Pass, register_pass
 from aic.passes.hw.vectorize_elementwise import vectorize_generic
 from aic.passes.hw.vectorize_reduction import vectorize_reduction
-from aic.passes.hw.vectorize_window import NAMES as WINDOW_OPS, vectorize_window
+from aic.passes.hw.vectorize_window import NAMES as WINDOW_OPS
+from aic.passes.hw.vectorize_window import vectorize_window
 from aic.verify import walk
 
 

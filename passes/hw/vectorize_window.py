@@ -19,15 +19,16 @@ width for the widest element, at most the next power of two of the row width `ow
         x = input[n, c, oh*sh + t, j*sw + kw*dw + sw*i for i < V]
             (stride 1: one vector read; stride s: a read of s*V lanes and a
              vector.shuffle keeping every s-th lane)
-        acc[r] = payload(x, f[kh][kw], acc[r])  for each r, kh with r*sh + kh*dh = t        (f32 mul + add: vector.fma; float max:
-                                                 maximumf{nnan,nsz}, NaN tracked on the
-                                                 side and selected in at the end, so a
-                                                 NaN in the window still gives NaN)
+        acc[r] = payload(x, f[kh][kw], acc[r])  for each r, kh with r*sh + kh*dh = t
+            (f32 mul + add: vector.fma; float max: maximumf{nnan,nsz}, NaN tracked on
+             the side and selected in at the end, so a NaN in the window still gives NaN)
       vector.transfer_write acc[r]
 
 When the output tile's producer is a `linalg.fill` or a per-channel `linalg.broadcast`
 (dimensions [0, 2, 3]) in the same block, the chunks start from that value in registers and
-the producer is erased. Input padding was made explicit (`tensor.pad`) before tiling.
+the producer is erased. A static `tensor.pad` producing the input in the same block (a tile
+padding its own planes) becomes vector code too: a tile-local tensor filled with the pad
+value, then the source rows copied in (a ragged row end reads the pad value past the end).
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def _plan(op, vector_bits: int) -> dict | None:
             "producer": producer, "init": init, "lanes": lanes, "out_shape": shapes[2],
             "in_shape": shapes[0], "window": shapes[1][-2:], "strides": _ints(op, "strides"),
             "dilations": _ints(op, "dilations"), "depthwise": op.operation.name == NAMES[0],
-            "pad": _pad_of(x), "fast_max": _is_float_max(op)}
+            "pad": _pad_of(x, op.operation.parent), "fast_max": _is_float_max(op)}
 
 
 def _is_float_max(op) -> bool:
@@ -126,14 +127,15 @@ def _nan_vector(vtype) -> ir.Value:
                                                                            float("nan"))).result)
 
 
-def _pad_of(x: ir.Value):
-    """The `tensor.pad` producing ``x`` when it is static with a value from above, else None."""
+def _pad_of(x: ir.Value, parent):
+    """The `tensor.pad` producing ``x`` in the block of ``parent``'s ops, static, with a value
+    from above; else None."""
     if isinstance(x.owner, ir.Block) or x.owner.operation.name != "tensor.pad":
         return None
     pad = x.owner.operation
     value = list(pad.regions[0].blocks[0].operations)[-1].operands[0]
-    if len(pad.operands) != 1 or _shape(pad.operands[0]) is None:
-        return None
+    if len(pad.operands) != 1 or _shape(pad.operands[0]) is None or pad.parent != parent:
+        return None  # (a pad outside the tile's block pads the whole tensor once already)
     if isinstance(value.owner, ir.Block) or value.owner.operation.parent == pad:
         return None
     return pad

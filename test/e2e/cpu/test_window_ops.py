@@ -83,6 +83,26 @@ def test_depthwise_conv(c, h, w, k, stride, pads, dil, bias, n):
     check(m, "depthwise_conv_2d_nchw_chw", rtol=1e-4, atol=1e-4)
 
 
+def test_depthwise_conv_f16():
+    """f16 in, f32 accumulation (as onnxruntime and ONNX's reference do), f16 out."""
+    m = model("Conv", [("x", [1, 5, 9, 21]), ("w", [5, 1, 3, 3]), ("b", [5])], [1, 5, 9, 21],
+              elem=TensorProto.FLOAT16, group=5, kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    hw, vec = fast_path_ir(m)
+    assert "linalg.depthwise_conv_2d_nchw_chw" in hw
+    assert "linalg.depthwise_conv_2d_nchw_chw" not in vec
+    rng = np.random.default_rng(0)
+    shapes = ([1, 5, 9, 21], [5, 1, 3, 3], [5])
+    x, w, b = (rng.standard_normal(s).astype(np.float16) for s in shapes)
+    got = aic.compile(m)(x, w, b)[0]
+    xp = np.pad(x.astype(np.float32), ((0, 0), (0, 0), (1, 1), (1, 1)))
+    want = np.broadcast_to(b.astype(np.float32)[None, :, None, None], (1, 5, 9, 21)).copy()
+    for i in range(3):
+        for j in range(3):
+            want += xp[:, :, i:i + 9, j:j + 21] * w[None, :, 0, i, j, None, None].astype(np.float32)
+    assert got.dtype == np.float16
+    np.testing.assert_allclose(got.astype(np.float32), want, rtol=2e-3, atol=2e-3)
+
+
 MAXPOOL = [  # c, h, w, k, stride, pads, ceil_mode, dilation
     (64, 112, 112, 3, 2, [1, 1, 1, 1], 0, 1),
     (64, 112, 112, 3, 2, [0, 0, 0, 0], 0, 1),
