@@ -26,7 +26,8 @@ from aic.verify import walk
 
 @register_pass
 class ConvertLinalgToTiled(Pass):
-    """Form tiled.kernel ops (with fused elementwise epilogues) from linalg ops on tensors.
+    """Form tiled.kernel ops (with fused elementwise epilogues) from linalg ops on tensors:
+    matmul, batch_matmul, projected-permutation generics, depthwise conv and 2-D pooling.
 
     Options: `tile-sizes` (one size per iteration dim, aligned to the innermost dims;
     default: derived from the module's `hw.target`), `fuse-epilogue` (default true).
@@ -35,7 +36,8 @@ class ConvertLinalgToTiled(Pass):
 
     NAME = "aic-convert-linalg-to-tiled"
     tile_sizes: tuple[int, ...] = option((), "tile size per iteration dim (innermost aligned)")
-    fuse_epilogue: bool = option(True, "fuse elementwise consumers into contraction kernels")
+    fuse_epilogue: bool = option(True, "fuse elementwise consumers into contraction and "
+                                        "sliding-window kernels")
 
     def run(self, op):
         try:
