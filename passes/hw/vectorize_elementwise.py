@@ -14,11 +14,14 @@ The result: one `scf.for` per outer dim (step 1) and one over the innermost dim 
 carrying the output tensor; inside, `vector.transfer_read` / `tensor.extract` +
 `vector.broadcast`, the body ops re-created on `vector<V x T>`, and one
 `vector.transfer_write`. A ragged end (extent % V) is one more, masked, chunk
-(`in_bounds = false` reads and write), never a narrower vector.
+(`in_bounds = false` reads and write), never a narrower vector — except for payloads with an
+integer division or remainder (padding lanes would divide by zero, which traps): there V is
+the largest divisor of the extent within the lanes.
 """
 
 from __future__ import annotations
 
+from aic.dialects.tiled.tiling import largest_divisor
 from aic.mlir_api import arith, ir, scf, tensor, vector
 
 _DIALECTS = ("arith.", "math.")
@@ -65,13 +68,28 @@ def _plan(op, vector_bits):
     bits = [element_bits(t.element_type) for t in types]
     if any(b is None for b in bits) or not body_ok(op):
         return None
-    lanes = chunk_lanes(types[-1].shape[-1], vector_bits // max(bits))
+    lanes = chunk_lanes(types[-1].shape[-1], vector_bits // max(bits), traps(op))
     return (rank, lanes, dims[:-1]) if lanes > 1 else None
 
 
-def chunk_lanes(extent: int, max_lanes: int) -> int:
+_TRAPPING = ("arith.divsi", "arith.divui", "arith.remsi", "arith.remui", "arith.ceildivsi",
+             "arith.ceildivui", "arith.floordivsi")
+"""Integer ops that trap on x86 for a zero divisor — as the padding lanes of a masked chunk
+would give them."""
+
+
+def traps(op) -> bool:
+    """Whether the payload of ``op`` holds an integer division or remainder."""
+    block = op.operation.regions[0].blocks[0]
+    return any(o.operation.name in _TRAPPING for o in block.operations)
+
+
+def chunk_lanes(extent: int, max_lanes: int, no_padding: bool = False) -> int:
     """Vector width for ``extent`` elements: the target's, or the next power of two of a
-    shorter extent (the ragged end is a masked chunk)."""
+    shorter extent (the ragged end is a masked chunk). ``no_padding`` (a payload that must
+    not see padding lanes): the largest divisor of ``extent`` within the target's lanes."""
+    if no_padding:
+        return largest_divisor(extent, max(1, max_lanes))
     lanes = 1
     while lanes < min(extent, max(1, max_lanes)):
         lanes *= 2

@@ -15,16 +15,18 @@ Per output element (one `scf.for` per parallel dim, carrying the output tensor):
     out[i] = c(vector.reduction <kind> acc, out[i])
 
 V is the target's lanes for the element width (the largest power of two <= a shorter
-extent).
+extent; with an integer division or remainder in the payload, which padding lanes would
+make trap, the largest divisor of the extent within the lanes, and no ragged end).
 
 The reduction is reassociated (V partial results), as any vectorizing compiler does.
 """
 
 from __future__ import annotations
 
+from aic.dialects.tiled.tiling import largest_divisor
 from aic.mlir_api import arith, ir, scf, tensor, vector
 from aic.passes.hw.vectorize_elementwise import (body_ok, element_bits, indexing_dims, read,
-                                                 vector_ops)
+                                                 traps, vector_ops)
 
 KINDS = {  # combiner op -> vector.reduction kind
     "arith.addf": "add", "arith.addi": "add", "arith.mulf": "mul", "arith.muli": "mul",
@@ -70,9 +72,12 @@ def _plan(op, vector_bits) -> dict | None:
     if not extents or combiner is None or not body_ok(op):
         return None
     bits = max(element_bits(t.element_type) for t in types)
-    lanes = 1
-    while lanes * 2 <= min(extents[0], vector_bits // bits):
-        lanes *= 2
+    if traps(op):  # no padding lanes for an integer division: a divisor of the extent
+        lanes = largest_divisor(extents[0], max(1, vector_bits // bits))
+    else:
+        lanes = 1
+        while lanes * 2 <= min(extents[0], vector_bits // bits):
+            lanes *= 2
     if lanes == 1:
         return None
     return {"rank": rank, "lanes": lanes, "extent": extents[0], "in_dims": dims[:-1],

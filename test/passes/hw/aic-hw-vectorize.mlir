@@ -292,3 +292,25 @@ func.func @negative_single_column(%x: tensor<1x2x5x3xf32>, %o: tensor<1x2x3x1xf3
   return %r : tensor<1x2x3x1xf32>
 }
 }
+
+// -----
+
+// An integer division must not see padding lanes (a zero divisor traps): a ragged row keeps
+// the largest vector width that divides it (20 -> 10 lanes) and no masked chunk.
+// CANON-LABEL: func.func @int_div_no_padding
+// CANON: arith.divsi %{{.*}}, %{{.*}} : vector<10xi32>
+// CANON-NOT: vector<16xi32>
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.6 : f64, isa = "avx512", kind = "cpu", l1 = 32768 : i64, l2 = 1048576 : i64, l3 = 33554432 : i64, peak_gflops = 332.8 : f64, vector_bits = 512 : i64}} {
+func.func @int_div_no_padding(%x: tensor<3x20xi32>, %y: tensor<3x20xi32>, %o: tensor<3x20xi32>) -> tensor<3x20xi32> {
+  %r = "hw.parallel"(%o) ({
+  ^bb0(%i: index, %j: index, %out: tensor<3x20xi32>):
+    %g = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x, %y : tensor<3x20xi32>, tensor<3x20xi32>) outs(%out : tensor<3x20xi32>) {
+    ^bb0(%a: i32, %b: i32, %acc: i32):
+      %q = arith.divsi %a, %b : i32
+      linalg.yield %q : i32
+    } -> tensor<3x20xi32>
+    "gpu.yield"(%g, %i, %j) : (tensor<3x20xi32>, index, index) -> ()
+  }) {mapping = ["core", "core"], steps = array<i64: 3, 20>, upper_bounds = array<i64: 3, 20>} : (tensor<3x20xi32>) -> tensor<3x20xi32>
+  return %r : tensor<3x20xi32>
+}
+}
