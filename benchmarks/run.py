@@ -2,7 +2,8 @@
 
     python -m benchmarks.run [--runs N] [--json OUT] [--only NAME,...] [--threads T]
 
-Kernels (single-op ONNX models: matmul, conv, elementwise, softmax) and the generator models
+Kernels (single-op ONNX models: matmul, conv, depthwise conv, pooling, elementwise,
+softmax) and the generator models
 of ``aic.testing.models``. For each: median latency of aic and onnxruntime over N runs after
 warm-up, the ratio (ort_ms / aic_ms: above 1 means aic is faster), and GFLOP/s for the
 kernels with a known FLOP count, next to the peak of the cores used (``aic.targets.cpu``).
@@ -46,6 +47,20 @@ def kernels():
     out.append((f"conv3x3_{c}x{hw}x{hw}_{f}",
                 _single("Conv", [("x", [1, c, hw, hw]), ("w", [f, c, 3, 3])], [1, f, hw, hw],
                         pads=[1, 1, 1, 1]), 2 * f * c * 9 * hw * hw))
+    for c, hw, stride in [(64, 56, 1), (32, 112, 1), (64, 56, 2)]:
+        o = hw // stride
+        out.append((f"dwconv3x3s{stride}_{c}x{hw}x{hw}",
+                    _single("Conv", [("x", [1, c, hw, hw]), ("w", [c, 1, 3, 3])], [1, c, o, o],
+                            pads=[1, 1, 1, 1], group=c, strides=[stride, stride]),
+                    2 * c * 9 * o * o))
+    out.append(("maxpool3x3s2_64x112x112",
+                _single("MaxPool", [("x", [1, 64, 112, 112])], [1, 64, 56, 56],
+                        kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]), None))
+    out.append(("avgpool3x3s1_64x56x56",
+                _single("AveragePool", [("x", [1, 64, 56, 56])], [1, 64, 56, 56],
+                        kernel_shape=[3, 3], pads=[1, 1, 1, 1]), None))
+    out.append(("globalavgpool_512x7x7",
+                _single("GlobalAveragePool", [("x", [1, 512, 7, 7])], [1, 512, 1, 1]), None))
     out.append(("add_1M", _single("Add", [("a", [1024, 1024]), ("b", [1024, 1024])],
                                   [1024, 1024]), 1024 * 1024))
     out.append(("softmax_512x1024", _single("Softmax", [("x", [512, 1024])], [512, 1024],

@@ -106,3 +106,22 @@ def choose(space: list[int], iterators: list[str], target: Target,
     if not user and isinstance(target, CpuTarget) and inner is not None:
         sizes[inner] = vector_divisor(space[inner], wanted[inner], target.lanes_f32)
     return sizes
+
+
+def window(space: list[int], target: Target, user: tuple[int, ...] = ()) -> list[int]:
+    """Tile sizes of a sliding-window kernel over the output ``(n, c, oh, ow)``.
+
+    A tile is whole output rows of one channel — ``(1, 1, th, ow)`` — so vectors run along
+    the row (a ragged row end is a masked vector, never a narrower tile); ``th`` is the
+    whole height, halved (to a divisor) until there are >= cores tiles. User sizes as in
+    ``choose``.
+    """
+    if user:
+        wanted = ([1] * len(space) + list(user))[-len(space):]
+        return [largest_divisor(e, w) for e, w in zip(space, wanted)]
+    n, c, oh, ow = space
+    rows = oh
+    cores = target.cores if isinstance(target, CpuTarget) else 1
+    while n * c * (oh // rows) < cores and rows > 1:
+        rows = largest_divisor(oh, rows // 2)
+    return [1, 1, rows, ow]

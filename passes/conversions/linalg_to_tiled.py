@@ -6,7 +6,9 @@ build one kernel: the body loads the operands' tiles with `tiled.load` and appli
 op to the tiles (batch_matmul: batch tile 1, rank-reduced to a 2-D `linalg.matmul`); for a
 contraction, the chain of elementwise `linalg.generic` consumers (result used once, as an
 identity-mapped input, same type, output not read by the payload) moves into the epilogue.
-Everything else (fill, empty, convolutions, dynamic shapes) stays as it is.
+Depthwise convolutions and 2-D pooling form sliding-window kernels
+(``linalg_to_tiled_window``; elementwise consumers fuse into their epilogue too).
+Everything else (fill, empty, other convolutions, dynamic shapes) stays as it is.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ from aic.dialects.tiled.shapes import tile_type
 from aic.errors import PassError
 from aic.mlir_api import arith, ir, linalg
 from aic.pass_base import Pass, option, register_pass
+from aic.passes.conversions import linalg_to_tiled_window as window
 from aic.verify import walk
 
 
 @register_pass
 class ConvertLinalgToTiled(Pass):
-    """Form tiled.kernel ops (with fused elementwise epilogues) from linalg ops on tensors.
+    """Form tiled.kernel ops (with fused elementwise epilogues) from linalg ops on tensors:
+    matmul, batch_matmul, projected-permutation generics, depthwise conv and 2-D pooling.
 
     Options: `tile-sizes` (one size per iteration dim, aligned to the innermost dims;
     default: derived from the module's `hw.target`), `fuse-epilogue` (default true).
@@ -32,7 +36,8 @@ class ConvertLinalgToTiled(Pass):
 
     NAME = "aic-convert-linalg-to-tiled"
     tile_sizes: tuple[int, ...] = option((), "tile size per iteration dim (innermost aligned)")
-    fuse_epilogue: bool = option(True, "fuse elementwise consumers into contraction kernels")
+    fuse_epilogue: bool = option(True, "fuse elementwise consumers into contraction and "
+                                        "sliding-window kernels")
 
     def run(self, op):
         try:
@@ -42,17 +47,25 @@ class ConvertLinalgToTiled(Pass):
         if target is None and not self.tile_sizes:
             raise PassError("no hw.target on the module: run aic-hw-set-target first or "
                             "give tile-sizes", op)
-        pending = [c for c in walk(op) if c.operation.name in (MATMUL, BATCH_MATMUL, GENERIC)
-                   and not _inside_kernel(c)]
+        names = (MATMUL, BATCH_MATMUL, GENERIC) + window.NAMES
+        pending = [c for c in walk(op) if c.operation.name in names and not _inside_kernel(c)]
         while pending:
-            info = analyze(pending.pop(0))
+            candidate = pending.pop(0)
+            win = window.analyze(candidate)
+            info = win.info if win else analyze(candidate)
             if info is None:
                 continue
-            chain = _epilogue_chain(info) if self.fuse_epilogue and info.is_contraction else []
+            fusing = self.fuse_epilogue and (info.is_contraction or win is not None)
+            chain = _epilogue_chain(info) if fusing else []
             fused = [c.op.operation for c in chain]
             pending = [p for p in pending if not any(p.operation == f for f in fused)]
-            sizes = tiling.choose(info.space, info.iterators, target, self.tile_sizes)
-            _build_kernel(info, chain, sizes)
+            if win is None:
+                sizes = tiling.choose(info.space, info.iterators, target, self.tile_sizes)
+                _build_kernel(info, chain, sizes, _tile_op)
+                continue
+            sizes = tiling.window(info.space, target, self.tile_sizes)
+            _build_kernel(info, chain, sizes, lambda _, *a, w=win: window.tile_body(w, *a))
+            window.erase_producers(win)
 
 
 def _inside_kernel(op) -> bool:
@@ -99,7 +112,8 @@ def _kind(info: LinalgInfo, chain: list[LinalgInfo]) -> str:
     return "+".join(n.split(".")[-1] for n in names)
 
 
-def _build_kernel(info: LinalgInfo, chain: list[LinalgInfo], sizes: list[int]) -> None:
+def _build_kernel(info: LinalgInfo, chain: list[LinalgInfo], sizes: list[int],
+                  tile_op) -> None:
     last = chain[-1].op if chain else info.op
     element = ir.RankedTensorType(info.init.type).element_type
     out_dims = info.maps[-1]
@@ -112,7 +126,7 @@ def _build_kernel(info: LinalgInfo, chain: list[LinalgInfo], sizes: list[int]) -
             *([ir.IndexType.get()] * len(info.space)), acc_type)
         with ir.InsertionPoint(body):
             offsets = list(body.arguments)[:len(info.space)]
-            tile = _tile_op(info, sizes, offsets, body.arguments[-1])
+            tile = tile_op(info, sizes, offsets, body.arguments[-1])
             ir.Operation.create(TERMINATOR, operands=[tile])
         if chain:
             _build_epilogue(kernel, info, chain, sizes, acc_type)

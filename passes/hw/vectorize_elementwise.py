@@ -10,9 +10,13 @@ Used by `aic-hw-vectorize`. What is accepted (anything else is left untouched):
   index operands in memory).
 
 The result: one `scf.for` per outer dim (step 1) and one over the innermost dim with step V
-(the largest divisor of its extent <= the target's lanes for the element width), carrying
-the output tensor; inside, `vector.transfer_read` / `tensor.extract` + `vector.broadcast`, the
-body ops re-created on `vector<V x T>`, and one `vector.transfer_write`.
+(the target's lanes for the element width; the next power of two of a shorter extent),
+carrying the output tensor; inside, `vector.transfer_read` / `tensor.extract` +
+`vector.broadcast`, the body ops re-created on `vector<V x T>`, and one
+`vector.transfer_write`. A ragged end (extent % V) is one more, masked, chunk
+(`in_bounds = false` reads and write), never a narrower vector — except for payloads with an
+integer division or remainder (padding lanes would divide by zero, which traps): there V is
+the largest divisor of the extent within the lanes.
 """
 
 from __future__ import annotations
@@ -64,8 +68,32 @@ def _plan(op, vector_bits):
     bits = [element_bits(t.element_type) for t in types]
     if any(b is None for b in bits) or not body_ok(op):
         return None
-    lanes = largest_divisor(types[-1].shape[-1], max(1, vector_bits // max(bits)))
+    lanes = chunk_lanes(types[-1].shape[-1], vector_bits // max(bits), traps(op))
     return (rank, lanes, dims[:-1]) if lanes > 1 else None
+
+
+_TRAPPING = ("arith.divsi", "arith.divui", "arith.remsi", "arith.remui", "arith.ceildivsi",
+             "arith.ceildivui", "arith.floordivsi")
+"""Integer ops that trap on x86 for a zero divisor — as the padding lanes of a masked chunk
+would give them."""
+
+
+def traps(op) -> bool:
+    """Whether the payload of ``op`` holds an integer division or remainder."""
+    block = op.operation.regions[0].blocks[0]
+    return any(o.operation.name in _TRAPPING for o in block.operations)
+
+
+def chunk_lanes(extent: int, max_lanes: int, no_padding: bool = False) -> int:
+    """Vector width for ``extent`` elements: the target's, or the next power of two of a
+    shorter extent (the ragged end is a masked chunk). ``no_padding`` (a payload that must
+    not see padding lanes): the largest divisor of ``extent`` within the target's lanes."""
+    if no_padding:
+        return largest_divisor(extent, max(1, max_lanes))
+    lanes = 1
+    while lanes < min(extent, max(1, max_lanes)):
+        lanes *= 2
+    return lanes
 
 
 def _is_tensor(v) -> bool:
@@ -108,36 +136,51 @@ def _emit(op, rank, lanes, in_dims) -> ir.Value:
 def _loop(op, d, rank, lanes, in_dims, ivs, carried) -> ir.Value:
     """The loop over dim ``d`` (innermost: step ``lanes``, holding the vector body)."""
     extent = ir.RankedTensorType(carried.type).shape[d]
-    loop = scf.ForOp(_index(0), _index(extent), _index(lanes if d == rank - 1 else 1),
-                     [carried])
+    if d == rank - 1:
+        return _row(op, lanes, in_dims, ivs, carried, extent)
+    loop = scf.ForOp(_index(0), _index(extent), _index(1), [carried])
     with ir.InsertionPoint(loop.body):
         ivs = ivs + [loop.induction_variable]
-        inner = loop.inner_iter_args[0]
-        if d == rank - 1:
-            value = _vector_body(op, ivs, in_dims, lanes, inner)
-            result = vector.transfer_write(inner.type, value, inner, ivs, _minor(rank),
-                                           _in_bounds())
-        else:
-            result = _loop(op, d + 1, rank, lanes, in_dims, ivs, inner)
-        scf.YieldOp([result])
+        scf.YieldOp([_loop(op, d + 1, rank, lanes, in_dims, ivs, loop.inner_iter_args[0])])
     return loop.results[0]
+
+
+def _row(op, lanes, in_dims, ivs, carried, extent) -> ir.Value:
+    """In-bounds chunks of the innermost dim, then a masked chunk for a ragged end."""
+    full = extent - extent % lanes
+    if full:
+        loop = scf.ForOp(_index(0), _index(full), _index(lanes), [carried])
+        with ir.InsertionPoint(loop.body):
+            here = ivs + [loop.induction_variable]
+            scf.YieldOp([_chunk(op, lanes, in_dims, here, loop.inner_iter_args[0], True)])
+        carried = loop.results[0]
+    if full < extent:
+        carried = _chunk(op, lanes, in_dims, ivs + [_index(full)], carried, False)
+    return carried
+
+
+def _chunk(op, lanes, in_dims, ivs, carried, in_bounds: bool) -> ir.Value:
+    value = _vector_body(op, ivs, in_dims, lanes, carried, in_bounds)
+    return vector.transfer_write(carried.type, value, carried, ivs, _minor(len(ivs)),
+                                 _in_bounds(in_bounds))
 
 
 def _minor(rank: int) -> ir.AffineMapAttr:
     return ir.AffineMapAttr.get(ir.AffineMap.get(rank, 0, [ir.AffineDimExpr.get(rank - 1)]))
 
 
-def _in_bounds() -> ir.ArrayAttr:
-    return ir.ArrayAttr.get([ir.BoolAttr.get(True)])
+def _in_bounds(value: bool = True) -> ir.ArrayAttr:
+    return ir.ArrayAttr.get([ir.BoolAttr.get(value)])
 
 
-def read(source, dims, ivs, lanes, rank) -> ir.Value:
+def read(source, dims, ivs, lanes, rank, in_bounds: bool = True) -> ir.Value:
     element = ir.RankedTensorType(source.type).element_type
     vtype = ir.VectorType.get([lanes], element)
     indices = [ivs[d] for d in dims]
     if rank - 1 in dims:
         pad = arith.ConstantOp(element, _zero(element)).result
-        return vector.transfer_read(vtype, source, indices, _minor(len(dims)), pad, _in_bounds())
+        return vector.transfer_read(vtype, source, indices, _minor(len(dims)), pad,
+                                    _in_bounds(in_bounds))
     return vector.broadcast(vtype, tensor.extract(source, indices))
 
 
@@ -147,14 +190,19 @@ def _zero(element) -> ir.Attribute:
     return ir.FloatAttr.get(element, 0.0)
 
 
-def _vector_body(op, ivs, in_dims, lanes, carried) -> ir.Value:
+def _vector_body(op, ivs, in_dims, lanes, carried, in_bounds: bool) -> ir.Value:
     rank = len(ivs)
     block = op.operation.regions[0].blocks[0]
-    sources = list(op.operation.operands)[:len(in_dims)] + [carried]
-    all_dims = in_dims + [list(range(rank))]
+    out = op.operation.operands[len(in_dims)]
+    identity = list(range(rank))
+    # an input that is the output tensor itself (ins(%acc) outs(%acc)) is read from the
+    # carried tensor: same positions, read before written, and no copy at bufferization
+    sources = [carried if v == out and d == identity else v
+               for v, d in zip(list(op.operation.operands)[:len(in_dims)], in_dims)] + [carried]
+    all_dims = in_dims + [identity]
     values = {}
     for arg, source, dims in zip(block.arguments, sources, all_dims):
-        values[arg] = read(source, dims, ivs, lanes, rank)
+        values[arg] = read(source, dims, ivs, lanes, rank, in_bounds)
     ops = list(block.operations)
     vector_ops(ops[:-1], values, lanes)
     return _lookup(values, ops[-1].operation.operands[0], lanes)

@@ -8,9 +8,15 @@ combiner `c(x, out)` (add, mul, max, min on floats or ints) and `out` used only 
 
 Per output element (one `scf.for` per parallel dim, carrying the output tensor):
 
-    acc = x(j = 0..V)                                  (vector<V x T>; V divides the extent)
-    for j in V..extent step V:  acc = c(acc, x(j))     (vector combiner)
+    acc = x(j = 0..V)                                  (vector<V x T>)
+    for j in V..full step V:  acc = c(acc, x(j))       (vector combiner; full = extent - r)
+    acc = select(lanes < r, c(acc, x(full)), acc)      (only for a ragged end r != 0:
+                                                        masked reads, a constant lane mask)
     out[i] = c(vector.reduction <kind> acc, out[i])
+
+V is the target's lanes for the element width (the largest power of two <= a shorter
+extent; with an integer division or remainder in the payload, which padding lanes would
+make trap, the largest divisor of the extent within the lanes, and no ragged end).
 
 The reduction is reassociated (V partial results), as any vectorizing compiler does.
 """
@@ -20,7 +26,7 @@ from __future__ import annotations
 from aic.dialects.tiled.tiling import largest_divisor
 from aic.mlir_api import arith, ir, scf, tensor, vector
 from aic.passes.hw.vectorize_elementwise import (body_ok, element_bits, indexing_dims, read,
-                                                 vector_ops)
+                                                 traps, vector_ops)
 
 KINDS = {  # combiner op -> vector.reduction kind
     "arith.addf": "add", "arith.addi": "add", "arith.mulf": "mul", "arith.muli": "mul",
@@ -66,7 +72,12 @@ def _plan(op, vector_bits) -> dict | None:
     if not extents or combiner is None or not body_ok(op):
         return None
     bits = max(element_bits(t.element_type) for t in types)
-    lanes = largest_divisor(extents[0], max(1, vector_bits // bits))
+    if traps(op):  # no padding lanes for an integer division: a divisor of the extent
+        lanes = largest_divisor(extents[0], max(1, vector_bits // bits))
+    else:
+        lanes = 1
+        while lanes * 2 <= min(extents[0], vector_bits // bits):
+            lanes *= 2
     if lanes == 1:
         return None
     return {"rank": rank, "lanes": lanes, "extent": extents[0], "in_dims": dims[:-1],
@@ -106,11 +117,11 @@ def _loop(op, plan, d, ivs, carried) -> ir.Value:
     return loop.results[0]
 
 
-def _x(op, plan, ivs) -> ir.Value:
+def _x(op, plan, ivs, in_bounds: bool = True) -> ir.Value:
     """The combiner's non-`out` operand as a vector at reduction offset ivs[-1]."""
     block = op.operation.regions[0].blocks[0]
     rank, lanes, combiner = plan["rank"], plan["lanes"], plan["combiner"]
-    values = {arg: read(src, dims, ivs, lanes, rank) for arg, src, dims in
+    values = {arg: read(src, dims, ivs, lanes, rank, in_bounds) for arg, src, dims in
               zip(block.arguments, op.operation.operands, plan["in_dims"])}
     vector_ops(list(block.operations)[:-2], values, lanes)
     out = block.arguments[len(block.arguments) - 1]
@@ -132,13 +143,20 @@ def _reduce(op, plan, ivs, carried) -> ir.Value:
     block = op.operation.regions[0].blocks[0]
     out = block.arguments[len(block.arguments) - 1]
     first = _x(op, plan, ivs + [_index(0)])
-    loop = scf.ForOp(_index(lanes), _index(extent), _index(lanes), [first])
+    full = extent - extent % lanes
+    loop = scf.ForOp(_index(lanes), _index(full), _index(lanes), [first])
     with ir.InsertionPoint(loop.body):
         x = _x(op, plan, ivs + [loop.induction_variable])
         scf.YieldOp([_combine(combiner, x, loop.inner_iter_args[0], out)])
+    acc = loop.results[0]
+    if full < extent:  # ragged end: combine only its first extent - full lanes
+        x = _x(op, plan, ivs + [_index(full)], in_bounds=False)
+        mask = vector.constant_mask(ir.VectorType.get([lanes], ir.IntegerType.get_signless(1)),
+                                    [extent - full])
+        acc = arith.select(mask, _combine(combiner, x, acc, out), acc)
     element = ir.RankedTensorType(carried.type).element_type
     kind = ir.Attribute.parse(f"#vector.kind<{KINDS[combiner.name]}>")
-    partial = vector.reduction(element, kind, loop.results[0])
+    partial = vector.reduction(element, kind, acc)
     old = tensor.extract(carried, ivs)
     new = _combine(combiner, partial, old, out)
     return tensor.insert(new, carried, ivs)

@@ -138,3 +138,93 @@ func.func @index_is_global(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   } -> tensor<4x8xf32>
   return %r : tensor<4x8xf32>
 }
+// -----
+
+// Depthwise conv (bias init, spatially padded input), stride 2: one kernel over the output
+// (n, c, oh, ow), a tile is one channel's whole output plane; the tile loads its unpadded
+// input plane and pads it itself, and the bias broadcast moves into the body.
+// TARGET-LABEL: func.func @depthwise_bias_pad
+// TARGET-SAME: (%[[X:.*]]: tensor<1x4x10x13xf32>, %[[W:.*]]: tensor<4x3x3xf32>, %[[B:.*]]: tensor<4xf32>)
+// TARGET-DAG: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// TARGET-DAG: %[[E:.*]] = tensor.empty() : tensor<1x4x5x7xf32>
+// TARGET-NOT: tensor.pad
+// TARGET: %[[K:.*]] = "tiled.kernel"(%[[E]]) ({
+// TARGET-NEXT: ^bb0(%[[N:.*]]: index, %[[C:.*]]: index, %{{.*}}: index, %{{.*}}: index, %[[ACC:.*]]: tensor<1x1x5x7xf32>):
+// TARGET: %[[XT:.*]] = "tiled.load"(%[[X]], %[[N]], %[[C]], %{{.*}}, %{{.*}}) {sizes = array<i64: 1, 1, 10, 13>}
+// TARGET-NEXT: %[[XP:.*]] = tensor.pad %[[XT]] low[0, 0, 1, 1] high[0, 0, 1, 1]
+// TARGET: tensor.yield %[[ZERO]]
+// TARGET: %[[WT:.*]] = "tiled.load"(%[[W]], %[[C]], %{{.*}}, %{{.*}}) {sizes = array<i64: 1, 3, 3>}
+// TARGET: %[[BT:.*]] = "tiled.load"(%[[B]], %[[C]]) {sizes = array<i64: 1>}
+// TARGET-NEXT: %[[INIT:.*]] = linalg.broadcast ins(%[[BT]] : tensor<1xf32>) outs(%[[ACC]] : tensor<1x1x5x7xf32>) dimensions = [0, 2, 3]
+// TARGET-NEXT: %[[R:.*]] = linalg.depthwise_conv_2d_nchw_chw {{.*}}strides = dense<2> : tensor<2xi64>} ins(%[[XP]], %[[WT]] : tensor<1x1x12x15xf32>, tensor<1x3x3xf32>) outs(%[[INIT]] : tensor<1x1x5x7xf32>)
+// TARGET-NEXT: gpu.yield %[[R]]
+// TARGET: kind = "depthwise_conv_2d_nchw_chw", outs_indexing = array<i64: 0, 1, 2, 3>, space = array<i64: 1, 4, 5, 7>, tile_sizes = array<i64: 1, 1, 5, 7>}
+// TARGET: return %[[K]]
+func.func @depthwise_bias_pad(%x: tensor<1x4x10x13xf32>, %w: tensor<4x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x5x7xf32> {
+  %z = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %z : f32
+  } : tensor<1x4x10x13xf32> to tensor<1x4x12x15xf32>
+  %e = tensor.empty() : tensor<1x4x5x7xf32>
+  %init = linalg.broadcast ins(%b : tensor<4xf32>) outs(%e : tensor<1x4x5x7xf32>) dimensions = [0, 2, 3]
+  %r = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%p, %w : tensor<1x4x12x15xf32>, tensor<4x3x3xf32>) outs(%init : tensor<1x4x5x7xf32>) -> tensor<1x4x5x7xf32>
+  return %r : tensor<1x4x5x7xf32>
+}
+
+// -----
+
+// One channel on two cores: the output rows split in two tiles; the tile then loads its
+// rows of the padded input (offset oh * stride), and the pad stays outside the kernel.
+// TARGET-LABEL: func.func @max_pool_rows_split
+// TARGET-SAME: (%[[X:.*]]: tensor<1x1x16x16xf32>)
+// TARGET: %[[P:.*]] = tensor.pad %[[X]] low[0, 0, 1, 1] high[0, 0, 1, 1]
+// TARGET: %[[WIN:.*]] = tensor.empty() : tensor<3x3xf32>
+// TARGET: "tiled.kernel"
+// TARGET-NEXT: ^bb0(%[[N:.*]]: index, %[[C:.*]]: index, %[[OH:.*]]: index, %[[OW:.*]]: index, %[[ACC:.*]]: tensor<1x1x4x8xf32>):
+// TARGET-DAG: %[[IH:.*]] = arith.muli %[[OH]], %{{.*}} : index
+// TARGET-DAG: %[[IW:.*]] = arith.muli %[[OW]], %{{.*}} : index
+// TARGET: %[[XT:.*]] = "tiled.load"(%[[P]], %[[N]], %[[C]], %[[IH]], %[[IW]]) {sizes = array<i64: 1, 1, 9, 17>}
+// TARGET: %[[INIT:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[ACC]] : tensor<1x1x4x8xf32>)
+// TARGET-NEXT: linalg.pooling_nchw_max {{.*}} ins(%[[XT]], %[[WIN]] : tensor<1x1x9x17xf32>, tensor<3x3xf32>) outs(%[[INIT]] : tensor<1x1x4x8xf32>)
+// TARGET: kind = "pooling_nchw_max", {{.*}}tile_sizes = array<i64: 1, 1, 4, 8>}
+func.func @max_pool_rows_split(%x: tensor<1x1x16x16xf32>) -> tensor<1x1x8x8xf32> {
+  %ninf = arith.constant 0xFF800000 : f32
+  %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %ninf : f32
+  } : tensor<1x1x16x16xf32> to tensor<1x1x18x18xf32>
+  %e = tensor.empty() : tensor<1x1x8x8xf32>
+  %init = linalg.fill ins(%ninf : f32) outs(%e : tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32>
+  %win = tensor.empty() : tensor<3x3xf32>
+  %r = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%p, %win : tensor<1x1x18x18xf32>, tensor<3x3xf32>) outs(%init : tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32>
+  return %r : tensor<1x1x8x8xf32>
+}
+
+// -----
+
+// Average pooling: the division by the window counts fuses into the epilogue.
+// TARGET-LABEL: func.func @avg_pool_epilogue
+// TARGET-SAME: (%[[X:.*]]: tensor<1x8x6x6xf32>, %[[CNT:.*]]: tensor<5x5xf32>)
+// TARGET: "tiled.kernel"
+// TARGET: linalg.pooling_nchw_sum
+// TARGET: }, {
+// TARGET-NEXT: ^bb0(%{{.*}}: index, %{{.*}}: index, %[[OH:.*]]: index, %[[OW:.*]]: index, %[[ACC:.*]]: tensor<1x1x5x5xf32>):
+// TARGET-NEXT: %[[CT:.*]] = "tiled.load"(%[[CNT]], %[[OH]], %[[OW]]) {sizes = array<i64: 5, 5>}
+// TARGET-NEXT: linalg.generic {{.*}} ins(%[[ACC]], %[[CT]] : tensor<1x1x5x5xf32>, tensor<5x5xf32>) outs(%[[ACC]] : tensor<1x1x5x5xf32>)
+// TARGET: arith.divf
+// TARGET: kind = "pooling_nchw_sum+generic"
+// TARGET-NOT: linalg.generic
+func.func @avg_pool_epilogue(%x: tensor<1x8x6x6xf32>, %cnt: tensor<5x5xf32>) -> tensor<1x8x5x5xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x8x5x5xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x8x5x5xf32>) -> tensor<1x8x5x5xf32>
+  %win = tensor.empty() : tensor<2x2xf32>
+  %s = linalg.pooling_nchw_sum {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %win : tensor<1x8x6x6xf32>, tensor<2x2xf32>) outs(%init : tensor<1x8x5x5xf32>) -> tensor<1x8x5x5xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s, %cnt : tensor<1x8x5x5xf32>, tensor<5x5xf32>) outs(%e : tensor<1x8x5x5xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %d = arith.divf %a, %c : f32
+    linalg.yield %d : f32
+  } -> tensor<1x8x5x5xf32>
+  return %r : tensor<1x8x5x5xf32>
+}

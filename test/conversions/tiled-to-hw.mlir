@@ -90,3 +90,44 @@ module attributes {hw.target = {kind = "cuda", max_threads = 1024 : i64, mma = a
     return %r : tensor<64xf32>
   }
 }
+
+// -----
+
+// A sliding-window kernel (all dims parallel): one hw.parallel over the output tiles; the
+// loads become slices, the tile's own pad and bias broadcast stay, the depthwise op stays
+// linalg on the tiles (aic-hw-vectorize takes it from there).
+// CHECK-LABEL: func.func @depthwise_window
+// CHECK-SAME: (%[[X:.*]]: tensor<1x4x10x13xf32>, %[[W:.*]]: tensor<4x3x3xf32>, %[[B:.*]]: tensor<4xf32>)
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<1x4x5x7xf32>
+// CHECK: "hw.parallel"(%[[E]]) ({
+// CHECK-NEXT: ^bb0(%[[N:.*]]: index, %[[C:.*]]: index, %[[OH:.*]]: index, %[[OW:.*]]: index, %[[DEST:.*]]: tensor<1x4x5x7xf32>):
+// CHECK-NEXT: %[[ACC:.*]] = tensor.extract_slice %[[DEST]][%[[N]], %[[C]], %[[OH]], %[[OW]]] [1, 1, 5, 7] [1, 1, 1, 1]
+// CHECK: %[[XT:.*]] = tensor.extract_slice %[[X]][%[[N]], %[[C]], %{{.*}}, %{{.*}}] [1, 1, 10, 13] [1, 1, 1, 1]
+// CHECK: %[[XP:.*]] = tensor.pad %[[XT]]
+// CHECK: %[[WT:.*]] = tensor.extract_slice %[[W]][%[[C]], %{{.*}}, %{{.*}}] [1, 3, 3] [1, 1, 1]
+// CHECK: %[[BT:.*]] = tensor.extract_slice %[[B]][%[[C]]] [1] [1]
+// CHECK: %[[INIT:.*]] = linalg.broadcast ins(%[[BT]] : tensor<1xf32>) outs(%[[ACC]] : tensor<1x1x5x7xf32>)
+// CHECK: %[[R:.*]] = linalg.depthwise_conv_2d_nchw_chw {{.*}} ins(%[[XP]], %[[WT]] : tensor<1x1x12x15xf32>, tensor<1x3x3xf32>) outs(%[[INIT]] : tensor<1x1x5x7xf32>)
+// CHECK-NEXT: gpu.yield %[[R]], %[[N]], %[[C]], %[[OH]], %[[OW]]
+// CHECK: mapping = ["core", "core", "core", "core"], steps = array<i64: 1, 1, 5, 7>, upper_bounds = array<i64: 1, 4, 5, 7>
+// CHECK-NOT: tiled.
+func.func @depthwise_window(%x: tensor<1x4x10x13xf32>, %w: tensor<4x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x5x7xf32> {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x5x7xf32>
+  %r = "tiled.kernel"(%e) ({
+  ^bb0(%n: index, %c: index, %oh: index, %ow: index, %acc: tensor<1x1x5x7xf32>):
+    %c0 = arith.constant 0 : index
+    %xt = "tiled.load"(%x, %n, %c, %c0, %c0) {sizes = array<i64: 1, 1, 10, 13>} : (tensor<1x4x10x13xf32>, index, index, index, index) -> tensor<1x1x10x13xf32>
+    %xp = tensor.pad %xt low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    ^bb1(%i: index, %j: index, %k: index, %l: index):
+      tensor.yield %z : f32
+    } : tensor<1x1x10x13xf32> to tensor<1x1x12x15xf32>
+    %wt = "tiled.load"(%w, %c, %c0, %c0) {sizes = array<i64: 1, 3, 3>} : (tensor<4x3x3xf32>, index, index, index) -> tensor<1x3x3xf32>
+    %bt = "tiled.load"(%b, %c) {sizes = array<i64: 1>} : (tensor<4xf32>, index) -> tensor<1xf32>
+    %init = linalg.broadcast ins(%bt : tensor<1xf32>) outs(%acc : tensor<1x1x5x7xf32>) dimensions = [0, 2, 3]
+    %d = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%xp, %wt : tensor<1x1x12x15xf32>, tensor<1x3x3xf32>) outs(%init : tensor<1x1x5x7xf32>) -> tensor<1x1x5x7xf32>
+    "gpu.yield"(%d) : (tensor<1x1x5x7xf32>) -> ()
+  }, {
+  }) {iterators = ["parallel", "parallel", "parallel", "parallel"], kind = "depthwise_conv_2d_nchw_chw", outs_indexing = array<i64: 0, 1, 2, 3>, space = array<i64: 1, 4, 5, 7>, tile_sizes = array<i64: 1, 1, 5, 7>} : (tensor<1x4x5x7xf32>) -> tensor<1x4x5x7xf32>
+  return %r : tensor<1x4x5x7xf32>
+}

@@ -12,7 +12,8 @@ pool: pad with -inf (max) or 0 (avg) — extra end padding covers ``ceil_mode`` 
 then ``linalg.pooling_nchw_max/sum`` (2-D; unsigned max pools use the generic, the named
 max op is signed) or a generic window reduction; avg divides by a
 per-position count constant computed here (``count_include_pad`` counts explicit pads,
-never the ceil-mode overhang). global_pool: a reduction over the spatial dims.
+never the ceil-mode overhang). global_pool: a reduction over the spatial dims, collapsed
+into one.
 
 May import: the MLIR shim, the graph op classes, ``common``, ``im2col`` and ``scalar``.
 """
@@ -230,7 +231,9 @@ def _generic_pool(xp, init, kernel, strides, dil, is_max):
 def lower_global_pool(op):
     x = op.x
     sx, elem = shape_of(x), elem_of(x)
-    spatial = list(range(2, len(sx)))
+    if len(sx) > 3:  # one innermost reduced dim, which the vectorizer reduces along
+        x = reshape(x, sx[:2] + [int(np.prod(sx[2:]))])
+    spatial = list(range(2, len(shape_of(x))))
     is_max = op.kind == "max"
     init = lowest(elem) if is_max else const(elem, 0.0)
     red = reduce_dims(x, spatial, init, s.maximum if is_max else s.add)

@@ -10,6 +10,7 @@ inputs are read, outputs are freshly allocated numpy arrays the code writes into
 from __future__ import annotations
 
 import ctypes
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,17 +44,23 @@ def lower_to_llvm(module: ir.Module, name: str | None = None) -> None:
     pm.run(module.operation)
 
 
+@functools.lru_cache(maxsize=None)
+def _memref_struct(rank: int) -> type:
+    """The ctypes struct of a rank-``rank`` memref descriptor (made once: building a ctypes
+    type costs tens of microseconds, more than a small model's whole run)."""
+    fields = [("allocated", ctypes.c_void_p), ("aligned", ctypes.c_void_p),
+              ("offset", ctypes.c_longlong)]
+    if rank:
+        fields += [("shape", ctypes.c_longlong * rank), ("strides", ctypes.c_longlong * rank)]
+    return type(f"MemRef{rank}D", (ctypes.Structure,), {"_fields_": fields})
+
+
 class _Descriptor:
     """A ranked memref descriptor over a numpy array (kept alive with it)."""
 
     def __init__(self, array: np.ndarray):
         rank = array.ndim
-        fields = [("allocated", ctypes.c_void_p), ("aligned", ctypes.c_void_p),
-                  ("offset", ctypes.c_longlong)]
-        if rank:
-            fields += [("shape", ctypes.c_longlong * rank), ("strides", ctypes.c_longlong * rank)]
-        struct = type(f"MemRef{rank}D", (ctypes.Structure,), {"_fields_": fields})
-        self.desc = struct()
+        self.desc = _memref_struct(rank)()
         ptr = array.ctypes.data
         self.desc.allocated = ptr
         self.desc.aligned = ptr

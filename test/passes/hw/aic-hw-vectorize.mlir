@@ -1,4 +1,5 @@
 // RUN: aic-opt %s --split-input-file -p aic-hw-vectorize | FileCheck %s
+// RUN: aic-opt %s --split-input-file -p aic-hw-vectorize,canonicalize,cse | FileCheck %s --check-prefix=CANON
 
 // hw.microkernel -> B packed into nr-wide panels, then per mr x nr register tile: mr
 // accumulator rows read from C, a k loop of broadcast(A[i+r, p]) * B-panel-row FMAs, and the
@@ -109,5 +110,207 @@ func.func @row_max(%x: tensor<4x64xf32>, %o: tensor<4xf32>) -> tensor<4xf32> {
     "gpu.yield"(%g, %i) : (tensor<4xf32>, index) -> ()
   }) {mapping = ["core"], steps = array<i64: 4>, upper_bounds = array<i64: 4>} : (tensor<4xf32>) -> tensor<4xf32>
   return %r : tensor<4xf32>
+}
+}
+
+// -----
+
+// An elementwise row that 16 lanes do not divide (20): in-bounds 16-lane chunks, then one
+// masked chunk (in_bounds = false reads and write), never narrower vectors.
+// CANON-LABEL: func.func @elementwise_ragged
+// CANON-SAME: (%[[X:.*]]: tensor<3x20xf32>, %{{.*}}: tensor<3x20xf32>)
+// CANON-DAG: %[[C16:.*]] = arith.constant 16 : index
+// CANON-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CANON: scf.for %[[I:[^ ]+]] =
+// CANON: vector.transfer_read %[[X]][%[[I]], %[[C0]]]{{.*}} {in_bounds = [true]} : tensor<3x20xf32>, vector<16xf32>
+// CANON: %[[FULL:.*]] = vector.transfer_write {{.*}} {in_bounds = [true]} : vector<16xf32>, tensor<3x20xf32>
+// CANON: %[[V:.*]] = vector.transfer_read %[[X]][%[[I]], %[[C16]]], %{{[^ ]*}} : tensor<3x20xf32>, vector<16xf32>
+// CANON: %[[E:.*]] = math.exp %[[V]] : vector<16xf32>
+// CANON: vector.transfer_write %[[E]], %[[FULL]][%[[I]], %[[C16]]] : vector<16xf32>, tensor<3x20xf32>
+// CANON-NOT: linalg.generic
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.6 : f64, isa = "avx512", kind = "cpu", l1 = 32768 : i64, l2 = 1048576 : i64, l3 = 33554432 : i64, peak_gflops = 332.8 : f64, vector_bits = 512 : i64}} {
+func.func @elementwise_ragged(%x: tensor<3x20xf32>, %o: tensor<3x20xf32>) -> tensor<3x20xf32> {
+  %r = "hw.parallel"(%o) ({
+  ^bb0(%i: index, %j: index, %out: tensor<3x20xf32>):
+    %g = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<3x20xf32>) outs(%out : tensor<3x20xf32>) {
+    ^bb0(%in: f32, %acc: f32):
+      %e = math.exp %in : f32
+      linalg.yield %e : f32
+    } -> tensor<3x20xf32>
+    "gpu.yield"(%g, %i, %j) : (tensor<3x20xf32>, index, index) -> ()
+  }) {mapping = ["core", "core"], steps = array<i64: 3, 20>, upper_bounds = array<i64: 3, 20>} : (tensor<3x20xf32>) -> tensor<3x20xf32>
+  return %r : tensor<3x20xf32>
+}
+}
+
+// -----
+
+// A row reduction over 49 elements: 16-lane chunks up to 48, then a masked chunk whose
+// first lane only is combined (constant lane mask + select), then the vector.reduction.
+// CANON-LABEL: func.func @row_sum_ragged
+// CANON-SAME: (%[[X:.*]]: tensor<4x49xf32>, %{{.*}}: tensor<4xf32>)
+// CANON: %[[C48:.*]] = arith.constant 48 : index
+// CANON: %[[ACC:.*]] = scf.for %{{.*}} to %[[C48]] step {{.*}} -> (vector<16xf32>)
+// CANON: %[[TAIL:.*]] = vector.transfer_read %[[X]][%{{.*}}, %{{.*}}], %{{[^ ]*}} : tensor<4x49xf32>, vector<16xf32>
+// CANON: %[[MASK:.*]] = vector.constant_mask [1] : vector<16xi1>
+// CANON: %[[SUM:.*]] = arith.addf %[[TAIL]], %[[ACC]] : vector<16xf32>
+// CANON: %[[SEL:.*]] = arith.select %[[MASK]], %[[SUM]], %[[ACC]]
+// CANON: vector.reduction <add>, %[[SEL]] : vector<16xf32> into f32
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.6 : f64, isa = "avx512", kind = "cpu", l1 = 32768 : i64, l2 = 1048576 : i64, l3 = 33554432 : i64, peak_gflops = 332.8 : f64, vector_bits = 512 : i64}} {
+func.func @row_sum_ragged(%x: tensor<4x49xf32>, %o: tensor<4xf32>) -> tensor<4xf32> {
+  %r = "hw.parallel"(%o) ({
+  ^bb0(%i: index, %out: tensor<4xf32>):
+    %g = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<4x49xf32>) outs(%out : tensor<4xf32>) {
+    ^bb0(%in: f32, %acc: f32):
+      %m = arith.addf %in, %acc : f32
+      linalg.yield %m : f32
+    } -> tensor<4xf32>
+    "gpu.yield"(%g, %i) : (tensor<4xf32>, index) -> ()
+  }) {mapping = ["core"], steps = array<i64: 4>, upper_bounds = array<i64: 4>} : (tensor<4xf32>) -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}
+}
+
+// -----
+
+// Depthwise conv, stride 1, rows of 20: per channel the 9 filter taps are broadcast once and
+// the bias starts each chunk in registers; blocks of 4 output rows read their 6 input rows
+// once per column tap (18 reads for 36 FMAs); the ragged row end is a masked chunk. The bias
+// broadcast is gone.
+// CANON-LABEL: func.func @depthwise_bias
+// CANON-SAME: (%[[X:.*]]: tensor<1x2x10x22xf32>, %[[W:.*]]: tensor<2x3x3xf32>, %[[B:.*]]: tensor<2xf32>, %{{.*}}: tensor<1x2x8x20xf32>)
+// CANON-DAG: %[[C4:.*]] = arith.constant 4 : index
+// CANON-DAG: %[[C8:.*]] = arith.constant 8 : index
+// CANON-NOT: linalg.broadcast
+// CANON: scf.for %[[C:[^ ]+]] = %{{.*}} to %{{.*}} step
+// CANON: %[[T00:.*]] = tensor.extract %[[W]][%[[C]], %{{.*}}, %{{.*}}]
+// CANON-NEXT: %[[F00:.*]] = vector.broadcast %[[T00]] : f32 to vector<16xf32>
+// CANON-COUNT-8: vector.broadcast
+// CANON: %[[BS:.*]] = tensor.extract %[[B]][%[[C]]]
+// CANON-NEXT: %[[BIAS:.*]] = vector.broadcast %[[BS]] : f32 to vector<16xf32>
+// CANON: scf.for %[[OH:[^ ]+]] = %{{.*}} to %[[C8]] step %[[C4]]
+// CANON: %[[X00:.*]] = vector.transfer_read %[[X]][%{{.*}}, %[[C]], %[[OH]], %{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<1x2x10x22xf32>, vector<16xf32>
+// CANON-NEXT: vector.fma %[[X00]], %[[F00]], %[[BIAS]] : vector<16xf32>
+// CANON-COUNT-17: vector.transfer_read %[[X]]
+// CANON-NOT: vector.transfer_read %[[X]]
+// CANON-COUNT-4: vector.transfer_write {{.*}} {in_bounds = [true]} : vector<16xf32>, tensor<1x2x8x20xf32>
+// CANON: %[[XR:.*]] = vector.transfer_read %[[X]]{{.*}}, %{{[^ ]*}} : tensor<1x2x10x22xf32>, vector<16xf32>
+// CANON-NEXT: vector.fma %[[XR]], %[[F00]], %[[BIAS]]
+// CANON-COUNT-4: vector.transfer_write %{{.*}}, %{{[^ ]*}} : vector<16xf32>, tensor<1x2x8x20xf32>
+// CANON-NOT: linalg.depthwise_conv_2d_nchw_chw
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.6 : f64, isa = "avx512", kind = "cpu", l1 = 32768 : i64, l2 = 1048576 : i64, l3 = 33554432 : i64, peak_gflops = 332.8 : f64, vector_bits = 512 : i64}} {
+func.func @depthwise_bias(%x: tensor<1x2x10x22xf32>, %w: tensor<2x3x3xf32>, %b: tensor<2xf32>, %o: tensor<1x2x8x20xf32>) -> tensor<1x2x8x20xf32> {
+  %r = "hw.parallel"(%o) ({
+  ^bb0(%i: index, %out: tensor<1x2x8x20xf32>):
+    %init = linalg.broadcast ins(%b : tensor<2xf32>) outs(%out : tensor<1x2x8x20xf32>) dimensions = [0, 2, 3]
+    %d = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x2x10x22xf32>, tensor<2x3x3xf32>) outs(%init : tensor<1x2x8x20xf32>) -> tensor<1x2x8x20xf32>
+    "gpu.yield"(%d, %i, %i, %i, %i) : (tensor<1x2x8x20xf32>, index, index, index, index) -> ()
+  }) {mapping = ["core"], steps = array<i64: 1>, upper_bounds = array<i64: 1>} : (tensor<1x2x8x20xf32>) -> tensor<1x2x8x20xf32>
+  return %r : tensor<1x2x8x20xf32>
+}
+}
+
+// -----
+
+// Stride 2: a tap reads 32 input lanes and keeps the even ones (vector.shuffle); reads that
+// may pass the row end (the last column taps) are masked, the others in bounds.
+// CANON-LABEL: func.func @depthwise_stride2
+// CANON-SAME: (%[[X:.*]]: tensor<1x1x9x65xf32>
+// CANON: %[[R0:.*]] = vector.transfer_read %[[X]]{{.*}} {in_bounds = [true]} : tensor<1x1x9x65xf32>, vector<32xf32>
+// CANON-NEXT: %[[E0:.*]] = vector.shuffle %[[R0]], %[[R0]] [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30] : vector<32xf32>, vector<32xf32>
+// CANON-NEXT: vector.fma %[[E0]]
+// CANON: vector.transfer_read %[[X]]{{.*}} {in_bounds = [true]} : tensor<1x1x9x65xf32>, vector<32xf32>
+// CANON: vector.transfer_read %[[X]]{{.*}}, %{{[^ ]*}} : tensor<1x1x9x65xf32>, vector<32xf32>
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.6 : f64, isa = "avx512", kind = "cpu", l1 = 32768 : i64, l2 = 1048576 : i64, l3 = 33554432 : i64, peak_gflops = 332.8 : f64, vector_bits = 512 : i64}} {
+func.func @depthwise_stride2(%x: tensor<1x1x9x65xf32>, %w: tensor<1x3x3xf32>, %o: tensor<1x1x4x32xf32>) -> tensor<1x1x4x32xf32> {
+  %r = "hw.parallel"(%o) ({
+  ^bb0(%i: index, %out: tensor<1x1x4x32xf32>):
+    %d = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<1x1x9x65xf32>, tensor<1x3x3xf32>) outs(%out : tensor<1x1x4x32xf32>) -> tensor<1x1x4x32xf32>
+    "gpu.yield"(%d, %i, %i, %i, %i) : (tensor<1x1x4x32xf32>, index, index, index, index) -> ()
+  }) {mapping = ["core"], steps = array<i64: 1>, upper_bounds = array<i64: 1>} : (tensor<1x1x4x32xf32>) -> tensor<1x1x4x32xf32>
+  return %r : tensor<1x1x4x32xf32>
+}
+}
+
+// -----
+
+// Max pooling with its input pad inside the tile: the padded plane is built with vector
+// stores (the pad value, then the rows copied in; a ragged row end reads the pad value),
+// and the window max is maximumf{nnan,nsz} with NaNs tracked on the side and selected in.
+// CANON-LABEL: func.func @max_pool_padded
+// CANON-SAME: (%[[X:.*]]: tensor<1x1x6x14xf32>
+// CANON-DAG: %[[NAN:.*]] = arith.constant dense<0x7FC00000> : vector<8xf32>
+// CANON-DAG: %[[NINF:.*]] = arith.constant dense<0xFF800000> : vector<8xf32>
+// CANON-DAG: %[[NINFS:.*]] = arith.constant 0xFF800000 : f32
+// CANON: "hw.parallel"
+// CANON-NOT: tensor.pad
+// CANON: %[[E:.*]] = tensor.empty() : tensor<1x1x6x16xf32>
+// CANON: %[[FILLED:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[E]])
+// CANON: vector.transfer_write %[[NINF]]
+// CANON: %[[PADDED:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[FILLED]])
+// CANON: vector.transfer_read %[[X]]{{.*}}, %[[NINFS]] {in_bounds = [true]}
+// CANON: vector.transfer_read %[[X]]{{.*}}, %[[NINFS]] : tensor<1x1x6x14xf32>, vector<8xf32>
+// CANON: vector.transfer_read %[[PADDED]]
+// CANON: arith.cmpf uno
+// CANON: arith.maximumf %{{.*}} fastmath<nnan,nsz> : vector<8xf32>
+// CANON: arith.ori %{{.*}} : vector<8xi1>
+// CANON: %[[SEL:.*]] = arith.select %{{.*}}, %[[NAN]], %{{.*}} : vector<8xi1>, vector<8xf32>
+// CANON-NEXT: vector.transfer_write %[[SEL]]
+// CANON-NOT: linalg.pooling_nchw_max
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.6 : f64, isa = "avx512", kind = "cpu", l1 = 32768 : i64, l2 = 1048576 : i64, l3 = 33554432 : i64, peak_gflops = 332.8 : f64, vector_bits = 512 : i64}} {
+func.func @max_pool_padded(%x: tensor<1x1x6x14xf32>, %o: tensor<1x1x3x8xf32>) -> tensor<1x1x3x8xf32> {
+  %ninf = arith.constant 0xFF800000 : f32
+  %win = tensor.empty() : tensor<2x2xf32>
+  %r = "hw.parallel"(%o) ({
+  ^bb0(%i: index, %out: tensor<1x1x3x8xf32>):
+    %p = tensor.pad %x low[0, 0, 0, 1] high[0, 0, 0, 1] {
+    ^bb1(%a: index, %b: index, %c: index, %d: index):
+      tensor.yield %ninf : f32
+    } : tensor<1x1x6x14xf32> to tensor<1x1x6x16xf32>
+    %init = linalg.fill ins(%ninf : f32) outs(%out : tensor<1x1x3x8xf32>) -> tensor<1x1x3x8xf32>
+    %m = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%p, %win : tensor<1x1x6x16xf32>, tensor<2x2xf32>) outs(%init : tensor<1x1x3x8xf32>) -> tensor<1x1x3x8xf32>
+    "gpu.yield"(%m, %i, %i, %i, %i) : (tensor<1x1x3x8xf32>, index, index, index, index) -> ()
+  }) {mapping = ["core"], steps = array<i64: 1>, upper_bounds = array<i64: 1>} : (tensor<1x1x3x8xf32>) -> tensor<1x1x3x8xf32>
+  return %r : tensor<1x1x3x8xf32>
+}
+}
+
+// -----
+
+// Must not fire: an output row of one column (no vector to form along it).
+// CANON-LABEL: func.func @negative_single_column
+// CANON: linalg.pooling_nchw_sum
+// CANON-NOT: vector.
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.6 : f64, isa = "avx512", kind = "cpu", l1 = 32768 : i64, l2 = 1048576 : i64, l3 = 33554432 : i64, peak_gflops = 332.8 : f64, vector_bits = 512 : i64}} {
+func.func @negative_single_column(%x: tensor<1x2x5x3xf32>, %o: tensor<1x2x3x1xf32>) -> tensor<1x2x3x1xf32> {
+  %win = tensor.empty() : tensor<3x3xf32>
+  %r = "hw.parallel"(%o) ({
+  ^bb0(%i: index, %out: tensor<1x2x3x1xf32>):
+    %m = linalg.pooling_nchw_sum {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %win : tensor<1x2x5x3xf32>, tensor<3x3xf32>) outs(%out : tensor<1x2x3x1xf32>) -> tensor<1x2x3x1xf32>
+    "gpu.yield"(%m, %i, %i, %i, %i) : (tensor<1x2x3x1xf32>, index, index, index, index) -> ()
+  }) {mapping = ["core"], steps = array<i64: 1>, upper_bounds = array<i64: 1>} : (tensor<1x2x3x1xf32>) -> tensor<1x2x3x1xf32>
+  return %r : tensor<1x2x3x1xf32>
+}
+}
+
+// -----
+
+// An integer division must not see padding lanes (a zero divisor traps): a ragged row keeps
+// the largest vector width that divides it (20 -> 10 lanes) and no masked chunk.
+// CANON-LABEL: func.func @int_div_no_padding
+// CANON: arith.divsi %{{.*}}, %{{.*}} : vector<10xi32>
+// CANON-NOT: vector<16xi32>
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.6 : f64, isa = "avx512", kind = "cpu", l1 = 32768 : i64, l2 = 1048576 : i64, l3 = 33554432 : i64, peak_gflops = 332.8 : f64, vector_bits = 512 : i64}} {
+func.func @int_div_no_padding(%x: tensor<3x20xi32>, %y: tensor<3x20xi32>, %o: tensor<3x20xi32>) -> tensor<3x20xi32> {
+  %r = "hw.parallel"(%o) ({
+  ^bb0(%i: index, %j: index, %out: tensor<3x20xi32>):
+    %g = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x, %y : tensor<3x20xi32>, tensor<3x20xi32>) outs(%out : tensor<3x20xi32>) {
+    ^bb0(%a: i32, %b: i32, %acc: i32):
+      %q = arith.divsi %a, %b : i32
+      linalg.yield %q : i32
+    } -> tensor<3x20xi32>
+    "gpu.yield"(%g, %i, %j) : (tensor<3x20xi32>, index, index) -> ()
+  }) {mapping = ["core", "core"], steps = array<i64: 3, 20>, upper_bounds = array<i64: 3, 20>} : (tensor<3x20xi32>) -> tensor<3x20xi32>
+  return %r : tensor<3x20xi32>
 }
 }

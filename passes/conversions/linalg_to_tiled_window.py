@@ -1,0 +1,185 @@
+"""Sliding-window kernels for ``aic-convert-linalg-to-tiled``: depthwise conv and pooling.
+
+Accepted (``analyze``; anything else stays linalg): `linalg.depthwise_conv_2d_nchw_chw`,
+`linalg.pooling_nchw_max` and `linalg.pooling_nchw_sum` on static tensors. Their input maps
+(`oh * stride + kh * dilation`) are not projected permutations, so they get their own kernel
+kind: the space is the output `(n, c, oh, ow)`, all parallel; the window dims are not tiled
+(each tile applies the whole window). Per tile `(n0, c0, oh0, ow0)` of sizes
+`(tn, tc, th, tw)` the body loads
+
+    input  x[n0, c0, oh0 * sh, ow0 * sw]  sizes (tn, tc, (th-1)*sh + dh*(kh-1) + 1, ...)
+    filter w[c0, 0, 0]                    sizes (tc, kh, kw)          (depthwise only)
+
+and applies the same named op to the tiles (pooling keeps its shape-only window tensor).
+The init's producer, when it is a `linalg.fill` or a per-channel `linalg.broadcast`
+(dimensions [0, 2, 3], as the conv bias) used only here, moves into the body: the kernel's
+init becomes the producer's destination, and each tile fills its own accumulator (so the
+vectorizer can start from the bias in registers instead of re-reading a filled tensor).
+When the input is a `tensor.pad` of the spatial dims (constant value) and a tile is whole
+output planes, the tile loads the unpadded planes and pads them itself (`tensor.pad` in the
+body), so no padded copy of the whole input is made.
+Tile sizes: ``aic.dialects.tiled.tiling.window``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aic.dialects.tiled import PARALLEL, LoadOp
+from aic.dialects.tiled.analysis import LinalgInfo
+from aic.dialects.tiled.shapes import static_shape, tile_type
+from aic.mlir_api import arith, ir, linalg, tensor
+
+DEPTHWISE = "linalg.depthwise_conv_2d_nchw_chw"
+POOL_MAX, POOL_SUM = "linalg.pooling_nchw_max", "linalg.pooling_nchw_sum"
+NAMES = (DEPTHWISE, POOL_MAX, POOL_SUM)
+_BUILDERS = {DEPTHWISE: linalg.depthwise_conv_2d_nchw_chw, POOL_MAX: linalg.pooling_nchw_max,
+             POOL_SUM: linalg.pooling_nchw_sum}
+
+
+@dataclass
+class Pad:
+    source: ir.Value
+    low: list[int]  # (top, left)
+    high: list[int]  # (bottom, right)
+    value: ir.Value  # defined above the pad
+
+
+@dataclass
+class Window:
+    info: LinalgInfo  # space = the output shape; of its maps only maps[-1] (the identity,
+    # which epilogue fusion reads) is real: the input's window maps are no permutations
+    x: ir.Value
+    w: ir.Value  # filter (depthwise) or shape-only window (pooling)
+    strides: list[int]
+    dilations: list[int]
+    producer: ir.OpView | None  # fill / broadcast of the init, moved into the kernel
+    pad: Pad | None  # the tensor.pad producing x (spatial dims only)
+
+    @property
+    def window(self) -> list[int]:
+        return static_shape(self.w.type)[-2:]
+
+    def input_extent(self, d: int, size: int) -> int:
+        """Input rows (d = 0) or columns (d = 1) read by ``size`` outputs along that dim."""
+        return (size - 1) * self.strides[d] + self.dilations[d] * (self.window[d] - 1) + 1
+
+
+def _ints(op, name: str) -> list[int]:
+    if name not in op.attributes:
+        return [1, 1]
+    return [int(v) for v in ir.DenseIntElementsAttr(op.attributes[name])]
+
+
+def _movable_producer(init: ir.Value) -> ir.OpView | None:
+    """The init's fill / per-channel broadcast when this window op is its only user."""
+    if isinstance(init.owner, ir.Block) or len(list(init.uses)) != 1:
+        return None
+    owner = init.owner.operation
+    if owner.name not in ("linalg.fill", "linalg.broadcast"):
+        return None
+    if owner.name == "linalg.broadcast":
+        src = owner.operands[0]
+        dims = [int(v) for v in ir.DenseI64ArrayAttr(owner.attributes["dimensions"])]
+        if dims != [0, 2, 3] or static_shape(src.type) is None:
+            return None
+    return owner.opview
+
+
+def analyze(op: ir.OpView) -> Window | None:
+    if op.operation.name not in NAMES or len(op.operation.results) != 1:
+        return None
+    x, w, init = list(op.operation.operands)
+    shapes = [static_shape(v.type) for v in (x, w, init)]
+    if any(s is None for s in shapes) or len(shapes[0]) != 4 or len(shapes[2]) != 4:
+        return None
+    if 0 in shapes[2]:
+        return None
+    producer = _movable_producer(init)
+    kernel_init = producer.operation.operands[-1] if producer is not None else init
+    space = list(shapes[2])
+    identity = list(range(4))
+    info = LinalgInfo(op, [x, w], kernel_init, [identity, [1], identity], [PARALLEL] * 4, space)
+    return Window(info, x, w, _ints(op, "strides"), _ints(op, "dilations"), producer,
+                  _spatial_pad(x))
+
+
+def _spatial_pad(x: ir.Value) -> Pad | None:
+    """x = tensor.pad(source) with static pads on the last two dims and an outside value."""
+    if isinstance(x.owner, ir.Block) or x.owner.operation.name != "tensor.pad":
+        return None
+    pad = x.owner.operation
+    if len(pad.operands) != 1:  # dynamic pads
+        return None
+    low = [int(v) for v in ir.DenseI64ArrayAttr(pad.attributes["static_low"])]
+    high = [int(v) for v in ir.DenseI64ArrayAttr(pad.attributes["static_high"])]
+    value = list(pad.regions[0].blocks[0].operations)[-1].operands[0]
+    inside = not isinstance(value.owner, ir.Block) and value.owner.operation.parent == pad
+    if low[:2] != [0, 0] or high[:2] != [0, 0] or inside or isinstance(value.owner, ir.Block):
+        return None
+    return Pad(pad.operands[0], low[2:], high[2:], value)
+
+
+def _index(value: int) -> ir.Value:
+    return arith.ConstantOp(ir.IndexType.get(), value).result
+
+
+def _scaled(offset: ir.Value, factor: int) -> ir.Value:
+    return offset if factor == 1 else arith.muli(offset, _index(factor))
+
+
+def tile_body(win: Window, sizes: list[int], offsets, acc) -> ir.Value:
+    """The window op applied to one output tile (built at the current insertion point)."""
+    element = ir.RankedTensorType(win.x.type).element_type
+    n, c, oh, ow = offsets
+    if win.pad is not None and sizes[2:] == win.info.space[2:]:
+        x_tile = _padded_tile(win.pad, sizes, n, c)
+    else:
+        x_sizes = sizes[:2] + [win.input_extent(0, sizes[2]), win.input_extent(1, sizes[3])]
+        x_offsets = [n, c, _scaled(oh, win.strides[0]), _scaled(ow, win.strides[1])]
+        x_tile = LoadOp(tile_type(x_sizes, element), win.x, x_offsets, sizes=x_sizes).result
+    w = win.w
+    if win.info.name == DEPTHWISE:
+        w_sizes = [sizes[1]] + win.window
+        w_elem = ir.RankedTensorType(w.type).element_type
+        zero = _index(0)
+        w = LoadOp(tile_type(w_sizes, w_elem), w, [c, zero, zero], sizes=w_sizes).result
+    init = _tile_init(win, sizes[1], c, acc)
+    build = _BUILDERS[win.info.name]
+    return build(x_tile, w, outs=[init], strides=win.strides, dilations=win.dilations)
+
+
+def _padded_tile(pad: Pad, sizes: list[int], n: ir.Value, c: ir.Value) -> ir.Value:
+    """Whole planes: load them unpadded and pad the tile (the pad stays in L1/L2)."""
+    shape = static_shape(pad.source.type)
+    element = ir.RankedTensorType(pad.source.type).element_type
+    src_sizes = sizes[:2] + shape[2:]
+    zero = _index(0)
+    src = LoadOp(tile_type(src_sizes, element), pad.source, [n, c, zero, zero],
+                 sizes=src_sizes).result
+    padded = src_sizes[:2] + [e + lo + hi for e, lo, hi in zip(shape[2:], pad.low, pad.high)]
+    op = tensor.PadOp(tile_type(padded, element), src, [], [], [0, 0] + pad.low,
+                      [0, 0] + pad.high)
+    block = op.regions[0].blocks.append(*[ir.IndexType.get()] * 4)
+    with ir.InsertionPoint(block):
+        tensor.YieldOp(pad.value)
+    return op.result
+
+
+def _tile_init(win: Window, channels: int, c: ir.Value, acc: ir.Value) -> ir.Value:
+    producer = win.producer
+    if producer is None:
+        return acc
+    if producer.operation.name == "linalg.fill":
+        return linalg.fill(producer.operation.operands[0], outs=[acc])
+    src = producer.operation.operands[0]
+    src_elem = ir.RankedTensorType(src.type).element_type
+    bias = LoadOp(tile_type([channels], src_elem), src, [c], sizes=[channels]).result
+    return linalg.broadcast(bias, outs=[acc], dimensions=[0, 2, 3]).results[0]
+
+
+def erase_producers(win: Window) -> None:
+    """Drop the init's producer and the input's pad once the kernel has taken their place."""
+    for op in (win.producer, win.x.owner if win.pad else None):
+        if op is not None and not list(op.operation.results[0].uses):
+            op.operation.erase()
