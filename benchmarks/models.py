@@ -257,6 +257,18 @@ def lstm(layers: int = 2, seq: int = 128, features: int = 256, hidden: int = 512
     return _finish(b, [f32("x", [seq, 1, features])], "logits", [1, classes], "lstm")
 
 
+def mlp(sizes=(784, 512, 512, 10), batch: int = 1, seed: int = 17):
+    """``nn.Sequential`` of Linear + ReLU on a 2-D input (Gemm, transB=1): at batch 1 its time
+    is mostly per-call overhead, which this row measures."""
+    b = Builder(seed)
+    x = "x"
+    for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
+        x = b.op("Gemm", [x, b.weight([n_out, n_in]), b.weight([n_out], 0.1)], transB=1)
+        if i < len(sizes) - 2:
+            x = b.op("Relu", [x])
+    return _finish(b, [f32("x", [batch, sizes[0]])], "logits", [batch, sizes[-1]], "mlp")
+
+
 MODELS = {
     "resnet18_224": (lambda **k: resnet(18, **k), {"image": 64}),
     "resnet50_224": (lambda **k: resnet(50, **k), {"image": 64}),
@@ -266,6 +278,7 @@ MODELS = {
     "gpt2_2layers_seq128": (gpt2, {"seq": 32, "layers": 1}),
     "unet_base32_256": (unet, {"image": 64}),
     "lstm_2x512_seq128": (lstm, {"seq": 16}),
+    "mlp_batch1_784x512x512x10": (mlp, {}),
 }
 
 

@@ -131,3 +131,12 @@ def test_a_failing_child_process_is_an_error_row():
     assert row.error == ("internal error: the benchmark process exited with status 1: "
                          "no benchmark case 'no_such_case' (see --list)")
     assert "\n" not in row.error
+
+
+@pytest.mark.parametrize("accepts, want, notes", [(True, [1, 2], 0), (False, [1], 1)])
+def test_thread_counts_fall_back_to_one_without_threads_parameter(monkeypatch, accepts, want,
+                                                                   notes):
+    monkeypatch.setattr(run, "aic_accepts_threads", lambda: accepts)
+    seen = []
+    assert run.thread_counts("2,1", seen.append) == want
+    assert len(seen) == notes
