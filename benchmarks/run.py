@@ -43,7 +43,7 @@ class Settings:
     runs: int  # timed calls per side at most
     min_runs: int  # timed calls per side at least
     warmup: int  # untimed calls per side first
-    budget_s: float  # timed seconds per side a case aims for (between min_runs and runs)
+    budget_s: float  # timed seconds per case (both sides) to aim for, within the run limits
     quick: bool
 
 
@@ -118,7 +118,7 @@ def _time_pair(aic_call, ort_call, settings: Settings):
     aic_call()
     ort_call()
     per_pair = time.perf_counter() - start
-    runs = max(settings.min_runs, min(settings.runs, int(2 * settings.budget_s / per_pair)))
+    runs = max(settings.min_runs, min(settings.runs, int(settings.budget_s / per_pair)))
     aic_t, ort_t = [], []
     for _ in range(runs):
         for fn, times in ((aic_call, aic_t), (ort_call, ort_t)):
@@ -197,8 +197,9 @@ def parse_args(argv):
                    help="case names or glob patterns, e.g. 'matmul_*,resnet18_224'")
     p.add_argument("--runs", type=int, help="timed calls per side at most (default 20; "
                                             "--quick: 3)")
-    p.add_argument("--budget", type=float, default=2.0,
-                   help="timed seconds per side per case to aim for (default 2)")
+    p.add_argument("--budget", type=float, default=4.0,
+                   help="timed seconds per case, aic and onnxruntime together, to aim for "
+                        "(default 4)")
     p.add_argument("--quick", action="store_true",
                    help="smaller models (see benchmarks.models.MODELS), 1 warm-up, 3 runs")
     p.add_argument("--json", metavar="OUT", help="write the machine, rows and geomeans here")
@@ -212,7 +213,7 @@ def parse_args(argv):
 
 def settings_from(args) -> Settings:
     if args.quick:
-        return Settings(args.runs or 3, 1, 1, min(args.budget, 0.5), True)
+        return Settings(args.runs or 3, 1, 1, min(args.budget, 1.0), True)
     return Settings(args.runs or 20, min(5, args.runs or 5), 2, args.budget, False)
 
 
