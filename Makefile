@@ -1,5 +1,5 @@
 # aic developer targets. `make help` lists them.
-.PHONY: help install check lit pytest generate conformance bench
+.PHONY: help install check lit pytest generate conformance bench bench-quick
 
 help:           ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -23,3 +23,6 @@ conformance:    ## ONNX node-test conformance report (all claimed ops)
 
 bench:          ## aic vs onnxruntime benchmarks
 	python -m benchmarks.run
+
+bench-quick:    ## the same at reduced model sizes, 3 timed calls (minutes, not tens)
+	python -m benchmarks.run --quick

@@ -1,131 +1,320 @@
-"""Compare aic with onnxruntime on the same inputs, in the same run.
+"""Compare aic with onnxruntime on the same inputs, in the same run, at the same thread count.
 
-    python -m benchmarks.run [--runs N] [--json OUT] [--only NAME,...] [--threads T]
+    python -m benchmarks.run [--threads 1,2] [--only GLOB,...] [--runs N] [--quick] [--json OUT]
 
-Kernels (single-op ONNX models: matmul, conv, depthwise conv, pooling, elementwise,
-softmax) and the generator models
-of ``aic.testing.models``. For each: median latency of aic and onnxruntime over N runs after
-warm-up, the ratio (ort_ms / aic_ms: above 1 means aic is faster), and GFLOP/s for the
-kernels with a known FLOP count, next to the peak of the cores used (``aic.targets.cpu``).
-aic compiles for ``--threads`` threads (default: ``AIC_NUM_THREADS``, else every core) and
-onnxruntime runs on as many.
+Cases are the kernels of ``benchmarks.kernels`` and the realistic models of
+``benchmarks.models``. Per case and thread count: aic compiles the model (``compile_s``),
+then aic and onnxruntime are warmed up and called alternately on the same inputs, and the
+medians are reported with ``ratio = ort_ms / aic_ms`` (above 1: aic is faster), GFLOP/s and %
+of the peak of the cores used (FLOPs counted by ``benchmarks.flops``), and ``rel_err`` (max
+|aic - ort| / max |ort| over the outputs). A case aic cannot compile becomes an error row.
+docs/benchmarks.md explains every column.
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
+import inspect
 import json
+import math
+import os
+import signal
+import statistics
+import subprocess
 import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
-import onnx
-from onnx import TensorProto, helper
 
 import aic
-from aic.runner import benchmark, onnxruntime_session, random_input
-from aic.testing import models
+from aic.runner import onnxruntime_session, random_input
+from benchmarks import kernels, models
+from benchmarks.flops import count_flops
+
+ROOT = Path(__file__).resolve().parents[1]
+COLUMNS = "{:<30} {:>3} {:>10} {:>10} {:>7} {:>8} {:>6} {:>8}"
 
 
-def _single(op: str, inputs: list[tuple[str, list[int]]], out_shape, **attrs):
-    node = helper.make_node(op, [n for n, _ in inputs], ["y"], **attrs)
-    graph = helper.make_graph(
-        [node], op.lower(),
-        [helper.make_tensor_value_info(n, TensorProto.FLOAT, s) for n, s in inputs],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, out_shape)])
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8  # onnxruntime reads IR versions up to 13
-    return model
+@dataclass(frozen=True)
+class Settings:
+    runs: int  # timed calls per side at most
+    min_runs: int  # timed calls per side at least
+    warmup: int  # untimed calls per side first
+    budget_s: float  # timed seconds per case (both sides) to aim for, within the run limits
+    quick: bool
 
 
-def kernels():
-    """(name, model, flops)"""
-    out = []
-    for m, k, n in [(256, 256, 256), (512, 512, 512), (64, 1024, 1024), (2048, 2048, 2048)]:
-        out.append((f"matmul_{m}x{k}x{n}", _single("MatMul", [("a", [m, k]), ("b", [k, n])],
-                                                   [m, n]), 2 * m * k * n))
-    c, hw, f = 64, 56, 64
-    out.append((f"conv3x3_{c}x{hw}x{hw}_{f}",
-                _single("Conv", [("x", [1, c, hw, hw]), ("w", [f, c, 3, 3])], [1, f, hw, hw],
-                        pads=[1, 1, 1, 1]), 2 * f * c * 9 * hw * hw))
-    for c, hw, stride in [(64, 56, 1), (32, 112, 1), (64, 56, 2)]:
-        o = hw // stride
-        out.append((f"dwconv3x3s{stride}_{c}x{hw}x{hw}",
-                    _single("Conv", [("x", [1, c, hw, hw]), ("w", [c, 1, 3, 3])], [1, c, o, o],
-                            pads=[1, 1, 1, 1], group=c, strides=[stride, stride]),
-                    2 * c * 9 * o * o))
-    out.append(("maxpool3x3s2_64x112x112",
-                _single("MaxPool", [("x", [1, 64, 112, 112])], [1, 64, 56, 56],
-                        kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]), None))
-    out.append(("avgpool3x3s1_64x56x56",
-                _single("AveragePool", [("x", [1, 64, 56, 56])], [1, 64, 56, 56],
-                        kernel_shape=[3, 3], pads=[1, 1, 1, 1]), None))
-    out.append(("globalavgpool_512x7x7",
-                _single("GlobalAveragePool", [("x", [1, 512, 7, 7])], [1, 512, 1, 1]), None))
-    out.append(("add_1M", _single("Add", [("a", [1024, 1024]), ("b", [1024, 1024])],
-                                  [1024, 1024]), 1024 * 1024))
-    out.append(("softmax_512x1024", _single("Softmax", [("x", [512, 1024])], [512, 1024],
-                                            axis=-1), None))
-    for op in ("Exp", "Tanh", "Erf"):  # transcendental throughput (aic-math-approximate)
-        out.append((f"{op.lower()}_1M", _single(op, [("x", [1024, 1024])], [1024, 1024]), None))
-    out.append(("softmax_12x197x197", _single("Softmax", [("x", [12, 197, 197])], [12, 197, 197],
-                                              axis=-1), None))
+@dataclass
+class Row:
+    name: str
+    kind: str  # "kernel" or "model"
+    threads: int
+    aic_ms: float | None = None
+    ort_ms: float | None = None
+    ratio: float | None = None
+    gflops: float | None = None
+    pct_peak: float | None = None
+    compile_s: float | None = None
+    flops: int | None = None
+    runs: int | None = None
+    aic_min_ms: float | None = None
+    ort_min_ms: float | None = None
+    rel_err: float | None = None
+    error: str | None = None
+
+
+def aic_accepts_threads() -> bool:
+    """Whether ``aic.compile`` takes ``threads=`` (``aic.compile`` itself forwards
+    ``**options`` to ``aic.api.compile``, whose signature tells)."""
+    from aic import api
+
+    return "threads" in inspect.signature(api.compile).parameters
+
+
+def cases(quick: bool) -> list[tuple[str, str, object]]:
+    """(name, kind, maker) for every kernel and model; ``quick`` builds models smaller."""
+    out = [(name, "kernel", make) for name, make in kernels.KERNELS.items()]
+    out += [(name, "model", lambda n=name: models.build(n, quick)) for name in models.MODELS]
     return out
 
 
-def model_cases():
-    return [(name, make(), None) for name, make in models.ALL.items()
-            if not name.startswith("symbolic")]
+def select(all_cases, only: str | None):
+    if not only:
+        return all_cases
+    patterns = only.split(",")
+    chosen = [c for c in all_cases if any(fnmatch.fnmatchcase(c[0], p) for p in patterns)]
+    if not chosen:
+        raise SystemExit(f"--only {only}: no case matches; cases: "
+                         + ", ".join(c[0] for c in all_cases))
+    return chosen
 
 
-def measure(name: str, model: onnx.ModelProto, flops, runs: int, threads: int) -> dict:
-    compiled = aic.compile(model, threads=threads)
+def _compile(model, threads: int):
+    start = time.perf_counter()
+    compiled = aic.compile(model, threads=threads) if aic_accepts_threads() else aic.compile(model)
+    return compiled, time.perf_counter() - start
+
+
+def _rel_err(ours, reference) -> float:
+    worst = 0.0
+    for a, r in zip(ours, reference):
+        r = np.asarray(r, np.float64)
+        scale = float(np.max(np.abs(r))) if r.size else 0.0
+        diff = float(np.max(np.abs(np.asarray(a, np.float64) - r))) if r.size else 0.0
+        worst = max(worst, diff / scale if scale > 0 else diff)
+    return worst
+
+
+def _time_pair(aic_call, ort_call, settings: Settings):
+    """Warm both up, then time them alternately so that load on a shared machine falls on
+    both; the number of timed calls follows the budget, within [min_runs, runs]."""
+    for _ in range(settings.warmup):
+        aic_call()
+        ort_call()
+    start = time.perf_counter()
+    aic_call()
+    ort_call()
+    per_pair = time.perf_counter() - start
+    runs = max(settings.min_runs, min(settings.runs, int(settings.budget_s / per_pair)))
+    aic_t, ort_t = [], []
+    for _ in range(runs):
+        for fn, times in ((aic_call, aic_t), (ort_call, ort_t)):
+            start = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - start) * 1e3)
+    return runs, aic_t, ort_t
+
+
+def measure(row: Row, model, settings: Settings) -> None:
+    """Fill ``row``'s timings; raises what aic or onnxruntime raise."""
+    compiled, row.compile_s = _compile(model, row.threads)
     rng = np.random.default_rng(0)
     feed = {t.name: random_input(t.shape, t.dtype, rng) for t in compiled.inputs}
-    session = onnxruntime_session(model.SerializeToString(), threads=threads)
-    aic_t = benchmark(lambda: compiled(**feed), runs)
-    ort_t = benchmark(lambda: session.run(None, feed), runs)
-    row = {"name": name, "aic_ms": aic_t.median_ms, "ort_ms": ort_t.median_ms,
-           "ratio": ort_t.median_ms / aic_t.median_ms,
-           "gflops": flops / aic_t.median_ms / 1e6 if flops else None}
+    session = onnxruntime_session(model.SerializeToString(), threads=row.threads)
+    row.rel_err = _rel_err(compiled(**feed), session.run(None, feed))
+    row.runs, aic_t, ort_t = _time_pair(lambda: compiled(**feed),
+                                        lambda: session.run(None, feed), settings)
+    row.aic_ms, row.ort_ms = statistics.median(aic_t), statistics.median(ort_t)
+    row.aic_min_ms, row.ort_min_ms = min(aic_t), min(ort_t)
+    row.ratio = row.ort_ms / row.aic_ms
+
+
+def run_case(name: str, kind: str, model, flops, threads: int, settings: Settings,
+             peak_per_core: float) -> Row:
+    row = Row(name, kind, threads, flops=flops)
+    try:
+        measure(row, model, settings)
+    except aic.AicError as e:
+        row.error = _one_line(str(e))
+    except Exception as e:  # noqa: BLE001 - a crash in one case must not end the run
+        row.error = _one_line(f"internal error: {type(e).__name__}: {e}")
+    if row.error is None and flops:
+        row.gflops = flops / row.aic_ms / 1e6
+        row.pct_peak = 100 * row.gflops / (peak_per_core * threads)
     return row
 
 
+def _one_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[0] if lines else text
+
+
+def geomeans(rows: list[Row]) -> dict[str, dict[str, float]]:
+    """Geometric mean of the ratio per kind and thread count, over the rows that ran."""
+    out: dict[str, dict[str, float]] = {}
+    for kind in ("kernel", "model"):
+        for threads in sorted({r.threads for r in rows}):
+            ratios = [r.ratio for r in rows if r.kind == kind and r.threads == threads and r.ratio]
+            if ratios:
+                out.setdefault(kind, {})[str(threads)] = math.exp(
+                    statistics.fmean(math.log(x) for x in ratios))
+    return out
+
+
+def _fmt(value, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def print_row(row: Row) -> None:
+    if row.error is not None:
+        print(f"{row.name:<30} {row.threads:>3} error: {row.error}", flush=True)
+        return
+    print(COLUMNS.format(row.name, row.threads, _fmt(row.aic_ms, ".3f"), _fmt(row.ort_ms, ".3f"),
+                         _fmt(row.ratio, ".2f"), _fmt(row.gflops, ".1f"),
+                         _fmt(row.pct_peak, ".1f"), _fmt(row.compile_s, ".1f")), flush=True)
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="python -m benchmarks.run",
+                                description=__doc__.splitlines()[0])
+    p.add_argument("--threads", default="1,2",
+                   help="comma-separated thread counts, each run by aic and onnxruntime "
+                        "(default 1,2)")
+    p.add_argument("--only", metavar="GLOB,...",
+                   help="case names or glob patterns, e.g. 'matmul_*,resnet18_224'")
+    p.add_argument("--runs", type=int, help="timed calls per side at most (default 20; "
+                                            "--quick: 3)")
+    p.add_argument("--budget", type=float, default=4.0,
+                   help="timed seconds per case, aic and onnxruntime together, to aim for "
+                        "(default 4)")
+    p.add_argument("--quick", action="store_true",
+                   help="smaller models (see benchmarks.models.MODELS), 1 warm-up, 3 runs")
+    p.add_argument("--json", metavar="OUT", help="write the machine, rows and geomeans here")
+    p.add_argument("--list", action="store_true", help="print the case names and exit")
+    p.add_argument("--in-process", action="store_true",
+                   help="run every case in this process (default: one child process per case "
+                        "and thread count, so that a crash in one case cannot end the run)")
+    p.add_argument("--case", help=argparse.SUPPRESS)  # a child's one case: prints its row
+    return p.parse_args(argv)
+
+
+def settings_from(args) -> Settings:
+    if args.quick:
+        return Settings(args.runs or 3, 1, 1, min(args.budget, 1.0), True)
+    return Settings(args.runs or 20, min(5, args.runs or 5), 2, args.budget, False)
+
+
+def thread_counts(text: str, note) -> list[int]:
+    counts = sorted({int(t) for t in text.split(",") if t.strip()})
+    if any(t < 1 for t in counts):
+        raise SystemExit(f"--threads {text}: thread counts must be >= 1")
+    if not aic_accepts_threads() and counts != [1]:
+        note("aic.compile has no threads= parameter yet: aic runs single-threaded, so only "
+             "1-thread rows are measured")
+        counts = [1]
+    return counts
+
+
+def machine(target) -> dict:
+    info = dict(vars(target))
+    info["peak_gflops_per_core"] = target.peak_gflops / target.cores
+    info["loadavg_start"] = os.getloadavg()
+    info["aic_threads_parameter"] = aic_accepts_threads()
+    return info
+
+
+def run_isolated(name: str, kind: str, threads: int, args) -> Row:
+    """The row of one case at one thread count, measured by a child process."""
+    cmd = [sys.executable, "-m", "benchmarks.run", "--case", name, "--threads", str(threads),
+           "--budget", str(args.budget)]
+    cmd += ["--runs", str(args.runs)] if args.runs else []
+    cmd += ["--quick"] if args.quick else []
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
+    if proc.returncode == 0:
+        return Row(**json.loads(proc.stdout.splitlines()[-1]))
+    how = (f"died from {signal.Signals(-proc.returncode).name}" if proc.returncode < 0
+           else f"exited with status {proc.returncode}")
+    lines = [line.strip() for line in proc.stderr.splitlines() if line.strip()]
+    # a signal: the first line of the crash report; an exit status: the exception's line
+    cause = (lines[0] if proc.returncode < 0 else lines[-1]) if lines else "no message"
+    return Row(name, kind, threads, error=_one_line(f"internal error: the benchmark process "
+                                                    f"{how}: {cause}"))
+
+
+def measure_cases(chosen, counts: list[int], args, settings: Settings, peak: float):
+    """Yield the rows, one per case and thread count, as they are measured."""
+    for name, kind, make in chosen:
+        if not args.in_process:
+            for threads in counts:
+                yield run_isolated(name, kind, threads, args)
+            continue
+        model = make()
+        flops = count_flops(model)
+        for threads in counts:
+            yield run_case(name, kind, model, flops, threads, settings, peak)
+
+
+def child_main(args, settings: Settings, peak: float) -> int:
+    """``--case NAME``: measure one case at one thread count, print its row as JSON."""
+    found = [c for c in cases(settings.quick) if c[0] == args.case]
+    if not found:
+        raise SystemExit(f"no benchmark case '{args.case}' (see --list)")
+    ((name, kind, make),) = found
+    model = make()
+    row = run_case(name, kind, model, count_flops(model), int(args.threads), settings, peak)
+    print(json.dumps(asdict(row)))
+    return 0
+
+
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
-    p.add_argument("--runs", type=int, default=20)
-    p.add_argument("--json", metavar="OUT")
-    p.add_argument("--only", help="comma-separated case names")
-    p.add_argument("--threads", type=int, default=None,
-                   help="threads for aic and onnxruntime (default: $AIC_NUM_THREADS, else all)")
-    args = p.parse_args(argv)
-    from aic.compiler.openmp import thread_count
-    from aic.targets import with_cores
     from aic.targets.cpu import host
 
-    threads = thread_count(args.threads) or host().cores
-    target = with_cores(host(), threads)
-    print(f"machine: {target.isa}, {host().cores} cores; {threads} threads (aic and onnxruntime), "
-          f"peak ~{target.peak_gflops:.0f} GFLOP/s (f32 FMA estimate)")
-    cases = kernels() + model_cases()
-    if args.only:
-        wanted = set(args.only.split(","))
-        cases = [c for c in cases if c[0] in wanted]
+    args = parse_args(argv)
+    settings = settings_from(args)
+    target = host()
+    if args.case:
+        return child_main(args, settings, target.peak_gflops / target.cores)
+    notes: list[str] = []
+    counts = thread_counts(args.threads, notes.append)
+    chosen = select(cases(settings.quick), args.only)
+    if args.list:
+        print("\n".join(name for name, _, _ in chosen))
+        return 0
+    info = machine(target)
+    print(f"machine: {target.isa}, {target.cores} cores at {target.freq_ghz} GHz, peak "
+          f"~{target.peak_gflops / target.cores:.0f} GFLOP/s per core (f32 FMA estimate), "
+          f"load average {info['loadavg_start'][0]:.1f}")
+    for text in notes:
+        print(f"note: {text}")
+    print(COLUMNS.format("name", "thr", "aic ms", "ort ms", "ort/aic", "GFLOP/s", "%peak",
+                         "compile"))
     rows = []
-    print(f"{'name':<28} {'aic ms':>10} {'ort ms':>10} {'ort/aic':>8} {'GFLOP/s':>8} {'% peak':>7}")
-    for name, model, flops in cases:
-        try:
-            row = measure(name, model, flops, args.runs, threads)
-        except aic.AicError as e:
-            print(f"{name:<28} error: {e}")
-            continue
+    for row in measure_cases(chosen, counts, args, settings, info["peak_gflops_per_core"]):
         rows.append(row)
-        g = row["gflops"]
-        gtxt = f"{g:8.1f} {100 * g / target.peak_gflops:6.1f}%" if g else f"{'-':>8} {'-':>7}"
-        print(f"{name:<28} {row['aic_ms']:10.3f} {row['ort_ms']:10.3f} {row['ratio']:8.2f} {gtxt}",
-              flush=True)
+        print_row(row)
+    summary = geomeans(rows)
+    for kind, per_threads in summary.items():
+        for threads, value in per_threads.items():
+            print(f"geomean ort/aic, {kind}s at {threads} thread(s): {value:.3f}")
+    info["loadavg_end"] = os.getloadavg()
     if args.json:
+        report = {"machine": info, "settings": asdict(settings), "notes": notes,
+                  "rows": [asdict(r) for r in rows], "geomean": summary}
         with open(args.json, "w") as f:
-            json.dump({"machine": target.__dict__, "rows": rows}, f, indent=1, default=str)
+            json.dump(report, f, indent=1)
     return 0
 
 

@@ -1,0 +1,142 @@
+"""The benchmark command (benchmarks/run.py): JSON schema, error rows and FLOP counts.
+
+No timing is asserted: only that the command runs, writes what docs/benchmarks.md describes,
+and that its derived numbers are consistent with its measured ones.
+"""
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import kernels, models, run
+from benchmarks.flops import count_flops
+
+ROW_FIELDS = {"name", "kind", "threads", "aic_ms", "ort_ms", "ratio", "gflops", "pct_peak",
+              "compile_s", "flops", "runs", "aic_min_ms", "ort_min_ms", "rel_err", "error"}
+
+
+def _run_benchmark(tmp_path, *args) -> dict:
+    out = tmp_path / "bench.json"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(ROOT / "python"), os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.run", *args, "--json", str(out)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "matmul_256_constB" in proc.stdout
+    return json.loads(out.read_text())
+
+
+def test_quick_run_writes_the_documented_json(tmp_path):
+    report = _run_benchmark(tmp_path, "--quick", "--only", "matmul_256_constB", "--threads", "1")
+    assert set(report) == {"machine", "settings", "notes", "rows", "geomean"}
+    assert report["machine"]["peak_gflops"] > 0
+    assert report["settings"]["quick"] is True
+    (row,) = report["rows"]
+    assert set(row) == ROW_FIELDS
+    assert (row["name"], row["kind"], row["threads"], row["error"]) == (
+        "matmul_256_constB", "kernel", 1, None)
+    assert row["aic_ms"] > 0 and row["ort_ms"] > 0 and row["compile_s"] > 0
+    assert row["ratio"] == pytest.approx(row["ort_ms"] / row["aic_ms"])
+    assert row["flops"] == 2 * 256**3
+    assert row["gflops"] == pytest.approx(row["flops"] / row["aic_ms"] / 1e6)
+    per_core = report["machine"]["peak_gflops"] / report["machine"]["cores"]
+    assert row["pct_peak"] == pytest.approx(100 * row["gflops"] / per_core)
+    assert row["rel_err"] < 1e-5
+    assert report["geomean"]["kernel"]["1"] == pytest.approx(row["ratio"])
+
+
+def _unsupported_model() -> onnx.ModelProto:
+    node = helper.make_node("Frobnicate", ["x"], ["y"], domain="com.example.nothing")
+    graph = helper.make_graph([node], "g", [helper.make_tensor_value_info(
+        "x", TensorProto.FLOAT, [2])], [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
+                                                   helper.make_opsetid("com.example.nothing", 1)])
+
+
+def test_a_model_aic_cannot_compile_is_an_error_row():
+    settings = run.Settings(runs=1, min_runs=1, warmup=0, budget_s=0.1, quick=True)
+    row = run.run_case("frobnicate", "model", _unsupported_model(), None, 1, settings, 100.0)
+    assert row.error and "\n" not in row.error and "Frobnicate" in row.error
+    assert row.aic_ms is None and row.ratio is None
+    run.print_row(row)  # prints one line, does not raise
+
+
+def test_geomean_is_per_kind_and_thread_count():
+    rows = [run.Row("a", "model", 1, ratio=0.5), run.Row("b", "model", 1, ratio=2.0),
+            run.Row("c", "model", 1, error="no"), run.Row("d", "kernel", 2, ratio=0.25)]
+    assert run.geomeans(rows) == {"model": {"1": pytest.approx(1.0)},
+                                  "kernel": {"2": pytest.approx(0.25)}}
+
+
+@pytest.mark.parametrize("name, flops", [
+    ("matmul_128x3072x768_runtimeB", 2 * 128 * 3072 * 768),
+    ("conv3x3_64to64_56", 2 * 64 * 64 * 9 * 56 * 56),
+    ("conv7x7s2_3to64_224", 2 * 64 * 3 * 49 * 112 * 112),
+    ("dwconv3x3_32ch_112", 2 * 32 * 9 * 112 * 112),
+    ("linear_gelu_128x768to3072", 2 * 128 * 768 * 3072),
+    ("softmax_12x197x197", None),
+])
+def test_kernel_flops(name, flops):
+    assert count_flops(kernels.KERNELS[name]()) == flops
+
+
+def test_model_flops_match_the_published_counts():
+    # torchvision: ResNet-18 1.82 GMACs, ResNet-50 4.1 GMACs, MobileNetV2 0.30 GMACs (at 224²)
+    assert count_flops(models.build("resnet18_224")) / 2e9 == pytest.approx(1.82, rel=0.01)
+    assert count_flops(models.build("resnet50_224")) / 2e9 == pytest.approx(4.1, rel=0.02)
+    assert count_flops(models.build("mobilenetv2_224")) / 2e9 == pytest.approx(0.30, rel=0.02)
+
+
+def test_lstm_and_conv_transpose_flops():
+    seq, hidden, features = 16, 512, 256
+    per_step = 2 * 4 * hidden * (features + hidden) + 2 * 4 * hidden * (hidden + hidden)
+    head = 2 * hidden * 10
+    assert count_flops(models.lstm(seq=seq)) == seq * per_step + head
+    up = models.unet(image=16, depth=1, base=4)
+    transpose = 2 * (8 * 8 * 8) * (4 * 2 * 2)  # input elements x (cout * kh * kw)
+    convs = 2 * 16 * 16 * (4 * 3 * 9 + 4 * 4 * 9 + 4 * 8 * 9 + 4 * 4 * 9 + 2 * 4)
+    convs += 2 * 8 * 8 * (8 * 4 * 9 + 8 * 8 * 9)
+    assert count_flops(up) == transpose + convs
+
+
+@pytest.mark.parametrize("name", sorted(models.MODELS))
+def test_models_are_valid_onnx_that_onnxruntime_runs(name):
+    from aic.runner import onnxruntime_session, random_input
+
+    model = models.build(name, quick=True)
+    onnx.checker.check_model(model, full_check=True)
+    session = onnxruntime_session(model.SerializeToString(), threads=1)
+    rng = np.random.default_rng(0)
+    feed = {i.name: random_input(i.shape, np.float32, rng) for i in session.get_inputs()}
+    (out,) = session.run(None, feed)
+    assert math.isfinite(float(np.abs(out).max()))
+
+
+def test_a_failing_child_process_is_an_error_row():
+    args = run.parse_args(["--quick", "--runs", "1"])
+    row = run.run_isolated("no_such_case", "kernel", 1, args)
+    assert (row.name, row.kind, row.threads, row.aic_ms) == ("no_such_case", "kernel", 1, None)
+    assert row.error == ("internal error: the benchmark process exited with status 1: "
+                         "no benchmark case 'no_such_case' (see --list)")
+    assert "\n" not in row.error
+
+
+@pytest.mark.parametrize("accepts, want, notes", [(True, [1, 2], 0), (False, [1], 1)])
+def test_thread_counts_fall_back_to_one_without_threads_parameter(monkeypatch, accepts, want,
+                                                                   notes):
+    monkeypatch.setattr(run, "aic_accepts_threads", lambda: accepts)
+    seen = []
+    assert run.thread_counts("2,1", seen.append) == want
+    assert len(seen) == notes
