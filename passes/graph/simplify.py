@@ -8,12 +8,13 @@ broadcasting: its rank is at most ``x``'s and each of its dims is 1 or the same 
 
 from __future__ import annotations
 
-from aic.dialects.graph import (AddOp, CastOp, DivOp, ExpandOp, MaxOp, MinOp, MulOp,
+from aic.dialects.graph import (AddOp, CastOp, DenseOp, DivOp, ExpandOp, MaxOp, MinOp, MulOp,
                                 PadOp, PowOp, ReshapeOp, SliceOp, SubOp, TileOp, TransposeOp,
                                 UnaryOp, WhereOp)
 from aic.mlir_api import ir
 from aic.pass_base import Pass, option, register_pass
-from aic.rewriting import Rule, apply_rules, splat_value
+from aic.rewriting import (Rule, apply_rules, constant_value, make_constant,
+                           splat_value)
 
 
 def _shape(value: ir.Value) -> list[int]:
@@ -112,6 +113,22 @@ def _idempotent(fns):
     return rule
 
 
+def _pretransposed_weight(op, rw):
+    """Gemm's ``trans_b`` on a constant weight (every PyTorch ``Linear``): transpose the data
+    once here, in numpy (at any size: it does not grow), instead of on every call."""
+    if not op.trans_b:
+        return None
+    weight = constant_value(op.b)
+    if weight is None:
+        return None
+    shape = list(ir.ShapedType(op.b.type).shape)
+    element = ir.ShapedType(op.b.type).element_type
+    b = make_constant(weight.T, ir.RankedTensorType.get(shape[::-1], element))
+    out = DenseOp(a=op.a, b=b, c=op.c, alpha=op.alpha, beta=op.beta, trans_a=op.trans_a,
+                  trans_b=False, out_type=op.out.type).result
+    return [out]
+
+
 def _same_operands(op, rw):
     return _same_type(op, op.lhs) if op.lhs == op.rhs else None
 
@@ -123,6 +140,7 @@ def _same_branches(op, rw):
 RULES = [
     Rule(TransposeOp, _compose_transposes, "transpose(transpose(x, p), q) -> transpose(x, p∘q), x if p∘q = id"),
     Rule(TransposeOp, _identity_transpose, "transpose(x, id) -> x"),
+    Rule(DenseOp, _pretransposed_weight, "dense(a, W, trans_b) -> dense(a, W^T)  (W constant)"),
     Rule(ReshapeOp, _reshape_reshape, "reshape(reshape(x)) -> reshape(x)"),
     Rule(ReshapeOp, lambda op, rw: _same_type(op, op.x), "reshape(x) : T -> T  -> x"),
     Rule(ExpandOp, lambda op, rw: _same_type(op, op.x), "expand(x) : T -> T  -> x"),

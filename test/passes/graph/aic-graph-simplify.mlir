@@ -166,3 +166,25 @@ func.func @negative_unary_mixed(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf
   %d = "graph.unary"(%c) {fn = "exp", alpha = 0.0 : f32, beta = 0.0 : f32} : (tensor<4xf32>) -> tensor<4xf32>
   return %b, %d : tensor<4xf32>, tensor<4xf32>
 }
+
+// -----
+
+// Gemm's trans_b on a constant weight is done once, on the data.
+// CHECK-LABEL: func.func @dense_constant_weight_pretransposed
+// CHECK-SAME: (%[[X:.*]]: tensor<4x3xf32>)
+// CHECK: %[[W:.*]] = "graph.constant"() {value = dense<{{\[}}[1.000000e+00, 4.000000e+00], [2.000000e+00, 5.000000e+00], [3.000000e+00, 6.000000e+00]]> : tensor<3x2xf32>}
+// CHECK: "graph.dense"(%[[X]], %[[W]]) {{.*}}trans_b = false
+func.func @dense_constant_weight_pretransposed(%x: tensor<4x3xf32>) -> tensor<4x2xf32> {
+  %w = "graph.constant"() {value = dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>} : () -> tensor<2x3xf32>
+  %y = "graph.dense"(%x, %w) {alpha = 1.0 : f32, beta = 1.0 : f32, trans_a = false, trans_b = true} : (tensor<4x3xf32>, tensor<2x3xf32>) -> tensor<4x2xf32>
+  return %y : tensor<4x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @negative_dense_runtime_weight
+// CHECK: "graph.dense"({{.*}}) {{.*}}trans_b = true
+func.func @negative_dense_runtime_weight(%x: tensor<4x3xf32>, %w: tensor<2x3xf32>) -> tensor<4x2xf32> {
+  %y = "graph.dense"(%x, %w) {alpha = 1.0 : f32, beta = 1.0 : f32, trans_a = false, trans_b = true} : (tensor<4x3xf32>, tensor<2x3xf32>) -> tensor<4x2xf32>
+  return %y : tensor<4x2xf32>
+}
