@@ -10,7 +10,6 @@ inputs are read, outputs are freshly allocated numpy arrays the code writes into
 from __future__ import annotations
 
 import ctypes
-import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,32 +43,47 @@ def lower_to_llvm(module: ir.Module, name: str | None = None) -> None:
     pm.run(module.operation)
 
 
-@functools.lru_cache(maxsize=None)
-def _memref_struct(rank: int) -> type:
-    """The ctypes struct of a rank-``rank`` memref descriptor (made once: building a ctypes
-    type costs tens of microseconds, more than a small model's whole run)."""
-    fields = [("allocated", ctypes.c_void_p), ("aligned", ctypes.c_void_p),
-              ("offset", ctypes.c_longlong)]
-    if rank:
-        fields += [("shape", ctypes.c_longlong * rank), ("strides", ctypes.c_longlong * rank)]
-    return type(f"MemRef{rank}D", (ctypes.Structure,), {"_fields_": fields})
+class _CallFrame:
+    """Everything a call passes to a packed C-interface function, as one int64 buffer.
 
+    Per argument a memref descriptor ``{allocated, aligned, offset, sizes[r], strides[r]}``
+    (every field 8 bytes, no padding); then one pointer per descriptor (the C-interface
+    arguments); then the packed ``void**`` table pointing at those pointers. Sizes and strides
+    are static (dense row-major arrays), so they are written once into ``template``; a call
+    copies it and fills in the data pointers and the addresses -- a few vectorised numpy ops
+    instead of a ctypes object per field (DESIGN: a call costs microseconds above its kernels).
+    """
 
-class _Descriptor:
-    """A ranked memref descriptor over a numpy array (kept alive with it)."""
+    def __init__(self, shapes: list[tuple[int, ...]]):
+        words, desc_offsets = [], []
+        for shape in shapes:
+            desc_offsets.append(len(words))
+            strides, acc = [], 1
+            for d in reversed(shape):
+                strides.insert(0, acc)
+                acc *= d
+            words += [0, 0, 0, *shape, *strides]
+        n = len(shapes)
+        self.pointers_at = len(words)
+        self.packed_at = self.pointers_at + n
+        self.template = np.zeros(self.packed_at + n, np.int64)
+        self.template[: len(words)] = words
+        self.allocated_slots = np.array(desc_offsets, np.intp)
+        self.aligned_slots = self.allocated_slots + 1
+        self.desc_bytes = np.array(desc_offsets, np.int64) * 8
+        self.pointer_bytes = (self.pointers_at + np.arange(n, dtype=np.int64)) * 8
 
-    def __init__(self, array: np.ndarray):
-        rank = array.ndim
-        self.desc = _memref_struct(rank)()
-        ptr = array.ctypes.data
-        self.desc.allocated = ptr
-        self.desc.aligned = ptr
-        self.desc.offset = 0
-        if rank:
-            self.desc.shape[:] = array.shape
-            itemsize = array.itemsize
-            self.desc.strides[:] = [s // itemsize for s in array.strides]
-        self.array = array
+    def build(self, arrays: list[np.ndarray]) -> tuple[np.ndarray, int]:
+        """A frame for ``arrays`` (dense, row-major, kept alive by the caller) and the address
+        of its packed argument table."""
+        frame = self.template.copy()
+        data = [a.ctypes.data for a in arrays]
+        frame[self.allocated_slots] = data
+        frame[self.aligned_slots] = data
+        base = frame.ctypes.data
+        frame[self.pointers_at: self.packed_at] = self.desc_bytes + base
+        frame[self.packed_at:] = self.pointer_bytes + base
+        return frame, base + self.packed_at * 8
 
 
 class JitFunction:
@@ -87,16 +101,15 @@ class JitFunction:
         address = self.engine.raw_lookup(f"_mlir_ciface_{name}")
         if not address:
             raise KeyError(f"function {name} not found after lowering")
-        self._n = len(signature.inputs) + len(signature.outputs)
+        self._frame = _CallFrame([tuple(shape) for shape, _ in signature.inputs + signature.outputs])
         self._fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(address)
 
     def __call__(self, inputs: list[np.ndarray]) -> list[np.ndarray]:
-        args = [_Descriptor(np.ascontiguousarray(a)) for a in inputs]
+        inputs = [a if a.flags.c_contiguous else np.ascontiguousarray(a) for a in inputs]
         outputs = [np.empty(shape, dtype) for shape, dtype in self.signature.outputs]
-        args += [_Descriptor(o) for o in outputs]
-        pointers = [ctypes.c_void_p(ctypes.addressof(a.desc)) for a in args]
-        packed = (ctypes.c_void_p * self._n)(*[ctypes.addressof(p) for p in pointers])
+        frame, packed = self._frame.build(inputs + outputs)
         self._fn(packed)
+        del frame  # (kept alive through the call above)
         return outputs
 
 
