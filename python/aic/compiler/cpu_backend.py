@@ -26,7 +26,22 @@ from aic.errors import AicError
 from aic.mlir_api import runtime_library, tool_path
 from aic.dsl.dtypes import mlir_type_name
 
-LLC_FLAGS = ["-O3", "-relocation-model=pic", "-mcpu=native"]
+LLC_FLAGS = ["-O3", "-relocation-model=pic"]
+LLVM_CPU = {"avx512": "skylake-avx512", "avx2": "haswell", "sse": "x86-64-v2", "generic": "x86-64"}
+"""LLVM's CPU per ``hw.target`` ISA (a preset's code runs on any CPU of that ISA); the host
+target (``cpu``) compiles for ``native``, so the IR's vector width and the machine code agree."""
+
+
+def llvm_cpu(target: str = "cpu") -> str:
+    """The ``-mcpu`` for the CPU target called ``target`` (``cpu``: this machine)."""
+    from aic import targets
+
+    if target == "cpu":
+        return "native"
+    try:
+        return LLVM_CPU.get(getattr(targets.resolve(target), "isa", ""), "x86-64")
+    except ValueError:
+        return "native"
 
 
 def _tool(cmd: list[str], stdin: str | None = None, what: str = "") -> str:
@@ -42,12 +57,19 @@ def to_llvm_ir(llvm_dialect_text: str) -> str:
                  "mlir-translate")
 
 
-def to_asm(llvm_ir: str) -> str:
-    return _tool([tool_path("llc"), *LLC_FLAGS, "-filetype=asm", "-o", "-"], llvm_ir, "llc")
+def optimize(llvm_ir: str, cpu: str = "native") -> str:
+    """LLVM's ``-O3`` pipeline for ``cpu`` (what the JIT runs), before code generation."""
+    return _tool([tool_path("opt"), "-O3", f"-mcpu={cpu}", "-S", "-o", "-"], llvm_ir, "opt")
 
 
-def to_object(llvm_ir: str, path: str) -> None:
-    _tool([tool_path("llc"), *LLC_FLAGS, "-filetype=obj", "-o", path], llvm_ir, "llc")
+def to_asm(llvm_ir: str, cpu: str = "native") -> str:
+    return _tool([tool_path("llc"), *LLC_FLAGS, f"-mcpu={cpu}", "-filetype=asm", "-o", "-"],
+                 optimize(llvm_ir, cpu), "llc")
+
+
+def to_object(llvm_ir: str, path: str, cpu: str = "native") -> None:
+    _tool([tool_path("llc"), *LLC_FLAGS, f"-mcpu={cpu}", "-filetype=obj", "-o", path],
+          optimize(llvm_ir, cpu), "llc")
 
 
 def _wrapper_source(inputs, outputs, threads: int = 0) -> str:
@@ -107,7 +129,7 @@ const char *aic_signature(void);
 
 
 def write_library(llvm_dialect_text: str, path: str, inputs, outputs,
-                  header_path: str | None = None, threads: int = 0) -> str:
+                  header_path: str | None = None, threads: int = 0, target: str = "cpu") -> str:
     """Link a shared library at ``path`` and write its C header (default: ``<stem>.h``).
 
     ``libomp.so`` is copied beside it (the library finds it through ``$ORIGIN``, else in the
@@ -115,7 +137,7 @@ def write_library(llvm_dialect_text: str, path: str, inputs, outputs,
     """
     with tempfile.TemporaryDirectory(prefix="aic-") as tmp:
         obj = os.path.join(tmp, "model.o")
-        to_object(to_llvm_ir(llvm_dialect_text), obj)
+        to_object(to_llvm_ir(llvm_dialect_text), obj, llvm_cpu(target))
         link_library(obj, path, inputs, outputs, threads)
     openmp.copy_beside(path)
     with open(header_path or os.path.splitext(path)[0] + ".h", "w") as f:
@@ -153,13 +175,13 @@ def llvmir_stage(llvm_dialect_text: str, job) -> str:
 
 
 def asm_stage(llvm_ir: str, job) -> str:
-    return to_asm(llvm_ir)
+    return to_asm(llvm_ir, llvm_cpu(job.target))
 
 
 def obj_stage(llvm_ir: str, job) -> bytes:
     with tempfile.TemporaryDirectory(prefix="aic-") as tmp:
         path = os.path.join(tmp, "model.o")
-        to_object(llvm_ir, path)
+        to_object(llvm_ir, path, llvm_cpu(job.target))
         with open(path, "rb") as f:
             return f.read()
 

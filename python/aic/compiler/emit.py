@@ -23,6 +23,7 @@ class Job:
     inputs: list
     outputs: list
     threads: int = 0  # the compiled thread count (hw.target cores), for aic_signature
+    target: str = "cpu"  # the target's name (LLVM's -mcpu follows it)
     companions: dict[str, str] = field(default_factory=dict)
     beside: list[str] = field(default_factory=list)  # files copied next to the output
 
@@ -53,7 +54,7 @@ def emit(model: str, what: str, output: str | None, *, target: str = "cpu",
     with result.module.context:
         value = result.module.operation.get_asm(enable_debug_info=debuginfo and what == options.emit)
     values = {options.emit: value}
-    job = Job(result.inputs, result.outputs, result.threads)
+    job = Job(result.inputs, result.outputs, result.threads, target)
     for stage in path[len(mlir):]:
         value = values[stage.level] = stage.produce(values[stage.source], job)
         if dump_dir:

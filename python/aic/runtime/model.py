@@ -70,4 +70,4 @@ class CompiledModel:
         if self.llvm_module_text is None:
             raise InputError("this model has no LLVM module to save")
         return write_library(self.llvm_module_text, path, self.inputs, self.outputs,
-                             threads=self.threads)
+                             threads=self.threads, target=self.target)
