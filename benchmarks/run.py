@@ -6,7 +6,7 @@ Cases are the kernels of ``benchmarks.kernels`` and the realistic models of
 ``benchmarks.models``. Per case and thread count: aic compiles the model (``compile_s``),
 then aic and onnxruntime are warmed up and called alternately on the same inputs, and the
 medians are reported with ``ratio = ort_ms / aic_ms`` (above 1: aic is faster), GFLOP/s and %
-of the peak of the cores used (FLOPs counted by ``benchmarks.flops``), and ``rel_err`` (max
+of the peak of the cores used (FLOPs counted by ``aic.frontend.onnx.flops``), and ``rel_err`` (max
 |aic - ort| / max |ort| over the outputs). A case aic cannot compile becomes an error row.
 docs/benchmarks.md explains every column.
 """
@@ -32,7 +32,7 @@ import numpy as np
 import aic
 from aic.runner import onnxruntime_session, random_input
 from benchmarks import kernels, models
-from benchmarks.flops import count_flops
+from aic.frontend.onnx.flops import count_flops
 
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = "{:<30} {:>3} {:>10} {:>10} {:>7} {:>8} {:>6} {:>8}"

@@ -2,7 +2,7 @@
 
     aic-run MODEL(.onnx|.mlir|.so) [--inputs IN.npz] [--input NAME=FILE.npy]... [--output OUT.npz]
             [--benchmark N] [--compare-onnxruntime] [--input-shape NAME=1x3x224x224]...
-            [--plugin FILE.py]... [--passes before|after:LEVEL=PASSES]... [--from LEVEL] [--threads N]
+            [--profile [N]] [--plugin FILE.py]... [--passes before|after:LEVEL=PASSES]... [--from LEVEL] [--threads N]
 
 Missing inputs get deterministic random data (seed 0) of the right shape and dtype.
 """
@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="time N runs after warm-up; print median and min latency")
     p.add_argument("--compare-onnxruntime", action="store_true",
                    help="run onnxruntime on the same inputs and print the max error")
+    p.add_argument("--profile", type=int, nargs="?", const=10, default=0, metavar="N",
+                   help="time every kernel over N calls (default 10) and print a table: "
+                        "kernel (its ONNX nodes), calls, ms, %%, GFLOP/s and %% of peak")
     p.add_argument("--target", default="cpu", help="compile target (default: cpu)")
     p.add_argument("--threads", type=int, metavar="N",
                    help="threads to compile the model for (default: $AIC_NUM_THREADS, else all "
@@ -60,6 +63,9 @@ def _run(args) -> int:
     is_library = args.model.endswith((".so", ".dylib"))
     if args.compare_onnxruntime and (is_library or args.model.endswith(".mlir")):
         raise AicError("--compare-onnxruntime needs the ONNX model, not a library or MLIR")
+    if args.profile and is_library:
+        raise AicError("--profile needs the model (ONNX or MLIR) to compile it with timers, "
+                       "not a library")
     if args.threads is not None and is_library:
         raise AicError("--threads applies when compiling: a library runs on the threads it "
                        "was compiled for (aic-compile --threads N)")
@@ -70,7 +76,8 @@ def _run(args) -> int:
         shapes = dict(runner.parse_shape(s) for s in args.input_shape) or None
         model = aic.compile(args.model, args.target, input_shapes=shapes,
                             passes=parse_pass_hooks(args.passes), plugins=args.plugin,
-                            from_level=args.from_level, threads=args.threads)
+                            from_level=args.from_level, threads=args.threads,
+                            profile=bool(args.profile))
     compile_ms = (time.perf_counter() - start) * 1e3
     given = runner.load_npz(args.inputs) if args.inputs else {}
     given.update(dict(runner.load_npy(s) for s in args.input))
@@ -85,6 +92,8 @@ def _run(args) -> int:
     if args.benchmark:
         t = runner.benchmark(lambda: model(**inputs), args.benchmark)
         print(f"latency over {t.runs} runs: median {t.median_ms:.3f} ms, min {t.min_ms:.3f} ms")
+    if args.profile:
+        sys.stdout.write(runner.profile(model, inputs, args.profile, args.model))
     if args.compare_onnxruntime:
         rows, session = runner.compare_onnxruntime(args.model, inputs, outputs,
                                                    threads=model.threads or None)

@@ -118,7 +118,11 @@ def _build_kernel(info: LinalgInfo, chain: list[LinalgInfo], sizes: list[int],
     element = ir.RankedTensorType(info.init.type).element_type
     out_dims = info.maps[-1]
     acc_type = tile_type([sizes[d] for d in out_dims], element, _rank_reduce(info, sizes))
-    with ir.InsertionPoint(last), last.location:
+    # the kernel stands for every op fused into it: its location names them all (errors and
+    # aic-run --profile report the ONNX nodes of the contraction and of its epilogue)
+    fused = [info.op.location] + [c.op.location for c in chain]
+    loc = fused[0] if len(fused) == 1 else ir.Location.fused(fused)
+    with ir.InsertionPoint(last), loc:
         kernel = KernelOp([info.init.type], [info.init], space=info.space, tile_sizes=sizes,
                           iterators=info.iterators, outs_indexing=out_dims,
                           kind=_kind(info, chain))

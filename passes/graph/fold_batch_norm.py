@@ -44,6 +44,11 @@ def _producer(bn: BatchNormOp, cls):
     return prod
 
 
+def _both(producer, bn) -> ir.Location:
+    """The folded op stands for both ONNX nodes (profiles and errors name them both)."""
+    return ir.Location.fused([producer.location, bn.location])
+
+
 def _fold_into_conv(bn: BatchNormOp, rw, detached: list):
     conv = _producer(bn, ConvOp)
     w = None if conv is None else constant_value(conv.w)
@@ -61,7 +66,7 @@ def _fold_into_conv(bn: BatchNormOp, rw, detached: list):
         [m], ir.ShapedType(conv.w.type).element_type)
     new = ConvOp(x=conv.x, w=make_constant(w2, conv.w.type), bias=make_constant(b2, bias_type),
                  strides=conv.strides, pads=conv.pads, dilations=conv.dilations,
-                 group=conv.group, out_type=bn.out.type)
+                 group=conv.group, out_type=bn.out.type, loc=_both(conv, bn))
     detached.append(conv)
     return [new.result]
 
@@ -84,7 +89,7 @@ def _fold_into_dense(bn: BatchNormOp, rw, detached: list):
     c_type = ir.RankedTensorType.get(list(np.shape(c2)), element)
     new = DenseOp(a=dense.a, b=make_constant(w2, dense.b.type), c=make_constant(c2, c_type),
                   alpha=dense.alpha, beta=1.0, trans_a=dense.trans_a, trans_b=dense.trans_b,
-                  out_type=bn.out.type)
+                  out_type=bn.out.type, loc=_both(dense, bn))
     detached.append(dense)
     return [new.result]
 

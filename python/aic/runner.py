@@ -114,3 +114,28 @@ def summarize(array: np.ndarray, count: int = 6) -> str:
                      for v in flat[:count])
     more = ", ..." if flat.size > count else ""
     return f"shape={tuple(array.shape)} dtype={array.dtype} [{head}{more}]"
+
+
+def profile(model, inputs: dict[str, np.ndarray], calls: int, source: str | None = None) -> str:
+    """Run ``model`` (compiled with ``profile=True``) ``calls`` times; the per-kernel table.
+    FLOPs come from the ONNX model at ``source`` (when it is one), the peak from the host's
+    description at the model's thread count."""
+    from aic import targets
+    from aic.runtime.profile import format_report
+
+    if model.profiler is None:
+        raise AicError("the model was not compiled with profile=True")
+    flops = None
+    if source is not None and source.endswith(".onnx"):
+        import onnx
+
+        from aic.frontend.onnx.flops import node_flops
+
+        flops = node_flops(onnx.load(source))
+    host = targets.host()
+    cores = model.threads or host.cores
+    peak = host.peak_gflops * cores / host.cores
+    model.profiler.reset()
+    for _ in range(calls):
+        model(**inputs)
+    return format_report(model.profiler.report(calls, flops, peak), calls)

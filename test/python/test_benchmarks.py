@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import kernels, models, run
-from benchmarks.flops import count_flops
+from aic.frontend.onnx.flops import count_flops
 
 ROW_FIELDS = {"name", "kind", "threads", "aic_ms", "ort_ms", "ratio", "gflops", "pct_peak",
               "compile_s", "flops", "runs", "aic_min_ms", "ort_min_ms", "rel_err", "error"}

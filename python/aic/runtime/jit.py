@@ -89,13 +89,17 @@ class _CallFrame:
 class JitFunction:
     """A function of a lowered module, callable with numpy arrays."""
 
-    def __init__(self, module: ir.Module, name: str, signature: Signature, opt_level: int = 3):
+    def __init__(self, module: ir.Module, name: str, signature: Signature, opt_level: int = 3,
+                 engine=None):
         from aic.mlir_api import execution_engine
 
         self.signature = signature
-        openmp.runtime_defaults()  # before libomp starts (see aic.compiler.openmp)
-        libs = [runtime_library("mlir_c_runner_utils"), openmp.libomp_path()]
-        self.engine = execution_engine.ExecutionEngine(module, opt_level=opt_level, shared_libs=libs)
+        if engine is None:
+            openmp.runtime_defaults()  # before libomp starts (see aic.compiler.openmp)
+            libs = [runtime_library("mlir_c_runner_utils"), openmp.libomp_path()]
+            engine = execution_engine.ExecutionEngine(module, opt_level=opt_level,
+                                                      shared_libs=libs)
+        self.engine = engine
         # The engine resolves this name to its packed wrapper: one ``void**`` argument whose
         # entries point at the C-interface arguments (here: pointers to memref descriptors).
         address = self.engine.raw_lookup(f"_mlir_ciface_{name}")
@@ -103,6 +107,10 @@ class JitFunction:
             raise KeyError(f"function {name} not found after lowering")
         self._frame = _CallFrame([tuple(shape) for shape, _ in signature.inputs + signature.outputs])
         self._fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(address)
+
+    def sibling(self, name: str, signature: Signature) -> "JitFunction":
+        """Another function of the same compiled module (same engine, same globals)."""
+        return JitFunction(None, name, signature, engine=self.engine)
 
     def __call__(self, inputs: list[np.ndarray]) -> list[np.ndarray]:
         inputs = [a if a.flags.c_contiguous else np.ascontiguousarray(a) for a in inputs]

@@ -24,6 +24,7 @@ class CompiledModel:
         self.llvm_module_text = llvm_module_text
         self.target = target
         self.threads = threads  # threads its kernels run on (0: the OpenMP runtime's default)
+        self.profiler = None  # an aic.runtime.profile.Profiler when compiled with profile=True
 
     @property
     def input_names(self) -> list[str]:

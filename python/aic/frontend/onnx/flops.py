@@ -1,7 +1,7 @@
 """FLOP counts of an ONNX model's contractions, from its inferred shapes.
 
 ``count_flops(model)`` sums 2 x multiply-adds over the ops that dominate every benchmark
-model: Conv, ConvTranspose, MatMul, Gemm, LSTM and GRU (biases, normalisations, activations
+model (``node_flops(model)`` gives them per node name, for ``aic-run --profile``): Conv, ConvTranspose, MatMul, Gemm, LSTM and GRU (biases, normalisations, activations
 and data movement are not counted, so a model's count is a slight underestimate of the work).
 It returns None when the model has none of these ops or a shape it needs is not static: no
 number rather than a wrong one.
@@ -73,6 +73,13 @@ COUNTERS = {
 
 
 def count_flops(model: onnx.ModelProto) -> int | None:
+    per_node = node_flops(model, strict=True)
+    return sum(per_node.values()) if per_node else None
+
+
+def node_flops(model: onnx.ModelProto, strict: bool = False) -> dict[str, int] | None:
+    """FLOPs per node name of the counted ops whose shapes are static (``strict``: None as
+    soon as one is not)."""
     shapes = _shapes(model)
 
     def shape(name: str) -> list[int]:
@@ -81,13 +88,14 @@ def count_flops(model: onnx.ModelProto) -> int | None:
             raise LookupError(name)
         return dims
 
-    total = 0
-    for node in model.graph.node:
+    out = {}
+    for index, node in enumerate(model.graph.node):
         counter = COUNTERS.get(node.op_type)
         if counter is None:
             continue
         try:
-            total += counter(node, shape)
+            out[node.name or f"{node.op_type}_{index}"] = counter(node, shape)
         except LookupError:
-            return None
-    return total or None
+            if strict:
+                return None
+    return out
