@@ -7,7 +7,7 @@ op to the tiles (batch_matmul: batch tile 1, rank-reduced to a 2-D `linalg.matmu
 contraction, the chain of elementwise `linalg.generic` consumers (result used once, as an
 identity-mapped input, same type, output not read by the payload) moves into the epilogue.
 Depthwise convolutions and 2-D pooling form sliding-window kernels
-(``linalg_to_tiled_window``; elementwise consumers fuse into their epilogue too).
+(``linalg_to_tiled_lib.window``; elementwise consumers fuse into their epilogue too).
 Everything else (fill, empty, other convolutions, dynamic shapes) stays as it is.
 """
 
@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from aic.dialects.hw import enclosing_target
 from aic.dialects.tiled import PARALLEL, TERMINATOR, KernelOp, LoadOp, tiling
-from aic.dialects.tiled.analysis import BATCH_MATMUL, GENERIC, MATMUL, LinalgInfo, analyze
+from aic.passes.conversions.linalg_to_tiled_lib.analysis import BATCH_MATMUL, GENERIC, MATMUL, LinalgInfo, analyze
 from aic.dialects.tiled.shapes import tile_type
 from aic.errors import PassError
 from aic.mlir_api import arith, ir, linalg
 from aic.pass_base import Pass, option, register_pass
-from aic.passes.conversions import linalg_to_tiled_window as window
+from aic.passes.conversions.linalg_to_tiled_lib import window
 from aic.verify import walk
 
 

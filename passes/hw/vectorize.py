@@ -17,8 +17,8 @@ The k loop is innermost and the C block stays in registers (outer-product FMAs; 
 AVX-512, nr = 32 f32 lanes is two zmm registers per row); the packed panel keeps B's rows
 contiguous (no cache-set conflicts from B's row stride). All reads are in bounds.
 Elementwise and innermost-reduction `linalg.generic` tiles are vectorized by
-``vectorize_elementwise`` / ``vectorize_reduction``, depthwise-conv and pooling tiles along
-the output row by ``vectorize_window``. The result bufferizes with
+``vectorize_lib.elementwise`` / ``vectorize_lib.reduction``, depthwise-conv and pooling tiles along
+the output row by ``vectorize_lib.window``. The result bufferizes with
 `one-shot-bufferize`; vectors lower with `convert-vector-to-scf` / `convert-vector-to-llvm`.
 Precondition: static tensor shapes (what `aic-convert-tiled-to-hw` produces).
 """
@@ -31,10 +31,10 @@ from aic.dialects.tiled.shapes import static_shape
 from aic.errors import PassError
 from aic.mlir_api import arith, ir, scf, tensor, vector
 from aic.pass_base import Pass, register_pass
-from aic.passes.hw.vectorize_elementwise import vectorize_generic
-from aic.passes.hw.vectorize_reduction import vectorize_reduction
-from aic.passes.hw.vectorize_window import NAMES as WINDOW_OPS
-from aic.passes.hw.vectorize_window import vectorize_window
+from aic.passes.hw.vectorize_lib.elementwise import vectorize_generic
+from aic.passes.hw.vectorize_lib.reduction import vectorize_reduction
+from aic.passes.hw.vectorize_lib.window import NAMES as WINDOW_OPS
+from aic.passes.hw.vectorize_lib.window import vectorize_window
 from aic.verify import walk
 
 

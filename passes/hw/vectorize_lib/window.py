@@ -34,7 +34,7 @@ value, then the source rows copied in (a ragged row end reads the pad value past
 from __future__ import annotations
 
 from aic.mlir_api import arith, ir, scf, tensor, vector
-from aic.passes.hw.vectorize_elementwise import body_ok, element_bits, vector_ops
+from aic.passes.hw.vectorize_lib.elementwise import body_ok, element_bits, vector_ops
 
 NAMES = ("linalg.depthwise_conv_2d_nchw_chw", "linalg.pooling_nchw_max",
          "linalg.pooling_nchw_sum")

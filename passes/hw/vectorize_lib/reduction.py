@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from aic.dialects.tiled.tiling import largest_divisor
 from aic.mlir_api import arith, ir, scf, tensor, vector
-from aic.passes.hw.vectorize_elementwise import (body_ok, element_bits, indexing_dims, read,
+from aic.passes.hw.vectorize_lib.elementwise import (body_ok, element_bits, indexing_dims, read,
                                                  traps, vector_ops)
 
 KINDS = {  # combiner op -> vector.reduction kind

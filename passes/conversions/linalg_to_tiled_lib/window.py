@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aic.dialects.tiled import PARALLEL, LoadOp
-from aic.dialects.tiled.analysis import LinalgInfo
+from aic.passes.conversions.linalg_to_tiled_lib.analysis import LinalgInfo
 from aic.dialects.tiled.shapes import static_shape, tile_type
 from aic.mlir_api import arith, ir, linalg, tensor
 
