@@ -64,7 +64,7 @@ class _F32:
         self.shaped = isinstance(t, ir.VectorType)
         i32 = ir.IntegerType.get_signless(32)
         self.i = ir.VectorType.get(t.shape, i32) if self.shaped else i32
-        self._consts: dict[tuple[str, float], ir.Value] = {}  # straight-line code: reuse
+        self._consts: dict[tuple[str, str], ir.Value] = {}  # straight-line code: reuse
 
     def c(self, value: float) -> ir.Value:
         return self._const("f", value)
@@ -73,12 +73,15 @@ class _F32:
         return self._const("i", value)
 
     def _const(self, kind: str, value: float) -> ir.Value:
-        if (kind, value) not in self._consts:
-            t, scalar = (self.f, ir.FloatAttr.get(ir.F32Type.get(), value)) if kind == "f" else \
-                (self.i, ir.IntegerAttr.get(ir.IntegerType.get_signless(32), value))
+        key = (kind, repr(value))  # repr: -0.0 and 0.0 stay apart
+        if key not in self._consts:
+            if kind == "f":
+                t, scalar = self.f, ir.FloatAttr.get(ir.F32Type.get(), value)
+            else:
+                t, scalar = self.i, ir.IntegerAttr.get(ir.IntegerType.get_signless(32), value)
             attr = ir.DenseElementsAttr.get_splat(t, scalar) if self.shaped else scalar
-            self._consts[kind, value] = arith.ConstantOp(t, attr).result
-        return self._consts[kind, value]
+            self._consts[key] = arith.ConstantOp(t, attr).result
+        return self._consts[key]
 
     def cmp(self, predicate: arith.CmpFPredicate, a: ir.Value, b: ir.Value) -> ir.Value:
         return arith.cmpf(predicate, a, b)
