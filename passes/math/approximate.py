@@ -1,17 +1,19 @@
-"""``aic-math-approximate``: inline polynomial f32 ``exp``, ``log``, ``tanh``, ``erf``.
+"""``aic-math-approximate``: inline polynomial f32 exp, expm1, log, log1p, tanh, erf.
 
-Rewrites ``math.exp``, ``math.log``, ``math.tanh`` and ``math.erf`` on ``f32`` and on vectors
-of ``f32`` into call-free arith code (range reduction, an fma polynomial, bit operations
-for the special cases; see ``approximate_lib``). Without it, the CPU lowering turns each of
-these ops into a libm call per vector lane (``convert-math-to-llvm``/``convert-math-to-libm``);
-with it they vectorize like any other arith op. Every sigmoid (``1/(1 + exp(-x))``), SiLU,
-GELU (erf and tanh forms) and softmax that graph -> linalg emits goes through these ops.
+Rewrites ``math.exp``, ``math.expm1``, ``math.log``, ``math.log1p``, ``math.tanh`` and
+``math.erf`` on ``f32`` and on vectors of ``f32`` into call-free arith code (range reduction,
+an fma polynomial, bit operations for the special cases; see ``approximate_lib``). Without
+it, the CPU lowering turns exp/log/tanh/erf into a libm call per vector lane
+(``convert-math-to-llvm``/``convert-math-to-libm``) and expm1/log1p into ``exp(x) - 1`` and
+``log(1 + x)``, which lose all precision near 0; with it they vectorize like any other arith
+op. Sigmoid, SiLU, GELU (erf and tanh forms), softmax, ELU/SELU/CELU, softplus and mish as
+graph -> linalg emits them go through these ops.
 
 Accuracy: at most 1 ulp from the correctly rounded result on the whole f32 range, with
 inf, -inf, NaN, +-0, denormal inputs and results, overflow and underflow handled exactly as
-libm does (``test/e2e/test_fast_math.py`` measures it; ``docs/fast-math.md`` states it).
+libm does (``test/e2e/cpu/test_fast_math.py`` measures it; ``docs/fast-math.md`` states it).
 
-Options: ``functions`` — which of exp, log, tanh, erf to rewrite (default: all four).
+Options: ``functions`` — which of exp, expm1, log, log1p, tanh, erf to rewrite (default: all).
 
 Preconditions: none; other element types (f16, bf16, f64), tensors and other math ops are
 left alone. In the CPU pipeline it runs right before ``convert-math-to-llvm``.
@@ -35,7 +37,7 @@ def _is_f32_value(t: ir.Type) -> bool:
 
 @register_pass
 class MathApproximate(Pass):
-    """Inline polynomial f32 exp/log/tanh/erf (scalars and vectors); see the module docstring."""
+    """Inline polynomial f32 exp/expm1/log/log1p/tanh/erf (scalars, vectors); see the module."""
 
     NAME = "aic-math-approximate"
     functions: tuple[str, ...] = option(tuple(BUILDERS), "functions to rewrite: "

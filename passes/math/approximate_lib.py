@@ -1,4 +1,4 @@
-"""Polynomial f32 ``exp``, ``log``, ``tanh`` and ``erf`` built from arith ops and ``math.fma``.
+"""Polynomial f32 ``exp``, ``expm1``, ``log``, ``log1p``, ``tanh``, ``erf`` from arith and fma.
 
 Each ``build_<fn>(x)`` emits, at the current insertion point and location, code computing
 ``fn(x)`` for an ``f32`` or ``vector<...xf32>`` value ``x`` and returns the result value.
@@ -13,9 +13,13 @@ exponent, both signs, denormals and the special values: see ``docs/fast-math.md`
   exact), ``|r| <= ln2/2``, a degree-7 polynomial for ``exp(r)``, the scale ``2^k`` applied
   as two exact powers of two so results in the denormal range are rounded once. Inputs are
   clamped to [-104, 100] (below: 0, above: inf); NaN passes through.
+- expm1: the same reduction, ``2^k * (exp(r) - 1) + (2^k - 1)`` (no cancellation near 0);
+  inputs clamped to [-20, 89] (-1 below, inf above); ``|x| < 2^-25`` gives ``x``.
 - log: ``x = m * 2^e`` with ``m`` in [sqrt(1/2), sqrt(2)) read from the bits (denormals are
   scaled by 2^23 first); ``log(m)`` by Cephes' degree-9 polynomial in ``f = m - 1``, ``e*ln2``
   added in two parts. ``log(0) = -inf``, ``log(x<0) = NaN``, ``log(inf) = inf``.
+- log1p: ``log(u) + (x - (u - 1)) / u`` with ``u = 1 + x`` rounded (the quotient restores
+  what the rounding lost); ``log1p(-1) = -inf``, ``|x| < 2^-25`` gives ``x``.
 - tanh: odd polynomial (Cephes) for ``|x| < 0.625``, else ``1 - 2/(exp(2|x|) + 1)`` with the
   exp above; the sign is copied from ``x`` (``tanh(-0) = -0``).
 - erf: ``x + x*P(x^2)`` for ``|x| < 0.921875``, else ``1 - exp(Q(|x|))`` with ``Q`` a
@@ -111,20 +115,31 @@ class _F32:
         """``x`` where ``x`` is NaN, else ``result``."""
         return arith.select(self.cmp(arith.CmpFPredicate.UNO, x, x), x, result)
 
+    def tiny_passes(self, x: ir.Value, result: ir.Value) -> ir.Value:
+        """``x`` where ``|x| < 2^-25`` (``f(x)`` rounds to ``x``; keeps -0), else ``result``."""
+        tiny = self.cmp(arith.CmpFPredicate.OLT, self.abs(x), self.c(2.0**-25))
+        return arith.select(tiny, x, result)
+
     def pow2(self, k: ir.Value) -> ir.Value:
         """``2^k`` for an i32 ``k`` in [-126, 127], built from its exponent bits."""
         return self.float(arith.shli(arith.addi(k, self.ci(127)), self.ci(23)))
 
 
-def _exp_core(b: _F32, x: ir.Value) -> ir.Value:
-    """``exp(x)`` for any non-NaN x (NaN gives a number; callers restore it)."""
+def _exp_reduce(b: _F32, x: ir.Value, lo: float, hi: float):
+    """``(k, r, p)`` for ``x`` clamped to [lo, hi] (NaN -> hi): ``x = k*ln2 + r`` with ``k``
+    an integer (as f32), ``|r| <= ln2/2``, and ``exp(r) ~ 1 + r + r^2 * p``."""
     pred = arith.CmpFPredicate
-    x = arith.select(b.cmp(pred.UGT, x, b.c(100.0)), b.c(100.0), x)  # NaN -> 100 as well
-    x = arith.select(b.cmp(pred.OLT, x, b.c(-104.0)), b.c(-104.0), x)
+    x = arith.select(b.cmp(pred.UGT, x, b.c(hi)), b.c(hi), x)
+    x = arith.select(b.cmp(pred.OLT, x, b.c(lo)), b.c(lo), x)
     kf = arith.subf(math.fma(x, b.c(_LOG2E), b.c(_ROUND)), b.c(_ROUND))  # round(x/ln2)
     r = math.fma(kf, b.c(-_LN2_HI), x)
     r = math.fma(kf, b.c(-_LN2_LO), r)
-    p = b.horner(_EXP_P, r)
+    return kf, r, b.horner(_EXP_P, r)
+
+
+def _exp_core(b: _F32, x: ir.Value) -> ir.Value:
+    """``exp(x)`` for any non-NaN x (NaN gives a number; callers restore it)."""
+    kf, r, p = _exp_reduce(b, x, -104.0, 100.0)
     er = math.fma(arith.mulf(r, r), p, arith.addf(r, b.c(1.0)))
     k = arith.fptosi(b.i, kf)  # in [-150, 145]: split so each half is a normal power of 2
     half = arith.shrsi(k, b.ci(1))
@@ -134,6 +149,17 @@ def _exp_core(b: _F32, x: ir.Value) -> ir.Value:
 def build_exp(x: ir.Value) -> ir.Value:
     b = _F32(x.type)
     return b.nan_passes(x, _exp_core(b, x))
+
+
+def build_expm1(x: ir.Value) -> ir.Value:
+    """``2^k (exp(r) - 1) + (2^k - 1)``, computed as twice the same at 2^(k-1) so that k = 128
+    (x up to 89, where the result overflows) needs no special case; -1 below x = -20."""
+    b = _F32(x.type)
+    kf, r, p = _exp_reduce(b, x, -20.0, 89.0)
+    em1 = math.fma(arith.mulf(r, r), p, r)
+    half = b.pow2(arith.subi(arith.fptosi(b.i, kf), b.ci(1)))
+    y = arith.mulf(b.c(2.0), math.fma(half, em1, arith.subf(half, b.c(0.5))))
+    return b.nan_passes(x, b.tiny_passes(x, y))
 
 
 def _log_mantissa(b: _F32, x: ir.Value) -> tuple[ir.Value, ir.Value]:
@@ -165,6 +191,18 @@ def build_log(x: ir.Value) -> ir.Value:
     return b.nan_passes(x, r)
 
 
+def build_log1p(x: ir.Value) -> ir.Value:
+    """``log(u) + (x - (u - 1)) / u`` with ``u = 1 + x`` rounded: the quotient restores what
+    the rounding lost. ``log1p(-1) = -inf``, ``log1p(x < -1) = NaN``."""
+    b, pred = _F32(x.type), arith.CmpFPredicate
+    u = arith.addf(x, b.c(1.0))
+    lost = arith.subf(x, arith.subf(u, b.c(1.0)))
+    r = arith.addf(build_log(u), arith.divf(lost, u))
+    r = arith.select(b.cmp(pred.OEQ, x, b.c(-1.0)), b.c(float("-inf")), r)
+    r = arith.select(b.cmp(pred.OEQ, x, b.c(float("inf"))), x, r)
+    return b.tiny_passes(x, r)
+
+
 def build_tanh(x: ir.Value) -> ir.Value:
     b = _F32(x.type)
     a = b.abs(x)
@@ -186,5 +224,6 @@ def build_erf(x: ir.Value) -> ir.Value:
     return b.nan_passes(x, b.with_sign_of(r, x))
 
 
-BUILDERS = {"exp": build_exp, "log": build_log, "tanh": build_tanh, "erf": build_erf}
+BUILDERS = {"exp": build_exp, "expm1": build_expm1, "log": build_log, "log1p": build_log1p,
+            "tanh": build_tanh, "erf": build_erf}
 """Function name (as in ``math.<name>``) -> builder of its f32 approximation."""

@@ -18,7 +18,7 @@ from onnx import TensorProto, helper
 import aic
 from aic.runtime.jit import run_mlir
 
-MAX_ULP = {"exp": 1, "log": 1, "tanh": 1, "erf": 1, "sigmoid": 2}
+MAX_ULP = {"exp": 1, "expm1": 1, "log": 1, "log1p": 1, "tanh": 1, "erf": 1, "sigmoid": 2}
 ONNX_OP = {"exp": "Exp", "log": "Log", "tanh": "Tanh", "erf": "Erf", "sigmoid": "Sigmoid"}
 WIDTH = 1024
 
@@ -95,10 +95,31 @@ func.func @f(%x: tensor<{n}xf32>) -> tensor<{n}xf32> {{
 """
 
 
-@pytest.mark.parametrize("fn", ["exp", "log", "tanh", "erf"])
-def test_scalar_through_jit(fn):
+VECTOR = """
+func.func @f(%x: tensor<{n}xf32>) -> tensor<{n}xf32> {{
+  %c0 = arith.constant 0 : index
+  %c16 = arith.constant 16 : index
+  %cn = arith.constant {n} : index
+  %pad = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<{n}xf32>
+  %y = scf.for %i = %c0 to %cn step %c16 iter_args(%acc = %e) -> tensor<{n}xf32> {{
+    %v = vector.transfer_read %x[%i], %pad {{in_bounds = [true]}} : tensor<{n}xf32>, vector<16xf32>
+    %r = math.{fn} %v : vector<16xf32>
+    %w = vector.transfer_write %r, %acc[%i] {{in_bounds = [true]}} : vector<16xf32>, tensor<{n}xf32>
+    scf.yield %w : tensor<{n}xf32>
+  }}
+  return %y : tensor<{n}xf32>
+}}
+"""
+
+
+@pytest.mark.parametrize("template", ["scalar", "vector"])
+@pytest.mark.parametrize("fn", ["exp", "expm1", "log", "log1p", "tanh", "erf"])
+def test_math_op_through_jit(fn, template):
+    """The math op itself, on f32 scalars (loops) and on vector<16xf32>."""
     x = _sweep(per_exponent=64).ravel()
-    (got,) = run_mlir(SCALAR.format(n=x.size, fn=fn), "f", [x])
+    text = (SCALAR if template == "scalar" else VECTOR).format(n=x.size, fn=fn)
+    (got,) = run_mlir(text, "f", [x])
     _check(fn, x, got)
 
 
@@ -119,6 +140,11 @@ COMPOSITES = {  # name: (nodes, opset, float64 reference)
     "silu": ([helper.make_node("Sigmoid", ["x"], ["s"]),
               helper.make_node("Mul", ["x", "s"], ["y"])], 17, lambda d: d / (1 + np.exp(-d))),
     "softmax": ([helper.make_node("Softmax", ["x"], ["y"], axis=-1)], 17, _softmax64),
+    "softplus": ([helper.make_node("Softplus", ["x"], ["y"])], 17, lambda d: np.logaddexp(0, d)),
+    "mish": ([helper.make_node("Mish", ["x"], ["y"])], 18,
+             lambda d: d * np.tanh(np.logaddexp(0, d))),
+    "elu": ([helper.make_node("Elu", ["x"], ["y"], alpha=0.7)], 17,
+            lambda d: np.where(d < 0, 0.7 * np.expm1(d), d)),
     "log_softmax": ([helper.make_node("LogSoftmax", ["x"], ["y"], axis=-1)], 17,
                     lambda d: np.log(_softmax64(d))),
 }
@@ -126,8 +152,8 @@ COMPOSITES = {  # name: (nodes, opset, float64 reference)
 
 @pytest.mark.parametrize("name", list(COMPOSITES))
 def test_models_using_the_approximations(name):
-    """GELU (both forms), SiLU, softmax and log-softmax on [-12, 12]: within a few f32 ulps
-    of float64 numpy (absolute near zero, where the formulas themselves cancel)."""
+    """GELU (both forms), SiLU, softmax, log-softmax, softplus, mish and ELU on [-12, 12]:
+    within a few f32 ulps of float64 numpy (absolute near zero, where the formulas cancel)."""
     nodes, opset, reference = COMPOSITES[name]
     x = np.random.default_rng(3).uniform(-12, 12, (64, 197)).astype(np.float32)
     vi = [helper.make_tensor_value_info(n, TensorProto.FLOAT, list(x.shape)) for n in "xy"]

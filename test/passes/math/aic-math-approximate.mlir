@@ -2,7 +2,7 @@
 // RUN: aic-opt %s --split-input-file -p 'aic-math-approximate{functions=tanh}' | FileCheck %s --check-prefix=ONLY
 // RUN: not aic-opt %s -p 'aic-math-approximate{functions=exp,sin}' 2>&1 | FileCheck %s --check-prefix=BAD
 
-// BAD: error: aic-math-approximate: unknown function(s) sin; known: exp, log, tanh, erf
+// BAD: error: aic-math-approximate: unknown function(s) sin; known: exp, expm1, log, log1p, tanh, erf
 
 // Every rewrite ends the same way: NaN inputs pass through a final select.
 // CHECK-LABEL: func.func @exp_scalar
@@ -48,6 +48,41 @@ func.func @exp_vector(%x: vector<16xf32>) -> vector<16xf32> {
 
 // -----
 
+// expm1: the exp reduction, then 2 * (2^(k-1) * expm1(r) + (2^(k-1) - 1/2)); |x| < 2^-25 -> x.
+// CHECK-LABEL: func.func @expm1_vector
+// CHECK-SAME: (%[[X:.*]]: vector<16xf32>)
+// CHECK: %[[RR:.*]] = arith.mulf %[[R:.*]], %[[R]] : vector<16xf32>
+// CHECK: %[[EM1:.*]] = math.fma %[[RR]], %{{.*}}, %[[R]] : vector<16xf32>
+// CHECK: %[[K:.*]] = arith.fptosi %{{.*}} : vector<16xf32> to vector<16xi32>
+// CHECK: %[[HALF:.*]] = arith.bitcast %{{.*}} : vector<16xi32> to vector<16xf32>
+// CHECK: %[[OFF:.*]] = arith.subf %[[HALF]], %{{.*}} : vector<16xf32>
+// CHECK: %[[F:.*]] = math.fma %[[HALF]], %[[EM1]], %[[OFF]] : vector<16xf32>
+// CHECK: %[[Y:.*]] = arith.mulf %{{.*}}, %[[F]] : vector<16xf32>
+// CHECK: %[[TINY:.*]] = arith.cmpf olt, %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK: %[[T:.*]] = arith.select %[[TINY]], %[[X]], %[[Y]]
+// CHECK: %[[NAN:.*]] = arith.cmpf uno, %[[X]], %[[X]]
+// CHECK: arith.select %[[NAN]], %[[X]], %[[T]]
+// CHECK-NOT: math.expm1
+func.func @expm1_vector(%x: vector<16xf32>) -> vector<16xf32> {
+  %r = math.expm1 %x : vector<16xf32>
+  return %r : vector<16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @expm1_scalar
+// CHECK-SAME: (%[[X:.*]]: f32) -> f32
+// CHECK-NOT: math.expm1
+// CHECK: %[[NAN:.*]] = arith.cmpf uno, %[[X]], %[[X]] : f32
+// CHECK: %[[R:.*]] = arith.select %[[NAN]], %[[X]], %{{.*}} : f32
+// CHECK: return %[[R]] : f32
+func.func @expm1_scalar(%x: f32) -> f32 {
+  %r = math.expm1 %x : f32
+  return %r : f32
+}
+
+// -----
+
 // CHECK-LABEL: func.func @log_scalar
 // CHECK-SAME: (%[[X:.*]]: f32) -> f32
 // CHECK-NOT: math.log
@@ -81,6 +116,45 @@ func.func @log_scalar(%x: f32) -> f32 {
 func.func @log_vector(%x: vector<4x8xf32>) -> vector<4x8xf32> {
   %r = math.log %x : vector<4x8xf32>
   return %r : vector<4x8xf32>
+}
+
+// -----
+
+// log1p: log(u) + (x - (u - 1)) / u with u = 1 + x; -1 -> -inf, inf -> inf, |x| < 2^-25 -> x.
+// CHECK-LABEL: func.func @log1p_vector
+// CHECK-SAME: (%[[X:.*]]: vector<16xf32>)
+// CHECK: %[[U:.*]] = arith.addf %[[X]], %{{.*}} : vector<16xf32>
+// CHECK: %[[UM1:.*]] = arith.subf %[[U]], %{{.*}} : vector<16xf32>
+// CHECK: %[[LOST:.*]] = arith.subf %[[X]], %[[UM1]] : vector<16xf32>
+// CHECK: %[[UNO:.*]] = arith.cmpf uno, %[[U]], %[[U]] : vector<16xf32>
+// CHECK: %[[LOG:.*]] = arith.select %[[UNO]], %[[U]], %{{.*}} : vector<16xi1>, vector<16xf32>
+// CHECK: %[[Q:.*]] = arith.divf %[[LOST]], %[[U]] : vector<16xf32>
+// CHECK: arith.addf %[[LOG]], %[[Q]] : vector<16xf32>
+// CHECK: %[[M1:.*]] = arith.cmpf oeq, %[[X]], %{{.*}} : vector<16xf32>
+// CHECK: arith.select %[[M1]]
+// CHECK: %[[INF:.*]] = arith.cmpf oeq, %[[X]], %{{.*}} : vector<16xf32>
+// CHECK: arith.select %[[INF]], %[[X]]
+// CHECK-NOT: math.log1p
+func.func @log1p_vector(%x: vector<16xf32>) -> vector<16xf32> {
+  %r = math.log1p %x : vector<16xf32>
+  return %r : vector<16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @log1p_scalar
+// CHECK-SAME: (%[[X:.*]]: f32) -> f32
+// CHECK-NOT: math.log1p
+// CHECK: %[[M1:.*]] = arith.cmpf oeq, %[[X]], %{{.*}} : f32
+// CHECK: arith.select %[[M1]], %{{.*}}, %{{.*}} : f32
+// CHECK: %[[INF:.*]] = arith.cmpf oeq, %[[X]], %{{.*}} : f32
+// CHECK: arith.select %[[INF]], %[[X]], %{{.*}} : f32
+// CHECK: %[[TINY:.*]] = arith.cmpf olt, %{{.*}}, %{{.*}} : f32
+// CHECK: %[[R:.*]] = arith.select %[[TINY]], %[[X]], %{{.*}} : f32
+// CHECK: return %[[R]] : f32
+func.func @log1p_scalar(%x: f32) -> f32 {
+  %r = math.log1p %x : f32
+  return %r : f32
 }
 
 // -----
@@ -175,11 +249,11 @@ func.func @negative_other_types(%a: f64, %b: vector<8xf16>, %c: tensor<4xf32>, %
 // Other math ops stay for the math lowering.
 // CHECK-LABEL: func.func @negative_other_functions
 // CHECK: math.sin
-// CHECK: math.log1p
-// CHECK: math.expm1
+// CHECK: math.atan
+// CHECK: math.exp2
 func.func @negative_other_functions(%x: f32) -> (f32, f32, f32) {
   %0 = math.sin %x : f32
-  %1 = math.log1p %x : f32
-  %2 = math.expm1 %x : f32
+  %1 = math.atan %x : f32
+  %2 = math.exp2 %x : f32
   return %0, %1, %2 : f32, f32, f32
 }
