@@ -66,15 +66,23 @@ def make_inputs(model: onnx.ModelProto, given: dict[str, np.ndarray],
         if info.name in given:
             feed[info.name] = np.asarray(given[info.name]).astype(dtype, copy=False)
             continue
-        shape = (input_shapes or {}).get(info.name)
-        if shape is None:
-            dims = [d.dim_value if d.HasField("dim_value") else None for d in tensor.shape.dim]
-            if None in dims:
-                raise InputError(f"input '{info.name}' has symbolic dims: give its data "
-                                 f"(--inputs) or its shape (--input-shape {info.name}=D0xD1...)")
-            shape = dims
+        shape = _shape(info, (input_shapes or {}).get(info.name))
         feed[info.name] = random_input(tuple(shape), dtype, rng)
     return feed
+
+
+def _shape(info: onnx.ValueInfoProto, given: list[int] | None) -> list[int]:
+    """The shape of random data for input ``info``: its static shape, or ``given``."""
+    dims = [d.dim_value if d.HasField("dim_value") else None
+            for d in info.type.tensor_type.shape.dim]
+    if given is None and None in dims:
+        raise InputError(f"input '{info.name}' has symbolic dims: give its data (--inputs) or "
+                         f"its shape (--input-shape {info.name}=D0xD1...)")
+    if given is not None and (len(given) != len(dims) or any(
+            d is not None and d != g for d, g in zip(dims, given))):
+        shown = "x".join("?" if d is None else str(d) for d in dims)
+        raise InputError(f"--input-shape for '{info.name}' does not fit its shape {shown}")
+    return dims if given is None else list(given)
 
 
 def with_outputs(model: onnx.ModelProto, outputs: list[onnx.ValueInfoProto]) -> onnx.ModelProto:
