@@ -2,7 +2,7 @@
 
     aic-bisect MODEL.onnx [--inputs IN.npz] [--input NAME=FILE.npy]... [--input-shape NAME=D0xD1...]...
                [--plugin FILE.py]... [--passes before|after:LEVEL=PASSES]... [--levels L1,L2]
-               [--rtol R] [--atol A] [-v]
+               [--rtol R] [--atol A] [--outputs-only] [-v]
 
 Evaluates the model at every MLIR level (graph with numpy semantics, the later levels through
 the JIT), compares every ONNX node's output with onnxruntime's and prints one line per level
@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
                    f"(default: all of {', '.join(levels)})")
     p.add_argument("--rtol", type=float, default=1e-4, help="relative tolerance (default 1e-4)")
     p.add_argument("--atol", type=float, default=1e-5, help="absolute tolerance (default 1e-5)")
+    p.add_argument("--outputs-only", action="store_true",
+                   help="compare only the model's outputs: the compile is the ordinary one "
+                        "(exposing every node output can change what is fused)")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="print every node output's error at every level")
     add_extension_flags(p, levels, resume=False)
@@ -61,7 +64,7 @@ def _bisect(args) -> int:
                     plugins=args.plugin, target=args.target,
                     levels=args.levels.split(",") if args.levels else None,
                     input_shapes=dict(runner.parse_shape(s) for s in args.input_shape),
-                    rtol=args.rtol, atol=args.atol)
+                    rtol=args.rtol, atol=args.atol, outputs_only=args.outputs_only)
     print(report.format(verbose=args.verbose))
     return 1 if report.diverged else 0
 

@@ -74,6 +74,14 @@ def test_wrong_graph_pass_is_caught_by_numpy_semantics(model, inputs):
     assert level.ops == ["graph.sub"]
 
 
+def test_outputs_only_compiles_the_model_as_it_is(model, inputs):
+    report = aic.bisect(model, inputs, passes={"after:linalg": "aic-test-swap-linalg-subf"},
+                        plugins=[PLUGIN], levels=["graph", "linalg"], outputs_only=True)
+    assert [[p.output for p in lv.probes] for lv in report.levels] == [["y"], ["y"]]
+    level, probe = report.first
+    assert (level.level, probe.node) == ("linalg", "relu")
+
+
 def test_unknown_level_and_missing_symbolic_shape(model):
     with pytest.raises(aic.AicError, match="unknown level"):
         aic.bisect(model, levels=["graph", "gpu"])

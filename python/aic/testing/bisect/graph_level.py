@@ -18,8 +18,8 @@ import numpy as np
 
 from aic.compiler.driver import find_func, interface
 from aic.dialects.graph import ConstantOp
-from aic.dialects.graph.eval import evaluate
 from aic.dialects.graph.constants import constant_value
+from aic.dialects.graph.eval import evaluate
 from aic.mlir_api import ir
 
 

@@ -15,8 +15,8 @@ May import the compiler, the runtime and the Python API (``aic.api.compile``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import numpy as np
 

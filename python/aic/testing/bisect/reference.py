@@ -113,7 +113,7 @@ def reference(model: onnx.ModelProto, found: list[Probe],
                                        providers=["CPUExecutionProvider"])
         wanted = [o.name for o in session.get_outputs()]
         values = session.run(wanted, feed)
-    except Exception as e:  # onnxruntime raises its own exception types
+    except Exception as e:  # noqa: BLE001  (onnxruntime's exceptions derive from Exception)
         raise AicError(f"onnxruntime cannot run the model: {str(e).strip().splitlines()[0]}") \
             from None
     return {name: np.asarray(v) for name, v in zip(wanted, values)}

@@ -85,8 +85,8 @@ class BisectReport:
         found = self.first
         tolerance = f"(rtol {self.rtol:g}, atol {self.atol:g})"
         if found is None:
-            return f"no divergence: every node output matches onnxruntime at every level " \
-                   f"{tolerance}"
+            return ("no divergence: every node output matches onnxruntime at every level "
+                    f"{tolerance}")
         level, probe = found
         text = (f"first divergence: level {level.level}, {probe.describe()}: max abs error "
                 f"{probe.max_abs:.3g}, max rel error {probe.max_rel:.3g} {tolerance}")
@@ -96,8 +96,9 @@ class BisectReport:
 
     def format(self, verbose: bool = False) -> str:
         probes = len(self.levels[0].probes) if self.levels else 0
-        lines = [f"aic-bisect: {self.model}: {probes} node outputs against onnxruntime at "
-                 f"{len(self.levels)} levels"]
+        header = (f"aic-bisect: {self.model}: {probes} node outputs against onnxruntime at "
+                  f"{len(self.levels)} levels")
+        lines = [header]
         for level in self.levels:
             lines.append("  " + level.summary())
             if level.note:
