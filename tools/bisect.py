@@ -7,8 +7,9 @@
 Evaluates the model at every MLIR level (graph with numpy semantics, the later levels through
 the JIT), compares every ONNX node's output with onnxruntime's and prints one line per level
 and the verdict (``first divergence: level L, node 'N' (Op) ...``); ``-v`` adds a line per
-node output and level. Exit code 0: nothing diverges; 1: something diverges, or an error
-(an error prints ``aic-bisect: error: ...`` instead of a verdict). See docs/aic-bisect.md.
+node output and level. Exit code 0: nothing diverges; 1: something diverges, a level could
+not run, or an error (an error prints ``aic-bisect: error: ...`` instead of a verdict). See
+docs/aic-bisect.md.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="aic-bisect", description="Evaluate an ONNX model at every "
                                 f"level ({', '.join(levels)}) and name the first level and node "
                                 "whose outputs diverge from onnxruntime's. Exit code 0: no "
-                                "divergence; 1: a divergence (or an error).")
+                                "divergence; 1: a divergence, a level that could not run, "
+                                "or an error.")
     p.add_argument("model", help="an ONNX model")
     p.add_argument("--inputs", metavar="IN.npz", help="inputs keyed by graph input name "
                    "(missing inputs get deterministic random data)")
@@ -66,7 +68,7 @@ def _bisect(args) -> int:
                     input_shapes=dict(runner.parse_shape(s) for s in args.input_shape),
                     rtol=args.rtol, atol=args.atol, outputs_only=args.outputs_only)
     print(report.format(verbose=args.verbose))
-    return 1 if report.diverged else 0
+    return 1 if report.diverged or report.failed_levels else 0
 
 
 if __name__ == "__main__":

@@ -81,9 +81,17 @@ class BisectReport:
     def diverged(self) -> bool:
         return self.first is not None
 
+    @property
+    def failed_levels(self) -> list[str]:
+        """Levels that could not run (their numbers are unknown)."""
+        return [level.level for level in self.levels if level.error]
+
     def verdict(self) -> str:
         found = self.first
         tolerance = f"(rtol {self.rtol:g}, atol {self.atol:g})"
+        if found is None and self.failed_levels:
+            return (f"no divergence where the model ran {tolerance}; could not run at "
+                    f"{', '.join(self.failed_levels)}")
         if found is None:
             return ("no divergence: every node output matches onnxruntime at every level "
                     f"{tolerance}")
@@ -95,7 +103,7 @@ class BisectReport:
         return text
 
     def format(self, verbose: bool = False) -> str:
-        probes = len(self.levels[0].probes) if self.levels else 0
+        probes = max((len(level.probes) for level in self.levels), default=0)
         header = (f"aic-bisect: {self.model}: {probes} node outputs against onnxruntime at "
                   f"{len(self.levels)} levels")
         lines = [header]
