@@ -19,7 +19,7 @@ import numpy as np
 from aic.compiler.driver import find_func, interface
 from aic.dialects.graph import ConstantOp
 from aic.dialects.graph.constants import constant_value
-from aic.dialects.graph.eval import evaluate
+from aic.dialects.graph.eval import evaluate, supported
 from aic.mlir_api import ir
 
 
@@ -75,10 +75,15 @@ def _evaluate(op, env, why) -> list[np.ndarray] | None:
 
 
 def _reason(op, env, why) -> str:
+    name = op.operation.name
+    if isinstance(op, ConstantOp):
+        return f"{name}: its data has no numpy form"
     for value in op.operation.operands:
         if env.get(value) is None:
             return why.get(value, "an operand without value")
-    return f"{op.operation.name} has no numpy semantics for these operands"
+    if not supported(op):
+        return f"{name} has no numpy semantics"
+    return f"{name} cannot be evaluated here (dynamic type, or inputs it is undefined on)"
 
 
 def _results(ret, outputs, env, why, stand_in):
