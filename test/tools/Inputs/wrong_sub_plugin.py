@@ -3,7 +3,9 @@ operands of a subtraction, so ``a - b`` computes ``b - a`` from its level on.
 
 * ``aic-test-swap-linalg-subf``: every ``arith.subf`` inside a ``linalg.generic`` (run it
   ``after:linalg``);
-* ``aic-test-swap-graph-sub``: every ``graph.sub`` (run it ``after:graph``).
+* ``aic-test-swap-graph-sub``: every ``graph.sub`` (run it ``after:graph``);
+* ``aic-test-swap-subf``: every ``arith.subf``, scalar or vector, wherever it is (for the
+  levels after linalg; in the test model only the Sub node subtracts).
 """
 
 from aic.dialects.graph import SubOp
@@ -40,4 +42,16 @@ class SwapGraphSub(Pass):
     def run(self, op):
         for child in walk(op):
             if isinstance(child, SubOp):
+                swap_operands(child)
+
+
+@register_pass
+class SwapSubf(Pass):
+    """Swap the operands of every arith.subf (a wrong pass)."""
+
+    NAME = "aic-test-swap-subf"
+
+    def run(self, op):
+        for child in walk(op):
+            if isinstance(child, arith.SubFOp):
                 swap_operands(child)
