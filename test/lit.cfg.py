@@ -1,6 +1,6 @@
 """lit configuration for aic's FileCheck tests.
 
-Tools: ``aic-opt``/``aic-compile``/``aic-run`` run as ``python -m aic.tools.<x>`` with the
+Tools: ``aic-opt``/``aic-compile``/``aic-run``/``aic-bisect`` run as ``python -m aic.tools.<x>`` with the
 Python that runs lit; ``FileCheck``, ``not`` and ``mlir-opt`` come from the pinned LLVM/MLIR
 wheels (located through the installed packages). Features: ``mlir-opt`` (the wheel's mlir-opt
 exists), ``cuda`` (an NVIDIA GPU answers ``nvidia-smi``), ``ptxas``.
@@ -23,7 +23,7 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.test_source_root, "Output")
 
 python = sys.executable
-for tool in ("opt", "compile", "run"):
+for tool in ("opt", "compile", "run", "bisect"):
     config.substitutions.append((rf"\baic-{tool}\b", f"{python} -m aic.tools.{tool}"))
 config.substitutions.append(("%python", python))
 config.substitutions.append(("%examples", os.path.join(config.test_source_root, "..", "examples")))

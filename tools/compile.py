@@ -38,13 +38,15 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def add_extension_flags(p: argparse.ArgumentParser, levels: list[str]) -> None:
-    """--plugin, --passes, --from: shared with aic-run."""
+def add_extension_flags(p: argparse.ArgumentParser, levels: list[str], resume: bool = True) -> None:
+    """--plugin, --passes and (``resume``) --from: shared with aic-run and aic-bisect."""
     p.add_argument("--plugin", action="append", default=[], metavar="FILE.py",
                    help="load a plugin (dialects, passes) first (repeatable)")
     p.add_argument("--passes", action="append", default=[], metavar="WHEN:LEVEL=PASSES",
                    help="run extra passes around a stage, e.g. 'after:graph=aic-my-pass,cse' "
                         "or 'before:llvm=canonicalize' (repeatable)")
+    if not resume:
+        return
     p.add_argument("--from", dest="from_level", metavar="LEVEL",
                    choices=[lv for lv in levels if lv not in ("llvmir", "asm", "obj", "lib")],
                    help="the level of an .mlir input (default: recognised from its ops)")

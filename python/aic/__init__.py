@@ -4,6 +4,7 @@
     model = aic.compile("model.onnx")          # CPU, in-process JIT
     outputs = model(x)                          # numpy in, numpy out
     module = aic.import_onnx("model.onnx")     # graph-level MLIR module
+    report = aic.bisect("model.onnx")          # first level and node diverging from onnxruntime
 
 Heavier modules load lazily so ``import aic`` stays cheap.
 """
@@ -40,3 +41,11 @@ def import_onnx(model, input_shapes=None, **kwargs):
     from aic.api import import_onnx as _import_onnx
 
     return _import_onnx(model, input_shapes=input_shapes, **kwargs)
+
+
+def bisect(model, inputs=None, **options):
+    """Compare every ONNX node's output with onnxruntime's at every level and name the first
+    divergence; see ``aic.testing.bisect.bisect``."""
+    from aic.testing.bisect import bisect as _bisect
+
+    return _bisect(model, inputs, **options)

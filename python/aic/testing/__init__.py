@@ -1,1 +1,2 @@
-"""Test and example helpers: model generators (``models``)."""
+"""Test and example helpers: model generators (``models``), ONNX conformance
+(``conformance``), numeric bisection of a compile level by level (``bisect``)."""
