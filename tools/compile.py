@@ -26,7 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("model", help="an ONNX model, or MLIR text at any level (.mlir)")
     p.add_argument("--target", default="cpu", help="cpu (default); cuda is planned")
     p.add_argument("--emit", choices=levels, default="lib", help="what to write (default: lib)")
-    p.add_argument("-o", dest="output", metavar="OUT", help="output path (default: from MODEL)")
+    p.add_argument("-o", dest="output", metavar="OUT",
+                   help="output path (default: from MODEL; - for standard output)")
     p.add_argument("--dump-dir", metavar="DIR", help="write every level's IR into DIR")
     p.add_argument("--input-shape", action="append", default=[], metavar="NAME=D0xD1...",
                    help="shape for an input with symbolic dims (repeatable)")
@@ -70,7 +71,8 @@ def _compile(argv: list[str]) -> int:
                 dump_dir=args.dump_dir, input_shapes=args.input_shape,
                 debuginfo=args.mlir_print_debuginfo, passes=parse_pass_hooks(args.passes),
                 start=args.from_level, threads=args.threads)
-    print(f"wrote {path}", file=sys.stderr)
+    if path != "-":
+        print(f"wrote {path}", file=sys.stderr)
     return 0
 
 

@@ -7,6 +7,7 @@ any existing file untouched, and the output may never be the input model itself.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from dataclasses import dataclass, field
 
@@ -39,9 +40,11 @@ def emit(model: str, what: str, output: str | None, *, target: str = "cpu",
          passes: dict | None = None, start: str | None = None,
          threads: int | None = None) -> str:
     """Compile ``model`` to level ``what`` of ``target``'s stage table and write it to
-    ``output`` (default: beside the model); returns the path written."""
+    ``output`` (default: beside the model; ``-``: standard output); returns the path written."""
     output = output or default_output(model, what, target)
-    if os.path.exists(output) and os.path.samefile(output, model):
+    if output == "-" and what == "lib":
+        raise AicError("a library comes with a header and libomp.so beside it: give -o PATH")
+    if output != "-" and os.path.exists(output) and os.path.samefile(output, model):
         raise AicError(f"refusing to overwrite the input model '{model}'")
     shapes = dict(parse_shape(s) for s in input_shapes) or None
     options = CompileOptions(target, shapes, dump_dir=dump_dir, passes=passes, start=start,
@@ -60,6 +63,13 @@ def emit(model: str, what: str, output: str | None, *, target: str = "cpu",
         if dump_dir:
             index = table.levels.index(stage.level) + 1
             _write(os.path.join(dump_dir, f"{index:02d}-{stage.level}{stage.suffix}"), value)
+    if output == "-":  # standard output, as mlir-opt does
+        if isinstance(value, str):
+            sys.stdout.write(value)
+        else:
+            sys.stdout.buffer.write(value)
+        sys.stdout.flush()
+        return output
     _write(output, value)
     for suffix, text in job.companions.items():
         _write(os.path.splitext(output)[0] + suffix, text)
