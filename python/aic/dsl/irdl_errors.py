@@ -34,6 +34,7 @@ def explain(message: str, notes: list[str]) -> str | None:
         if opdef is None or message.startswith(f"'{opdef.full_name}' op"):
             return None
         field = _blamed_field(opdef, note[m.end() - 1:])
+        message = message[3:] if message.startswith("op ") else message  # "op expects ..."
         return f"'{opdef.full_name}' op {field + ': ' if field else ''}{message}"
     return None
 
