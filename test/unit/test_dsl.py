@@ -148,6 +148,13 @@ def test_declaration_errors():
         Dialect("dsltest", "again")
     with pytest.raises(ValueError, match="must be lower case"):
         Dialect("Bad-Name", "not an MLIR namespace")
+    with pytest.raises(ValueError, match="field name 'fold' would hide the AicOp method"):
+        @dsltest.op
+        class FoldFieldOp(AicOp):
+            """An attribute named like a hook."""
+
+            NAME = "fold_field"
+            fold = Attr(IntAttr())
 
 
 @pytest.mark.parametrize("name", ["quant", "arith", "linalg", "gpu"])

@@ -190,6 +190,7 @@ def _split_doc(doc: str | None) -> tuple[str, str]:
     return first.strip(), rest.strip()
 
 
+_HOOKS = frozenset({"verify", "verify_semantics", "infer_result_types", "fold", "canonicalize"})
 _NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
 
 
@@ -263,6 +264,10 @@ class Dialect:
         names = [f.name for bucket in fields.values() for f in bucket]
         if len(set(names)) != len(names):
             raise ValueError(f"{opdef.full_name}: field names must be unique")
+        hooks = sorted(set(names) & _HOOKS)
+        if hooks:
+            raise ValueError(f"{opdef.full_name}: field name '{hooks[0]}' would hide the "
+                             f"AicOp method of that name; rename the field")
         cls.DEF = opdef
         cls.OPERATION_NAME = opdef.full_name
         cls._ODS_REGIONS = (len(opdef.regions), True)
@@ -317,6 +322,8 @@ def _op_irdl(d: OpDef) -> list[str]:
 
 def _op_markdown(d: OpDef) -> str:
     out = [f"### `{d.full_name}` ({d.cls_name})", "", d.summary, ""]
+    if d.pure:
+        out += ["Pure: no side effects (`aic-canonicalize` may fold, erase or merge it).", ""]
     if d.description:
         out += [d.description, ""]
     rows = []
