@@ -5,25 +5,23 @@ misused builder (wrong arity, an op or type where a value belongs, an attribute 
 built) raises one ``TypeError`` naming the op, the expected signature and the caller's
 ``file:line``. Also the grouping of flat operand/result lists by declared field.
 
-May import the MLIR shim only.
+May import the MLIR shim only (``opdef`` imports this module): the ``OpDef`` and field
+objects (``Operand``, ``Result``, ``Attr``) it takes are duck-typed.
 """
 
 from __future__ import annotations
 
 import inspect
-from typing import TYPE_CHECKING
 
 from aic.mlir_api import ir
 
-if TYPE_CHECKING:
-    from aic.dsl.opdef import Attr, OpDef, Operand, Result
 
-def segments(fields: list[Operand]) -> bool:
+def segments(fields: list) -> bool:
     """Whether segment sizes must be stored (more than one optional/variadic group)."""
     return sum(1 for f in fields if not f.single) > 1
 
 
-def group(values: list, fields: list[Operand], sizes: list[int] | None) -> list:
+def group(values: list, fields: list, sizes: list[int] | None) -> list:
     """Split a flat value list into one entry per field (value, None or list)."""
     if sizes is None:
         n_single = sum(1 for f in fields if f.single)
@@ -42,7 +40,7 @@ def group(values: list, fields: list[Operand], sizes: list[int] | None) -> list:
     return out
 
 
-def flatten(values: list, fields: list[Operand]) -> tuple[list, list[int]]:
+def flatten(values: list, fields: list) -> tuple[list, list[int]]:
     flat, sizes = [], []
     for f, v in zip(fields, values):
         if f.variadic:
@@ -58,7 +56,7 @@ def flatten(values: list, fields: list[Operand]) -> tuple[list, list[int]]:
     return flat, sizes
 
 
-def _builder_signature(opdef: OpDef, can_infer: bool) -> inspect.Signature:
+def _builder_signature(opdef, can_infer: bool) -> inspect.Signature:
     params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
     for r in opdef.results:
         default = None if (can_infer or r.optional) else inspect.Parameter.empty
@@ -78,11 +76,11 @@ def _builder_signature(opdef: OpDef, can_infer: bool) -> inspect.Signature:
     return inspect.Signature(params)
 
 
-def _result_param(r: Result) -> str:
+def _result_param(r) -> str:
     return f"{r.name}_types" if r.variadic else f"{r.name}_type"
 
 
-def make_builder(cls, opdef: OpDef, can_infer: bool) -> None:
+def make_builder(cls, opdef, can_infer: bool) -> None:
     """Give ``cls`` its builder ``__init__`` (``can_infer``: it overrides ``infer_result_types``)."""
     signature = _builder_signature(opdef, can_infer)
     shown = opdef.cls_name + str(signature).replace("(self, ", "(", 1).replace("(self)", "()", 1)
@@ -109,7 +107,7 @@ class BuilderMisuse(Exception):
     """An argument of an op builder has the wrong kind (reported as a ``TypeError``)."""
 
 
-def _build(cls, opdef: OpDef, arg: dict) -> ir.Operation:
+def _build(cls, opdef, arg: dict) -> ir.Operation:
     operands = [_check_operand(o, arg[o.name]) for o in opdef.operands]
     attributes = {a.name: _build_attr(a, arg[a.name])
                   for a in opdef.attributes if arg[a.name] is not None}
@@ -134,7 +132,7 @@ def _build(cls, opdef: OpDef, arg: dict) -> ir.Operation:
                                loc=arg["loc"], ip=arg["ip"])
 
 
-def _check_operand(f: Operand, v):
+def _check_operand(f, v):
     """``v`` as the builder stores it (values, not ops); BuilderMisuse names a wrong kind."""
     if f.variadic:
         if not isinstance(v, (list, tuple)) and v is not None:
@@ -155,7 +153,7 @@ def _value(name: str, v) -> ir.Value:
     return v
 
 
-def _check_result(f: Result, v):
+def _check_result(f, v):
     if f.variadic and v is not None and not isinstance(v, (list, tuple)):
         raise BuilderMisuse(f"'{_result_param(f)}' takes a list of ir.Type, got {_kind(v)}")
     items = v if f.variadic and v is not None else [] if v is None else [v]
@@ -165,7 +163,7 @@ def _check_result(f: Result, v):
     return v
 
 
-def _build_attr(a: Attr, value):
+def _build_attr(a, value):
     try:
         return a.constraint.build(value)
     except (TypeError, ValueError, AttributeError) as e:
