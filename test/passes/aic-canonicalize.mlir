@@ -4,6 +4,7 @@
 // RUN: aic-opt %s --plugin %examples/plugin/toy_plugin.py --allow-unregistered-dialect --split-input-file -p aic-canonicalize | FileCheck %s
 // RUN: aic-opt %s --plugin %examples/plugin/toy_plugin.py --allow-unregistered-dialect --split-input-file -p canonicalize,cse | FileCheck %s --check-prefix=UPSTREAM
 // RUN: aic-opt %s --plugin %examples/plugin/toy_plugin.py --allow-unregistered-dialect --split-input-file -p 'aic-canonicalize{cse=false}' | FileCheck %s --check-prefix=NOCSE
+// RUN: aic-opt %s --plugin %examples/plugin/toy_plugin.py --allow-unregistered-dialect --split-input-file -p 'func.func(aic-canonicalize)' | FileCheck %s --check-prefix=NESTED
 
 // Unused pure plugin ops go, a dead chain in one run.
 // CHECK-LABEL: func.func @dead_toy_chain
@@ -101,9 +102,13 @@ func.func @hooks(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 // Upstream canonicalize runs first: arith folds, and what it leaves dead among aic ops goes.
+// Nested in func.func, the upstream part runs on each function.
 // CHECK-LABEL: func.func @upstream_first
 // CHECK-SAME: (%[[X:.*]]: tensor<4xf32>, %[[I:.*]]: i32)
 // CHECK-NEXT: return %[[X]], %[[I]]
+// NESTED-LABEL: func.func @upstream_first
+// NESTED-SAME: (%[[X:.*]]: tensor<4xf32>, %[[I:.*]]: i32)
+// NESTED-NEXT: return %[[X]], %[[I]]
 func.func @upstream_first(%x: tensor<4xf32>, %i: i32) -> (tensor<4xf32>, i32) {
   %z = arith.constant 0 : i32
   %j = arith.addi %i, %z : i32
