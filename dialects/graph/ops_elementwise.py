@@ -11,7 +11,7 @@ _NUM = Tensor(NUMERIC_TYPES)
 _BOOL = Tensor(("i1",))
 
 
-@graph.op
+@graph.op(pure=True)
 class ConstantOp(AicOp):
     """A constant tensor.
 
@@ -47,7 +47,7 @@ class _Binary(InferredOp):
         return [(shapes.broadcast(ins[0].shape, ins[1].shape), same_element(*ins))]
 
 
-@graph.op
+@graph.op(pure=True)
 class AddOp(_Binary):
     """Elementwise `lhs + rhs` with broadcasting.
 
@@ -58,7 +58,7 @@ class AddOp(_Binary):
     NAME = "add"
 
 
-@graph.op
+@graph.op(pure=True)
 class SubOp(_Binary):
     """Elementwise `lhs - rhs` with broadcasting.
 
@@ -69,7 +69,7 @@ class SubOp(_Binary):
     NAME = "sub"
 
 
-@graph.op
+@graph.op(pure=True)
 class MulOp(_Binary):
     """Elementwise `lhs * rhs` with broadcasting.
 
@@ -80,7 +80,7 @@ class MulOp(_Binary):
     NAME = "mul"
 
 
-@graph.op
+@graph.op(pure=True)
 class DivOp(_Binary):
     """Elementwise `lhs / rhs` with broadcasting (integer division truncates toward zero).
 
@@ -91,7 +91,7 @@ class DivOp(_Binary):
     NAME = "div"
 
 
-@graph.op
+@graph.op(pure=True)
 class PowOp(_Binary):
     """Elementwise `lhs ** rhs` with broadcasting; the result has the type of `lhs`.
 
@@ -106,7 +106,7 @@ class PowOp(_Binary):
         return [(shapes.broadcast(ins[0].shape, ins[1].shape), ins[0].element)]
 
 
-@graph.op
+@graph.op(pure=True)
 class MaxOp(_Binary):
     """Elementwise maximum with broadcasting (NaN propagates).
 
@@ -117,7 +117,7 @@ class MaxOp(_Binary):
     NAME = "max"
 
 
-@graph.op
+@graph.op(pure=True)
 class MinOp(_Binary):
     """Elementwise minimum with broadcasting (NaN propagates).
 
@@ -128,7 +128,7 @@ class MinOp(_Binary):
     NAME = "min"
 
 
-@graph.op
+@graph.op(pure=True)
 class ModOp(_Binary):
     """Elementwise remainder with broadcasting.
 
@@ -148,7 +148,7 @@ class ModOp(_Binary):
         return None
 
 
-@graph.op
+@graph.op(pure=True)
 class CompareOp(InferredOp):
     """Elementwise comparison with broadcasting; the result is `i1`.
 
@@ -168,7 +168,7 @@ class CompareOp(InferredOp):
         return [(shapes.broadcast(ins[0].shape, ins[1].shape), i1())]
 
 
-@graph.op
+@graph.op(pure=True)
 class LogicalOp(InferredOp):
     """Elementwise boolean `and`/`or`/`xor` with broadcasting.
 
@@ -204,7 +204,7 @@ _INTEGER_OK = ("neg", "abs", "sign", "relu")
 _TESTS = ("isnan", "isinf", "isposinf", "isneginf")
 
 
-@graph.op
+@graph.op(pure=True)
 class UnaryOp(InferredOp):
     """Elementwise unary function `fn` of `x`.
 
@@ -239,7 +239,7 @@ class UnaryOp(InferredOp):
         return [(x.shape, i1() if fn in _TESTS else x.element)]
 
 
-@graph.op
+@graph.op(pure=True)
 class ClipOp(InferredOp):
     """Clamp `x` to `[min, max]`; a missing bound is unbounded. Bounds are scalars (rank 0).
 
@@ -258,7 +258,7 @@ class ClipOp(InferredOp):
         return [(ins[0].shape, same_element(*ins))]
 
 
-@graph.op
+@graph.op(pure=True)
 class WhereOp(InferredOp):
     """Select `x` where `cond` is true, else `y`, with broadcasting of all three.
 
@@ -278,7 +278,7 @@ class WhereOp(InferredOp):
         return [(shapes.broadcast(cond.shape, x.shape, y.shape), same_element(x, y))]
 
 
-@graph.op
+@graph.op(pure=True)
 class CastOp(AicOp):
     """Convert the element type of `x` to the result's (float->int truncates toward zero,
     to `i1` means `!= 0`).

@@ -11,7 +11,7 @@ _F = Tensor(FLOAT_TYPES)
 _POOLED = Tensor(FLOAT_TYPES + ("i8", "ui8"))  # ONNX MaxPool also takes (u)int8
 
 
-@graph.op
+@graph.op(pure=True)
 class MatMulOp(InferredOp):
     """Matrix product with numpy `matmul` semantics: batch dimensions broadcast, a rank-1
     operand is promoted (and the added dimension removed from the result).
@@ -31,7 +31,7 @@ class MatMulOp(InferredOp):
         return [(shapes.matmul(a.shape, b.shape), same_element(a, b))]
 
 
-@graph.op
+@graph.op(pure=True)
 class DenseOp(InferredOp):
     """Gemm: `alpha * op(a) @ op(b) + beta * c` on 2-D operands, `op` transposing when
     `trans_a`/`trans_b`; `c` (optional) broadcasts to the result.
@@ -57,7 +57,7 @@ class DenseOp(InferredOp):
         return [(shape, same_element(a, b, c))]
 
 
-@graph.op
+@graph.op(pure=True)
 class ConvOp(InferredOp):
     """N-d convolution (NCHW-style layout): `x` is N x C x D1..Dn, `w` is M x C/group x K1..Kn,
     optional `bias` of M. `pads` lists all begin pads then all end pads.
@@ -84,7 +84,7 @@ class ConvOp(InferredOp):
         return [(shape, same_element(x, w, b))]
 
 
-@graph.op
+@graph.op(pure=True)
 class ConvTransposeOp(InferredOp):
     """N-d transposed convolution: `w` is C x M/group x K1..Kn; output size per spatial dim is
     `stride*(in-1) + output_padding + (k-1)*dilation + 1 - pad_begin - pad_end`.
@@ -113,7 +113,7 @@ class ConvTransposeOp(InferredOp):
         return [(shape, same_element(x, w, b))]
 
 
-@graph.op
+@graph.op(pure=True)
 class PoolOp(InferredOp):
     """Max or average pooling over the spatial dims of N x C x D1..Dn. For `avg`,
     `count_include_pad` says whether padded cells count in the divisor; `ceil_mode` rounds
@@ -148,7 +148,7 @@ class PoolOp(InferredOp):
         return [(shape, ins[0].element)]
 
 
-@graph.op
+@graph.op(pure=True)
 class GlobalPoolOp(InferredOp):
     """Max or average over all spatial dims of N x C x D1..Dn, keeping them as size 1.
 
@@ -166,7 +166,7 @@ class GlobalPoolOp(InferredOp):
         return [(shapes.global_pool(ins[0].shape), ins[0].element)]
 
 
-@graph.op
+@graph.op(pure=True)
 class BatchNormOp(InferredOp):
     """Inference batch normalisation over dim 1: `(x - mean) / sqrt(var + epsilon) * scale +
     bias`, all four parameters of size C.
@@ -193,7 +193,7 @@ class BatchNormOp(InferredOp):
         return [(x.shape, same_element(*ins))]
 
 
-@graph.op
+@graph.op(pure=True)
 class LayerNormOp(InferredOp):
     """Normalise over dims `axis..rank-1`: `(x - mean) / sqrt(var + epsilon) * scale + bias`;
     `scale`/`bias` broadcast to those dims.
@@ -221,7 +221,7 @@ class LayerNormOp(InferredOp):
         return [(x.shape, same_element(*ins))]
 
 
-@graph.op
+@graph.op(pure=True)
 class GroupNormOp(InferredOp):
     """Group normalisation of N x C x D1..Dn: channels split into `num_groups` groups, each
     normalised over its channels and spatial dims, then `scale`/`bias` per channel (size C).
@@ -251,7 +251,7 @@ class GroupNormOp(InferredOp):
         return [(x.shape, same_element(*ins))]
 
 
-@graph.op
+@graph.op(pure=True)
 class LrnOp(InferredOp):
     """Local response normalisation across channels (ONNX LRN):
     `x / (bias + alpha/size * sum(x^2 over size neighbouring channels)) ^ beta`.
@@ -275,7 +275,7 @@ class LrnOp(InferredOp):
         return [(ins[0].shape, ins[0].element)]
 
 
-@graph.op
+@graph.op(pure=True)
 class SoftmaxOp(InferredOp):
     """Softmax (or log-softmax when `log`) along `axis`.
 

@@ -9,7 +9,7 @@ from aic.dialects.graph.inference import InferredOp, i64
 _NUM = Tensor(NUMERIC_TYPES)
 
 
-@graph.op
+@graph.op(pure=True)
 class ReduceOp(InferredOp):
     """Reduce `x` over `axes` (empty: all dims) with `kind`; `keepdims` keeps them as size 1.
 
@@ -33,7 +33,7 @@ class ReduceOp(InferredOp):
         return [(shapes.reduce(ins[0].shape, attrs["axes"], attrs["keepdims"]), ins[0].element)]
 
 
-@graph.op
+@graph.op(pure=True)
 class ArgReduceOp(InferredOp):
     """Index (i64) of the max or min along `axis`; ties resolve to the first index unless
     `select_last_index`.
@@ -55,7 +55,7 @@ class ArgReduceOp(InferredOp):
         return [(shapes.arg_reduce(ins[0].shape, attrs["axis"], attrs["keepdims"]), i64())]
 
 
-@graph.op
+@graph.op(pure=True)
 class CumSumOp(InferredOp):
     """Cumulative sum along `axis` (`exclusive` shifts by one, `reverse` scans backwards).
 
@@ -76,7 +76,7 @@ class CumSumOp(InferredOp):
         return [(ins[0].shape, ins[0].element)]
 
 
-@graph.op
+@graph.op(pure=True)
 class TopKOp(InferredOp):
     """The `k` largest (or smallest) elements along `axis` and their i64 indices, sorted;
     equal values keep the lower index first.

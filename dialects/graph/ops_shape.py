@@ -10,7 +10,7 @@ from aic.dialects.graph.inference import InferredOp, ShapeError, info, same_elem
 _IDX = Tensor(INDEX_TYPES)
 
 
-@graph.op
+@graph.op(pure=True)
 class ReshapeOp(AicOp):
     """Same elements in row-major order, with the result's shape (equal element count).
 
@@ -31,7 +31,7 @@ class ReshapeOp(AicOp):
         return _same_element(x, out)
 
 
-@graph.op
+@graph.op(pure=True)
 class TransposeOp(InferredOp):
     """Permute dims: result dim `i` is input dim `perm[i]`.
 
@@ -49,7 +49,7 @@ class TransposeOp(InferredOp):
         return [(shapes.transpose(ins[0].shape, attrs["perm"]), ins[0].element)]
 
 
-@graph.op
+@graph.op(pure=True)
 class ConcatOp(InferredOp):
     """Join `lhs` and `rhs` along `axis` (non-negative); the other dims must agree.
 
@@ -74,7 +74,7 @@ class ConcatOp(InferredOp):
         return [(shape, same_element(lhs, rhs, what="inputs"))]
 
 
-@graph.op
+@graph.op(pure=True)
 class SliceOp(AicOp):
     """Strided slice with one entry per dim: element `i` of dim `d` is
     `x[starts[d] + i*steps[d]]`; `starts` are normalised (in range), `steps` non-zero and may
@@ -99,7 +99,7 @@ class SliceOp(AicOp):
         return _same_element(x, out)
 
 
-@graph.op
+@graph.op(pure=True)
 class GatherOp(InferredOp):
     """numpy `take(x, indices, axis)`; negative indices count from the end.
 
@@ -119,7 +119,7 @@ class GatherOp(InferredOp):
         return [(shapes.gather(x.shape, indices.shape, attrs["axis"]), x.element)]
 
 
-@graph.op
+@graph.op(pure=True)
 class GatherElementsOp(InferredOp):
     """numpy `take_along_axis(x, indices, axis)`; the result has the shape of `indices`.
 
@@ -139,7 +139,7 @@ class GatherElementsOp(InferredOp):
         return [(shapes.gather_elements(x.shape, indices.shape, attrs["axis"]), x.element)]
 
 
-@graph.op
+@graph.op(pure=True)
 class PadOp(InferredOp):
     """Pad each dim by `pads` (all begins, then all ends; non-negative). Modes: `constant`
     (fill with `value`), `reflect`, `edge`, `wrap`.
@@ -160,7 +160,7 @@ class PadOp(InferredOp):
         return [(shapes.pad(ins[0].shape, attrs["pads"]), ins[0].element)]
 
 
-@graph.op
+@graph.op(pure=True)
 class ResizeOp(AicOp):
     """Resize the dims of `x` to the result shape, with `scales` (one per dim) mapping
     coordinates as ONNX Resize: `mode` nearest/linear/cubic, `coordinate_mode`
@@ -203,7 +203,7 @@ class ResizeOp(AicOp):
         return _same_element(x, out)
 
 
-@graph.op
+@graph.op(pure=True)
 class ExpandOp(AicOp):
     """Broadcast `x` to the result shape (numpy broadcasting rules).
 
@@ -223,7 +223,7 @@ class ExpandOp(AicOp):
         return _same_element(x, out)
 
 
-@graph.op
+@graph.op(pure=True)
 class TileOp(InferredOp):
     """Repeat `x` `repeats[d]` times along each dim `d`.
 
@@ -241,7 +241,7 @@ class TileOp(InferredOp):
         return [(shapes.tile(ins[0].shape, attrs["repeats"]), ins[0].element)]
 
 
-@graph.op
+@graph.op(pure=True)
 class TriluOp(InferredOp):
     """Keep the upper (`upper`) or lower triangle of the last two dims, offset by diagonal `k`;
     zero elsewhere.
@@ -263,7 +263,7 @@ class TriluOp(InferredOp):
         return [(ins[0].shape, ins[0].element)]
 
 
-@graph.op
+@graph.op(pure=True)
 class OneHotOp(AicOp):
     """One-hot encode integer `indices` (negative wrap by `depth`) along a new dim `axis`
     (non-negative): `on_value` where the index matches, else `off_value`.

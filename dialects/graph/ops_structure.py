@@ -8,7 +8,7 @@ TERMINATOR = "gpu.yield"
 """The op ending a `graph.fused` body (see FusedOp)."""
 
 
-@graph.op
+@graph.op(pure=True)
 class FusedOp(AicOp):
     """A group of graph ops fused into one unit with one result; `kind` names the pattern.
 

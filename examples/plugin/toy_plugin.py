@@ -4,8 +4,13 @@ Load it with ``aic-opt --plugin examples/plugin/toy_plugin.py ...``. It declares
 
 * the dialect ``toy`` (``aic.dsl``): ``toy.constant``, ``toy.scale`` (multiply by a constant
   factor) and ``toy.add``, on ranked float tensors;
-* ``aic-toy-simplify``: a rule table — ``scale(scale(x, a), b) -> scale(x, a*b)`` and
-  ``scale(x, 1.0) -> x`` — followed by erasing toy ops nothing uses;
+* every toy op is declared pure (``@toy.op(pure=True)``), with Python ``fold``/``canonicalize``
+  hooks on ``toy.scale`` (``scale(x, 1.0) -> x``, ``scale(scale(x, a), b) -> scale(x, a*b)``)
+  and ``toy.add`` (``add(x, x) -> scale(x, 2.0)``), so aic's ``aic-canonicalize`` folds them,
+  erases unused toy ops and merges identical ones (upstream ``canonicalize``/``cse`` cannot:
+  IRDL ops have no traits);
+* ``aic-toy-simplify``: the same two scale rewrites as a rule table (the pattern for a
+  dialect-specific pass), followed by erasing toy ops nothing uses;
 * ``aic-convert-toy-to-arith``: every toy op becomes ``arith`` ops on tensors, so the result
   needs no aic dialect any more (stock ``mlir-opt`` reads it).
 
@@ -31,7 +36,7 @@ toy = Dialect(
 _FLOAT = Tensor(FLOAT_TYPES)
 
 
-@toy.op
+@toy.op(pure=True)
 class ConstantOp(AicOp):
     """A constant tensor.
 
@@ -50,7 +55,7 @@ class ConstantOp(AicOp):
         return None
 
 
-@toy.op
+@toy.op(pure=True)
 class ScaleOp(AicOp):
     """Multiply every element of `x` by the constant `factor`.
 
@@ -71,8 +76,14 @@ class ScaleOp(AicOp):
     def verify(self):
         return None if self.x.type == self.out.type else "result type must equal the operand type"
 
+    def fold(self):  # aic-canonicalize: scale(x, 1.0) -> x
+        return _scale_by_one(self, None)
 
-@toy.op
+    def canonicalize(self):  # aic-canonicalize: scale(scale(x, a), b) -> scale(x, a * b)
+        return _scale_of_scale(self, None)
+
+
+@toy.op(pure=True)
 class AddOp(AicOp):
     """Elementwise `lhs + rhs` on tensors of one type (no broadcasting).
 
@@ -95,6 +106,9 @@ class AddOp(AicOp):
             return "operands and result must have the same type"
         return None
 
+    def canonicalize(self):  # aic-canonicalize: add(x, x) -> scale(x, 2.0)
+        return [ScaleOp(self.lhs, factor=2.0).result] if self.lhs == self.rhs else None
+
 
 # -- aic-toy-simplify -----------------------------------------------------------------------------
 
@@ -105,9 +119,13 @@ def _scale_of_scale(op, rw):
     return [ScaleOp(inner.x, factor=inner.factor * op.factor).result]
 
 
+def _scale_by_one(op, rw):
+    return [op.x] if op.factor == 1.0 else None
+
+
 RULES = [
     Rule(ScaleOp, _scale_of_scale, "scale(scale(x, a), b) -> scale(x, a * b)"),
-    Rule(ScaleOp, lambda op, rw: [op.x] if op.factor == 1.0 else None, "scale(x, 1.0) -> x"),
+    Rule(ScaleOp, _scale_by_one, "scale(x, 1.0) -> x"),
 ]
 
 

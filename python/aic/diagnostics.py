@@ -3,7 +3,9 @@
 ``collect(ctx)`` is a context manager that captures every diagnostic MLIR emits (parser,
 verifier, passes) as ``Diagnostic`` records instead of letting them reach stderr. ``render``
 prints ``file:line:col: error: message``; for ops imported from ONNX the location also names
-the node and op type (``model.onnx: error: node 'conv1' (Conv): message``).
+the node and op type (``model.onnx: error: node 'conv1' (Conv): message``). IRDL verifier
+errors, which name neither the op nor the field, get both (``aic.dsl.irdl_errors``):
+``'toy.scale' op attribute 'factor': expected base attribute 'builtin.float' but got ...``.
 
 ``emit(where, severity, message)`` lets Python code (passes) report at an op or location with
 any severity. Errors go through MLIR (so a pass manager sees them like any other); warnings and
@@ -17,6 +19,7 @@ import contextlib
 import sys
 from dataclasses import dataclass, field
 
+from aic.dsl.irdl_errors import explain as explain_irdl_error
 from aic.mlir_api import ir
 
 _SEVERITY = {"ERROR": "error", "WARNING": "warning", "REMARK": "remark", "NOTE": "note"}
@@ -35,9 +38,13 @@ class Diagnostic:
     @classmethod
     def from_mlir(cls, d) -> "Diagnostic":
         severity = _SEVERITY.get(str(d.severity).rsplit(".", 1)[-1], "error")
-        out = cls(severity, d.message)
+        notes = [cls.from_mlir(n) for n in d.notes]
+        message = d.message
+        if severity == "error":  # IRDL verifier errors: name the op and the field
+            message = explain_irdl_error(message, [n.message for n in notes]) or message
+        out = cls(severity, message)
         out.file, out.line, out.col, out.names = location_parts(d.location)
-        out.notes = [cls.from_mlir(n) for n in d.notes]
+        out.notes = notes
         return out
 
     def where(self) -> str:

@@ -25,7 +25,10 @@ from __future__ import annotations
 import dataclasses
 import inspect
 from importlib import metadata
+import os
 import re
+import sys
+import traceback
 from typing import Any, ClassVar, get_type_hints
 
 from aic.errors import AlreadyReported, PassError, PipelineError
@@ -186,7 +189,9 @@ def run_pass_on(pass_: Pass, op: ir.Operation, external) -> None:
         loc = where.location if hasattr(where, "location") else op.location
         loc.emit_error(f"{pass_.NAME}: {e}")
         external.signal_pass_failure()
-    except Exception as e:  # a bug in the pass: one located line, never a traceback
+    except Exception as e:  # a bug in the pass: one located line (AIC_TRACEBACK=1: and where)
+        if os.environ.get("AIC_TRACEBACK"):
+            traceback.print_exception(e, file=sys.stderr)
         op.location.emit_error(f"internal error in pass {pass_.NAME}: {_describe_bug(e)}")
         external.signal_pass_failure()
 

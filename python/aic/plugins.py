@@ -16,6 +16,7 @@ import sys
 import types
 from pathlib import Path
 
+from aic.dialects import builtin_dialects
 from aic.dsl.opdef import DIALECTS
 from aic.errors import AicError
 
@@ -35,6 +36,7 @@ def load_plugin(path: str) -> types.ModuleType:
     file = Path(path)
     if not file.is_file():
         raise AicError(f"plugin '{path}' does not exist")
+    builtin_dialects()  # aic's dialect names are taken before any plugin declares its own
     resolved = file.resolve()
     loaded = _loaded_from(resolved)
     if loaded is not None:

@@ -54,3 +54,32 @@ def test_compile_continues_from_any_level(tmp_path, level, x, reference):
     model = aic.compile(saved)
     assert model.input_names == ["x"] and model.output_names == ["probs"]
     np.testing.assert_allclose(model(x)[0], reference, rtol=1e-5, atol=1e-6)
+
+
+
+def test_pass_manager_recipe_needs_no_location_from_the_caller():
+    # docs/writing-a-pass.md: build_pass_manager(...).run(m.operation) on an untouched imported
+    # module, with no `with ir.Context/ir.Location` around it: the framework sets the default
+    # location while each aic pass runs, so a pass may build ops without `loc=`.
+    from aic.mlir_api import arith, ir
+    from aic.pass_base import Pass, register_pass
+    from aic.pipeline import build_pass_manager
+
+    @register_pass
+    class BuildWithoutLocation(Pass):
+        """Insert an unused i32 constant at the top of every function, without a location."""
+
+        NAME = "aic-test-build-without-location"
+
+        def run(self, op):
+            for fn in op.regions[0].blocks[0].operations:
+                block = fn.regions[0].blocks[0]
+                with ir.InsertionPoint.at_block_begin(block):
+                    arith.ConstantOp(ir.IntegerType.get_signless(32), 7)
+
+    module = aic.import_onnx(models.mlp())
+    assert ir.Location.current is None and ir.Context.current is None
+    build_pass_manager("aic-verify", module.context).run(module.operation)
+    build_pass_manager("aic-test-build-without-location,aic-verify",
+                       module.context).run(module.operation)
+    assert "arith.constant 7 : i32" in str(module)

@@ -6,7 +6,7 @@ Dialect names are global to the process, so this file uses a name no other test 
 import pytest
 
 from aic.context import make_context
-from aic.dsl import (AicOp, Attr, Dialect, EnumAttr, IntArrayAttr, IntAttr, Operand, Region,
+from aic.dsl import (DIALECTS, AicOp, Attr, Dialect, EnumAttr, IntArrayAttr, IntAttr, Operand, Region,
                      Result, StrAttr, Tensor)
 from aic.mlir_api import ir
 from aic.verify import verify_semantics
@@ -144,5 +144,48 @@ def test_markdown_lists_fields():
 
 
 def test_declaration_errors():
-    with pytest.raises(ValueError, match="already defined"):
+    with pytest.raises(ValueError, match="'dsltest' is already declared"):
         Dialect("dsltest", "again")
+    with pytest.raises(ValueError, match="must be lower case"):
+        Dialect("Bad-Name", "not an MLIR namespace")
+    with pytest.raises(ValueError, match="field name 'fold' would hide the AicOp method"):
+        @dsltest.op
+        class FoldFieldOp(AicOp):
+            """An attribute named like a hook."""
+
+            NAME = "fold_field"
+            fold = Attr(IntAttr())
+
+
+@pytest.mark.parametrize("name", ["quant", "arith", "linalg", "gpu"])
+def test_upstream_dialect_name_is_a_value_error_not_an_abort(name):
+    # Loading an IRDL dialect named like an upstream one aborts MLIR ("a dialect with
+    # namespace ... has already been registered"); the declaration must refuse it first.
+    with pytest.raises(ValueError, match=f"'{name}' is taken by an upstream MLIR dialect"):
+        Dialect(name, "clashes")
+    assert name not in DIALECTS
+    make_context()  # and nothing half-declared is left to abort a later context
+
+
+def _raises_builder_error(call, *fragments):
+    with pytest.raises(TypeError) as info:
+        call()
+    message = str(info.value)
+    for fragment in fragments:
+        assert fragment in message, message
+    assert f"(called at {__file__}:" in message, message
+
+
+def test_builder_misuse_names_op_signature_and_caller(fn):
+    module, (a, b, c), t = fn
+    expected = "expected MixOp(out_type, x, bias=None, extras=None, *, k=1, mode='fast', tag=None"
+    # result type and operand swapped: the type lands where a value belongs
+    _raises_builder_error(lambda: MixOp(a, t), "dsltest.mix: operand 'x' must be an ir.Value, "
+                          "got the type tensor<2xf32>", expected)
+    _raises_builder_error(lambda: MixOp(t), "dsltest.mix: missing a required argument: 'x'",
+                          expected)
+    _raises_builder_error(lambda: MixOp(t, a, extras=b), "operand 'extras' takes a list")
+    _raises_builder_error(lambda: MixOp(t, a, k="three"), "attribute 'k'")
+    _raises_builder_error(lambda: MixOp(t, a, kk=1), "unexpected keyword argument 'kk'")
+    _raises_builder_error(lambda: InferOp(t, perm=[0]), "dsltest.infer: operand 'x' must be "
+                          "an ir.Value", "expected InferOp(x, out_type=None, *, perm, ")

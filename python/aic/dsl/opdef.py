@@ -20,11 +20,13 @@ This module may import only the MLIR shim and the constraint module.
 from __future__ import annotations
 
 import inspect
+import re
 import textwrap
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from aic.dsl.attributes import AttrConstraint
+from aic.dsl.builders import group, make_builder, segments
 from aic.dsl.constraints import AnyType, IrdlEmitter, TypeConstraint
 from aic.mlir_api import ir, register_dialect_class, register_op_class
 
@@ -88,50 +90,11 @@ class OpDef:
     results: list[Result]
     attributes: list[Attr]
     regions: list[Region]
+    pure: bool = False
 
     @property
     def full_name(self) -> str:
         return f"{self.dialect}.{self.name}"
-
-
-def _segments(fields: list[Operand]) -> bool:
-    """Whether segment sizes must be stored (more than one optional/variadic group)."""
-    return sum(1 for f in fields if not f.single) > 1
-
-
-def _group(values: list, fields: list[Operand], sizes: list[int] | None) -> list:
-    """Split a flat value list into one entry per field (value, None or list)."""
-    if sizes is None:
-        n_single = sum(1 for f in fields if f.single)
-        rest = len(values) - n_single
-        sizes = [1 if f.single else rest for f in fields]
-    out, pos = [], 0
-    for f, n in zip(fields, sizes):
-        chunk = values[pos:pos + n]
-        pos += n
-        if f.single:
-            out.append(chunk[0])
-        elif f.optional:
-            out.append(chunk[0] if chunk else None)
-        else:
-            out.append(list(chunk))
-    return out
-
-
-def _flatten(values: list, fields: list[Operand]) -> tuple[list, list[int]]:
-    flat, sizes = [], []
-    for f, v in zip(fields, values):
-        if f.variadic:
-            items = list(v or [])
-        elif f.optional:
-            items = [] if v is None else [v]
-        else:
-            if v is None:
-                raise TypeError(f"'{f.name}' is required")
-            items = [v]
-        flat.extend(items)
-        sizes.append(len(items))
-    return flat, sizes
 
 
 class AicOp(ir.OpView):
@@ -141,15 +104,15 @@ class AicOp(ir.OpView):
 
     def _group_operands(self) -> list:
         sizes = None
-        if _segments(self.DEF.operands):
+        if segments(self.DEF.operands):
             sizes = list(ir.DenseI32ArrayAttr(self.operation.attributes["operandSegmentSizes"]))
-        return _group(list(self.operation.operands), self.DEF.operands, sizes)
+        return group(list(self.operation.operands), self.DEF.operands, sizes)
 
     def _group_results(self) -> list:
         sizes = None
-        if _segments(self.DEF.results):
+        if segments(self.DEF.results):
             sizes = list(ir.DenseI32ArrayAttr(self.operation.attributes["resultSegmentSizes"]))
-        return _group(list(self.operation.results), self.DEF.results, sizes)
+        return group(list(self.operation.results), self.DEF.results, sizes)
 
     @classmethod
     def infer_result_types(cls, operands: list, attributes: dict) -> list[ir.Type] | None:
@@ -158,6 +121,18 @@ class AicOp(ir.OpView):
 
     def verify(self) -> str | None:
         """Override for semantic checks; return an error message or None."""
+        return None
+
+    def fold(self) -> list[ir.Value] | None:
+        """Override (pure ops) to fold: existing values replacing the results, or None.
+
+        ``aic-canonicalize`` calls it; a fold must not build ops (use ``canonicalize``)."""
+        return None
+
+    def canonicalize(self) -> list[ir.Value] | None:
+        """Override (pure ops) for a canonicalization pattern: values replacing the results,
+        or None. ``aic-canonicalize`` calls it with the insertion point before the op and the
+        op's location as default, so new ops need no ``ip``/``loc``."""
         return None
 
     def verify_semantics(self) -> list[str]:
@@ -207,74 +182,43 @@ def _make_accessors(cls, opdef: OpDef) -> None:
         setattr(cls, r.name, property(lambda self, i=i: self.operation.regions[i], doc=r.doc))
 
 
-def _make_builder(cls, opdef: OpDef) -> None:
-    params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
-    can_infer = cls.infer_result_types.__func__ is not AicOp.infer_result_types.__func__
-    for r in opdef.results:
-        pname = f"{r.name}_types" if r.variadic else f"{r.name}_type"
-        default = None if (can_infer or r.optional) else inspect.Parameter.empty
-        params.append(inspect.Parameter(pname, inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                                        default=default))
-    for o in opdef.operands:
-        default = inspect.Parameter.empty if o.single else None
-        params.append(inspect.Parameter(o.name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                                        default=default))
-    if can_infer:  # inferred results are trailing optional parameters: move them after operands
-        params = [params[0]] + params[1 + len(opdef.results):] + params[1:1 + len(opdef.results)]
-    for a in opdef.attributes:
-        default = a.default if a.has_default else (None if a.optional else inspect.Parameter.empty)
-        params.append(inspect.Parameter(a.name, inspect.Parameter.KEYWORD_ONLY, default=default))
-    params += [inspect.Parameter("loc", inspect.Parameter.KEYWORD_ONLY, default=None),
-               inspect.Parameter("ip", inspect.Parameter.KEYWORD_ONLY, default=None)]
-    signature = inspect.Signature(params)
-
-    def __init__(self, *args, **kwargs):
-        bound = signature.bind(self, *args, **kwargs)
-        bound.apply_defaults()
-        arg = bound.arguments
-        operands = [arg[o.name] for o in opdef.operands]
-        attributes = {}
-        for a in opdef.attributes:
-            if arg[a.name] is not None:
-                attributes[a.name] = a.constraint.build(arg[a.name])
-        result_values = [arg[f"{r.name}_types" if r.variadic else f"{r.name}_type"]
-                         for r in opdef.results]
-        if any(v is None for r, v in zip(opdef.results, result_values) if not r.optional):
-            inferred = type(self).infer_result_types(operands, attributes)
-            if inferred is None:
-                raise TypeError(f"{opdef.full_name}: result types are required")
-            result_values = _group(list(inferred), opdef.results, None)
-        flat_operands, operand_sizes = _flatten(operands, opdef.operands)
-        flat_results, result_sizes = _flatten(result_values, opdef.results)
-        if _segments(opdef.operands):
-            attributes["operandSegmentSizes"] = ir.DenseI32ArrayAttr.get(operand_sizes)
-        if _segments(opdef.results):
-            attributes["resultSegmentSizes"] = ir.DenseI32ArrayAttr.get(result_sizes)
-        op = ir.Operation.create(opdef.full_name, results=flat_results,
-                                 operands=[_as_value(v) for v in flat_operands],
-                                 attributes=attributes, regions=len(opdef.regions),
-                                 loc=arg["loc"], ip=arg["ip"])
-        ir.OpView.__init__(self, op)
-
-    __init__.__signature__ = signature
-    __init__.__doc__ = f"Build a {opdef.full_name} op."
-    cls.__init__ = __init__
-
-
-def _as_value(v):
-    if isinstance(v, ir.OpView):
-        return v.result
-    if isinstance(v, ir.Operation):
-        return v.result
-    return v
-
-
 def _split_doc(doc: str | None) -> tuple[str, str]:
     doc = inspect.cleandoc(doc or "")
     if not doc:
         return "", ""
     first, _, rest = doc.partition("\n")
     return first.strip(), rest.strip()
+
+
+_HOOKS = frozenset({"verify", "verify_semantics", "infer_result_types", "fold", "canonicalize"})
+_NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _check_dialect_name(name: str) -> None:
+    """Raise ``ValueError`` for a name MLIR would reject or abort on (a clash)."""
+    if not _NAME_RE.fullmatch(name):
+        raise ValueError(f"dialect name '{name}' must be lower case letters, digits and '_', "
+                         "starting with a letter")
+    if name in DIALECTS:
+        raise ValueError(f"dialect '{name}' is already declared in this process (by aic or "
+                         "another plugin); choose another name")
+    if _upstream_dialect(name):
+        raise ValueError(f"dialect name '{name}' is taken by an upstream MLIR dialect; "
+                         "choose another name")
+
+
+_PROBE: list[ir.Context] = []
+
+
+def _upstream_dialect(name: str) -> bool:
+    """Whether MLIR already registers a dialect ``name`` (loading it twice aborts)."""
+    if not _PROBE:
+        _PROBE.append(ir.Context())
+    try:
+        _PROBE[0].get_dialect_descriptor(name)
+    except ValueError:
+        return False
+    return True
 
 
 class Dialect:
@@ -285,14 +229,23 @@ class Dialect:
         self.summary = summary
         self.description = textwrap.dedent(description).strip()
         self.ops: list[type[AicOp]] = []
-        if name in DIALECTS:
-            raise ValueError(f"dialect '{name}' is already defined")
+        _check_dialect_name(name)
         DIALECTS[name] = self
         py_dialect = type(f"_{name}_dialect", (ir.Dialect,), {"DIALECT_NAMESPACE": name})
         self._py_dialect = register_dialect_class(py_dialect)
 
-    def op(self, cls):
-        """Class decorator: turn a declaration into a registered, typed op class."""
+    def op(self, cls=None, *, pure: bool = False):
+        """Class decorator: turn a declaration into a registered, typed op class.
+
+        ``@d.op(pure=True)`` declares the op free of side effects: ``aic-canonicalize`` may
+        erase it when its results are unused, merge it with an identical op, and call its
+        ``fold``/``canonicalize`` hooks. (IRDL ops have no traits, so upstream passes cannot.)
+        """
+        if cls is None:
+            return lambda c: self._declare(c, pure)
+        return self._declare(cls, pure)
+
+    def _declare(self, cls, pure: bool):
         summary, description = _split_doc(cls.__doc__)
         fields: dict[str, list] = {"operands": [], "results": [], "attributes": [], "regions": []}
         kinds = ((Result, "results"), (Operand, "operands"), (Attr, "attributes"),
@@ -306,15 +259,21 @@ class Dialect:
                     value.name = key
                     fields[bucket].append(value)
                     break
-        opdef = OpDef(self.name, cls.NAME, cls.__name__, summary, description, **fields)
+        opdef = OpDef(self.name, cls.NAME, cls.__name__, summary, description, **fields,
+                      pure=pure)
         names = [f.name for bucket in fields.values() for f in bucket]
         if len(set(names)) != len(names):
             raise ValueError(f"{opdef.full_name}: field names must be unique")
+        hooks = sorted(set(names) & _HOOKS)
+        if hooks:
+            raise ValueError(f"{opdef.full_name}: field name '{hooks[0]}' would hide the "
+                             f"AicOp method of that name; rename the field")
         cls.DEF = opdef
         cls.OPERATION_NAME = opdef.full_name
         cls._ODS_REGIONS = (len(opdef.regions), True)
         _make_accessors(cls, opdef)
-        _make_builder(cls, opdef)
+        can_infer = cls.infer_result_types.__func__ is not AicOp.infer_result_types.__func__
+        make_builder(cls, opdef, can_infer)
         register_op_class(self._py_dialect, cls)
         self.ops.append(cls)
         return cls
@@ -363,6 +322,8 @@ def _op_irdl(d: OpDef) -> list[str]:
 
 def _op_markdown(d: OpDef) -> str:
     out = [f"### `{d.full_name}` ({d.cls_name})", "", d.summary, ""]
+    if d.pure:
+        out += ["Pure: no side effects (`aic-canonicalize` may fold, erase or merge it).", ""]
     if d.description:
         out += [d.description, ""]
     rows = []

@@ -2,7 +2,7 @@
 // RUN: aic-opt %s --split-input-file --verify-diagnostics
 
 func.func @add_missing_operand(%a: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{op expects exactly 2 operands, but got 1}}
+  // expected-error @+1 {{'graph.add' op expects exactly 2 operands, but got 1}}
   %r = "graph.add"(%a) : (tensor<4xf32>) -> tensor<4xf32>
   return %r : tensor<4xf32>
 }
