@@ -244,9 +244,13 @@ def run_isolated(name: str, kind: str, threads: int, args) -> Row:
     cmd += ["--quick"] if args.quick else []
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
     if proc.returncode == 0:
-        return Row(**json.loads(proc.stdout.splitlines()[-1]))
-    how = (f"died from {signal.Signals(-proc.returncode).name}" if proc.returncode < 0
-           else f"exited with status {proc.returncode}")
+        try:
+            return Row(**json.loads(proc.stdout.splitlines()[-1]))
+        except (IndexError, ValueError, TypeError):
+            how = "wrote no row"
+    else:
+        how = (f"died from {signal.Signals(-proc.returncode).name}" if proc.returncode < 0
+               else f"exited with status {proc.returncode}")
     lines = [line.strip() for line in proc.stderr.splitlines() if line.strip()]
     # a signal: the first line of the crash report; an exit status: the exception's line
     cause = (lines[0] if proc.returncode < 0 else lines[-1]) if lines else "no message"
@@ -308,7 +312,10 @@ def main(argv=None) -> int:
     summary = geomeans(rows)
     for kind, per_threads in summary.items():
         for threads, value in per_threads.items():
-            print(f"geomean ort/aic, {kind}s at {threads} thread(s): {value:.3f}")
+            group = [r for r in rows if r.kind == kind and r.threads == int(threads)]
+            ran = sum(r.error is None for r in group)
+            print(f"geomean ort/aic, {kind}s at {threads} thread(s): {value:.3f} "
+                  f"(over {ran} of {len(group)} rows; error rows left out)")
     info["loadavg_end"] = os.getloadavg()
     if args.json:
         report = {"machine": info, "settings": asdict(settings), "notes": notes,
