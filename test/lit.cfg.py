@@ -27,6 +27,8 @@ for tool in ("opt", "compile", "run"):
     config.substitutions.append((rf"\baic-{tool}\b", f"{python} -m aic.tools.{tool}"))
 config.substitutions.append(("%python", python))
 config.substitutions.append(("%examples", os.path.join(config.test_source_root, "..", "examples")))
+config.substitutions.append(("%tutorial", os.path.join(config.test_source_root, "..", "docs",
+                                                       "tutorial")))
 
 for lib in ("mlir_c_runner_utils", "mlir_runner_utils"):
     config.substitutions.append((f"%{lib}", runtime_library(lib)))
