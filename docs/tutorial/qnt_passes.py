@@ -22,7 +22,7 @@ from aic.mlir_api import arith, ir, linalg, math, tensor
 from aic.pass_base import Pass, option, register_pass
 from aic.rewriting import Rule, apply_rules, constant_value, ops_in
 
-from qnt import DequantizeOp, FakeQuantOp, QuantizeOp, storage_range
+from qnt import DequantizeOp, FakeQuantOp, QuantizeOp, storage_range  # the sibling plugin file
 
 # -- aic-qnt-quantize-weights ---------------------------------------------------------------------
 
@@ -176,8 +176,8 @@ def _lower(op, unsigned: bool) -> ir.Value:
 
 
 def _is_unsigned(value: ir.Value) -> bool:
-    element = ir.RankedTensorType(value.type).element_type
-    return isinstance(element.maybe_downcast(), ir.IntegerType) and ir.IntegerType(element).is_unsigned
+    element = ir.RankedTensorType(value.type).element_type.maybe_downcast()
+    return isinstance(element, ir.IntegerType) and element.is_unsigned
 
 
 def _check(op) -> bool:

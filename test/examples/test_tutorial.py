@@ -31,7 +31,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 TUTORIAL = REPO / "docs" / "tutorial"
-FENCE = re.compile(r"^```(\S*)([^\n]*)\n(.*?)^```[ \t]*$", re.M | re.S)
+FENCE = re.compile(
+    r"^```(\S*)([^\n]*)\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
 @dataclass
@@ -82,8 +83,8 @@ class Session:
     def sh(self, text: str) -> str:
         script = (f"{text}\npwd > '{self.state}/cwd'; "
                   f"env -0 > '{self.state}/env'\n")
-        run = subprocess.run(["bash", "-e", "-c", script], cwd=self.cwd, env=self.env,
-                             capture_output=True, text=True, timeout=600)
+        run = subprocess.run(["bash", "-e", "-c", script], check=False, cwd=self.cwd,
+                             env=self.env, capture_output=True, text=True, timeout=600)
         assert run.returncode == 0, f"exit {run.returncode}\n{run.stdout}\n{run.stderr}"
         self.cwd = Path((self.state / "cwd").read_text().strip())
         pairs = (self.state / "env").read_text().split("\0")
@@ -98,7 +99,7 @@ class Session:
             os.environ.update(self.env)
             os.chdir(self.cwd)
             with contextlib.redirect_stdout(out):
-                exec(compile(text, "tutorial-block", "exec"), self.namespace)
+                exec(compile(text, "tutorial-block", "exec"), self.namespace)  # noqa: S102
         finally:
             os.chdir(saved_cwd)
             os.environ.clear()

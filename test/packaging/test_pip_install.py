@@ -53,7 +53,7 @@ class Venv:
         self.env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
 
     def run(self, *args, cwd: Path | None = None, timeout: int = 600) -> str:
-        done = subprocess.run([str(a) for a in args], cwd=cwd, env=self.env,
+        done = subprocess.run([str(a) for a in args], check=False, cwd=cwd, env=self.env,
                               capture_output=True, text=True, timeout=timeout)
         assert done.returncode == 0, f"{args}: exit {done.returncode}\n{done.stdout}\n{done.stderr}"
         return done.stdout
