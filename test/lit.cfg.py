@@ -4,6 +4,11 @@ Tools: ``aic-opt``/``aic-compile``/``aic-run``/``aic-bisect`` run as ``python -m
 Python that runs lit; ``FileCheck``, ``not`` and ``mlir-opt`` come from the pinned LLVM/MLIR
 wheels (located through the installed packages). Features: ``mlir-opt`` (the wheel's mlir-opt
 exists), ``cuda`` (an NVIDIA GPU answers ``nvidia-smi``), ``ptxas``.
+
+``AIC_LIT_INSTALLED=1`` tests an installed aic instead of this checkout: the tools are the
+console scripts next to the Python that runs lit (``<venv>/bin/aic-opt``), and the source
+tree is not put on ``PYTHONPATH`` (the configuration fails if aic would still be imported
+from it). ``test/packaging/test_pip_install.py`` uses it.
 """
 
 import os
@@ -13,6 +18,7 @@ import sys
 
 import lit.formats
 
+import aic
 from aic.mlir_api import runtime_library, tool_path
 
 config.name = "aic"
@@ -23,10 +29,21 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.test_source_root, "Output")
 
 python = sys.executable
+source_python = os.path.realpath(os.path.join(config.test_source_root, "..", "python"))
+installed = os.environ.get("AIC_LIT_INSTALLED") == "1"
+if installed and os.path.realpath(aic.__file__).startswith(source_python + os.sep):
+    lit_config.fatal(f"AIC_LIT_INSTALLED=1 but aic is imported from the source tree "
+                     f"({aic.__file__}); unset PYTHONPATH")
 for tool in ("opt", "compile", "run", "bisect"):
-    config.substitutions.append((rf"\baic-{tool}\b", f"{python} -m aic.tools.{tool}"))
+    script = os.path.join(os.path.dirname(python), f"aic-{tool}")
+    if installed and not os.path.isfile(script):
+        lit_config.fatal(f"AIC_LIT_INSTALLED=1 but there is no console script {script}")
+    command = script if installed else f"{python} -m aic.tools.{tool}"
+    config.substitutions.append((rf"\baic-{tool}\b", command))
 config.substitutions.append(("%python", python))
 config.substitutions.append(("%examples", os.path.join(config.test_source_root, "..", "examples")))
+config.substitutions.append(("%tutorial", os.path.join(config.test_source_root, "..", "docs",
+                                                       "tutorial")))
 
 for lib in ("mlir_c_runner_utils", "mlir_runner_utils"):
     config.substitutions.append((f"%{lib}", runtime_library(lib)))
@@ -57,8 +74,7 @@ if shutil.which("ptxas"):
     config.available_features.add("ptxas")
 
 config.environment["PYTHONPATH"] = os.pathsep.join(
-    p for p in [os.path.join(config.test_source_root, "..", "python"),
-                os.environ.get("PYTHONPATH", "")] if p)
+    p for p in [None if installed else source_python, os.environ.get("PYTHONPATH", "")] if p)
 # Tools run in-process (no crash-guard child); test/tools/crash-guard.test turns it back on.
 config.environment["AIC_UNGUARDED"] = "1"
 for var in ("HOME", "TMPDIR", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
