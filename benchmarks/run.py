@@ -109,23 +109,34 @@ def _rel_err(ours, reference) -> float:
 
 
 def _time_pair(aic_call, ort_call, settings: Settings):
-    """Warm both up, then time them alternately so that load on a shared machine falls on
-    both; the number of timed calls follows the budget, within [min_runs, runs]."""
+    """Warm both up, then time aic's calls and then onnxruntime's, each in one block; the
+    number of timed calls follows the budget, within [min_runs, runs].
+
+    Not interleaved: a runtime's worker threads keep spinning after its last call
+    (onnxruntime's intra-op pool, libomp's KMP_BLOCKTIME) and that tail would land on the
+    other side's timed calls -- at 2 threads on 2 cores it hid every aic speed-up. A pause
+    lets the warm-up's spinning threads go to sleep first."""
     for _ in range(settings.warmup):
-        aic_call()
         ort_call()
+        aic_call()
     start = time.perf_counter()
     aic_call()
     ort_call()
     per_pair = time.perf_counter() - start
     runs = max(settings.min_runs, min(settings.runs, int(settings.budget_s / per_pair)))
     aic_t, ort_t = [], []
-    for _ in range(runs):
-        for fn, times in ((aic_call, aic_t), (ort_call, ort_t)):
+    for fn, times in ((aic_call, aic_t), (ort_call, ort_t)):
+        time.sleep(QUIET_S)
+        fn()
+        for _ in range(runs):
             start = time.perf_counter()
             fn()
             times.append((time.perf_counter() - start) * 1e3)
     return runs, aic_t, ort_t
+
+
+QUIET_S = 0.2
+"""Pause before each side's block (the other side's threads stop spinning)."""
 
 
 def measure(row: Row, model, settings: Settings) -> None:
