@@ -6,7 +6,8 @@ the accumulator tile is sliced from the destination, the reduction tiles become 
 loops carrying it, the body and then the epilogue are moved in, and the final tile is
 yielded at the tile's offsets (expanded back to full rank when rank-reduced). `tiled.load`
 becomes `tensor.extract_slice`, and a 2-D `linalg.matmul` of one float type on tiles becomes
-`hw.microkernel` with the target's register tile. After this pass no tiled op remains.
+`hw.microkernel` with the target's register tile (nr: a whole-register divisor of the tile's
+columns, else full registers with a masked last panel -- never narrow vectors). After this pass no tiled op remains.
 Precondition: verified tiled IR. A missing `hw.target` means `cpu-generic`.
 """
 
@@ -174,9 +175,12 @@ def _to_microkernel(op, target) -> None:
         return
     mr, nr = tiling.register_tile(target)
     m, n = types[2].shape
+    lanes = max(nr // 2, 1)
+    cols = tiling.vector_divisor(n, nr, lanes)
+    if cols % lanes:  # no whole-register divisor: full registers, the last one masked
+        cols = min(nr, -(-n // lanes) * lanes)
     with ir.InsertionPoint(op), op.location:
-        new = MicrokernelOp(a, b, c, mr=tiling.largest_divisor(m, mr),
-                            nr=tiling.vector_divisor(n, nr, nr // 2))
+        new = MicrokernelOp(a, b, c, mr=tiling.largest_divisor(m, mr), nr=cols)
     op.operation.results[0].replace_all_uses_with(new.result)
     op.operation.erase()
 

@@ -2,10 +2,11 @@
 
 Only for a CPU `hw.target` (missing: `cpu-generic`); on a CUDA target the pass does nothing.
 
-`hw.microkernel` C(m x n) += A(m x k) * B(k x n) with register tile mr x nr (both dividing m
-and n; otherwise the op is left for `aic-convert-hw-to-scf`, which makes it `linalg.matmul`):
+`hw.microkernel` C(m x n) += A(m x k) * B(k x n) with register tile mr x nr (mr dividing m,
+else the op is left for `aic-convert-hw-to-scf`, which makes it `linalg.matmul`; n need not be
+a multiple of nr: the last column panel is zero-padded and its C columns masked):
 
-    P = B packed into n/nr contiguous panels of k x nr  (vector copies)
+    P = B packed into ceil(n/nr) contiguous panels of k x nr  (vector copies)
     for j in 0..n step nr, i in 0..m step mr:          (scf.for carrying the C tensor)
       acc[r] = vector.transfer_read C[i + r, j]        (mr vectors of nr lanes)
       for p in 0..k:                                   (scf.for carrying the accumulators)
@@ -75,7 +76,7 @@ def vectorize_microkernel(op: MicrokernelOp) -> bool:
         return False
     (m, n), k = c_type.shape, a_type.shape[1]
     mr, nr = op.mr, op.nr
-    if m % mr or n % nr or k < 1:
+    if m % mr or k < 1:
         return False
     with ir.InsertionPoint(op), op.location:
         result = _tile_loops(op, m, n, k, mr, nr, c_type.element_type)
@@ -97,39 +98,47 @@ def _for(upper: int, step: int, inits: list[ir.Value]) -> scf.ForOp:
 
 
 def _tile_loops(op, m, n, k, mr, nr, element) -> ir.Value:
-    packed = _pack_b(op.b, k, n, nr, element)
-    cols = _for(n, nr, [op.c])
+    """The column panels cover ``n`` rounded up to ``nr``: a ragged last panel is packed with
+    zero padding and its C columns are read and written masked (``in_bounds = false``)."""
+    ragged = n % nr != 0
+    panels = -(-n // nr)
+    packed = _pack_b(op.b, k, n, nr, element, panels, ragged)
+    cols = _for(panels * nr, nr, [op.c])
     with ir.InsertionPoint(cols.body):
         rows = _for(m, mr, [cols.inner_iter_args[0]])
         with ir.InsertionPoint(rows.body):
             i, j = rows.induction_variable, cols.induction_variable
-            c = _register_tile(op, packed, rows.inner_iter_args[0], i, j, k, mr, nr, element)
+            c = _register_tile(op, packed, rows.inner_iter_args[0], i, j, k, mr, nr, element,
+                               ragged)
             scf.YieldOp([c])
         scf.YieldOp([rows.results[0]])
     return cols.results[0]
 
 
-def _vector_io(nr, element, rank):
+def _vector_io(nr, element, rank, in_bounds: bool = True):
     """(vector type, minor-identity map of ``rank`` dims, in_bounds, zero padding)."""
     minor = ir.AffineMapAttr.get(ir.AffineMap.get(rank, 0, [ir.AffineDimExpr.get(rank - 1)]))
     pad = arith.ConstantOp(element, ir.FloatAttr.get(element, 0.0)).result
-    return ir.VectorType.get([nr], element), minor, ir.ArrayAttr.get([ir.BoolAttr.get(True)]), pad
+    return (ir.VectorType.get([nr], element), minor,
+            ir.ArrayAttr.get([ir.BoolAttr.get(in_bounds)]), pad)
 
 
-def _pack_b(b, k, n, nr, element) -> ir.Value:
-    """B (k x n) -> panels (n/nr x k x nr), each register-tile column panel contiguous."""
-    vtype, minor2, in_bounds, pad = _vector_io(nr, element, 2)
+def _pack_b(b, k, n, nr, element, count, ragged) -> ir.Value:
+    """B (k x n) -> ``count`` panels (count x k x nr), each register-tile column panel
+    contiguous; a ragged last panel is zero-padded (masked reads)."""
+    vtype, minor2, read_in_bounds, pad = _vector_io(nr, element, 2, not ragged)
+    in_bounds = ir.ArrayAttr.get([ir.BoolAttr.get(True)])
     minor3 = ir.AffineMapAttr.get(ir.AffineMap.get(3, 0, [ir.AffineDimExpr.get(2)]))
     zero = _index(0)
-    empty = tensor.EmptyOp([n // nr, k, nr], element).result
-    panels = _for(n // nr, 1, [empty])
+    empty = tensor.EmptyOp([count, k, nr], element).result
+    panels = _for(count, 1, [empty])
     with ir.InsertionPoint(panels.body):
         jb = panels.induction_variable
         j = arith.muli(jb, _index(nr))
         rows = _for(k, 1, [panels.inner_iter_args[0]])
         with ir.InsertionPoint(rows.body):
             p = rows.induction_variable
-            v = vector.transfer_read(vtype, b, [p, j], minor2, pad, in_bounds)
+            v = vector.transfer_read(vtype, b, [p, j], minor2, pad, read_in_bounds)
             dest = rows.inner_iter_args[0]
             scf.YieldOp([vector.transfer_write(dest.type, v, dest, [jb, p, zero], minor3,
                                                in_bounds)])
@@ -137,13 +146,14 @@ def _pack_b(b, k, n, nr, element) -> ir.Value:
     return panels.results[0]
 
 
-def _register_tile(op, packed, c, i, j, k, mr, nr, element) -> ir.Value:
-    vtype, minor, in_bounds, pad = _vector_io(nr, element, 2)
+def _register_tile(op, packed, c, i, j, k, mr, nr, element, ragged=False) -> ir.Value:
+    vtype, minor, c_in_bounds, pad = _vector_io(nr, element, 2, not ragged)
+    in_bounds = ir.ArrayAttr.get([ir.BoolAttr.get(True)])
     minor3 = ir.AffineMapAttr.get(ir.AffineMap.get(3, 0, [ir.AffineDimExpr.get(2)]))
     jb = arith.divui(j, _index(nr))
     zero = _index(0)
     rows = [_plus(i, r) for r in range(mr)]
-    accs = [vector.transfer_read(vtype, c, [row, j], minor, pad, in_bounds) for row in rows]
+    accs = [vector.transfer_read(vtype, c, [row, j], minor, pad, c_in_bounds) for row in rows]
     loop = _for(k, 1, accs)
     with ir.InsertionPoint(loop.body):
         p = loop.induction_variable
@@ -154,5 +164,5 @@ def _register_tile(op, packed, c, i, j, k, mr, nr, element) -> ir.Value:
             new.append(vector.fma(a, b, acc))
         scf.YieldOp(new)
     for row, acc in zip(rows, loop.results):
-        c = vector.transfer_write(c.type, acc, c, [row, j], minor, in_bounds)
+        c = vector.transfer_write(c.type, acc, c, [row, j], minor, c_in_bounds)
     return c

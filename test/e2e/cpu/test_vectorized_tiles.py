@@ -24,7 +24,8 @@ def run(text, inputs):
     return run_mlir(module, "f", inputs)[0], stages["aic-convert-hw-to-scf"]
 
 
-@pytest.mark.parametrize("m,k,n", [(13, 7, 80), (64, 512, 96), (8, 3, 5)])
+@pytest.mark.parametrize("m,k,n", [(13, 7, 80), (64, 512, 96), (8, 3, 5), (64, 72, 196),
+                                   (32, 40, 49)])
 def test_matmul_register_tiles(m, k, n):
     a, b, bias = rand(m, k), rand(k, n, seed=1), rand(n, seed=2)
     out, scf = run(matmul_bias_relu(m, k, n), [a, b, bias])

@@ -33,6 +33,27 @@ func.func @microkernel(%a: tensor<16x8xf32>, %b: tensor<8x64xf32>, %c: tensor<16
 
 // -----
 
+// A ragged n (49 columns, nr = 16): four column panels, the last one packed from a masked B
+// read (zero padding) and its C columns read and written masked (no in_bounds attribute:
+// false, the default); never narrower vectors.
+// CHECK-LABEL: func.func @microkernel_ragged_columns
+// CHECK: tensor.empty() : tensor<4x8x16xf32>
+// CHECK: vector.transfer_read %{{.*}}], %{{[a-z0-9_]+}} : tensor<8x49xf32>, vector<16xf32>
+// CHECK: vector.transfer_read %{{.*}}], %{{[a-z0-9_]+}} : tensor<4x49xf32>, vector<16xf32>
+// CHECK: vector.fma {{.*}} : vector<16xf32>
+// CHECK: vector.transfer_write %{{.*}}] : vector<16xf32>, tensor<4x49xf32>
+// CHECK-NOT: hw.microkernel
+func.func @microkernel_ragged_columns(%a: tensor<4x8xf32>, %b: tensor<8x49xf32>, %c: tensor<4x49xf32>) -> tensor<4x49xf32> {
+  %r = "hw.parallel"(%c) ({
+  ^bb0(%i: index, %j: index, %out: tensor<4x49xf32>):
+    %m = "hw.microkernel"(%a, %b, %out) {mr = 4 : i64, nr = 16 : i64} : (tensor<4x8xf32>, tensor<8x49xf32>, tensor<4x49xf32>) -> tensor<4x49xf32>
+    "gpu.yield"(%m, %i, %j) : (tensor<4x49xf32>, index, index) -> ()
+  }) {mapping = ["core", "core"], steps = array<i64: 4, 49>, upper_bounds = array<i64: 4, 49>} : (tensor<4x49xf32>) -> tensor<4x49xf32>
+  return %r : tensor<4x49xf32>
+}
+
+// -----
+
 // An elementwise generic: loops over the outer dim, vectors of 16 f32 lanes (cpu-generic:
 // 512-bit here through the module target) along the innermost dim; an input that does not
 // depend on the innermost dim is extracted and broadcast.
