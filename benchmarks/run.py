@@ -4,7 +4,8 @@
 
 Cases are the kernels of ``benchmarks.kernels`` and the realistic models of
 ``benchmarks.models``. Per case and thread count: aic compiles the model (``compile_s``),
-then aic and onnxruntime are warmed up and called alternately on the same inputs, and the
+then aic is warmed up and timed, then onnxruntime (its session is created only then: its
+spinning workers would take a core from aic's threads) on the same inputs, and the
 medians are reported with ``ratio = ort_ms / aic_ms`` (above 1: aic is faster), GFLOP/s and %
 of the peak of the cores used (FLOPs counted by ``aic.frontend.onnx.flops``), and ``rel_err`` (max
 |aic - ort| / max |ort| over the outputs). A case aic cannot compile becomes an error row.
@@ -108,35 +109,21 @@ def _rel_err(ours, reference) -> float:
     return worst
 
 
-def _time_pair(aic_call, ort_call, settings: Settings):
-    """Warm both up, then time aic's calls and then onnxruntime's, each in one block; the
-    number of timed calls follows the budget, within [min_runs, runs].
-
-    Not interleaved: a runtime's worker threads keep spinning after its last call
-    (onnxruntime's intra-op pool, libomp's KMP_BLOCKTIME) and that tail would land on the
-    other side's timed calls -- at 2 threads on 2 cores it hid every aic speed-up. A pause
-    lets the warm-up's spinning threads go to sleep first."""
+def _time_block(call, settings: Settings) -> list[float]:
+    """Warm ``call`` up, then time it; the number of timed calls follows half the budget,
+    within [min_runs, runs]. Milliseconds per call."""
     for _ in range(settings.warmup):
-        ort_call()
-        aic_call()
+        call()
     start = time.perf_counter()
-    aic_call()
-    ort_call()
-    per_pair = time.perf_counter() - start
-    runs = max(settings.min_runs, min(settings.runs, int(settings.budget_s / per_pair)))
-    aic_t, ort_t = [], []
-    for fn, times in ((aic_call, aic_t), (ort_call, ort_t)):
-        time.sleep(QUIET_S)
-        fn()
-        for _ in range(runs):
-            start = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - start) * 1e3)
-    return runs, aic_t, ort_t
-
-
-QUIET_S = 0.2
-"""Pause before each side's block (the other side's threads stop spinning)."""
+    call()
+    per_call = time.perf_counter() - start
+    runs = max(settings.min_runs, min(settings.runs, int(settings.budget_s / 2 / per_call)))
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - start) * 1e3)
+    return times
 
 
 def measure(row: Row, model, settings: Settings) -> None:
@@ -144,10 +131,15 @@ def measure(row: Row, model, settings: Settings) -> None:
     compiled, row.compile_s = _compile(model, row.threads)
     rng = np.random.default_rng(0)
     feed = {t.name: random_input(t.shape, t.dtype, rng) for t in compiled.inputs}
+    # aic is timed before onnxruntime's session exists: its intra-op workers keep spinning
+    # between calls and, on 2 cores, took the second core from aic's threads (measured: a
+    # 2-thread conv at 7.5 ms with an idle session in the process, 4.7 ms without spinning)
+    ours = compiled(**feed)
+    aic_t = _time_block(lambda: compiled(**feed), settings)
     session = onnxruntime_session(model.SerializeToString(), threads=row.threads)
-    row.rel_err = _rel_err(compiled(**feed), session.run(None, feed))
-    row.runs, aic_t, ort_t = _time_pair(lambda: compiled(**feed),
-                                        lambda: session.run(None, feed), settings)
+    row.rel_err = _rel_err(ours, session.run(None, feed))
+    ort_t = _time_block(lambda: session.run(None, feed), settings)
+    row.runs = min(len(aic_t), len(ort_t))
     row.aic_ms, row.ort_ms = statistics.median(aic_t), statistics.median(ort_t)
     row.aic_min_ms, row.ort_min_ms = min(aic_t), min(ort_t)
     row.ratio = row.ort_ms / row.aic_ms
