@@ -16,7 +16,7 @@ Precondition: a ``func.func @main`` on tensors, no ``@aic_profile_*`` symbols ye
 
 from __future__ import annotations
 
-from aic.diagnostics import location_parts
+from aic.diagnostics import location_names
 from aic.errors import PassError
 from aic.mlir_api import arith, func, ir, memref
 from aic.pass_base import Pass, register_pass
@@ -111,8 +111,8 @@ def _read_function(slots) -> None:
 def _kernel_name(op) -> str:
     """The ONNX node names on ``op``'s location and on the ops inside it (a kernel holds its
     fused epilogue), in order of appearance."""
-    names = list(location_parts(op.location)[3])
+    names = location_names(op.location)
     for inner in walk(op.operation):
-        names += location_parts(inner.location)[3]
+        names += location_names(inner.location)
     unique = list(dict.fromkeys(n for n in names if n and not n.startswith("<")))
     return "+".join(unique) or op.operation.name

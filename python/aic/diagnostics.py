@@ -78,6 +78,23 @@ def location_parts(loc: ir.Location) -> tuple[str | None, int, int, list[str]]:
     return None, 0, 0, names
 
 
+def location_names(loc: ir.Location) -> list[str]:
+    """Every name inside ``loc`` (through name, fused and call-site locations), in order of
+    appearance, each once: the ONNX nodes an op stands for."""
+    names: dict[str, None] = {}
+    todo = [loc]
+    while todo:
+        cur = todo.pop(0)
+        if cur.is_a_name():
+            names.setdefault(cur.name_str)
+            todo.append(cur.child_loc)
+        elif cur.is_a_fused():
+            todo.extend(cur.locations)
+        elif cur.is_a_callsite():
+            todo.extend([cur.callee, cur.caller])
+    return list(names)
+
+
 _SINKS: list[list[Diagnostic]] = []
 
 

@@ -21,7 +21,7 @@ import subprocess
 import tempfile
 
 
-from aic.compiler import openmp
+from aic.compiler import files, openmp
 from aic.errors import AicError
 from aic.mlir_api import runtime_library, tool_path
 from aic.dsl.dtypes import mlir_type_name
@@ -139,7 +139,7 @@ def write_library(llvm_dialect_text: str, path: str, inputs, outputs,
         obj = os.path.join(tmp, "model.o")
         to_object(to_llvm_ir(llvm_dialect_text), obj, llvm_cpu(target))
         link_library(obj, path, inputs, outputs, threads)
-    openmp.copy_beside(path)
+    files.copy_beside(openmp.libomp_path(), path)
     with open(header_path or os.path.splitext(path)[0] + ".h", "w") as f:
         f.write(HEADER)
     return path

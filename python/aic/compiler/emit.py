@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from dataclasses import dataclass, field
 
+from aic.compiler import files
 from aic.compiler.driver import CompileOptions, compile_module, parse_shape
 from aic.compiler.stages import stage_table
 from aic.errors import AicError
@@ -62,7 +62,7 @@ def emit(model: str, what: str, output: str | None, *, target: str = "cpu",
         value = values[stage.level] = stage.produce(values[stage.source], job)
         if dump_dir:
             index = table.levels.index(stage.level) + 1
-            _write(os.path.join(dump_dir, f"{index:02d}-{stage.level}{stage.suffix}"), value)
+            files.write(os.path.join(dump_dir, f"{index:02d}-{stage.level}{stage.suffix}"), value)
     if output == "-":  # standard output, as mlir-opt does
         if isinstance(value, str):
             sys.stdout.write(value)
@@ -70,58 +70,9 @@ def emit(model: str, what: str, output: str | None, *, target: str = "cpu",
             sys.stdout.buffer.write(value)
         sys.stdout.flush()
         return output
-    _write(output, value)
+    files.write(output, value)
     for suffix, text in job.companions.items():
-        _write(os.path.splitext(output)[0] + suffix, text)
+        files.write(os.path.splitext(output)[0] + suffix, text)
     for source in job.beside:
-        copy_beside(source, output)
+        files.copy_beside(source, output)
     return output
-
-
-def copy_beside(source: str, output: str) -> str:
-    """Copy ``source`` into ``output``'s folder (unless an identical file is there)."""
-    target = os.path.join(os.path.dirname(os.path.abspath(output)), os.path.basename(source))
-    with open(source, "rb") as f:
-        data = f.read()
-    if os.path.exists(target):
-        with open(target, "rb") as f:
-            if f.read() == data:
-                return target
-    _atomic(target, lambda tmp: _write_bytes(tmp, data))
-    return target
-
-
-def _write(path: str, value: str | bytes) -> None:
-    if isinstance(value, str):
-        _write_text(path, value)
-    else:
-        _atomic(path, lambda tmp: _write_bytes(tmp, value))
-
-
-def _write_bytes(path: str, data: bytes) -> None:
-    with open(path, "wb") as f:
-        f.write(data)
-
-
-def _write_text(path: str, text: str) -> None:
-    def write(tmp):
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-    _atomic(path, write)
-
-
-def _atomic(path: str, produce) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".aic-", suffix=os.path.splitext(path)[1], dir=folder)
-    os.close(fd)
-    try:
-        produce(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask if not path.endswith(".so") else 0o777 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

@@ -27,7 +27,6 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import os
-import shutil
 
 from aic.errors import AicError
 
@@ -83,25 +82,6 @@ def link_flags() -> list[str]:
     """C-compiler flags that link libomp, found at run time beside the library or in the wheel."""
     folder = os.path.dirname(libomp_path())
     return [f"-L{folder}", "-lomp", "-Wl,-rpath,$ORIGIN", f"-Wl,-rpath,{folder}"]
-
-
-def copy_beside(library_path: str) -> str:
-    """Copy libomp next to ``library_path`` (unless an identical file is there); its path."""
-    source = libomp_path()
-    target = os.path.join(os.path.dirname(os.path.abspath(library_path)), LIBRARY)
-    if not (os.path.exists(target) and _same_bytes(source, target)):
-        tmp = target + ".tmp"
-        shutil.copyfile(source, tmp)
-        os.chmod(tmp, 0o755)
-        os.replace(tmp, target)
-    return target
-
-
-def _same_bytes(a: str, b: str) -> bool:
-    if os.path.getsize(a) != os.path.getsize(b):
-        return False
-    with open(a, "rb") as fa, open(b, "rb") as fb:
-        return fa.read() == fb.read()
 
 
 CONSTRUCTOR_C = "\n".join([

@@ -16,7 +16,7 @@ import numpy as np
 
 from aic.compiler import openmp
 from aic.mlir_api import ir, runtime_library
-from aic.compiler.driver import find_func  # noqa: F401  (re-exported)
+from aic.compiler.driver import find_func
 from aic.compiler.stages import BUFFERIZE, TO_LLVM
 from aic.dsl.dtypes import tensor_spec
 

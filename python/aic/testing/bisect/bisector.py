@@ -13,6 +13,7 @@ import os
 
 import numpy as np
 
+from aic.diagnostics import location_names
 from aic.frontend.onnx.loader import load_model
 from aic.mlir_api import ir
 from aic.plugins import load_plugin
@@ -90,19 +91,3 @@ def ops_of_node(module: ir.Module, node: str, op_type: str) -> list[str]:
             if wanted in location_names(op.location):
                 found.setdefault(op.operation.name)
     return list(found)
-
-
-def location_names(loc: ir.Location) -> set[str]:
-    """Every name in ``loc`` (through fused, call-site and nested name locations)."""
-    names: set[str] = set()
-    stack = [loc]
-    while stack:
-        loc = stack.pop()
-        if loc.is_a_name():
-            names.add(loc.name_str)
-            stack.append(loc.child_loc)
-        elif loc.is_a_fused():
-            stack.extend(loc.locations)
-        elif loc.is_a_callsite():
-            stack.extend([loc.callee, loc.caller])
-    return names
