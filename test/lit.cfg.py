@@ -19,6 +19,7 @@ import sys
 import lit.formats
 
 import aic
+from aic.compiler.openmp import libomp_path
 from aic.mlir_api import runtime_library, tool_path
 
 config.name = "aic"
@@ -47,6 +48,8 @@ config.substitutions.append(("%tutorial", os.path.join(config.test_source_root, 
 
 for lib in ("mlir_c_runner_utils", "mlir_runner_utils"):
     config.substitutions.append((f"%{lib}", runtime_library(lib)))
+# the OpenMP runtime that multi-core kernels call (aic's JIT and libraries load it too)
+config.substitutions.append(("%libomp", libomp_path()))
 
 for name in ("FileCheck", "not", "mlir-opt", "mlir-runner", "llc"):
     try:

@@ -8,13 +8,21 @@ nr = 2L and mr = 8 (L >= 16), 6 (L = 8) or 4):
   parallel dims (batch) 1;
 * elementwise: innermost dim 16*L, the next one 8, others 1;
 * then, for a target with several cores (the threads the code runs on, see
-  ``aic.compiler.openmp``), parallel tiles are halved (largest first) until every core gets
+  ``aic.compiler.openmp``) and a kernel of at least ``SPLIT_MIN_WORK`` iterations,
+  parallel tiles are halved (largest first) until every core gets
   the same number of tiles or at least 4 (static scheduling: at most 1/4 imbalance), or no
   tile can shrink below 8; with one core they keep their size.
-* Ragged edges: every size becomes the largest divisor of its extent that is <= the target
-  size (the innermost parallel dim: preferably a multiple of the vector lanes, so vectors
-  and register tiles stay whole registers) (correct for any shape; a prime extent degrades to small tiles — padding is future
-  work). A CUDA target uses 64 x 64 x 32 tiles.
+* Ragged edges: a size becomes the largest divisor of its extent that is <= the target size
+  (the innermost parallel dim: preferably a multiple of the vector lanes -- of the register
+  tile's nr for a contraction -- so vectors and register tiles stay whole registers) when that divisor is at least half the target size.
+  Otherwise (197 tokens, a prime extent): the innermost parallel dim takes its whole extent
+  when that is at most twice the target size (masked vectors take the ragged end), else the
+  target size; the other parallel dims of a contraction or reduction (the register tile's
+  rows) keep the target size; a reduction dim takes its whole extent when that is at most
+  4 x kc (the k loop of a tile has any length), else the divisor. A target size that does not
+  divide its extent (``ragged``) makes ``aic-convert-linalg-to-tiled`` peel the op into a
+  kernel over the full tiles and one over the remainder. Rows of elementwise kernels keep
+  the divisor (a one-row tile is still a long vector loop). A CUDA target uses 64 x 64 x 32 tiles.
 
 User sizes (``tile-sizes=a,b,c``) are one per dimension aligned to the innermost dimensions
 (leading dimensions get 1; a kernel with fewer dimensions uses the trailing entries).
@@ -77,13 +85,27 @@ def _cpu_sizes(iterators: list[str], target: CpuTarget) -> list[int]:
     return sizes
 
 
+def _tile_count(space, iterators, sizes) -> int:
+    tiles = 1
+    for d, it in enumerate(iterators):
+        if it == PARALLEL:
+            tiles *= -(-space[d] // sizes[d])
+    return tiles
+
+
+SPLIT_MIN_WORK = 1 << 16
+"""Kernels with fewer iterations than this are not split for cores (a fork/join costs more)."""
+
+
 def _split_for_cores(space, iterators, sizes, cores: int) -> list[int]:
     sizes = list(sizes)
+    work = 1
+    for extent in space:
+        work *= extent
+    if work < SPLIT_MIN_WORK:
+        return sizes
     while True:
-        tiles = 1
-        for d, it in enumerate(iterators):
-            if it == PARALLEL:
-                tiles *= -(-space[d] // sizes[d])
+        tiles = _tile_count(space, iterators, sizes)
         candidates = [d for d, it in enumerate(iterators) if it == PARALLEL and sizes[d] >= 16]
         balanced = tiles >= cores and (tiles % cores == 0 or tiles >= 4 * cores)
         if balanced or not candidates:
@@ -94,7 +116,9 @@ def _split_for_cores(space, iterators, sizes, cores: int) -> list[int]:
 
 def choose(space: list[int], iterators: list[str], target: Target,
            user: tuple[int, ...] = ()) -> list[int]:
-    """Legal tile sizes (each divides its extent) for one kernel."""
+    """Tile sizes for one kernel. User sizes and non-CPU targets: each divides its extent.
+    CPU target: a parallel dim whose divisors are all poor keeps the wanted size, which then
+    does not divide its extent (see ``ragged``; the kernel builder peels it)."""
     if user:
         wanted = ([1] * len(space) + list(user))[-len(space):]
     elif isinstance(target, CpuTarget):
@@ -102,10 +126,30 @@ def choose(space: list[int], iterators: list[str], target: Target,
     else:
         wanted = [64 if it == PARALLEL else 32 for it in iterators]
     sizes = [largest_divisor(e, w) for e, w in zip(space, wanted)]
+    if user or not isinstance(target, CpuTarget):
+        return sizes
     inner = max((d for d, it in enumerate(iterators) if it == PARALLEL), default=None)
-    if not user and isinstance(target, CpuTarget) and inner is not None:
-        sizes[inner] = vector_divisor(space[inner], wanted[inner], target.lanes_f32)
+    contraction = REDUCTION in iterators
+    if inner is not None:  # a contraction's columns: whole register-tile panels (2 x lanes)
+        lanes = register_tile(target)[1] if contraction else target.lanes_f32
+        sizes[inner] = vector_divisor(space[inner], wanted[inner], lanes)
+    for d, (extent, want, it) in enumerate(zip(space, wanted, iterators)):
+        if extent <= want or 2 * sizes[d] >= want:
+            continue  # the whole extent, or a good divisor
+        if it == REDUCTION:
+            sizes[d] = extent if extent <= 4 * want else sizes[d]
+        elif d == inner:  # masked vectors take the ragged end
+            sizes[d] = extent if extent <= 2 * want else want
+            if _tile_count(space, iterators, sizes) < target.cores:
+                sizes[d] = want  # the whole extent would leave cores idle
+        elif contraction:
+            sizes[d] = want  # register-tile rows: peeled
     return sizes
+
+
+def ragged(space: list[int], sizes: list[int]) -> list[int]:
+    """The dims whose tile size does not divide the extent (to be peeled)."""
+    return [d for d, (e, s) in enumerate(zip(space, sizes)) if e % s]
 
 
 def window(space: list[int], target: Target, user: tuple[int, ...] = ()) -> list[int]:

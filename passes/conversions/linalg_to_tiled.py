@@ -6,12 +6,17 @@ build one kernel: the body loads the operands' tiles with `tiled.load` and appli
 op to the tiles (batch_matmul: batch tile 1, rank-reduced to a 2-D `linalg.matmul`); for a
 contraction, the chain of elementwise `linalg.generic` consumers (result used once, as an
 identity-mapped input, same type, output not read by the payload) moves into the epilogue.
+A parallel dim whose tile size does not divide its extent (``tiling.ragged``) is peeled
+first (``linalg_to_tiled_lib.peel``): the op and its chain become two ops on slices, the
+full tiles and the remainder, each forming its own kernel.
 Depthwise convolutions and 2-D pooling form sliding-window kernels
 (``linalg_to_tiled_lib.window``; elementwise consumers fuse into their epilogue too).
 Everything else (fill, empty, other convolutions, dynamic shapes) stays as it is.
 """
 
 from __future__ import annotations
+
+from collections import deque
 
 from aic.dialects.hw import enclosing_target
 from aic.dialects.tiled import PARALLEL, TERMINATOR, KernelOp, LoadOp, tiling
@@ -20,7 +25,7 @@ from aic.dialects.tiled.shapes import tile_type
 from aic.errors import PassError
 from aic.mlir_api import arith, ir, linalg
 from aic.pass_base import Pass, option, register_pass
-from aic.passes.conversions.linalg_to_tiled_lib import window
+from aic.passes.conversions.linalg_to_tiled_lib import patches, peel, rows, window
 from aic.verify import walk
 
 
@@ -47,25 +52,123 @@ class ConvertLinalgToTiled(Pass):
         if target is None and not self.tile_sizes:
             raise PassError("no hw.target on the module: run aic-hw-set-target first or "
                             "give tile-sizes", op)
+        _form_row_groups(op, target, self.tile_sizes)
         names = (MATMUL, BATCH_MATMUL, GENERIC) + window.NAMES
-        pending = [c for c in walk(op) if c.operation.name in names and not _inside_kernel(c)]
+        # Ops are tracked by a numbered tag, not by Python handle: a handle of an op that a
+        # kernel absorbed (erased) must never be touched again, and two handles of one op need
+        # not be the same object.
+        pending = deque()
+        for c in walk(op):
+            if c.operation.name in names and not _inside_kernel(c):
+                pending.append((c, {}, _tag(c, len(pending))))
+        count, absorbed = len(pending), set()
+
+        def absorb(ops) -> None:
+            absorbed.update(_tag_of(o) for o in ops)
+
         while pending:
-            candidate = pending.pop(0)
+            candidate, fixed, tag = pending.popleft()
+            if tag in absorbed:
+                continue
+            del candidate.operation.attributes[_TAG]
+            copy = patches.analyze(candidate)
+            if copy is not None:  # an im2col patch copy: a window kernel of its own
+                space = copy.info.space
+                rows = tiling.window(space[:2] + space[4:], target, self.tile_sizes)
+                sizes = rows[:2] + space[2:4] + rows[2:]
+                _build_kernel(copy.info, [], sizes, lambda _, *a, p=copy: patches.tile_body(p, *a))
+                window.erase_pad(copy.pad, copy.x)
+                continue
             win = window.analyze(candidate)
             info = win.info if win else analyze(candidate)
             if info is None:
                 continue
             fusing = self.fuse_epilogue and (info.is_contraction or win is not None)
             chain = _epilogue_chain(info) if fusing else []
-            fused = [c.op.operation for c in chain]
-            pending = [p for p in pending if not any(p.operation == f for f in fused)]
-            if win is None:
-                sizes = tiling.choose(info.space, info.iterators, target, self.tile_sizes)
-                _build_kernel(info, chain, sizes, _tile_op)
+            absorb([c.op.operation for c in chain])
+            if win is not None:
+                sizes = tiling.window(info.space, target, self.tile_sizes)
+                _build_kernel(info, chain, sizes, lambda _, *a, w=win: window.tile_body(w, *a))
+                absorb(window.producers(win))
+                window.erase_producers(win)
                 continue
-            sizes = tiling.window(info.space, target, self.tile_sizes)
-            _build_kernel(info, chain, sizes, lambda _, *a, w=win: window.tile_body(w, *a))
-            window.erase_producers(win)
+            sizes = tiling.choose(info.space, info.iterators, target, self.tile_sizes)
+            sizes = [fixed.get(d, s) for d, s in enumerate(sizes)]
+            ragged = tiling.ragged(info.space, sizes)
+            if ragged and info.name in (MATMUL, BATCH_MATMUL) and peel.peelable(info, ragged[0]):
+                # register-tile rows/columns: the full tiles and the remainder, tiled apart
+                d = ragged[0]
+                main = info.space[d] // sizes[d] * sizes[d]
+                low, high = peel.peel(info, chain, d, main)
+                pending.extendleft([(high, {**fixed, d: info.space[d] - main}, _tag(high, count)),
+                                    (low, {**fixed, d: sizes[d]}, _tag(low, count + 1))])
+                count += 2
+                continue
+            _build_kernel(info, chain, [s if e % s == 0 else tiling.largest_divisor(e, s)
+                                        for e, s in zip(info.space, sizes)], _tile_op)
+        for o in walk(op):  # clones of absorbed ops carried their tags along
+            if _TAG in o.operation.attributes:
+                del o.operation.attributes[_TAG]
+
+
+_TAG = "aic.tiling_candidate"
+
+
+def _tag(op, number: int) -> int:
+    op.operation.attributes[_TAG] = ir.IntegerAttr.get(ir.IntegerType.get_signless(64), number)
+    return number
+
+
+def _tag_of(op: ir.Operation) -> int | None:
+    attrs = op.attributes
+    return ir.IntegerAttr(attrs[_TAG]).value if _TAG in attrs else None
+
+
+def _form_row_groups(op, target, user_sizes) -> None:
+    """Softmax / norm row groups (``linalg_to_tiled_lib.rows``), roots last-first, before
+    any other kernel takes their members."""
+    for func in [f for f in walk(op) if f.operation.name == "func.func"]:
+        for block in func.operation.regions[0].blocks:
+            ops = [o.operation for o in block.operations]
+            position = {o: i for i, o in enumerate(ops)}
+            done: set[int] = set()
+            for i in range(len(ops) - 1, -1, -1):
+                if i in done or ops[i].name != GENERIC:
+                    continue
+                root = analyze(ops[i].opview)
+                group = rows.grow(root, position) if rows.root_space(root) else None
+                if group is None:
+                    continue
+                done.update(position[m.op.operation] for m in group)
+                _build_row_group(group, target, user_sizes)
+
+
+def _build_row_group(group: list[LinalgInfo], target, user_sizes) -> None:
+    root = group[-1]
+    sizes = tiling.choose(root.space, root.iterators, target, user_sizes)
+    sizes[-1] = root.space[-1]  # whole rows
+    sizes = [s if e % s == 0 else tiling.largest_divisor(e, s)
+             for e, s in zip(root.space, sizes)]
+    element = ir.RankedTensorType(root.init.type).element_type
+    acc_type = tile_type(sizes, element)
+    loc = ir.Location.fused([m.op.location for m in group])
+    with ir.InsertionPoint(root.op), loc:
+        kernel = KernelOp([root.init.type], [root.init], space=root.space, tile_sizes=sizes,
+                          iterators=root.iterators, outs_indexing=root.maps[-1],
+                          kind="rows:" + "+".join(_member_kind(m) for m in group))
+        body = kernel.operation.regions[0].blocks.append(
+            *([ir.IndexType.get()] * len(root.space)), acc_type)
+        with ir.InsertionPoint(body):
+            offsets = list(body.arguments)[:len(root.space)]
+            tile = rows.tile_body(group, sizes, offsets, body.arguments[-1], _regenerate)
+            ir.Operation.create(TERMINATOR, operands=[tile])
+    root.op.operation.results[0].replace_all_uses_with(kernel.operation.results[0])
+    for m in reversed(group):
+        m.op.operation.erase()
+
+
+def _member_kind(m: LinalgInfo) -> str:
+    return "reduce" if m.is_contraction else "map"
 
 
 def _inside_kernel(op) -> bool:

@@ -2,7 +2,8 @@
 
 Recipe, per `tiled.kernel`: the parallel tile loop becomes one `hw.parallel` (mapped to
 `core` on a CPU target, `block_*` on CUDA) whose destinations are the kernel's inits; inside,
-the accumulator tile is sliced from the destination, the reduction tiles become `scf.for`
+the accumulator tile is sliced from the destination (an init that is a `linalg.fill` used only
+by this kernel: the destination is the fill's tensor and each tile fills its own slice), the reduction tiles become `scf.for`
 loops carrying it, the body and then the epilogue are moved in, and the final tile is
 yielded at the tile's offsets (expanded back to full rank when rank-reduced). `tiled.load`
 becomes `tensor.extract_slice`, and a 2-D `linalg.matmul` of one float type on tiles becomes
@@ -18,7 +19,7 @@ from aic.dialects.hw import TERMINATOR, MicrokernelOp, ParallelOp, enclosing_tar
 from aic.dialects.tiled import KernelOp, LoadOp, tiling
 from aic.dialects.tiled.shapes import static_shape
 from aic.errors import PassError
-from aic.mlir_api import arith, ir, scf, tensor
+from aic.mlir_api import arith, ir, linalg, scf, tensor
 from aic.pass_base import Pass, register_pass
 from aic.verify import walk
 
@@ -66,7 +67,8 @@ def _mapping(target, n: int) -> list[str]:
 def _lower_kernel(kernel: KernelOp, target) -> ParallelOp:
     par = kernel.parallel_dims()
     space, sizes = kernel.space, kernel.tile_sizes
-    inits = list(kernel.inits)
+    fills = [_own_fill(i, kernel) for i in kernel.inits]
+    inits = [f.operands[1] if f is not None else i for f, i in zip(fills, kernel.inits)]
     with ir.InsertionPoint(kernel), kernel.location:
         p = ParallelOp([i.type for i in inits], inits, upper_bounds=[space[d] for d in par],
                        steps=[sizes[d] for d in par], mapping=_mapping(target, len(par)))
@@ -76,10 +78,14 @@ def _lower_kernel(kernel: KernelOp, target) -> ParallelOp:
             offsets = {d: block.arguments[i] for i, d in enumerate(par)}
             body = kernel.operation.regions[0].blocks[0]
             accs = []
-            for dest, dims, arg in zip(block.arguments[len(par):], kernel.init_dims(),
-                                       body.arguments[len(space):]):
-                accs.append(slice_of(dest, [offsets[d] for d in dims],
-                                     [sizes[d] for d in dims], arg.type))
+            for dest, dims, arg, fill in zip(block.arguments[len(par):], kernel.init_dims(),
+                                             body.arguments[len(space):], fills):
+                acc = slice_of(dest, [offsets[d] for d in dims], [sizes[d] for d in dims],
+                               arg.type)
+                # a filled init: each tile fills its own accumulator (no pass over the
+                # whole tensor before the kernel, no read of it in the tile)
+                accs.append(acc if fill is None else
+                            linalg.fill(fill.operands[0], outs=[acc]))
             accs = _reduction_loops(kernel, body, offsets, accs)
             accs = _inline_epilogue(kernel, par, offsets, accs)
             tiles = [_full_rank(a, i.type, [sizes[d] for d in dims])
@@ -89,7 +95,23 @@ def _lower_kernel(kernel: KernelOp, target) -> ParallelOp:
     for old, new in zip(kernel.operation.results, p.operation.results):
         old.replace_all_uses_with(new)
     kernel.operation.erase()
+    for fill in fills:
+        if fill is not None and not list(fill.results[0].uses):
+            fill.erase()
     return p
+
+
+def _own_fill(init: ir.Value, kernel: KernelOp) -> ir.Operation | None:
+    """The `linalg.fill` (of a scalar) producing ``init`` when this kernel is its only user."""
+    owner = init.owner
+    if isinstance(owner, ir.Block):
+        return None
+    op = owner.operation if isinstance(owner, ir.OpView) else owner
+    if op.name != "linalg.fill" or len(list(init.uses)) != 1:
+        return None
+    if isinstance(op.operands[0].type, ir.ShapedType):
+        return None
+    return op
 
 
 def _move_block(block, into, replacements) -> list[ir.Value]:

@@ -47,13 +47,52 @@ func.func @matmul_bias_relu(%a: tensor<256x128xf32>, %b: tensor<128x192xf32>, %b
 
 // -----
 
-// Ragged extents: each tile size is the largest divisor <= the requested one.
+// Ragged extents with user tile sizes: each tile size is the largest divisor <= the
+// requested one (no peeling).
 // CHECK-LABEL: func.func @ragged
 // CHECK: "tiled.kernel"
 // CHECK: tile_sizes = array<i64: 50, 45, 14>
 func.func @ragged(%a: tensor<100x70xf32>, %b: tensor<70x45xf32>, %c: tensor<100x45xf32>) -> tensor<100x45xf32> {
   %r = linalg.matmul ins(%a, %b : tensor<100x70xf32>, tensor<70x45xf32>) outs(%c : tensor<100x45xf32>) -> tensor<100x45xf32>
   return %r : tensor<100x45xf32>
+}
+
+// -----
+
+// A contraction row extent with no good divisor (197 tokens, prime) is peeled: the full
+// 64-row tiles and the 5-row remainder form two kernels on slices, each with the fused
+// epilogue; the epilogue's bias (not indexed by rows) is used whole, and its position read
+// with linalg.index is shifted by the remainder's origin.
+// TARGET-LABEL: func.func @peel_rows
+// TARGET-SAME: (%[[A:.*]]: tensor<197x64xf32>, %[[B:.*]]: tensor<64x64xf32>, %[[C:.*]]: tensor<197x64xf32>, %[[BIAS:.*]]: tensor<64xf32>)
+// TARGET-DAG: %[[A_LO:.*]] = tensor.extract_slice %[[A]][0, 0] [192, 64] [1, 1]
+// TARGET-DAG: %[[C_LO:.*]] = tensor.extract_slice %[[C]][0, 0] [192, 64] [1, 1]
+// TARGET: %[[LO:.*]] = "tiled.kernel"(%[[C_LO]])
+// TARGET: kind = "matmul+generic", outs_indexing = array<i64: 0, 1>, space = array<i64: 192, 64, 64>, tile_sizes = array<i64: 64, 64, 64>
+// TARGET: %[[HALF:.*]] = tensor.insert_slice %[[LO]] into %[[C]][0, 0] [192, 64] [1, 1]
+// TARGET-DAG: %[[A_HI:.*]] = tensor.extract_slice %[[A]][192, 0] [5, 64] [1, 1]
+// TARGET-DAG: %[[C_HI:.*]] = tensor.extract_slice %[[HALF]][192, 0] [5, 64] [1, 1]
+// TARGET: %[[HI:.*]] = "tiled.kernel"(%[[C_HI]])
+// TARGET: linalg.index 0 : index
+// TARGET: %[[ROW:.*]] = arith.addi
+// TARGET: %[[ORIGIN:.*]] = arith.constant 192 : index
+// TARGET: arith.addi %[[ROW]], %[[ORIGIN]] : index
+// TARGET: kind = "matmul+generic", outs_indexing = array<i64: 0, 1>, space = array<i64: 5, 64, 64>, tile_sizes = array<i64: 5, 64, 64>
+// TARGET: %[[ALL:.*]] = tensor.insert_slice %[[HI]] into %[[HALF]][192, 0] [5, 64] [1, 1]
+// TARGET: return %[[ALL]]
+func.func @peel_rows(%a: tensor<197x64xf32>, %b: tensor<64x64xf32>, %c: tensor<197x64xf32>, %bias: tensor<64xf32>) -> tensor<197x64xf32> {
+  %mm = linalg.matmul ins(%a, %b : tensor<197x64xf32>, tensor<64x64xf32>) outs(%c : tensor<197x64xf32>) -> tensor<197x64xf32>
+  %e = tensor.empty() : tensor<197x64xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%mm, %bias : tensor<197x64xf32>, tensor<64xf32>) outs(%e : tensor<197x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %row = linalg.index 0 : index
+    %i = arith.index_cast %row : index to i64
+    %f = arith.sitofp %i : i64 to f32
+    %s = arith.addf %x, %y : f32
+    %t = arith.addf %s, %f : f32
+    linalg.yield %t : f32
+  } -> tensor<197x64xf32>
+  return %r : tensor<197x64xf32>
 }
 
 // -----
@@ -142,7 +181,8 @@ func.func @index_is_global(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
 
 // Depthwise conv (bias init, spatially padded input), stride 2: one kernel over the output
 // (n, c, oh, ow), a tile is one channel's whole output plane; the tile loads its unpadded
-// input plane and pads it itself, and the bias broadcast moves into the body.
+// input plane and pads it itself (a filled tile, the plane copied into its interior by a
+// generic: vector rows, not a strided memrefCopy), and the bias broadcast moves into the body.
 // TARGET-LABEL: func.func @depthwise_bias_pad
 // TARGET-SAME: (%[[X:.*]]: tensor<1x4x10x13xf32>, %[[W:.*]]: tensor<4x3x3xf32>, %[[B:.*]]: tensor<4xf32>)
 // TARGET-DAG: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
@@ -151,8 +191,11 @@ func.func @index_is_global(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
 // TARGET: %[[K:.*]] = "tiled.kernel"(%[[E]]) ({
 // TARGET-NEXT: ^bb0(%[[N:.*]]: index, %[[C:.*]]: index, %{{.*}}: index, %{{.*}}: index, %[[ACC:.*]]: tensor<1x1x5x7xf32>):
 // TARGET: %[[XT:.*]] = "tiled.load"(%[[X]], %[[N]], %[[C]], %{{.*}}, %{{.*}}) {sizes = array<i64: 1, 1, 10, 13>}
-// TARGET-NEXT: %[[XP:.*]] = tensor.pad %[[XT]] low[0, 0, 1, 1] high[0, 0, 1, 1]
-// TARGET: tensor.yield %[[ZERO]]
+// TARGET-NEXT: %[[XE:.*]] = tensor.empty() : tensor<1x1x12x15xf32>
+// TARGET-NEXT: %[[XF:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[XE]] : tensor<1x1x12x15xf32>)
+// TARGET-NEXT: %[[IN:.*]] = tensor.extract_slice %[[XF]][0, 0, 1, 1] [1, 1, 10, 13] [1, 1, 1, 1]
+// TARGET-NEXT: %[[COPY:.*]] = linalg.generic {{.*}} ins(%[[XT]] : tensor<1x1x10x13xf32>) outs(%[[IN]] : tensor<1x1x10x13xf32>)
+// TARGET: %[[XP:.*]] = tensor.insert_slice %[[COPY]] into %[[XF]][0, 0, 1, 1] [1, 1, 10, 13] [1, 1, 1, 1]
 // TARGET: %[[WT:.*]] = "tiled.load"(%[[W]], %[[C]], %{{.*}}, %{{.*}}) {sizes = array<i64: 1, 3, 3>}
 // TARGET: %[[BT:.*]] = "tiled.load"(%[[B]], %[[C]]) {sizes = array<i64: 1>}
 // TARGET-NEXT: %[[INIT:.*]] = linalg.broadcast ins(%[[BT]] : tensor<1xf32>) outs(%[[ACC]] : tensor<1x1x5x7xf32>) dimensions = [0, 2, 3]
@@ -227,4 +270,89 @@ func.func @avg_pool_epilogue(%x: tensor<1x8x6x6xf32>, %cnt: tensor<5x5xf32>) -> 
     linalg.yield %d : f32
   } -> tensor<1x8x5x5xf32>
   return %r : tensor<1x8x5x5xf32>
+}
+
+// -----
+
+// The im2col patch copy (n, c, kh, kw, oh, ow) <- x[n, c, oh*2 + kh, ow*2 + kw] of a padded
+// input: one channel's whole window per tile; the tile loads the unpadded plane, pads it, and
+// copies each (kh, kw) strided slice with an identity generic; the global pad is gone.
+// TARGET-LABEL: func.func @patches_of_padded
+// TARGET-SAME: (%[[X:.*]]: tensor<1x2x5x5xf32>)
+// TARGET-NOT: tensor.pad %[[X]]
+// TARGET: "tiled.kernel"
+// TARGET: %[[PLANE:.*]] = "tiled.load"(%[[X]], {{.*}}) {sizes = array<i64: 1, 1, 5, 5>}
+// TARGET: %[[FILLED:.*]] = linalg.fill
+// TARGET: %[[INTERIOR:.*]] = tensor.extract_slice %[[FILLED]][0, 0, 1, 1] [1, 1, 5, 5] [1, 1, 1, 1]
+// TARGET: %[[COPY:.*]] = linalg.generic {{.*}} ins(%[[PLANE]] : tensor<1x1x5x5xf32>) outs(%[[INTERIOR]] : tensor<1x1x5x5xf32>)
+// TARGET: %[[PADDED:.*]] = tensor.insert_slice %[[COPY]] into %[[FILLED]][0, 0, 1, 1] [1, 1, 5, 5] [1, 1, 1, 1]
+// TARGET: %[[SRC:.*]] = tensor.extract_slice %[[PADDED]][0, 0, 0, 0] [1, 1, 3, 3] [1, 1, 2, 2]
+// TARGET: linalg.generic {{.*}} ins(%[[SRC]] : tensor<1x1x3x3xf32>)
+// TARGET: tensor.extract_slice %[[PADDED]][0, 0, 2, 2] [1, 1, 3, 3] [1, 1, 2, 2]
+// TARGET: kind = "generic", outs_indexing = array<i64: 0, 1, 2, 3, 4, 5>, space = array<i64: 1, 2, 3, 3, 3, 3>, tile_sizes = array<i64: 1, 1, 3, 3, 3, 3>
+func.func @patches_of_padded(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x3x3x3x3xf32> {
+  %zero = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x2x5x5xf32> to tensor<1x2x7x7xf32>
+  %e = tensor.empty() : tensor<1x2x3x3x3x3xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 * 2 + d2, d5 * 2 + d3)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%p : tensor<1x2x7x7xf32>) outs(%e : tensor<1x2x3x3x3x3xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x2x3x3x3x3xf32>
+  return %r : tensor<1x2x3x3x3x3xf32>
+}
+
+// -----
+
+// Softmax's four generics (max, exp(x - max), sum, divide) over the same rows form one row
+// kernel: the tile is whole rows, x is loaded once, each reduction re-creates its fill on
+// the tile, and nothing row-sized leaves the kernel.
+// TARGET-LABEL: func.func @softmax_rows
+// TARGET-SAME: (%[[X:.*]]: tensor<4x8x40xf32>)
+// TARGET: %[[K:.*]] = "tiled.kernel"
+// TARGET-NEXT: ^bb0(%[[I:.*]]: index, %[[J:.*]]: index, %[[L:.*]]: index, %[[ACC:.*]]: tensor<1x8x40xf32>):
+// TARGET-NEXT: %[[XT:.*]] = "tiled.load"(%[[X]], %[[I]], %[[J]], %[[L]]) {sizes = array<i64: 1, 8, 40>}
+// TARGET: %[[MAXI:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x8xf32>)
+// TARGET: %[[MAX:.*]] = linalg.generic {{.*}} ins(%[[XT]] : tensor<1x8x40xf32>) outs(%[[MAXI]] : tensor<1x8xf32>)
+// TARGET: %[[EXP:.*]] = linalg.generic {{.*}} ins(%[[XT]], %[[MAX]] : tensor<1x8x40xf32>, tensor<1x8xf32>)
+// TARGET: %[[SUMI:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x8xf32>)
+// TARGET: %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[EXP]] : tensor<1x8x40xf32>) outs(%[[SUMI]] : tensor<1x8xf32>)
+// TARGET: %[[Y:.*]] = linalg.generic {{.*}} ins(%[[EXP]], %[[SUM]] : tensor<1x8x40xf32>, tensor<1x8xf32>) outs(%[[ACC]] : tensor<1x8x40xf32>)
+// TARGET: gpu.yield %[[Y]]
+// TARGET: kind = "rows:reduce+map+reduce+map", outs_indexing = array<i64: 0, 1, 2>, space = array<i64: 4, 8, 40>, tile_sizes = array<i64: 1, 8, 40>
+// TARGET-NOT: "tiled.kernel"
+// TARGET: return %[[K]]
+#s3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#r3 = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @softmax_rows(%x: tensor<4x8x40xf32>) -> tensor<4x8x40xf32> {
+  %ninf = arith.constant 0xFF800000 : f32
+  %zero = arith.constant 0.0 : f32
+  %e2 = tensor.empty() : tensor<4x8xf32>
+  %mi = linalg.fill ins(%ninf : f32) outs(%e2 : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %max = linalg.generic {indexing_maps = [#s3, #r3], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x : tensor<4x8x40xf32>) outs(%mi : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.maximumf %a, %o : f32
+    linalg.yield %r : f32
+  } -> tensor<4x8xf32>
+  %e3 = tensor.empty() : tensor<4x8x40xf32>
+  %ex = linalg.generic {indexing_maps = [#s3, #r3, #s3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x, %max : tensor<4x8x40xf32>, tensor<4x8xf32>) outs(%e3 : tensor<4x8x40xf32>) {
+  ^bb0(%a: f32, %m: f32, %o: f32):
+    %d = arith.subf %a, %m : f32
+    %r = math.exp %d : f32
+    linalg.yield %r : f32
+  } -> tensor<4x8x40xf32>
+  %si = linalg.fill ins(%zero : f32) outs(%e2 : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %sum = linalg.generic {indexing_maps = [#s3, #r3], iterator_types = ["parallel", "parallel", "reduction"]} ins(%ex : tensor<4x8x40xf32>) outs(%si : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.addf %a, %o : f32
+    linalg.yield %r : f32
+  } -> tensor<4x8xf32>
+  %y = linalg.generic {indexing_maps = [#s3, #r3, #s3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%ex, %sum : tensor<4x8x40xf32>, tensor<4x8xf32>) outs(%e3 : tensor<4x8x40xf32>) {
+  ^bb0(%a: f32, %s: f32, %o: f32):
+    %r = arith.divf %a, %s : f32
+    linalg.yield %r : f32
+  } -> tensor<4x8x40xf32>
+  return %y : tensor<4x8x40xf32>
 }

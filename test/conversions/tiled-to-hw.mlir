@@ -131,3 +131,35 @@ func.func @depthwise_window(%x: tensor<1x4x10x13xf32>, %w: tensor<4x3x3xf32>, %b
   }) {iterators = ["parallel", "parallel", "parallel", "parallel"], kind = "depthwise_conv_2d_nchw_chw", outs_indexing = array<i64: 0, 1, 2, 3>, space = array<i64: 1, 4, 5, 7>, tile_sizes = array<i64: 1, 1, 5, 7>} : (tensor<1x4x5x7xf32>) -> tensor<1x4x5x7xf32>
   return %r : tensor<1x4x5x7xf32>
 }
+
+// -----
+
+// An init that is a linalg.fill used only by the kernel: the hw.parallel writes into the
+// fill's destination and each tile fills its own accumulator slice (the whole-tensor fill is
+// gone).
+// CHECK-LABEL: func.func @filled_init
+// CHECK-SAME: (%[[A:.*]]: tensor<64x32xf32>, %[[B:.*]]: tensor<32x64xf32>)
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-DAG: %[[E:.*]] = tensor.empty() : tensor<64x64xf32>
+// CHECK-NOT: linalg.fill ins(%[[ZERO]] : f32) outs(%[[E]]
+// CHECK: "hw.parallel"(%[[E]]) ({
+// CHECK-NEXT: ^bb0(%[[I:.*]]: index, %[[J:.*]]: index, %[[OUT:.*]]: tensor<64x64xf32>):
+// CHECK-NEXT: %[[SLICE:.*]] = tensor.extract_slice %[[OUT]][%[[I]], %[[J]]] [32, 64] [1, 1]
+// CHECK-NEXT: %[[ACC0:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[SLICE]] : tensor<32x64xf32>)
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[ACC0]])
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.600000e+00 : f64, isa = "avx512", kind = "cpu", l1 = 49152 : i64, l2 = 2097152 : i64, l3 = 33554432 : i64, peak_gflops = 3.328000e+02 : f64, vector_bits = 512 : i64}} {
+  func.func @filled_init(%a: tensor<64x32xf32>, %b: tensor<32x64xf32>) -> tensor<64x64xf32> {
+    %zero = arith.constant 0.0 : f32
+    %e = tensor.empty() : tensor<64x64xf32>
+    %init = linalg.fill ins(%zero : f32) outs(%e : tensor<64x64xf32>) -> tensor<64x64xf32>
+    %r = "tiled.kernel"(%init) ({
+    ^bb0(%i: index, %j: index, %k: index, %acc: tensor<32x64xf32>):
+      %la = "tiled.load"(%a, %i, %k) {sizes = array<i64: 32, 32>} : (tensor<64x32xf32>, index, index) -> tensor<32x32xf32>
+      %lb = "tiled.load"(%b, %k, %j) {sizes = array<i64: 32, 64>} : (tensor<32x64xf32>, index, index) -> tensor<32x64xf32>
+      %m = linalg.matmul ins(%la, %lb : tensor<32x32xf32>, tensor<32x64xf32>) outs(%acc : tensor<32x64xf32>) -> tensor<32x64xf32>
+      "gpu.yield"(%m) : (tensor<32x64xf32>) -> ()
+    }, {
+    }) {iterators = ["parallel", "parallel", "reduction"], kind = "matmul", outs_indexing = array<i64: 0, 1>, space = array<i64: 64, 64, 32>, tile_sizes = array<i64: 32, 64, 32>} : (tensor<64x64xf32>) -> tensor<64x64xf32>
+    return %r : tensor<64x64xf32>
+  }
+}

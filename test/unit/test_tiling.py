@@ -6,7 +6,7 @@ from aic.dialects.tiled import tiling
 from aic.targets import resolve, with_cores
 
 MATMUL = ([256, 256, 256], ["parallel", "parallel", "reduction"])
-ELEMENTWISE = ([64, 192], ["parallel", "parallel"])
+ELEMENTWISE = ([64, 1920], ["parallel", "parallel"])
 
 
 def _tiles(space, iterators, sizes) -> int:
@@ -22,7 +22,10 @@ def test_one_core_keeps_cache_sized_tiles():
     assert tiling.choose(*MATMUL, target) == [64, 128, 128]  # 8*mr, 4*nr, kc
     one_tile = ([8, 256], ["parallel", "parallel"])
     assert tiling.choose(*one_tile, target) == [8, 256]
-    assert tiling.choose(*one_tile, with_cores(target, 2)) == [8, 128]  # two cores: split
+    assert tiling.choose(*one_tile, with_cores(target, 2)) == [8, 256]  # too little work
+    one_big_tile = ([64, 128, 8192], ["parallel", "parallel", "reduction"])  # 67M FMAs
+    assert tiling.choose(*one_big_tile, target) == [64, 128, 128]
+    assert tiling.choose(*one_big_tile, with_cores(target, 2)) == [64, 64, 128]  # split
 
 
 @pytest.mark.parametrize("cores", [2, 3, 4, 8])
@@ -37,3 +40,28 @@ def test_every_core_gets_a_fair_share(cores, case):
 def test_three_cores_split_eight_tiles_further():
     target = with_cores(resolve("cpu-avx512"), 3)
     assert tiling.choose(*MATMUL, target) == [64, 64, 128]  # 16 tiles: >= 4 per core
+
+
+def test_no_good_divisor_contraction_rows_are_ragged():
+    """197 rows (prime): the register-tile rows keep the wanted size (peeled later); the k
+    extent 197 is taken whole; a good divisor is still preferred."""
+    target = with_cores(resolve("cpu-avx512"), 1)
+    space = [197, 768, 197]
+    sizes = tiling.choose(space, ["parallel", "parallel", "reduction"], target)
+    assert sizes == [64, 128, 197]
+    assert tiling.ragged(space, sizes) == [0]
+    assert tiling.choose([192, 768, 768], ["parallel", "parallel", "reduction"], target) == \
+        [64, 128, 128]
+
+
+def test_no_good_divisor_innermost_takes_the_whole_extent():
+    """An innermost extent up to twice the wanted size is one tile (masked vectors take the
+    end); elementwise rows keep the divisor (no peel)."""
+    target = with_cores(resolve("cpu-avx512"), 1)
+    assert tiling.choose([12, 197, 197], ["parallel"] * 3, target) == [1, 1, 197]
+    assert tiling.ragged([12, 197, 197], [1, 1, 197]) == []
+
+
+def test_user_sizes_always_divide():
+    target = with_cores(resolve("cpu-avx512"), 1)
+    assert tiling.choose([197, 64], ["parallel", "parallel"], target, (64, 64)) == [1, 64]

@@ -110,8 +110,13 @@ def conv(x, w, bias, out_shape, strides, dilations, group, low, high):
     xp = pad(x, low, high, const(elem, 0.0))
     if bias is not None and acc != elem:
         bias = map_elementwise(shape_of(bias), acc, [bias], lambda v: s.convert(v, acc))
-    init = _conv_init(bias, out_shape, acc)
-    res = _named_conv(xp, w, init, list(strides), list(dilations), group)
+    if bias is not None and out_shape[0] == 1 and im2col.applies(xp, group):
+        # zero accumulator, bias added after the matmul: an epilogue of its kernel
+        res = im2col.im2col_conv(xp, w, _conv_init(None, out_shape, acc), list(strides),
+                                 list(dilations), bias=bias)
+    else:
+        init = _conv_init(bias, out_shape, acc)
+        res = _named_conv(xp, w, init, list(strides), list(dilations), group)
     if acc == elem:
         return res
     return map_elementwise(out_shape, elem, [res], lambda v: s.convert(v, elem))

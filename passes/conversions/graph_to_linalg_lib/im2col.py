@@ -8,14 +8,14 @@ N x C x H x W, the kernel ``w`` F x C x KH x KW and the accumulator ``init`` N x
   ow*sw + kw*dw] is one copying ``linalg.generic`` over (n, c, kh, kw, oh, ow) collapsed to
   N x CKK x OHW; a 1x1 kernel with unit strides needs no copy (``x`` collapsed to N x C x HW);
 * the kernel is collapsed to W2 F x CKK;
-* N == 1: ``linalg.matmul`` W2 @ Pt[0] into ``init`` collapsed to F x OHW, then expanded back
-  to 1 x F x OH x OW (no transpose); N > 1: ``linalg.batch_matmul`` with W2 broadcast to
+* N == 1: ``linalg.matmul`` W2 @ Pt[0] into ``init`` collapsed to F x OHW (with ``bias``:
+  then + bias[f], an elementwise generic), expanded back to 1 x F x OH x OW (no transpose); N > 1: ``linalg.batch_matmul`` with W2 broadcast to
   N x F x CKK.
 
 ``CONV_IM2COL`` (a context variable, default True) selects this path; the pass option
 ``conv-im2col`` of ``aic-convert-graph-to-linalg`` sets it while the pass runs.
 
-May import: the MLIR shim and ``common``.
+May import: the MLIR shim, ``common`` and ``scalar``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextvars
 
 from aic.mlir_api import ir, linalg
+from aic.passes.conversions.graph_to_linalg_lib import scalar as s
 from aic.passes.conversions.graph_to_linalg_lib.common import (
     PARALLEL, affine_map, dim, elem_of, empty, generic, reshape, shape_of)
 
@@ -55,8 +56,10 @@ def patches(x: ir.Value, kernel: list[int], out_sizes: list[int], strides: list[
 
 
 def im2col_conv(x: ir.Value, w: ir.Value, init: ir.Value, strides: list[int],
-                dilations: list[int]) -> ir.Value:
-    """``init`` + the group-1 2-D conv of padded ``x`` with ``w`` via im2col + matmul."""
+                dilations: list[int], bias: ir.Value | None = None) -> ir.Value:
+    """``init`` + the group-1 2-D conv of padded ``x`` with ``w`` via im2col + matmul (N == 1
+    with ``bias``: + bias per output channel, added to the F x OH*OW product by an
+    elementwise generic that becomes the matmul kernel's epilogue)."""
     sw, so = shape_of(w), shape_of(init)
     n, f = so[0], so[1]
     ckk, ohw = sw[1] * sw[2] * sw[3], so[2] * so[3]
@@ -65,6 +68,10 @@ def im2col_conv(x: ir.Value, w: ir.Value, init: ir.Value, strides: list[int],
     if n == 1:
         acc = reshape(init, [f, ohw])
         res = linalg.matmul(w2, reshape(pt, [ckk, ohw]), outs=[acc])
+        if bias is not None:
+            maps = [affine_map(2, [0, 1]), affine_map(2, [0]), affine_map(2, [0, 1])]
+            res = generic([res, bias], [empty([f, ohw], elem_of(res))], maps,
+                          [PARALLEL, PARALLEL], lambda a, b, _: s.add(a, b))[0]
     else:
         wb = linalg.broadcast(w2, outs=[empty([n, f, ckk], elem_of(w))], dimensions=[0])
         acc = reshape(init, [n, f, ohw])

@@ -101,10 +101,10 @@ def analyze(op: ir.OpView) -> Window | None:
     identity = list(range(4))
     info = LinalgInfo(op, [x, w], kernel_init, [identity, [1], identity], [PARALLEL] * 4, space)
     return Window(info, x, w, _ints(op, "strides"), _ints(op, "dilations"), producer,
-                  _spatial_pad(x))
+                  spatial_pad(x))
 
 
-def _spatial_pad(x: ir.Value) -> Pad | None:
+def spatial_pad(x: ir.Value) -> Pad | None:
     """x = tensor.pad(source) with static pads on the last two dims and an outside value."""
     if isinstance(x.owner, ir.Block) or x.owner.operation.name != "tensor.pad":
         return None
@@ -120,50 +120,69 @@ def _spatial_pad(x: ir.Value) -> Pad | None:
     return Pad(pad.operands[0], low[2:], high[2:], value)
 
 
-def _index(value: int) -> ir.Value:
+def index(value: int) -> ir.Value:
     return arith.ConstantOp(ir.IndexType.get(), value).result
 
 
-def _scaled(offset: ir.Value, factor: int) -> ir.Value:
-    return offset if factor == 1 else arith.muli(offset, _index(factor))
+def scaled(offset: ir.Value, factor: int) -> ir.Value:
+    return offset if factor == 1 else arith.muli(offset, index(factor))
 
 
 def tile_body(win: Window, sizes: list[int], offsets, acc) -> ir.Value:
     """The window op applied to one output tile (built at the current insertion point)."""
-    element = ir.RankedTensorType(win.x.type).element_type
-    n, c, oh, ow = offsets
-    if win.pad is not None and sizes[2:] == win.info.space[2:]:
-        x_tile = _padded_tile(win.pad, sizes, n, c)
-    else:
-        x_sizes = sizes[:2] + [win.input_extent(0, sizes[2]), win.input_extent(1, sizes[3])]
-        x_offsets = [n, c, _scaled(oh, win.strides[0]), _scaled(ow, win.strides[1])]
-        x_tile = LoadOp(tile_type(x_sizes, element), win.x, x_offsets, sizes=x_sizes).result
+    n, c, _, _ = offsets
+    x_tile = input_tile(win, sizes, offsets, sizes[2:] == win.info.space[2:])
     w = win.w
     if win.info.name == DEPTHWISE:
         w_sizes = [sizes[1]] + win.window
         w_elem = ir.RankedTensorType(w.type).element_type
-        zero = _index(0)
+        zero = index(0)
         w = LoadOp(tile_type(w_sizes, w_elem), w, [c, zero, zero], sizes=w_sizes).result
     init = _tile_init(win, sizes[1], c, acc)
     build = _BUILDERS[win.info.name]
     return build(x_tile, w, outs=[init], strides=win.strides, dilations=win.dilations)
 
 
-def _padded_tile(pad: Pad, sizes: list[int], n: ir.Value, c: ir.Value) -> ir.Value:
-    """Whole planes: load them unpadded and pad the tile (the pad stays in L1/L2)."""
+def input_tile(src, sizes: list[int], offsets, whole_planes: bool) -> ir.Value:
+    """The input that output tile ``sizes`` ``(n, c, th, tw)`` at ``offsets`` reads from
+    ``src`` (a Window or patches: ``x``, ``pad``, ``strides``, ``input_extent``): whole planes
+    of a padded input are loaded unpadded and padded in the tile."""
+    n, c, oh, ow = offsets
+    if src.pad is not None and whole_planes:
+        return padded_tile(src.pad, sizes, n, c)
+    element = ir.RankedTensorType(src.x.type).element_type
+    x_sizes = sizes[:2] + [src.input_extent(0, sizes[2]), src.input_extent(1, sizes[3])]
+    x_offsets = [n, c, scaled(oh, src.strides[0]), scaled(ow, src.strides[1])]
+    return LoadOp(tile_type(x_sizes, element), src.x, x_offsets, sizes=x_sizes).result
+
+
+def padded_tile(pad: Pad, sizes: list[int], n: ir.Value, c: ir.Value) -> ir.Value:
+    """Whole planes: load them unpadded and pad the tile (the pad stays in L1/L2) — a filled
+    tile and the plane copied into its interior by an identity generic, which the hw
+    vectorizer turns into vector rows (a `tensor.pad` would bufferize to a generic strided
+    `memrefCopy`, one element at a time)."""
     shape = static_shape(pad.source.type)
     element = ir.RankedTensorType(pad.source.type).element_type
     src_sizes = sizes[:2] + shape[2:]
-    zero = _index(0)
+    zero = index(0)
     src = LoadOp(tile_type(src_sizes, element), pad.source, [n, c, zero, zero],
                  sizes=src_sizes).result
     padded = src_sizes[:2] + [e + lo + hi for e, lo, hi in zip(shape[2:], pad.low, pad.high)]
-    op = tensor.PadOp(tile_type(padded, element), src, [], [], [0, 0] + pad.low,
-                      [0, 0] + pad.high)
-    block = op.regions[0].blocks.append(*[ir.IndexType.get()] * 4)
+    filled = linalg.fill(pad.value, outs=[tensor.EmptyOp(padded, element).result])
+    where = [0, 0] + pad.low
+    src_type = ir.RankedTensorType(src.type)
+    interior = tensor.ExtractSliceOp(src_type, filled, [], [], [], where, src_sizes,
+                                     [1] * 4).result
+    identity = ir.AffineMapAttr.get(ir.AffineMap.get_identity(4))
+    parallel = ir.Attribute.parse("#linalg.iterator_type<parallel>")
+    copy = linalg.GenericOp([src_type], [src], [interior],
+                            ir.ArrayAttr.get([identity, identity]),
+                            ir.ArrayAttr.get([parallel] * 4))
+    block = copy.regions[0].blocks.append(element, element)
     with ir.InsertionPoint(block):
-        tensor.YieldOp(pad.value)
-    return op.result
+        linalg.YieldOp([block.arguments[0]])
+    return tensor.InsertSliceOp(copy.result, filled, [], [], [], where, src_sizes,
+                                [1] * 4).result
 
 
 def _tile_init(win: Window, channels: int, c: ir.Value, acc: ir.Value) -> ir.Value:
@@ -178,8 +197,19 @@ def _tile_init(win: Window, channels: int, c: ir.Value, acc: ir.Value) -> ir.Val
     return linalg.broadcast(bias, outs=[acc], dimensions=[0, 2, 3]).results[0]
 
 
+def producers(win: Window) -> list[ir.Operation]:
+    """The init's producer and the input's pad, where the kernel has taken their place."""
+    ops = (win.producer, win.x.owner if win.pad else None)
+    return [o.operation for o in ops if o is not None and not list(o.operation.results[0].uses)]
+
+
 def erase_producers(win: Window) -> None:
     """Drop the init's producer and the input's pad once the kernel has taken their place."""
-    for op in (win.producer, win.x.owner if win.pad else None):
-        if op is not None and not list(op.operation.results[0].uses):
-            op.operation.erase()
+    for op in producers(win):
+        op.erase()
+
+
+def erase_pad(pad: Pad | None, x: ir.Value) -> None:
+    """Drop the tensor.pad producing ``x`` once no kernel reads it any more."""
+    if pad is not None and not list(x.uses):
+        x.owner.operation.erase()

@@ -202,7 +202,8 @@ def _vector_body(op, ivs, in_dims, lanes, carried, in_bounds: bool) -> ir.Value:
     all_dims = in_dims + [identity]
     values = {}
     for arg, source, dims in zip(block.arguments, sources, all_dims):
-        values[arg] = read(source, dims, ivs, lanes, rank, in_bounds)
+        if list(arg.uses):  # (a copy never reads its destination)
+            values[arg] = read(source, dims, ivs, lanes, rank, in_bounds)
     ops = list(block.operations)
     vector_ops(ops[:-1], values, lanes)
     return _lookup(values, ops[-1].operation.operands[0], lanes)

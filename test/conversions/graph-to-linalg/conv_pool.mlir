@@ -1,16 +1,21 @@
 // RUN: aic-opt %s -p aic-convert-graph-to-linalg --split-input-file | FileCheck %s
 // RUN: aic-opt %s -p 'aic-convert-graph-to-linalg{conv-im2col=false}' --split-input-file | FileCheck %s --check-prefix=NAMED
 
+// Batch 1 with a bias: a zero accumulator, the bias added to the F x OH*OW product by an
+// elementwise generic (which becomes the matmul kernel's epilogue).
 // CHECK-LABEL: func.func @conv_bias_pad
+// CHECK-SAME: (%{{.*}}: tensor<1x3x8x8xf32>, %{{.*}}: tensor<4x3x3x3xf32>, %[[BIAS:.*]]: tensor<4xf32>)
 // CHECK: %[[P:.*]] = tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 1, 1]
-// CHECK: %[[B:.*]] = linalg.broadcast ins(%{{.*}} : tensor<4xf32>) outs(%{{.*}} : tensor<1x4x8x8xf32>) dimensions = [0, 2, 3]
+// CHECK: %[[Z:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x4x8x8xf32>)
 // CHECK: %[[PT:.*]] = linalg.generic {{.*}} ins(%[[P]] : tensor<1x3x10x10xf32>) outs(%{{.*}} : tensor<1x3x3x3x8x8xf32>)
 // CHECK: %[[PC:.*]] = tensor.collapse_shape %[[PT]] {{\[\[}}0], [1, 2, 3], [4, 5]] : tensor<1x3x3x3x8x8xf32> into tensor<1x27x64xf32>
 // CHECK: %[[W2:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2, 3]] : tensor<4x3x3x3xf32> into tensor<4x27xf32>
-// CHECK: %[[ACC:.*]] = tensor.collapse_shape %[[B]] {{\[\[}}0, 1], [2, 3]] : tensor<1x4x8x8xf32> into tensor<4x64xf32>
+// CHECK: %[[ACC:.*]] = tensor.collapse_shape %[[Z]] {{\[\[}}0, 1], [2, 3]] : tensor<1x4x8x8xf32> into tensor<4x64xf32>
 // CHECK: %[[P2:.*]] = tensor.collapse_shape %[[PC]] {{.*}} into tensor<27x64xf32>
 // CHECK: %[[M:.*]] = linalg.matmul ins(%[[W2]], %[[P2]] : tensor<4x27xf32>, tensor<27x64xf32>) outs(%[[ACC]] : tensor<4x64xf32>)
-// CHECK: tensor.expand_shape %[[M]] {{.*}} output_shape [1, 4, 8, 8] : tensor<4x64xf32> into tensor<1x4x8x8xf32>
+// CHECK: %[[MB:.*]] = linalg.generic {{.*}} ins(%[[M]], %[[BIAS]] : tensor<4x64xf32>, tensor<4xf32>)
+// CHECK: arith.addf
+// CHECK: tensor.expand_shape %[[MB]] {{.*}} output_shape [1, 4, 8, 8] : tensor<4x64xf32> into tensor<1x4x8x8xf32>
 // CHECK-NOT: linalg.conv_2d_nchw_fchw
 // NAMED-LABEL: func.func @conv_bias_pad
 // NAMED: %[[P:.*]] = tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 1, 1]

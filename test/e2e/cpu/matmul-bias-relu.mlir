@@ -1,12 +1,12 @@
 // The whole CPU path in aic-opt: graph -> linalg -> tiled -> hw -> llvm, then mlir-runner.
 // RUN: aic-opt %s -p aic-stage-graph,aic-stage-linalg,aic-stage-tiled,aic-stage-hw,aic-stage-llvm \
-// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils \
+// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%libomp \
 // RUN:   | FileCheck %s
 // The matmul from graph-to-linalg (default indexing maps) and its bias add and relu form one
 // tiled kernel:
 // RUN: aic-opt %s -p aic-stage-graph,aic-stage-linalg,aic-stage-tiled | FileCheck %s --check-prefix=TILED
 // TILED: "tiled.kernel"
-// TILED: kind = "matmul+generic+generic"
+// TILED: kind = "matmul+generic"
 
 // relu(x @ w + b): x = [[1, 2], [3, 4], [-5, -6]], w = [[1, -1], [1, 1]], b = [0.5, -10]
 // CHECK: [3.5,   0]
