@@ -172,5 +172,6 @@ def test_threads_see_their_own_errors(library):
     for t in threads:
         t.join()
     assert not wrong
-    assert set(errors) == {"invalid model input: index 1000 is out of range [-100, 100) for "
-                           "Gather node 'embed'"}
+    message = ("invalid model input: index 1000 is out of range [-100, 100) for Gather node "
+               "'embed'")
+    assert set(errors) == {message}
