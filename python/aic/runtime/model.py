@@ -25,11 +25,14 @@ def with_index_checks(run: Callable[[list[np.ndarray]], list[np.ndarray]],
     if not checks:
         return run
 
+    bounds = [(2 * k, -c.size, 2 * k + 1, c.size) for k, c in enumerate(checks)]
+
     def checked(arrays):
         outputs = run(arrays)
-        bad = first_bad(checks, outputs.pop().tolist())
-        if bad is not None:
-            raise InputError(message(*bad))
+        status = outputs.pop().tolist()
+        for low_at, low, high_at, size in bounds:
+            if status[low_at] < low or status[high_at] >= size:
+                raise InputError(message(*first_bad(checks, status)))
         return outputs
     return checked
 
