@@ -112,3 +112,46 @@ def test_an_index_out_of_range_is_an_input_error(lib, bad):
     assert err == (f"invalid model input: index {bad} is out of range [-10, 10) for Gather "
                    "node 'embed'")
     assert call(lib, *good())[:2] == (OK, "")  # the next good call clears the message
+
+
+def test_a_library_with_the_old_unsized_entry_is_refused_clearly(tmp_path):
+    """A library from before the sized ABI (``aic_run(const void *const *, void *const *)``,
+    no ``aic_last_error``) is not called with the new arguments."""
+    import shutil
+    import subprocess
+
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        pytest.skip("no C compiler to build the stand-in library")
+    src = tmp_path / "old.c"
+    src.write_text('const char *aic_signature(void) { return "{\\"inputs\\": [], '
+                   '\\"outputs\\": [], \\"threads\\": 1}"; }\n'
+                   "int aic_run(const void *const *in, void *const *out) { return 0; }\n")
+    subprocess.run([cc, "-shared", "-fPIC", "-o", str(tmp_path / "old.so"), str(src)], check=True)
+    with pytest.raises(aic.AicError, match="built by an older aic .* compile it again"):
+        aic.load(str(tmp_path / "old.so"))
+
+
+@pytest.mark.parametrize("checks", [0, 2])
+def test_the_generated_entry_compiles_without_warnings(tmp_path, checks):
+    """The C wrapper, for a model with a scalar input, several ranks and dtypes, names that
+    need escaping, with and without index checks: -Wall -Wextra -Werror clean."""
+    import shutil
+    import subprocess
+
+    from aic.compiler.c_entry import wrapper_source
+    from aic.compiler.driver import TensorInfo
+    from aic.compiler.index_checks import IndexCheck
+
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        pytest.skip("no C compiler")
+    inputs = [TensorInfo('ids "0"\\?', (2, 8), np.dtype(np.int64)),
+              TensorInfo("scale", (), np.dtype(np.float32))]
+    outputs = [TensorInfo("y\u00e9", (2, 8, 16), np.dtype(np.float16))]
+    found = [IndexCheck(f"Gather node 'e{k}'", 100 + k) for k in range(checks)]
+    src = tmp_path / "entry.c"
+    src.write_text(wrapper_source(inputs, outputs, 1, found))
+    proc = subprocess.run([cc, "-Wall", "-Wextra", "-Werror", "-c", str(src), "-o",
+                           str(tmp_path / "entry.o")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

@@ -144,12 +144,13 @@ def attach_status(module: ir.Operation, checks: list[Check]) -> None:
     if not by_func:
         return
     record = {}
-    for name, group in by_func.items():
-        _append_result(group[0].func, group)
-        record[name] = ir.ArrayAttr.get([ir.DictAttr.get({
-            "node": ir.StringAttr.get(c.node),
-            "size": ir.IntegerAttr.get(_i64(), c.size)}) for c in group])
-    module.attributes[STATUS_ATTR] = ir.DictAttr.get(record)
+    with module.context, module.location:
+        for name, group in by_func.items():
+            _append_result(group[0].func, group)
+            record[name] = ir.ArrayAttr.get([ir.DictAttr.get({
+                "node": ir.StringAttr.get(c.node),
+                "size": ir.IntegerAttr.get(_i64(), c.size)}) for c in group])
+        module.attributes[STATUS_ATTR] = ir.DictAttr.get(record)
 
 
 def _append_result(fn: ir.Operation, checks: list[Check]) -> None:

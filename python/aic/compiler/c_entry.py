@@ -157,27 +157,32 @@ def _array(ctype: str, name: str, values) -> str:
     return f"static const {ctype} {name}[] = {{{body}}};"
 
 
+def _strings(name: str, texts) -> str:
+    return f"static const char *const {name}[] = {{{', '.join(map(_c_str, texts)) or '0'}}};"
+
+
+def _nbytes(t) -> int:
+    return int(np.prod(t.shape, dtype=np.int64)) * np.dtype(t.dtype).itemsize
+
+
 def _tables(tensors, checks: list[IndexCheck]) -> list[str]:
+    """The signature as C arrays (tensors: inputs, then outputs) and the index checks."""
     names = [mlir_type_name(t.dtype) for t in tensors]
     shape_at, flat = [], []
     for t in tensors:
         shape_at.append(len(flat))
         flat += list(t.shape)
-    return [
-        f"static const char *const NAMES[] = {{{', '.join(_c_str(t.name) for t in tensors) or '0'}}};",
-        f"static const char *const DTYPE_NAMES[] = {{{', '.join(map(_c_str, names)) or '0'}}};",
-        _array("int32_t", "RANKS", [len(t.shape) for t in tensors]),
-        _array("int32_t", "DTYPES", [DTYPE_CODES[n] for n in names]),
-        _array("int64_t", "SHAPES", flat),
-        _array("int32_t", "SHAPE_AT", shape_at),
-        _array("size_t", "BYTES", [int(np.prod(t.shape, dtype=np.int64)) * np.dtype(t.dtype).itemsize
-                                   for t in tensors]),
-    ] + ([
-        f"enum {{ N_CHECKS = {len(checks)} }};",
-        _array("int64_t", "CHECK_SIZES", [c.size for c in checks]),
-        f"static const char *const CHECK_NODES[] = {{{', '.join(_c_str(c.node) for c in checks)}}};",
-        f"#define FORMAT {_c_str(C_FORMAT)}",
-    ] if checks else [])
+    lines = [_strings("NAMES", [t.name for t in tensors]), _strings("DTYPE_NAMES", names),
+             _array("int32_t", "RANKS", [len(t.shape) for t in tensors]),
+             _array("int32_t", "DTYPES", [DTYPE_CODES[n] for n in names]),
+             _array("int64_t", "SHAPES", flat), _array("int32_t", "SHAPE_AT", shape_at),
+             _array("size_t", "BYTES", [_nbytes(t) for t in tensors])]
+    if checks:
+        lines += [f"enum {{ N_CHECKS = {len(checks)} }};",
+                  _array("int64_t", "CHECK_SIZES", [c.size for c in checks]),
+                  _strings("CHECK_NODES", [c.node for c in checks]),
+                  f"#define FORMAT {_c_str(C_FORMAT)}"]
+    return lines
 
 
 def _memref_types(ranks) -> list[str]:

