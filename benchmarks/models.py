@@ -169,15 +169,22 @@ def _ffn(b: Builder, x: str, d: int, hidden: int, gelu=gelu_erf) -> str:
 
 
 def bert(layers: int = 2, seq: int = 128, d: int = 768, heads: int = 12, ffn: int = 3072,
-         seed: int = 12):
+         seed: int = 12, vocab: int = 0):
     """BERT-base encoder layers (post-norm) over token embeddings x[1, seq, d]: position
-    embeddings + LayerNorm, then per layer attention, Add + LayerNorm, FFN, Add + LayerNorm."""
+    embeddings + LayerNorm, then per layer attention, Add + LayerNorm, FFN, Add + LayerNorm.
+    ``vocab`` > 0: the input is ``input_ids[1, seq]`` (int64), looked up in a word-embedding
+    table ``[vocab, d]`` with Gather (an index checked at run time)."""
     b = Builder(seed)
-    x = layer_norm(b, b.op("Add", ["embeddings", b.weight([1, seq, d], 0.02)]), d)
+    if vocab:
+        embeddings = b.op("Gather", [b.weight([vocab, d], 0.02), "input_ids"], axis=0)
+        source = onnx.helper.make_tensor_value_info("input_ids", onnx.TensorProto.INT64, [1, seq])
+    else:
+        embeddings, source = "embeddings", f32("embeddings", [1, seq, d])
+    x = layer_norm(b, b.op("Add", [embeddings, b.weight([1, seq, d], 0.02)]), d)
     for _ in range(layers):
         x = layer_norm(b, b.op("Add", [x, _self_attention(b, x, seq, d, heads)]), d)
         x = layer_norm(b, b.op("Add", [x, _ffn(b, x, d, ffn)]), d)
-    return _finish(b, [f32("embeddings", [1, seq, d])], "hidden", [1, seq, d], "bert")
+    return _finish(b, [source], "hidden", [1, seq, d], "bert")
 
 
 def gpt2(layers: int = 2, seq: int = 128, d: int = 768, heads: int = 12, seed: int = 13):
@@ -276,6 +283,8 @@ MODELS = {
     "mobilenetv2_224": (mobilenet_v2, {"image": 64}),
     "vit_b16_2layers_197tok": (vit, {"image": 64, "layers": 1}),
     "bert_base_2layers_seq128": (bert, {"seq": 32, "layers": 1}),
+    "bert_base_2layers_seq128_ids": (lambda **k: bert(vocab=30522, **k),
+                                     {"seq": 32, "layers": 1}),
     "gpt2_2layers_seq128": (gpt2, {"seq": 32, "layers": 1}),
     "unet_base32_256": (unet, {"image": 64}),
     "lstm_2x512_seq32": (lstm, {"seq": 8}),

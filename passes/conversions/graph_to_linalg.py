@@ -17,6 +17,11 @@ Recipe:
   the signless ``iN`` of the same bits (``graph_to_linalg_lib.signless``). Signed/signless
   functions are unchanged. The graph-level signature stays the interface's truth (the
   runtime reads it before this pass).
+* Data-dependent indices (gather, gather_elements): positions wrap once and are clamped, so
+  no read is out of bounds; with ``check-indices`` (default) each function with non-constant
+  indices gets one extra, last result -- its status ``tensor<2Kxi64>`` (min and max of each
+  checked index tensor) -- described by the module attribute ``aic.index_checks``
+  (``graph_to_linalg_lib.index_checks``). Constant indices out of range fail the pass.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from aic.pass_base import Pass, option, register_pass
 from aic.passes.conversions.graph_to_linalg_lib import LOWERINGS
 from aic.passes.conversions.graph_to_linalg_lib.common import check_static
 from aic.passes.conversions.graph_to_linalg_lib.im2col import CONV_IM2COL
+from aic.passes.conversions.graph_to_linalg_lib.index_checks import CHECKS, attach_status
 from aic.passes.conversions.graph_to_linalg_lib.signless import (make_signless,
                                                                  signless_graph_constants)
 from aic.verify import walk
@@ -76,19 +82,27 @@ class ConvertGraphToLinalg(Pass):
     """Lower graph ops to linalg on tensors (named ops, linalg.generic, tensor, arith, math).
 
     Options: `conv-im2col` (default true): group-1 2-D convs become im2col + linalg.matmul
-    (false: linalg.conv_2d_nchw_fchw). Fails with a located error on dynamic shapes or an op
+    (false: linalg.conv_2d_nchw_fchw); `check-indices` (default true): functions reading at
+    data-dependent indices return a status result flagging indices out of range (the
+    module's `aic.index_checks` describes it; false: indices are only clamped). Fails with a located error on dynamic shapes or an op
     without a lowering.
     """
 
     NAME = "aic-convert-graph-to-linalg"
     conv_im2col: bool = option(True, "group-1 2-D convs as im2col + linalg.matmul")
+    check_indices: bool = option(True, "return a status result flagging data-dependent "
+                                       "indices out of range")
 
     def run(self, op):
-        token = CONV_IM2COL.set(self.conv_im2col)
+        checks = [] if self.check_indices else None
+        token, checks_token = CONV_IM2COL.set(self.conv_im2col), CHECKS.set(checks)
         try:
             self._lower(op)
+            if checks:
+                attach_status(op, checks)
         finally:
             CONV_IM2COL.reset(token)
+            CHECKS.reset(checks_token)
 
     def _lower(self, op):
         while True:

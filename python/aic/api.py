@@ -29,8 +29,12 @@ def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, du
     (``hw.target`` cores). ``profile=True`` times every kernel (``aic-hw-profile``):
     ``model.profiler.report(calls)`` after the calls.
     """
+    import numpy as np
+
+    from aic.compiler.index_checks import read_checks
     from aic.plugins import load_plugin
     from aic.runtime.jit import JitFunction, Signature
+    from aic.runtime.model import with_index_checks
 
     for plugin in plugins:
         load_plugin(plugin)
@@ -46,12 +50,15 @@ def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, du
     module = result.module
     with module.context:
         text = module.operation.get_asm()
+        checks = read_checks(module)
+        status = [((2 * len(checks),), np.dtype(np.int64))] if checks else []
         signature = Signature([(t.shape, t.dtype) for t in result.inputs],
-                              [(t.shape, t.dtype) for t in result.outputs])
+                              [(t.shape, t.dtype) for t in result.outputs] + status)
         fn = JitFunction(module, "main", signature, opt_level=opt_level)
         profiler = _profiler(module, fn) if profile else None
-    model = CompiledModel(fn, result.inputs, result.outputs, llvm_module_text=text, target=target,
-                          threads=result.threads)
+    model = CompiledModel(with_index_checks(fn, checks), result.inputs, result.outputs,
+                          llvm_module_text=text, target=target, threads=result.threads,
+                          index_checks=checks)
     model.profiler = profiler
     return model
 

@@ -6,10 +6,12 @@ a ``tensor.empty``. split: ``tensor.extract_slice`` per piece. slice: ``extract_
 positive steps, a copying ``linalg.generic`` with ``start + i*step`` maps otherwise.
 expand / tile: ``linalg.broadcast`` (after dropping the broadcast size-1 dims; tile then
 collapses the repeat dims). gather / gather_elements: a ``linalg.generic`` reading ``x``
-with ``tensor.extract`` at computed indices (negative indices wrap). pad: ``tensor.pad``
+with ``tensor.extract`` at computed indices (negative indices wrap once, then clamp; a
+run-time check flags bad ones: ``index_checks``). pad: ``tensor.pad``
 (constant) or an extract-based generic (edge, reflect, wrap).
 
-May import: the MLIR shim, the graph op classes, ``common``, ``scalar``, ``conv_pool.pad``.
+May import: the MLIR shim, the graph op classes, ``common``, ``scalar``, ``conv_pool.pad``,
+``index_checks``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from aic.passes.conversions.graph_to_linalg_lib.common import (
     PARALLEL, affine_map, const, const_index, dim, elem_of, empty, generic, indexed_generic,
     reshape, shape_of, tensor_type)
 from aic.passes.conversions.graph_to_linalg_lib.conv_pool import pad
+from aic.passes.conversions.graph_to_linalg_lib.index_checks import check_indices, clamped_index
 
 
 def _out(op, i=0):
@@ -94,14 +97,6 @@ def lower_tile(op):
     return [reshape(spread, shape_of(_out(op)))]
 
 
-def _as_index(v, size):
-    """An index from an integer tensor element, wrapping negative values by ``size``."""
-    i = arith.index_cast(ir.IndexType.get(), v)
-    neg = arith.cmpi(ir.IntegerAttr.get(ir.IntegerType.get_signless(64), 2), i,
-                     const_index(0))
-    return arith.select(neg, arith.addi(i, const_index(size)), i)
-
-
 def lower_gather(op):
     x, idx, axis = op.x, op.indices, op.axis
     out = _out(op)
@@ -110,9 +105,10 @@ def lower_gather(op):
     size = shape_of(x)[axis]
     idx_map = affine_map(rank, list(range(axis, axis + ir_)))
     kept = [d for d in range(rank) if not axis <= d < axis + ir_]
+    check_indices(op, idx, size)
 
     def body(pos, i, _):
-        coords = [pos[d] for d in range(axis)] + [_as_index(i, size)]
+        coords = [pos[d] for d in range(axis)] + [clamped_index(i, size)]
         coords += [pos[d] for d in range(axis + ir_, rank)]
         return tensor.extract(x, coords)
     return [indexed_generic([idx], [empty(shape, elem_of(out))],
@@ -125,9 +121,10 @@ def lower_gather_elements(op):
     out = _out(op)
     shape = shape_of(out)
     rank, size = len(shape), shape_of(x)[axis]
+    check_indices(op, idx, size)
 
     def body(pos, i, _):
-        coords = [_as_index(i, size) if d == axis else pos[d] for d in range(rank)]
+        coords = [clamped_index(i, size) if d == axis else pos[d] for d in range(rank)]
         return tensor.extract(x, coords)
     ident = ir.AffineMap.get_identity(rank)
     return [indexed_generic([idx], [empty(shape, elem_of(out))], [ident, ident],

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from aic.compiler import files
 from aic.compiler.driver import CompileOptions, compile_module, parse_shape
+from aic.compiler.index_checks import read_checks
 from aic.compiler.stages import stage_table
 from aic.errors import AicError
 
@@ -25,6 +26,7 @@ class Job:
     outputs: list
     threads: int = 0  # the compiled thread count (hw.target cores), for aic_signature
     target: str = "cpu"  # the target's name (LLVM's -mcpu follows it)
+    index_checks: list = field(default_factory=list)  # @main's status (compiler.index_checks)
     companions: dict[str, str] = field(default_factory=dict)
     beside: list[str] = field(default_factory=list)  # files copied next to the output
 
@@ -57,7 +59,9 @@ def emit(model: str, what: str, output: str | None, *, target: str = "cpu",
     with result.module.context:
         value = result.module.operation.get_asm(enable_debug_info=debuginfo and what == options.emit)
     values = {options.emit: value}
-    job = Job(result.inputs, result.outputs, result.threads, target)
+    with result.module.context:
+        checks = read_checks(result.module)
+    job = Job(result.inputs, result.outputs, result.threads, target, index_checks=checks)
     for stage in path[len(mlir):]:
         value = values[stage.level] = stage.produce(values[stage.source], job)
         if dump_dir:

@@ -2,8 +2,10 @@
 
 Inputs are given positionally (graph input order, constants excluded) or by name; shapes and
 dtypes are checked before any native code runs (``InputError``). Outputs come back as a list
-of numpy arrays in graph output order. ``save(path)`` writes a shared library with a C entry
-point (see ``aic.compiler.cpu_backend``); ``aic.load(path)`` loads one back.
+of numpy arrays in graph output order; an index out of range in the input data (Gather,
+GatherElements) raises ``InputError`` after the call (``with_index_checks``). ``save(path)``
+writes a shared library with a C entry point (see ``aic.compiler.cpu_backend``);
+``aic.load(path)`` loads one back.
 """
 
 from __future__ import annotations
@@ -12,13 +14,36 @@ from typing import Callable
 
 import numpy as np
 
+from aic.compiler.index_checks import IndexCheck, first_bad, message
 from aic.errors import InputError
+
+
+def with_index_checks(run: Callable[[list[np.ndarray]], list[np.ndarray]],
+                      checks: list[IndexCheck]) -> Callable[[list[np.ndarray]], list[np.ndarray]]:
+    """``run`` (whose last output is the status of ``checks``, see
+    ``aic.compiler.index_checks``) as a function that returns the model's outputs and raises
+    ``InputError`` naming the node and the index when an index was out of range."""
+    if not checks:
+        return run
+
+    bounds = [(2 * k, -c.size, 2 * k + 1, c.size) for k, c in enumerate(checks)]
+
+    def checked(arrays):
+        outputs = run(arrays)
+        status = outputs.pop().tolist()
+        for low_at, low, high_at, size in bounds:
+            if status[low_at] < low or status[high_at] >= size:
+                raise InputError(message(*first_bad(checks, status)))
+        return outputs
+    return checked
 
 
 class CompiledModel:
     def __init__(self, run: Callable[[list[np.ndarray]], list[np.ndarray]], inputs, outputs,
-                 llvm_module_text: str | None = None, target: str = "cpu", threads: int = 0):
+                 llvm_module_text: str | None = None, target: str = "cpu", threads: int = 0,
+                 index_checks: list[IndexCheck] = ()):
         self._run = run
+        self.index_checks = list(index_checks)  # what the last output of ``run`` reports
         self.inputs = list(inputs)
         self.outputs = list(outputs)
         self.llvm_module_text = llvm_module_text
@@ -71,4 +96,5 @@ class CompiledModel:
         if self.llvm_module_text is None:
             raise InputError("this model has no LLVM module to save")
         return write_library(self.llvm_module_text, path, self.inputs, self.outputs,
-                             threads=self.threads, target=self.target)
+                             threads=self.threads, target=self.target,
+                             index_checks=self.index_checks)
