@@ -3,25 +3,54 @@
 ``load_library(path)`` opens the shared library, reads ``aic_signature`` (JSON: names, shapes,
 dtypes) and returns a ``CompiledModel`` whose calls go to ``aic_run``. May import the
 compiler (for ``TensorInfo``) and the runtime; nothing above.
+
+The system loader caches libraries by path and maps their file: opening ``path`` itself would
+return the old model after a rebuild, and a model would crash when its file is overwritten.
+So each load opens a private copy under a name never used before in this process (removed
+as soon as it is mapped): a reload after a rebuild gives the new model, and a loaded model
+keeps working whatever happens to its file. The copy finds its OpenMP runtime because
+``libomp.so`` (the one beside ``path``, else the wheel's) is loaded first.
 """
 
 from __future__ import annotations
 
 import ctypes
+import itertools
 import json
 import os
+import shutil
+import tempfile
 
 import numpy as np
 
+from aic.compiler import openmp
 from aic.compiler.driver import TensorInfo
 from aic.dsl.dtypes import numpy_dtype
 from aic.errors import AicError
 from aic.runtime.model import CompiledModel
 
+_LOADS = itertools.count()
+
+
+def open_copy(path: str) -> ctypes.CDLL:
+    """dlopen a private copy of ``path`` (see the module docstring)."""
+    beside = os.path.join(os.path.dirname(os.path.abspath(path)), openmp.LIBRARY)
+    ctypes.CDLL(beside if os.path.isfile(beside) else openmp.libomp_path())
+    with tempfile.TemporaryDirectory(prefix="aic-load-") as folder:
+        copy = os.path.join(folder, f"model-{os.getpid()}-{next(_LOADS)}.so")
+        shutil.copyfile(path, copy)
+        try:
+            return ctypes.CDLL(copy)
+        except OSError as e:  # name the user's file, not the copy
+            raise OSError(str(e).replace(copy, path)) from None
+
 
 def load_library(path: str):
+    if not os.path.isfile(path):
+        raise AicError(f"cannot load '{path}': " + (
+            "no such file" if not os.path.exists(path) else "not a regular file"))
     try:
-        lib = ctypes.CDLL(os.path.abspath(path))
+        lib = open_copy(path)
         lib.aic_signature.restype = ctypes.c_char_p
         meta = json.loads(lib.aic_signature().decode())
     except (OSError, AttributeError, ValueError) as e:
