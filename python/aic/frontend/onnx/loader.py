@@ -66,7 +66,8 @@ def _read(path: str) -> onnx.ModelProto:
     except DecodeError as e:
         raise ModelFormatError(f"{path}: not a valid ONNX file (truncated or not a protobuf "
                                f"model: {e})") from None
-    except (OSError, ValueError, RuntimeError) as e:
+    except (OSError, ValueError, RuntimeError, onnx.checker.ValidationError) as e:
+        # ValidationError: external data the model points to outside its folder
         raise ModelFormatError(f"{path}: cannot load ONNX model: {e}") from None
 
 
