@@ -114,6 +114,28 @@ def test_graph_input_of_undefined_element_type(elem_type, name):
         aic.compile(model)
 
 
+def test_negative_dims_are_model_errors():
+    """A declared dim of -1 reached MLIR's type builder (MLIRError: Invalid type)."""
+    model = make_model([helper.make_node("Relu", ["x"], ["y"], name="r")],
+                       [("x", F, [-1, 3])], [("y", F, [-1, 3])])
+    with pytest.raises(ModelFormatError, match=r"input 'x' has a negative dim -1"):
+        aic.compile(model)
+    model = make_model([helper.make_node("Relu", ["x"], ["y"], name="r")],
+                       [("x", F, ["n", 3])], [("y", F, ["n", 3])])
+    with pytest.raises(ModelFormatError, match="input_shapes gives input 'x' a negative dim"):
+        aic.compile(model, input_shapes={"x": [-2, 3]})
+
+
+def test_op_type_that_is_not_utf8(tmp_path):
+    """A bit flip in an op type: protobuf gives bytes, which onnx.defs refused (TypeError)."""
+    data = _relu_model().SerializeToString()
+    assert data.count(b"Relu") == 1
+    path = tmp_path / "flipped.onnx"
+    path.write_bytes(data.replace(b"Relu", b"R\xe5lu"))
+    with pytest.raises(ModelFormatError, match="flipped.onnx: a name or op type is not valid UTF-8"):
+        aic.compile(str(path))
+
+
 def test_invalid_model_fails_checker():
     model = _relu_model()
     model.graph.node[0].input[0] = "undefined"
