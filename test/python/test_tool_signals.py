@@ -76,6 +76,20 @@ def test_ctrl_c_to_the_process_group(tmp_path):
     _check_stopped(proc, worker, tmp_path, 128 + signal.SIGINT, within=10)
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_sigkill_to_the_tool_stops_its_worker(tmp_path):
+    """The parent cannot pass SIGKILL on; the worker gets SIGTERM from the kernel instead."""
+    proc, worker = _start_slow_compile(tmp_path)
+    proc.kill()
+    proc.wait(timeout=60)
+    deadline = time.monotonic() + 10
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(worker), "the worker outlived the command"
+    assert not (tmp_path / "out").exists()
+    assert not list(tmp_path.rglob(".aic-*"))
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_signal_during_a_write_removes_the_temporary_file(tmp_path, signum):
     """The signal lands while the output's temporary file is half written: it is removed and

@@ -11,6 +11,8 @@ SIGINT and SIGTERM sent to the parent alone are passed on to the child, which st
 removes its temporary files (``aic.driver.cli``); a child that does not end within
 ``GRACE_S`` seconds (busy in C++ code with signals blocked) is killed. Either way the parent
 waits for the child, so no worker outlives the command, and exits 128 + the signal number.
+On Linux the child also gets SIGTERM when the parent dies without a chance to pass anything
+on (SIGKILL): ``prctl(PR_SET_PDEATHSIG)``.
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ def guarded() -> bool:
 
 
 GRACE_S = 5.0
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM when the parent dies (Linux; elsewhere nothing)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 @contextlib.contextmanager
@@ -63,7 +74,7 @@ def run_guarded(tool: str, argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     env = dict(os.environ, AIC_UNGUARDED="1")
     proc = subprocess.Popen([sys.executable, "-m", f"aic.tools.{tool}", *argv], env=env,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
     with _forwarding_signals(proc) as received:
         err = proc.communicate()[1].decode(errors="replace")
     if received:
