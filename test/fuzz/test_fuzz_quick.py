@@ -18,7 +18,7 @@ def test_every_case_ends_fine(results):
 
 def test_every_campaign_and_outcome_is_exercised(results):
     campaigns = {r.case.campaign for r in results}
-    assert campaigns == {"onnx", "cli", "inputs"}
+    assert campaigns == {"onnx", "cli", "inputs", "mlir"}
     statuses = {r.status for r in results}
     assert {"ok", "error"} <= statuses, fuzz.summary(results)
     assert len(results) >= 60

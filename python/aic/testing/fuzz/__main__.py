@@ -15,6 +15,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0, help="campaign seed (default 0)")
     p.add_argument("--onnx", type=int, metavar="N", help="mutated models through aic.compile")
     p.add_argument("--cli", type=int, metavar="N", help="mutated models through aic-compile")
+    p.add_argument("--mlir", type=int, metavar="N", help="mutated MLIR through aic-opt")
+    p.add_argument("--only", metavar="C1,C2", help="campaigns to run (default: all of "
+                   "onnx,cli,inputs,mlir)")
     p.add_argument("--timeout", type=float, metavar="S", help="seconds before a case hangs")
     p.add_argument("--json", metavar="OUT", help="write every case's result as JSON")
     p.add_argument("-v", "--verbose", action="store_true", help="print every case")
@@ -25,8 +28,13 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.worker:
         return worker_main()
-    counts = {k: v for k, v in (("onnx", args.onnx), ("cli", args.cli)) if v is not None}
-    cases = fuzz.campaign(args.seed, args.quick, counts)
+    counts = {k: v for k, v in (("onnx", args.onnx), ("cli", args.cli), ("mlir", args.mlir))
+              if v is not None}
+    only = args.only.split(",") if args.only else fuzz.CAMPAIGNS
+    unknown = sorted(set(only) - set(fuzz.CAMPAIGNS))
+    if unknown:
+        p.error(f"unknown campaign(s) {unknown}; campaigns: {', '.join(fuzz.CAMPAIGNS)}")
+    cases = fuzz.campaign(args.seed, args.quick, counts, only)
 
     def show(r):
         if args.verbose:

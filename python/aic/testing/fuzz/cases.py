@@ -107,3 +107,38 @@ def run_cli(model_bytes: bytes, stage) -> tuple[str, str]:
         if proc.returncode == 1 and len(lines) == 1 and lines[0].startswith("aic-compile: error:"):
             return "error", lines[0][:300]
         return "escaped", f"exit {proc.returncode}: {' | '.join(lines)[:300]}"
+
+
+STAGES = ",".join(f"aic-stage-{level}" for level in
+                  ("graph", "linalg", "tiled", "hw", "vector", "llvm"))
+
+
+def run_opt(text: str, verify: bool, stage) -> tuple[str, str]:
+    """Mutated graph-level MLIR through the real ``aic-opt`` (crash-guarded) and every stage
+    down to LLVM; with ``verify`` False, ``--no-verify-aic``: aic's passes must still fail
+    cleanly. An abort that parsing alone reproduces (MLIR's parser or its own verifier) is
+    ``upstream-abort``, listed apart."""
+    with tempfile.TemporaryDirectory(prefix="aic-fuzz-") as tmp:
+        path = os.path.join(tmp, "case.mlir")
+        with open(path, "w") as f:
+            f.write(text)
+        stage("aic-opt")
+        proc = _opt(path, ["-p", STAGES, *([] if verify else ["--no-verify-aic"])])
+        lines = proc.stderr.strip().splitlines()
+        last = (lines[-1] if lines else "")[:300]
+        if proc.returncode == 0:
+            return "ok", ""
+        if "internal compiler error" in proc.stderr:  # in MLIR's parser, or in a pass?
+            parse_only = _opt(path, ["--no-verify-aic"])
+            upstream = "internal compiler error" in parse_only.stderr
+            return ("upstream-abort" if upstream else "crash"), last
+    if "internal error" in proc.stderr or "Traceback" in proc.stderr:
+        return "escaped", last
+    return ("error", last) if proc.returncode == 1 else ("escaped", f"exit {proc.returncode}")
+
+
+def _opt(path: str, flags: list[str]) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "AIC_UNGUARDED"}
+    return subprocess.run([sys.executable, "-m", "aic.tools.opt", path, *flags,
+                           "-o", os.devnull], capture_output=True, text=True, env=env,
+                          timeout=300, check=False)

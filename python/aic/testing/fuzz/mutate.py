@@ -137,3 +137,36 @@ def _copy(model: onnx.ModelProto) -> onnx.ModelProto:
 
 MUTATIONS = {f.__name__: f for f in (bitflip, truncate, attribute, shape, elem_type,
                                      initializer, wiring)}
+
+
+# -- MLIR text (graph level) --------------------------------------------------------------------
+
+MLIR_INTS = ["0", "-1", "2147483648", "9223372036854775807", "-9223372036854775808", "3"]
+MLIR_OPS = ["graph.add", "graph.matmul", "graph.reshape", "graph.transpose", "graph.conv",
+            "graph.softmax", "graph.concat", "graph.unary", "graph.constant"]
+
+
+def mlir_text(text: str, rng: random.Random) -> tuple[str, str]:
+    """One mutation of MLIR text: an integer, an element type, an op name or an SSA name
+    replaced, a line deleted, or the text cut."""
+    import re
+
+    kind = rng.choice(["int", "int", "elem", "op", "ssa", "line", "cut"])
+    patterns = {"int": r"(?<![%#\w.])\d+", "elem": r"\b(f32|f16|i64|i32|i1)\b",
+                "op": r"graph\.\w+", "ssa": r"%\w+"}
+    if kind in patterns:
+        matches = list(re.finditer(patterns[kind], text))
+        if matches:
+            m = rng.choice(matches)
+            new = {"int": lambda: rng.choice(MLIR_INTS),
+                   "elem": lambda: rng.choice(["f64", "i8", "i1", "f32", "bf16", "index"]),
+                   "op": lambda: rng.choice(MLIR_OPS),
+                   "ssa": lambda: rng.choice(matches).group(0)}[kind]()
+            return text[:m.start()] + new + text[m.end():], f"{kind} at {m.start()} -> {new}"
+        kind = "line"
+    lines = text.splitlines(keepends=True)
+    if kind == "line":
+        i = rng.randrange(len(lines))
+        return "".join(lines[:i] + lines[i + 1:]), f"delete line {i + 1}"
+    cut = rng.randrange(len(text))
+    return text[:cut], f"cut at {cut}"

@@ -24,9 +24,10 @@ CASE_TIMEOUT_S = 120.0
 
 @dataclass
 class Case:
-    campaign: str  # onnx | cli | inputs
+    campaign: str  # onnx | cli | inputs | mlir
     name: str  # e.g. "mlp/attribute/17": seed model, mutation, case number
-    payload: tuple  # onnx/cli: (model bytes,); inputs: (seed name, via, mutation, seed)
+    payload: tuple  # onnx/cli: (model bytes,); inputs: (seed name, via, mutation, seed);
+    # mlir: (MLIR text, verify?)
     description: str = ""
 
 
@@ -40,7 +41,7 @@ class Result:
 
 def worker_main() -> int:
     """The worker's loop (``python -m aic.testing.fuzz --worker``)."""
-    from aic.testing.fuzz.cases import first_line, run_cli, run_onnx
+    from aic.testing.fuzz.cases import first_line, run_cli, run_onnx, run_opt
     from aic.testing.fuzz.inputs import Models, run_input_case
 
     out = sys.stdout.buffer
@@ -66,6 +67,8 @@ def worker_main() -> int:
                 status, detail = run_input_case(model, path, inputs, mutation, seed, stage)
             elif case.campaign == "cli":
                 status, detail = run_cli(case.payload[0], stage)
+            elif case.campaign == "mlir":
+                status, detail = run_opt(*case.payload, stage)
             else:
                 status, detail = run_onnx(case.payload[0], stage)
         except Exception as e:  # noqa: BLE001 - an exception that escaped aic: the finding
