@@ -73,3 +73,16 @@ def test_load_errors_name_the_users_file(tmp_path):
     bogus.write_bytes(b"\x7fELF" + b"\0" * 60)
     with pytest.raises(aic.AicError, match=r"'.*bogus.so' is not an aic model library: .*bogus.so"):
         aic.load(str(bogus))
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/maps"), reason="reads /proc/self/maps")
+def test_one_openmp_runtime_per_process(tmp_path, x, two_models):
+    """The private copy must not pull in the libomp.so beside the library as a second OpenMP
+    runtime next to the one the JIT loaded."""
+    a, _, ra, _ = two_models
+    a(x)
+    np.testing.assert_allclose(aic.load(a.save(str(tmp_path / "m.so")))(x)[0], ra,
+                               rtol=1e-5, atol=1e-6)
+    with open("/proc/self/maps") as f:
+        runtimes = {line.split()[-1] for line in f if line.rstrip().endswith("libomp.so")}
+    assert len(runtimes) == 1, runtimes
