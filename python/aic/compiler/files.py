@@ -26,6 +26,8 @@ def check_output(path: str, inputs=(), what: str = "output") -> None:
     """Refuse an output ``path`` that is empty, an input, or an existing non-regular file."""
     if not path:
         raise AicError(f"the {what} path is empty")
+    if path.endswith((os.sep, "/")):
+        raise AicError(f"the {what} '{path}' names a directory: give a file name")
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
