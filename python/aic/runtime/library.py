@@ -9,7 +9,8 @@ return the old model after a rebuild, and a model would crash when its file is o
 So each load opens a private copy under a name never used before in this process (removed
 as soon as it is mapped): a reload after a rebuild gives the new model, and a loaded model
 keeps working whatever happens to its file. The copy finds its OpenMP runtime because
-``libomp.so`` (the wheel's, as the JIT uses) is loaded first unless one already is.
+``libomp.so`` (the one beside ``path``, else the wheel's) is loaded first, unless one
+already is.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ _LOADS = itertools.count()
 
 def open_copy(path: str) -> ctypes.CDLL:
     """dlopen a private copy of ``path`` (see the module docstring)."""
-    _load_libomp()
+    _load_libomp(path)
     with tempfile.TemporaryDirectory(prefix="aic-load-") as folder:
         copy = os.path.join(folder, f"model-{os.getpid()}-{next(_LOADS)}.so")
         shutil.copyfile(path, copy)
@@ -44,14 +45,15 @@ def open_copy(path: str) -> ctypes.CDLL:
             raise OSError(str(e).replace(copy, path)) from None
 
 
-def _load_libomp() -> None:
-    """The copy cannot find ``libomp.so`` through ``$ORIGIN``: load one first (the wheel's,
-    which the JIT loads too), unless one is loaded already -- two OpenMP runtimes in one
-    process must never happen."""
+def _load_libomp(path: str) -> None:
+    """The copy cannot find ``libomp.so`` through ``$ORIGIN``: unless an OpenMP runtime is
+    loaded already (two in one process must never happen), load the one beside ``path``, as
+    the library itself would, else the wheel's."""
     try:
         ctypes.CDLL(openmp.LIBRARY, mode=os.RTLD_NOLOAD)
     except OSError:
-        ctypes.CDLL(openmp.libomp_path())
+        beside = os.path.join(os.path.dirname(os.path.abspath(path)), openmp.LIBRARY)
+        ctypes.CDLL(beside if os.path.isfile(beside) else openmp.libomp_path())
 
 
 def load_library(path: str):
