@@ -5,7 +5,8 @@
 bug) into one ``internal error`` line unless ``AIC_TRACEBACK=1`` asks for the traceback.
 While it works, SIGTERM is handled as Ctrl-C is (an exception, exit 143): the work stops at
 once, temporary files are removed (``aic.compiler.files.atomic``) and nothing more is
-written; a second signal during that cleanup is ignored.
+written; a second signal during that cleanup or the exit is ignored (Ctrl-C reaches the
+worker twice: from the terminal and passed on by the crash guard).
 The console scripts also run in a crash-guarded child process (``aic.driver.crash_guard``).
 """
 
@@ -59,8 +60,9 @@ def interruptible():
     try:
         yield
     finally:
-        for s, handler in old.items():
-            signal.signal(s, handler)
+        for s, handler in old.items():  # after an interrupt they stay ignored: the tool exits,
+            if signal.getsignal(s) is _interrupt:  # and a second Ctrl-C must not break that
+                signal.signal(s, handler)
 
 
 def run_tool(name: str, work: Callable[[], int]) -> int:
