@@ -1,14 +1,16 @@
 """``aic-compile``: compile an ONNX model to any level or artifact.
 
     aic-compile MODEL.onnx [--target cpu] [--emit graph|linalg|tiled|hw|vector|llvm|llvmir|asm|obj|lib]
-                [-o OUT] [--dump-dir DIR] [--input-shape NAME=1x3x224x224]... [--threads N]
+                [-o OUT] [--force] [--dump-dir DIR] [--input-shape NAME=1x3x224x224]... [--threads N]
                 [--mlir-print-debuginfo]
                 [--plugin FILE.py]... [--passes before|after:LEVEL=PASSES]... [--from LEVEL]
 
 MLIR levels print as text that ``aic-opt`` parses; ``lib`` (the default) writes a shared
 library with a C entry point, a header and ``libomp.so`` (its OpenMP runtime) beside it. MODEL may also be MLIR text saved at any
 level; the compile continues from there. ``--plugin``/``--passes`` put a researcher's passes
-into the compile.
+into the compile. Outputs are written to a new file and renamed into place; ``-o`` may not name
+the model, a directory or a FIFO/device, and an existing header beside a library that holds other
+text is kept unless ``--force`` is given. Every file written is printed.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--emit", choices=levels, default="lib", help="what to write (default: lib)")
     p.add_argument("-o", dest="output", metavar="OUT",
                    help="output path (default: from MODEL; - for standard output)")
+    p.add_argument("--force", action="store_true",
+                   help="replace a file written beside the output (the library's .h) even if "
+                        "it holds other content")
     p.add_argument("--dump-dir", metavar="DIR", help="write every level's IR into DIR")
     p.add_argument("--input-shape", action="append", default=[], metavar="NAME=D0xD1...",
                    help="shape for an input with symbolic dims (repeatable)")
@@ -65,14 +70,16 @@ def _compile(argv: list[str]) -> int:
     from aic.plugins import load_plugin
 
     args = _parser().parse_args(argv)
+    written: list[str] = []
     for plugin in args.plugin:
         load_plugin(plugin)
     path = emit(args.model, args.emit, args.output, target=args.target,
                 dump_dir=args.dump_dir, input_shapes=args.input_shape,
                 debuginfo=args.mlir_print_debuginfo, passes=parse_pass_hooks(args.passes),
-                start=args.from_level, threads=args.threads)
+                start=args.from_level, threads=args.threads, force=args.force,
+                written=written)
     if path != "-":
-        print(f"wrote {path}", file=sys.stderr)
+        print(f"wrote {', '.join(written)}", file=sys.stderr)
     return 0
 
 

@@ -5,6 +5,8 @@
             [--profile [N]] [--plugin FILE.py]... [--passes before|after:LEVEL=PASSES]... [--from LEVEL] [--threads N]
 
 Missing inputs get deterministic random data (seed 0) of the right shape and dtype.
+``--output`` is written under exactly the name given (no ``.npz`` is added), to a new file
+renamed into place; it may not name the model, an input file, a directory or a FIFO/device.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="one input from a .npy file (repeatable)")
     p.add_argument("--input-shape", action="append", default=[], metavar="NAME=D0xD1...",
                    help="shape for an input with symbolic dims (repeatable)")
-    p.add_argument("--output", metavar="OUT.npz", help="write outputs keyed by output name")
+    p.add_argument("--output", metavar="OUT.npz", help="write outputs keyed by output name "
+                   "(an .npz archive, under exactly this name)")
     p.add_argument("--benchmark", type=int, default=0, metavar="N",
                    help="time N runs after warm-up; print median and min latency")
     p.add_argument("--compare-onnxruntime", action="store_true",
@@ -54,10 +57,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args) -> int:
-    import numpy as np
-
     import aic
     from aic import runner
+    from aic.compiler import files
     from aic.compiler.driver import parse_pass_hooks
 
     is_library = args.model.endswith((".so", ".dylib"))
@@ -69,6 +71,9 @@ def _run(args) -> int:
     if args.threads is not None and is_library:
         raise AicError("--threads applies when compiling: a library runs on the threads it "
                        "was compiled for (aic-compile --threads N)")
+    if args.output is not None:
+        files.check_output(args.output, [args.model, args.inputs,
+                                         *(s.partition("=")[2] for s in args.input)])
     start = time.perf_counter()
     if is_library:
         model = aic.load(args.model)
@@ -87,8 +92,8 @@ def _run(args) -> int:
           f"({_threads(model.threads)})")
     for name, value in outputs.items():
         print(f"  output {name}: {runner.summarize(value)}")
-    if args.output:
-        np.savez(args.output, **outputs)
+    if args.output is not None:
+        files.atomic(args.output, lambda tmp: runner.save_npz(tmp, outputs))
     if args.benchmark:
         t = runner.benchmark(lambda: model(**inputs), args.benchmark)
         print(f"latency over {t.runs} runs: median {t.median_ms:.3f} ms, min {t.min_ms:.3f} ms")

@@ -4,7 +4,9 @@ Recipe:
 
 * Preconditions: graph ops live in ``func.func`` bodies (or nested regions) and have ranked,
   static tensor operands and results (run shape inference first); element types f32, f16,
-  f64, i64, i32, i16, i8, i1 and the unsigned ui64, ui32, ui16, ui8.
+  f64, i64, i32, i16, i8, i1 and the unsigned ui64, ui32, ui16, ui8. The graph ops must be
+  semantically valid (``aic.verify``); the pass checks each before it lowers any, so IR that
+  skipped the verifier (``aic-opt --no-verify-aic``) fails with a located error.
 * ``graph.fused`` groups are inlined first (their body is spliced before them).
 * Then each graph op, in program order, is replaced by its lowering from
   ``graph_to_linalg_lib.LOWERINGS`` (upstream named linalg ops where they exist, otherwise
@@ -37,7 +39,7 @@ from aic.passes.conversions.graph_to_linalg_lib.im2col import CONV_IM2COL
 from aic.passes.conversions.graph_to_linalg_lib.index_checks import CHECKS, attach_status
 from aic.passes.conversions.graph_to_linalg_lib.signless import (make_signless,
                                                                  signless_graph_constants)
-from aic.verify import walk
+from aic.verify import require_valid, walk
 
 _GRAPH_OPS = tuple(DIALECT.ops)
 
@@ -84,8 +86,9 @@ class ConvertGraphToLinalg(Pass):
     Options: `conv-im2col` (default true): group-1 2-D convs become im2col + linalg.matmul
     (false: linalg.conv_2d_nchw_fchw); `check-indices` (default true): functions reading at
     data-dependent indices return a status result flagging indices out of range (the
-    module's `aic.index_checks` describes it; false: indices are only clamped). Fails with a located error on dynamic shapes or an op
-    without a lowering.
+    module's `aic.index_checks` describes it; false: indices are only clamped). Fails with a
+    located error on dynamic shapes, an op without a lowering, or a graph op that fails aic's
+    semantic verifier.
     """
 
     NAME = "aic-convert-graph-to-linalg"
@@ -111,6 +114,9 @@ class ConvertGraphToLinalg(Pass):
                 break
             inline_fused(fused[-1])  # any order works: a nested group ends up in its parent
         signless_graph_constants(op)
-        for graph_op in [o for o in walk(op) if isinstance(o, _GRAPH_OPS)]:
+        graph_ops = [o for o in walk(op) if isinstance(o, _GRAPH_OPS)]
+        for graph_op in graph_ops:
+            require_valid(graph_op)
+        for graph_op in graph_ops:
             lower_op(graph_op)
         make_signless(op)

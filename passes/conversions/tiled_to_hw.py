@@ -9,7 +9,8 @@ yielded at the tile's offsets (expanded back to full rank when rank-reduced). `t
 becomes `tensor.extract_slice`, and a 2-D `linalg.matmul` of one float type on tiles becomes
 `hw.microkernel` with the target's register tile (nr: a whole-register divisor of the tile's
 columns, else full registers with a masked last panel -- never narrow vectors). After this pass no tiled op remains.
-Precondition: verified tiled IR. A missing `hw.target` means `cpu-generic`.
+Precondition: verified tiled IR (checked per kernel: an invalid one is a pass error, never IR
+that makes MLIR abort). A missing `hw.target` means `cpu-generic`.
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ from aic.dialects.tiled.shapes import static_shape
 from aic.errors import PassError
 from aic.mlir_api import arith, ir, linalg, scf, tensor
 from aic.pass_base import Pass, register_pass
-from aic.verify import walk
-
+from aic.verify import require_valid, walk
 
 
 @register_pass
@@ -36,7 +36,10 @@ class ConvertTiledToHw(Pass):
             target = enclosing_target(op) or targets.resolve("cpu-generic")
         except ValueError as e:
             raise PassError(f"invalid hw.target: {e}", op) from None
-        for kernel in [k for k in walk(op) if isinstance(k, KernelOp)]:
+        kernels = [k for k in walk(op) if isinstance(k, KernelOp)]
+        for kernel in kernels:
+            require_valid(kernel)
+        for kernel in kernels:
             parallel = _lower_kernel(kernel, target)
             for child in list(walk(parallel.operation)):
                 if isinstance(child, LoadOp):

@@ -17,6 +17,11 @@ import numpy as np
 from aic.compiler.driver import parse_shape  # noqa: F401  (re-exported for the tools)
 from aic.errors import AicError, InputError
 
+UNREADABLE = Exception
+"""What numpy's readers raise for a missing, truncated or corrupt .npy/.npz file: OSError,
+ValueError, EOFError, zipfile.BadZipFile, zlib.error, tokenize.TokenError (a mangled header),
+... -- any failure while reading the file means the file cannot be read."""
+
 
 def random_input(shape, dtype, rng: np.random.Generator) -> np.ndarray:
     dtype = np.dtype(dtype)
@@ -43,8 +48,15 @@ def load_npz(path: str) -> dict[str, np.ndarray]:
     try:
         with np.load(path, allow_pickle=False) as data:
             return {k: data[k] for k in data.files}
-    except (OSError, ValueError) as e:
+    except UNREADABLE as e:
         raise AicError(f"cannot read inputs from '{path}': {e}") from None
+
+
+def save_npz(path: str, arrays: dict[str, np.ndarray]) -> None:
+    """Write ``arrays`` as an ``.npz`` archive at exactly ``path`` (numpy would add ``.npz``
+    to a name given as a string)."""
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)
 
 
 def load_npy(spec: str) -> tuple[str, np.ndarray]:
@@ -53,7 +65,7 @@ def load_npy(spec: str) -> tuple[str, np.ndarray]:
         raise AicError(f"bad --input '{spec}': expected NAME=FILE.npy")
     try:
         return name, np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as e:
+    except UNREADABLE as e:
         raise AicError(f"cannot read '{path}': {e}") from None
 
 

@@ -3,7 +3,9 @@
 IRDL checks op structure when IR is parsed or built; ``verify_semantics(op)`` walks ``op`` and
 runs every aic op's ``verify_semantics()`` (element types, ranks, shape rules, attribute
 ranges), emitting one MLIR error per problem at the op's location. ``aic-opt`` runs it on its
-input; the ``aic-verify`` pass runs it inside pipelines.
+input; the ``aic-verify`` pass runs it inside pipelines. ``require_valid(op)`` is a pass's
+check of its "verified input" precondition (``aic-opt --no-verify-aic`` hands passes IR that
+was never verified): a ``PassError`` at the op instead of a crash or an abort in MLIR.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from aic.dsl.opdef import AicOp
+from aic.errors import PassError
 from aic.mlir_api import ir
 
 
@@ -34,3 +37,12 @@ def verify_semantics(op: ir.Operation) -> bool:
                 child.location.emit_error(f"'{child.OPERATION_NAME}' op {message}")
                 ok = False
     return ok
+
+
+def require_valid(op: AicOp) -> None:
+    """Raise ``PassError`` at ``op`` naming its first semantic problem, if it has one."""
+    with op.location:
+        messages = list(op.verify_semantics())
+    if messages:
+        raise PassError(f"'{op.OPERATION_NAME}' op {messages[0]} (this pass needs verified "
+                        "input)", op)

@@ -79,6 +79,9 @@ def write_library(llvm_dialect_text: str, path: str, inputs, outputs,
                   index_checks=()) -> str:
     """Link a shared library at ``path`` and write its C header (default: ``<stem>.h``).
 
+    Each file is written to a new file and renamed into place, never overwritten in place: a
+    process that has the old library loaded keeps its (unchanged) mapping.
+
     ``libomp.so`` is copied beside it (the library finds it through ``$ORIGIN``, else in the
     cmeel-libomp wheel); ``threads`` (its ``hw.target`` cores) goes into ``aic_signature``;
     ``index_checks`` describe ``@main``'s status result (``aic.compiler.index_checks``).
@@ -88,14 +91,14 @@ def write_library(llvm_dialect_text: str, path: str, inputs, outputs,
         to_object(to_llvm_ir(llvm_dialect_text), obj, llvm_cpu(target))
         link_library(obj, path, inputs, outputs, threads, index_checks)
     files.copy_beside(openmp.libomp_path(), path)
-    with open(header_path or os.path.splitext(path)[0] + ".h", "w") as f:
-        f.write(HEADER)
+    files.write(header_path or os.path.splitext(path)[0] + ".h", HEADER)
     return path
 
 
 def link_library(obj: str, path: str, inputs, outputs, threads: int = 0,
                  index_checks=()) -> None:
-    """Link object file ``obj`` with the C entry wrapper into a shared library at ``path``."""
+    """Link object file ``obj`` with the C entry wrapper into a shared library at ``path``
+    (written beside it and renamed into place)."""
     cc = shutil.which("cc") or shutil.which("gcc")
     if cc is None:
         raise AicError("no C compiler (cc/gcc) found: needed to link the shared library")
@@ -113,7 +116,7 @@ def link_library(obj: str, path: str, inputs, outputs, threads: int = 0,
         _tool([cc, "-shared", "-fPIC", "-O2", "-o", out_tmp, wrapper, obj, f"-L{libdir}",
                "-lmlir_c_runner_utils", *openmp.link_flags(), f"-Wl,-rpath,{libdir}",
                f"-Wl,--version-script={exports}", "-lm"], what="linking")
-        shutil.copyfile(out_tmp, path)
+        files.atomic(path, lambda tmp: shutil.copyfile(out_tmp, tmp))
 
 
 # -- the CPU stage table's artifact stages (aic.compiler.stages): value of the source stage

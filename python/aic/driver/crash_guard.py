@@ -6,15 +6,24 @@ command with ``AIC_UNGUARDED=1``): stdout and stdin pass straight through, stder
 and if the child dies from a signal the parent prints ``aic-<tool>: error: internal compiler
 error: ...`` with the first line of MLIR's crash report, and exits 1. Set ``AIC_UNGUARDED=1``
 to run in-process (faster start; the test suite does, except the crash test).
+
+SIGINT and SIGTERM sent to the parent alone are passed on to the child, which stops and
+removes its temporary files (``aic.driver.cli``); a child that does not end within
+``GRACE_S`` seconds (busy in C++ code with signals blocked) is killed. Either way the parent
+waits for the child, so no worker outlives the command, and exits 128 + the signal number.
+On Linux the child also gets SIGTERM when the parent dies without a chance to pass anything
+on (SIGKILL): ``prctl(PR_SET_PDEATHSIG)``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
 import subprocess
 import sys
+import threading
 
 _CRASH_START = re.compile(r"Assertion|UNREACHABLE|PLEASE submit|Stack dump|LLVM ERROR|"
                           r"Fatal Python error|Segmentation fault")
@@ -25,15 +34,52 @@ def guarded() -> bool:
     return not os.environ.get("AIC_UNGUARDED")
 
 
+GRACE_S = 5.0
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM when the parent dies (Linux; elsewhere nothing)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _forwarding_signals(proc: subprocess.Popen):
+    """Pass SIGINT/SIGTERM on to ``proc`` (killing it after ``GRACE_S``); yields the list of
+    signals received."""
+    received: list[int] = []
+    timer = threading.Timer(GRACE_S, proc.kill)
+    timer.daemon = True
+
+    def forward(signum, frame):
+        if not received:
+            timer.start()
+        received.append(signum)
+        if proc.poll() is None:
+            proc.send_signal(signum)
+
+    old = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield received
+    finally:
+        timer.cancel()
+        for s, handler in old.items():
+            signal.signal(s, handler)
+
+
 def run_guarded(tool: str, argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     env = dict(os.environ, AIC_UNGUARDED="1")
-    try:
-        proc = subprocess.run([sys.executable, "-m", f"aic.tools.{tool}", *argv], env=env,
-                              stderr=subprocess.PIPE)
-    except KeyboardInterrupt:
-        return 130
-    err = proc.stderr.decode(errors="replace")
+    proc = subprocess.Popen([sys.executable, "-m", f"aic.tools.{tool}", *argv], env=env,
+                            stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
+    with _forwarding_signals(proc) as received:
+        err = proc.communicate()[1].decode(errors="replace")
+    if received:
+        sys.stderr.write(err)
+        return 128 + received[0]
     if proc.returncode >= 0:
         sys.stderr.write(err)
         return proc.returncode

@@ -86,6 +86,56 @@ def test_missing_file(tmp_path):
         import_onnx(str(tmp_path / "nope.onnx"))
 
 
+def test_external_data_outside_the_model_folder(tmp_path):
+    """onnx refuses the file (right); its ValidationError becomes a ModelFormatError."""
+    import onnx
+    import onnx.external_data_helper
+    import onnx.numpy_helper
+
+    w = onnx.numpy_helper.from_array(np.ones((2, 3), np.float32), "w")
+    model = make_model([helper.make_node("Add", ["x", "w"], ["y"], name="a")],
+                       [("x", F, [2, 3])], [("y", F, [2, 3])])
+    model.graph.initializer.append(w)
+    (tmp_path / "outside.bin").write_bytes(w.raw_data)
+    onnx.external_data_helper.set_external_data(model.graph.initializer[0], "../outside.bin")
+    model.graph.initializer[0].ClearField("raw_data")
+    (tmp_path / "sub").mkdir()
+    onnx.save(model, str(tmp_path / "sub" / "m.onnx"))
+    with pytest.raises(ModelFormatError, match="m.onnx: cannot load.*outside the directory"):
+        aic.compile(str(tmp_path / "sub" / "m.onnx"))
+
+
+@pytest.mark.parametrize("elem_type, name", [(0, "UNDEFINED"), (99, "not an ONNX element type")])
+def test_graph_input_of_undefined_element_type(elem_type, name):
+    model = make_model([helper.make_node("Relu", ["x"], ["y"], name="r")],
+                       [("x", elem_type, [2, 3])], [("y", F, [2, 3])])
+    with pytest.raises(ModelFormatError, match=f"graph input 'x' has element type {elem_type} "
+                                               rf"\({name}\)"):
+        aic.compile(model)
+
+
+def test_negative_dims_are_model_errors():
+    """A declared dim of -1 reached MLIR's type builder (MLIRError: Invalid type)."""
+    model = make_model([helper.make_node("Relu", ["x"], ["y"], name="r")],
+                       [("x", F, [-1, 3])], [("y", F, [-1, 3])])
+    with pytest.raises(ModelFormatError, match=r"input 'x' has a negative dim -1"):
+        aic.compile(model)
+    model = make_model([helper.make_node("Relu", ["x"], ["y"], name="r")],
+                       [("x", F, ["n", 3])], [("y", F, ["n", 3])])
+    with pytest.raises(ModelFormatError, match="input_shapes gives input 'x' a negative dim"):
+        aic.compile(model, input_shapes={"x": [-2, 3]})
+
+
+def test_op_type_that_is_not_utf8(tmp_path):
+    """A bit flip in an op type: protobuf gives bytes, which onnx.defs refused (TypeError)."""
+    data = _relu_model().SerializeToString()
+    assert data.count(b"Relu") == 1
+    path = tmp_path / "flipped.onnx"
+    path.write_bytes(data.replace(b"Relu", b"R\xe5lu"))
+    with pytest.raises(ModelFormatError, match="flipped.onnx: a name or op type is not valid UTF-8"):
+        aic.compile(str(path))
+
+
 def test_invalid_model_fails_checker():
     model = _relu_model()
     model.graph.node[0].input[0] = "undefined"

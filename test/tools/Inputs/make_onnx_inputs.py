@@ -3,7 +3,10 @@
 import sys
 from pathlib import Path
 
+import numpy as np
 import onnx
+import onnx.external_data_helper
+import onnx.numpy_helper
 from onnx import TensorProto, helper
 
 from aic.testing import models
@@ -23,3 +26,22 @@ onnx.save(helper.make_model(det, opset_imports=[helper.make_opsetid("", 13)]),
 full = (out / "mlp.onnx").read_bytes()
 (out / "truncated.onnx").write_bytes(full[: len(full) // 3])
 (out / "text.onnx").write_text("this is not an ONNX model\n")
+
+# A weight stored as external data outside the model's folder (onnx refuses to read it), and
+# a graph input of element type 0 (UNDEFINED).
+x4 = helper.make_tensor_value_info("x", TensorProto.FLOAT, [4, 4])
+y4 = helper.make_tensor_value_info("y", TensorProto.FLOAT, [4, 4])
+w = onnx.numpy_helper.from_array(np.ones((4, 4), np.float32), "w")
+matmul = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"])], "g", [x4], [y4], [w])
+escape = helper.make_model(matmul, opset_imports=[helper.make_opsetid("", 17)])
+(out / "sub").mkdir(exist_ok=True)
+(out / "outside.bin").write_bytes(w.raw_data)
+onnx.external_data_helper.set_external_data(escape.graph.initializer[0], "../outside.bin")
+escape.graph.initializer[0].ClearField("raw_data")
+onnx.save(escape, str(out / "sub" / "escape.onnx"))
+
+x0 = helper.make_tensor_value_info("x", TensorProto.UNDEFINED, [4])
+relu = helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "g", [x0],
+                         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [4])])
+onnx.save(helper.make_model(relu, opset_imports=[helper.make_opsetid("", 17)]),
+          str(out / "undefined_dtype.onnx"))

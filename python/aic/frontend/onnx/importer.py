@@ -109,8 +109,8 @@ class GraphImporter:
         return module
 
     def _input_type(self, value: onnx.ValueInfoProto) -> ir.Type:
-        t = value.type.tensor_type
-        elem = element_type(onnx_to_np(t.elem_type), f"graph input '{value.name}'")
+        t, what = value.type.tensor_type, f"graph input '{value.name}'"
+        elem = element_type(onnx_to_np(t.elem_type, what), what)
         return tensor_type([d.dim_value for d in t.shape.dim], elem)
 
     # -- values ------------------------------------------------------------------------------
@@ -144,7 +144,8 @@ class GraphImporter:
             raise ModelFormatError(f"{node}: the shape of output '{name}' is unknown after "
                                    f"shape inference ({info[1] if info else 'no type'}); "
                                    "check input_shapes")
-        return tensor_type(info[1], element_type(onnx_to_np(info[0]), f"{node} output '{name}'"))
+        what = f"{node} output '{name}'"
+        return tensor_type(info[1], element_type(onnx_to_np(info[0], what), what))
 
     def _infer_locally(self, node: onnx.NodeProto) -> None:
         """Shape inference of one node with its constant inputs known (after folding)."""

@@ -31,6 +31,7 @@ def load_model(model_or_path) -> tuple[onnx.ModelProto, str]:
         raise TypeError(f"expected an onnx.ModelProto or a path, got {type(model_or_path)}")
     if not model.HasField("graph") or not model.opset_import:
         raise ModelFormatError(f"{source}: not an ONNX model (no graph or no opset import)")
+    _check_text(model.graph, source)
     _check_op_types(model, source)
     try:
         onnx.checker.check_model(model)
@@ -40,6 +41,21 @@ def load_model(model_or_path) -> tuple[onnx.ModelProto, str]:
             return model, source  # e.g. GroupNormalization-18: deprecated but well defined
         raise ModelFormatError(f"{source}: invalid ONNX model: {first}") from None
     return model, source
+
+
+def _check_text(graph: onnx.GraphProto, source: str) -> None:
+    """Names that are not valid UTF-8 (protobuf hands them over as bytes) are model errors."""
+    values = [*graph.input, *graph.output, *graph.value_info, *graph.initializer]
+    texts = [v.name for v in values]
+    for node in graph.node:
+        texts += [node.op_type, node.domain, node.name, *node.input, *node.output]
+        for attr in node.attribute:
+            texts.append(attr.name)
+            for sub in ([attr.g] if attr.HasField("g") else []) + list(attr.graphs):
+                _check_text(sub, source)
+    bad = next((t for t in texts if not isinstance(t, str)), None)
+    if bad is not None:
+        raise ModelFormatError(f"{source}: a name or op type is not valid UTF-8: {bad[:40]!r}")
 
 
 def _check_op_types(model: onnx.ModelProto, source: str) -> None:
@@ -66,7 +82,8 @@ def _read(path: str) -> onnx.ModelProto:
     except DecodeError as e:
         raise ModelFormatError(f"{path}: not a valid ONNX file (truncated or not a protobuf "
                                f"model: {e})") from None
-    except (OSError, ValueError, RuntimeError) as e:
+    except (OSError, ValueError, RuntimeError, onnx.checker.ValidationError) as e:
+        # ValidationError: external data the model points to outside its folder
         raise ModelFormatError(f"{path}: cannot load ONNX model: {e}") from None
 
 
@@ -132,6 +149,9 @@ def _fix_shape(value: onnx.ValueInfoProto, given: list[int] | None) -> None:
     dims = _dims(value)
     shape = value.type.tensor_type.shape
     if given is not None:
+        if any(g < 0 for g in given):
+            raise ModelFormatError(f"input_shapes gives input '{value.name}' a negative dim "
+                                   f"({given})")
         if dims is not None and len(dims) != len(given):
             raise ModelFormatError(f"input_shapes gives input '{value.name}' rank {len(given)}, "
                                    f"the model declares rank {len(dims)} ({dims})")
@@ -144,6 +164,9 @@ def _fix_shape(value: onnx.ValueInfoProto, given: list[int] | None) -> None:
             shape.dim.add().dim_value = g
         return
     hint = f"pass input_shapes={{'{value.name}': [...]}} or --input-shape {value.name}=1x3x224x224"
+    negative = [d for d in dims or [] if isinstance(d, int) and d < 0]
+    if negative:
+        raise ModelFormatError(f"input '{value.name}' has a negative dim {negative[0]} ({dims})")
     if dims is None:
         raise ModelFormatError(f"input '{value.name}' has an unknown rank: {hint}")
     for d in dims:

@@ -12,7 +12,7 @@ import re
 
 import numpy as np
 
-from aic.errors import UnsupportedError
+from aic.errors import ModelFormatError, UnsupportedError
 from aic.mlir_api import ir
 from aic.dsl.dtypes import numpy_dtype
 
@@ -34,9 +34,15 @@ _NP_TO_MLIR = {
 }
 
 
-def onnx_to_np(elem_type: int) -> np.dtype:
+def onnx_to_np(elem_type: int, what: str = "a tensor") -> np.dtype:
+    """The numpy dtype of ONNX element type ``elem_type`` (``ModelFormatError`` for 0,
+    UNDEFINED, or a number ONNX does not define; ``what`` names the value)."""
     import onnx.helper
-    return np.dtype(onnx.helper.tensor_dtype_to_np_dtype(elem_type))
+    try:
+        return np.dtype(onnx.helper.tensor_dtype_to_np_dtype(elem_type))
+    except KeyError:
+        name = "UNDEFINED" if elem_type == 0 else "not an ONNX element type"
+        raise ModelFormatError(f"{what} has element type {elem_type} ({name})") from None
 
 
 def element_type(dtype, what: str) -> ir.Type:
