@@ -5,7 +5,9 @@ reporting an error. The tools therefore run their real work in a child process (
 command with ``AIC_UNGUARDED=1``): stdout and stdin pass straight through, stderr is relayed,
 and if the child dies from a signal the parent prints ``aic-<tool>: error: internal compiler
 error: ...`` with the first line of MLIR's crash report, and exits 1. Set ``AIC_UNGUARDED=1``
-to run in-process (faster start; the test suite does, except the crash test).
+to run in-process (faster start; the test suite does, except the crash test). When stderr
+is a terminal the child gets it as file descriptor ``$AIC_PROGRESS_FD`` for the progress line
+(``aic.progress``), which cannot wait for the relayed stderr.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import re
 import signal
 import subprocess
 import sys
+
+from aic.progress import FD_ENV
 
 _CRASH_START = re.compile(r"Assertion|UNREACHABLE|PLEASE submit|Stack dump|LLVM ERROR|"
                           r"Fatal Python error|Segmentation fault")
@@ -28,11 +32,17 @@ def guarded() -> bool:
 def run_guarded(tool: str, argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     env = dict(os.environ, AIC_UNGUARDED="1")
+    terminal = os.dup(2) if sys.stderr.isatty() else None
+    if terminal is not None:
+        env[FD_ENV] = str(terminal)
     try:
         proc = subprocess.run([sys.executable, "-m", f"aic.tools.{tool}", *argv], env=env,
-                              stderr=subprocess.PIPE)
+                              stderr=subprocess.PIPE, pass_fds=(terminal,) if terminal else ())
     except KeyboardInterrupt:
         return 130
+    finally:
+        if terminal is not None:
+            os.close(terminal)
     err = proc.stderr.decode(errors="replace")
     if proc.returncode >= 0:
         sys.stderr.write(err)

@@ -8,6 +8,7 @@ point (see ``aic.compiler.cpu_backend``); ``aic.load(path)`` loads one back.
 
 from __future__ import annotations
 
+import os
 from typing import Callable
 
 import numpy as np
@@ -25,6 +26,8 @@ class CompiledModel:
         self.target = target
         self.threads = threads  # threads its kernels run on (0: the OpenMP runtime's default)
         self.profiler = None  # an aic.runtime.profile.Profiler when compiled with profile=True
+        self.library_path: str | None = None  # the library it runs from (e.g. a cache entry)
+        self.timing = None  # the compile's aic.timing.Recorder (aic.compile)
 
     @property
     def input_names(self) -> list[str]:
@@ -66,8 +69,15 @@ class CompiledModel:
 
     def save(self, path: str) -> str:
         """Write a shared library (and its header and metadata beside it); return its path."""
-        from aic.compiler.cpu_backend import write_library
+        from aic.compiler import files, openmp
+        from aic.compiler.cpu_backend import HEADER, write_library
 
+        if self.llvm_module_text is None and self.library_path is not None:
+            with open(self.library_path, "rb") as f:
+                files.write(path, f.read())
+            files.write(os.path.splitext(path)[0] + ".h", HEADER)
+            files.copy_beside(openmp.libomp_path(), path)
+            return path
         if self.llvm_module_text is None:
             raise InputError("this model has no LLVM module to save")
         return write_library(self.llvm_module_text, path, self.inputs, self.outputs,
