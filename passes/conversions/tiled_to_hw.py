@@ -13,7 +13,7 @@ Precondition: verified tiled IR. A missing `hw.target` means `cpu-generic`.
 
 from __future__ import annotations
 
-from aic import targets
+from aic import targets, timing
 from aic.dialects.hw import TERMINATOR, MicrokernelOp, ParallelOp, enclosing_target
 from aic.dialects.tiled import KernelOp, LoadOp, tiling
 from aic.dialects.tiled.shapes import static_shape
@@ -35,7 +35,7 @@ class ConvertTiledToHw(Pass):
             target = enclosing_target(op) or targets.resolve("cpu-generic")
         except ValueError as e:
             raise PassError(f"invalid hw.target: {e}", op) from None
-        for kernel in [k for k in walk(op) if isinstance(k, KernelOp)]:
+        for kernel in timing.counted([k for k in walk(op) if isinstance(k, KernelOp)], "kernels"):
             parallel = _lower_kernel(kernel, target)
             for child in list(walk(parallel.operation)):
                 if isinstance(child, LoadOp):

@@ -31,21 +31,24 @@ class Display:
     def __init__(self, stream, tty: bool, delay: float):
         self.stream, self.tty, self.delay = stream, tty, delay
         self.start = time.perf_counter()
-        self.step, self.detail = "", ""
+        self.step, self.detail, self.count = "", "", ""
         self.drawn, self.last = False, 0.0
         self.lock = threading.Lock()
 
     def begin(self, path: list[str]) -> None:
-        self.step, self.detail = " > ".join(path), ""
+        self.step, self.detail, self.count = " > ".join(path), "", ""
         self.draw(force=not self.tty)
 
-    def note(self, text: str) -> None:
-        self.detail = text
+    def note(self, text: str, sub: bool = False) -> None:
+        if sub:
+            self.count = text
+        else:
+            self.detail, self.count = text, ""
         self.draw(force=not self.tty)
 
     def line(self) -> str:
         text = f"[aic {time.perf_counter() - self.start:6.1f}s] {self.step}"
-        return text + (f" | {self.detail}" if self.detail else "")
+        return text + "".join(f" | {part}" for part in (self.detail, self.count) if part)
 
     def draw(self, force: bool = False) -> None:
         now = time.perf_counter()

@@ -9,8 +9,8 @@ passes) under the running span (``aic.pipeline.run_pass_manager``). ``rec.report
 text report; ``rec.top(n)`` the ``n`` largest leaf costs.
 
 Progress: listeners (``rec.listeners``) get ``begin(path)`` for every span and
-``note(text)`` for events that are not spans (``timing.note``: a pass starting, kernels
-done); ``aic.progress`` draws them. May import nothing of aic (it sits beside the MLIR shim).
+``note(text, sub)`` for events that are not spans (``timing.note``: a pass starting;
+``timing.counted``: kernels done in the running pass); ``aic.progress`` draws them. May import nothing of aic (it sits beside the MLIR shim).
 """
 
 from __future__ import annotations
@@ -74,9 +74,9 @@ class Recorder:
         repeat the running span's children (the same pipeline again) add up with them."""
         _merge(self.stack[-1].children, spans)
 
-    def note(self, text: str) -> None:
+    def note(self, text: str, sub: bool = False) -> None:
         for listener in self.listeners:
-            listener.note(text)
+            listener.note(text, sub)
 
     def finish(self) -> "Recorder":
         self.root.seconds = time.perf_counter() - self.start
@@ -161,11 +161,23 @@ def span(name: str, merge: bool = False):
         yield s
 
 
-def note(text: str) -> None:
-    """Tell the progress display something (a pass starting, ``kernels 3/40``)."""
+def note(text: str, sub: bool = False) -> None:
+    """Tell the progress display something: a pass starting, or (``sub``) how far the running
+    pass is (``kernels 3/40``)."""
     rec = active()
     if rec is not None:
-        rec.note(text)
+        rec.note(text, sub)
+
+
+def counted(items, what: str):
+    """Yield ``items``, telling the progress display ``<what> i/n`` about every tenth of
+    the way (a pass lowering kernels one by one)."""
+    items = list(items)
+    rec, step = active(), max(1, len(items) // 10)
+    for i, item in enumerate(items):
+        if rec is not None and (i % step == 0 or i == len(items) - 1):
+            rec.note(f"{what} {i + 1}/{len(items)}", sub=True)
+        yield item
 
 
 # -- MLIR's pass timing report (what PassManager.enable_timing prints) -------------------------
