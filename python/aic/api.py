@@ -80,14 +80,12 @@ def _jit(model, options: CompileOptions, opt_level: int, profile: bool, key: str
     result = compile_module(model, options)
     module = result.module
     with module.context:
-        with timer.span("print llvm"):
-            text = module.operation.get_asm()
         signature = Signature([(t.shape, t.dtype) for t in result.inputs],
                               [(t.shape, t.dtype) for t in result.outputs])
         with timer.span("jit (ExecutionEngine)"):
             fn = JitFunction(module, "main", signature, opt_level=opt_level)
         profiler = _profiler(module, fn) if profile else None
-    compiled = CompiledModel(fn, result.inputs, result.outputs, llvm_module_text=text,
+    compiled = CompiledModel(fn, result.inputs, result.outputs, llvm_module=module,
                              target=options.target, threads=result.threads)
     compiled.profiler = profiler
     if key:

@@ -18,16 +18,28 @@ from aic.errors import InputError
 
 class CompiledModel:
     def __init__(self, run: Callable[[list[np.ndarray]], list[np.ndarray]], inputs, outputs,
-                 llvm_module_text: str | None = None, target: str = "cpu", threads: int = 0):
+                 llvm_module_text: str | None = None, target: str = "cpu", threads: int = 0,
+                 llvm_module=None):
         self._run = run
         self.inputs = list(inputs)
         self.outputs = list(outputs)
-        self.llvm_module_text = llvm_module_text
+        self._llvm_text = llvm_module_text
+        self._llvm_module = llvm_module  # printed on first use of llvm_module_text
         self.target = target
         self.threads = threads  # threads its kernels run on (0: the OpenMP runtime's default)
         self.profiler = None  # an aic.runtime.profile.Profiler when compiled with profile=True
         self.library_path: str | None = None  # the library it runs from (e.g. a cache entry)
         self.timing = None  # the compile's aic.timing.Recorder (aic.compile)
+
+    @property
+    def llvm_module_text(self) -> str | None:
+        """The LLVM-dialect module as text (printed when first asked: ``save`` needs it, a
+        compile does not)."""
+        if self._llvm_text is None and self._llvm_module is not None:
+            with self._llvm_module.context:
+                self._llvm_text = self._llvm_module.operation.get_asm()
+            self._llvm_module = None
+        return self._llvm_text
 
     @property
     def input_names(self) -> list[str]:
