@@ -78,9 +78,9 @@ def observed(args):
     """Record the compile (for --timing and the progress line); print the report at the end."""
     from aic import progress, timing
 
-    with timing.recording(passes=args.timing) as rec:
-        with progress.watch(rec, progress.mode_from(args.quiet, args.progress)):
-            yield rec
+    with timing.recording(passes=args.timing) as rec, \
+            progress.watch(rec, progress.mode_from(args.quiet, args.progress)):
+        yield rec
     if args.timing:
         sys.stderr.write(rec.report())
 

@@ -49,12 +49,11 @@ def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, du
     options = CompileOptions(target=target, input_shapes=input_shapes, constants=constants,
                              dump_dir=dump_dir, emit="llvm", passes=_with_profile(passes, profile),
                              start=from_level, threads=threads)
-    with timer.recording(passes=timing) as rec:
-        with progress.watch(rec, "always" if verbose else "never"):
-            key = (_cache_key(model, options, opt_level)
-                   if cache and not profile and not dump_dir else None)
-            compiled = (load_cached(key) if key else None) or _jit(model, options, opt_level,
-                                                                    profile, key)
+    with timer.recording(passes=timing) as rec, \
+            progress.watch(rec, "always" if verbose else "never"):
+        key = _cache_key(model, options, opt_level) if cache and not (profile or dump_dir) else None
+        compiled = (load_cached(key) if key else None) or _jit(model, options, opt_level,
+                                                                profile, key)
     compiled.timing = rec
     if timing:
         sys.stderr.write(rec.report())

@@ -207,7 +207,7 @@ def run_pipeline_on(text: str, op: ir.Operation, ctx: ir.Context, configure=None
     except ir.MLIRError as e:
         error = e
     with _captured_stderr() as report:
-        pm = None  # noqa: F841  (destroying it prints the report)
+        pm = None  # destroying it prints the report
     rec.graft(timing.parse_mlir_report("\n".join(report)))
     if error is not None:
         raise error

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 class Span:
     name: str
     seconds: float = 0.0
-    children: list["Span"] = field(default_factory=list)
+    children: list[Span] = field(default_factory=list)
 
-    def child(self, name: str) -> "Span":
+    def child(self, name: str) -> Span:
         span = Span(name)
         self.children.append(span)
         return span
@@ -78,7 +78,7 @@ class Recorder:
         for listener in self.listeners:
             listener.note(text, sub)
 
-    def finish(self) -> "Recorder":
+    def finish(self) -> Recorder:
         self.root.seconds = time.perf_counter() - self.start
         return self
 

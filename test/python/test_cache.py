@@ -7,11 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import aic
 import numpy as np
 import onnx
 import pytest
-
-import aic
 from aic.compiler import cache
 from aic.compiler.emit import emit_artifact
 from aic.testing import models

@@ -41,7 +41,7 @@ def test_report_nests_spans_and_merges_repeated_steps():
                 rec.graft(timing.parse_mlir_report(MLIR_REPORT))
         with timing.span("llc"):
             pass
-    (pipeline, llc) = rec.root.children
+    pipeline, _ = rec.root.children
     assert pipeline.children[2].seconds == 2 * 10.0103  # the same passes added up
     lines = rec.report().splitlines()
     assert lines[1].strip() == "... Execution time report ..."
@@ -77,9 +77,9 @@ def test_auto_progress_stays_silent_off_a_terminal(monkeypatch):
     stream = io.StringIO()
     monkeypatch.setattr("sys.stderr", stream)
     rec = timing.Recorder()
-    with timing.recording(rec), progress.watch(rec, "auto") as display:
-        with timing.span("stage graph"):
-            pass
+    with timing.recording(rec), progress.watch(rec, "auto") as display, \
+            timing.span("stage graph"):
+        pass
     assert display is None and stream.getvalue() == ""
 
 

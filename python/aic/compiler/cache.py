@@ -147,7 +147,7 @@ def _external_data_files(path: str) -> list[str]:
 
     try:
         proto = onnx.load(path, load_external_data=False)
-    except Exception:  # not ONNX (the compile will say so): its bytes are the whole key
+    except Exception:  # noqa: BLE001  (not ONNX: the compile will say so; its bytes are the key)
         return []
     names = set()
     for tensor in _get_all_tensors(proto):
