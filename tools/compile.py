@@ -67,7 +67,8 @@ def add_compile_flags(p: argparse.ArgumentParser) -> None:
                    help="compile even if the compile cache ($AIC_CACHE_DIR, else "
                         "$XDG_CACHE_HOME/aic or ~/.cache/aic) holds the result")
     show = p.add_mutually_exclusive_group()
-    show.add_argument("--quiet", action="store_true", help="no progress line")
+    show.add_argument("--quiet", action="store_true",
+                      help="no progress line (aic-compile: nor the 'wrote OUT' line)")
     show.add_argument("--progress", action="store_true",
                       help="show progress even when stderr is not a terminal (one line per "
                            "step; default: a line on a terminal for compiles over 1 s)")
