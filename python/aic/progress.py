@@ -80,7 +80,7 @@ def terminal():
     """``(stream, is_tty)`` to draw on: the parent's terminal handed to a guarded child, else
     stderr."""
     fd = os.environ.get(FD_ENV, "")
-    if fd.isdigit():
+    if fd.isdigit() and os.isatty(int(fd)):  # (a process that did not inherit it: skipped)
         try:
             return os.fdopen(int(fd), "w", closefd=False), True
         except OSError:

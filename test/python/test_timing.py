@@ -2,8 +2,14 @@
 span tree, the merged report, ``aic.compile(timing=True, verbose=True)``."""
 
 import io
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
 
 import aic
+import onnx
 from aic import progress, timing
 from aic.testing import models
 
@@ -91,3 +97,31 @@ def test_terminal_line_is_redrawn_in_place():
     display.close()
     text = stream.getvalue()
     assert text.startswith("\r[aic") and "\n" not in text and text.endswith("\r\x1b[K")
+
+
+def test_progress_reaches_the_terminal_through_the_crash_guard(tmp_path):
+    """The guarded tool's child writes the line to the parent's terminal (``AIC_PROGRESS_FD``),
+    not to the stderr pipe the parent relays at the end."""
+    onnx.save(models.mlp(), str(tmp_path / "mlp.onnx"))
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k != "AIC_UNGUARDED"}
+    env.update(AIC_PROGRESS="1", AIC_CACHE_DIR=str(tmp_path / "cache"),
+               PYTHONPATH=os.pathsep.join([str(root / "python"), env.get("PYTHONPATH", "")]))
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "aic.tools.compile", str(tmp_path / "mlp.onnx"),
+                             "-o", str(tmp_path / "mlp.so")], env=env, stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:  # the terminal closed: every writer is gone
+            break
+        if not data:
+            break
+        chunks.append(data)
+    assert proc.wait(timeout=600) == 0
+    os.close(master)
+    text = b"".join(chunks).decode()
+    assert "\r[aic" in text and "stage graph" in text and "\x1b[K" in text
+    assert "wrote " in text  # the relayed stderr arrives too

@@ -37,7 +37,8 @@ def run_guarded(tool: str, argv: list[str] | None) -> int:
         env[FD_ENV] = str(terminal)
     try:
         proc = subprocess.run([sys.executable, "-m", f"aic.tools.{tool}", *argv], env=env,
-                              stderr=subprocess.PIPE, pass_fds=(terminal,) if terminal else ())
+                              stderr=subprocess.PIPE,
+                              pass_fds=() if terminal is None else (terminal,))
     except KeyboardInterrupt:
         return 130
     finally:
