@@ -105,7 +105,7 @@ def _compile(argv: list[str]) -> int:
                              dump_dir=args.dump_dir, input_shapes=args.input_shape,
                              debuginfo=args.mlir_print_debuginfo,
                              passes=parse_pass_hooks(args.passes), start=args.from_level,
-                             threads=args.threads, cache=args.cache)
+                             threads=args.threads, cache=args.cache, plugins=args.plugin)
     if done.path != "-" and not args.quiet:
         print(f"wrote {done.path}" + (" (from the compile cache)" if done.cached else ""),
               file=sys.stderr)

@@ -51,7 +51,8 @@ def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, du
                              start=from_level, threads=threads)
     with timer.recording(passes=timing) as rec, \
             progress.watch(rec, "always" if verbose else "never"):
-        key = _cache_key(model, options, opt_level) if cache and not (profile or dump_dir) else None
+        key = (_cache_key(model, options, opt_level, plugins)
+               if cache and not (profile or dump_dir) else None)
         compiled = (load_cached(key) if key else None) or _jit(model, options, opt_level,
                                                                 profile, key)
     compiled.timing = rec
@@ -103,7 +104,7 @@ def _profiler(module, fn):
     return Profiler(names, lambda: read([])[0])
 
 
-def _cache_key(model, options: CompileOptions, opt_level: int) -> str | None:
+def _cache_key(model, options: CompileOptions, opt_level: int, plugins) -> str | None:
     import hashlib
 
     import numpy as np
@@ -119,7 +120,7 @@ def _cache_key(model, options: CompileOptions, opt_level: int) -> str | None:
             "artifact": "jit", "target": options.target, "shapes": options.input_shapes or None,
             "constants": constants, "passes": options.passes or None, "from": options.start,
             "threads": openmp.thread_count(options.threads), "opt_level": opt_level},
-            options.target)
+            options.target, plugins)
 
 
 def load(path: str) -> CompiledModel:

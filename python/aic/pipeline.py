@@ -247,7 +247,7 @@ def _add_upstream(pm, text: str, elements: list[Element], ctx) -> None:
         except ValueError as e:
             reason = str(e)
     known = set(upstream_pass_names())
-    for name in _leaf_names(elements):
+    for name in leaf_names(elements):
         if known and name not in known:
             raise unknown_pass_error(name) from None
     raise PipelineError(f"invalid pass pipeline '{text}': {_option_error(reason, native)}")
@@ -278,10 +278,11 @@ def _captured_stderr():
             out.extend(tmp.read().decode(errors="replace").splitlines())
 
 
-def _leaf_names(elements: list[Element]) -> list[str]:
+def leaf_names(elements: list[Element]) -> list[str]:
+    """The pass names of ``elements``, nested pipelines flattened, in order."""
     out = []
     for el in elements:
-        out.extend(_leaf_names(el.children) if el.children is not None else [el.name])
+        out.extend(leaf_names(el.children) if el.children is not None else [el.name])
     return out
 
 

@@ -176,3 +176,32 @@ def test_an_ir_module_is_not_cached(cache_dir):
     compiled = aic.compile(module)
     assert compiled.library_path is None
     assert not cache_dir.exists() or not list(cache_dir.iterdir())
+
+
+PLUGIN = '''
+from aic.pass_base import Pass, register_pass
+
+
+@register_pass
+class CacheTestNoop(Pass):
+    """Does nothing (a plugin pass for the cache key test)."""
+
+    NAME = "aic-cachetest-noop"
+
+    def run(self, op):
+        pass
+'''
+
+
+def test_plugin_passes_named_in_hooks_are_part_of_the_key(mlp_path, tmp_path):
+    plain = cache.key(mlp_path, {"passes": None})
+    plugin = tmp_path / "cachetest_plugin.py"
+    plugin.write_text(PLUGIN)
+    aic.load_plugin(str(plugin))
+    assert cache.key(mlp_path, {"passes": None}) == plain  # loaded but not used
+    hooks = {"passes": {"after:graph": ["aic-cachetest-noop", "cse"]}}
+    before = cache.key(mlp_path, hooks)
+    assert before != plain
+    plugin.write_text(PLUGIN + "# changed\n")
+    assert cache.key(mlp_path, hooks) != before
+    assert cache.key(mlp_path, {"passes": None}, plugins=[str(plugin)]) != plain

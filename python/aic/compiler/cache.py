@@ -8,8 +8,9 @@ The key is a SHA-256 over everything a compile reads:
 - the options (a JSON object the caller builds: target, level, shapes, constants, pass hooks,
   threads, ...);
 - the compiler: aic's version and a hash of its sources (``.py``, IRDL, C), the versions of the
-  MLIR/LLVM/OpenMP wheels, the source files of plugin passes and dialects, and for the host
-  target (``cpu`` compiles for ``-mcpu=native``) the host CPU's model and flags.
+  MLIR/LLVM/OpenMP wheels, the plugin files the compile was given and the source files of
+  the non-aic passes its hooks name, and for the host target (``cpu`` compiles for
+  ``-mcpu=native``) the host CPU's model and flags.
 
 An entry is two files in the cache folder: ``<key><suffix>`` (the artifact, usable in place:
 a shared library is loaded from there) and ``<key><suffix>.json`` (its size, SHA-256 and the
@@ -60,13 +61,14 @@ class Entry:
             return f.read()
 
 
-def key(model, options: dict, target: str = "cpu") -> str | None:
-    """The cache key of compiling ``model`` with ``options``; None when it cannot be cached."""
+def key(model, options: dict, target: str = "cpu", plugins=()) -> str | None:
+    """The cache key of compiling ``model`` with ``options`` (``options["passes"]``: the pass
+    hooks; ``plugins``: plugin files); None when it cannot be cached."""
     digest = model_digest(model)
     if digest is None:
         return None
     record = {"format": FORMAT, "model": digest, "options": options,
-              "compiler": compiler_fingerprint(), "plugins": plugin_fingerprint(),
+              "compiler": compiler_fingerprint(), "plugins": plugin_fingerprint(options.get("passes"), plugins),
               "host": host_fingerprint() if target == "cpu" else ""}
     text = json.dumps(record, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -183,20 +185,23 @@ def _version(dist: str) -> str:
         return "none"
 
 
-def plugin_fingerprint() -> str:
-    """The loaded plugin files and the source files of registered passes that live outside
-    aic (pip-installed pass packages)."""
+def plugin_fingerprint(passes: dict | None, plugins=()) -> str:
+    """The source files of what a compile takes from outside aic: the ``plugins`` files given
+    to it, and the modules of the passes its pass hooks name that are not aic's own (a
+    plugin's, a pip-installed pass package's). Plugins loaded but unused do not count."""
     from aic.pass_base import PASSES
-    from aic.plugins import PLUGIN_DIALECTS
+    from aic.pipeline import expand_pipelines, leaf_names, parse_pipeline
 
-    sources = {Path(p) for p in PLUGIN_DIALECTS}
-    for cls in PASSES.values():
-        try:
-            source = Path(inspect.getsourcefile(cls)).resolve()
-        except (TypeError, OSError):
-            continue
-        if not any(root in source.parents for root in _AIC_DIRS):
-            sources.add(source)
+    sources = {Path(p).resolve() for p in plugins}
+    for text in (passes or {}).values():
+        text = text if isinstance(text, str) else ",".join(text)
+        for name in leaf_names(expand_pipelines(parse_pipeline(text))):
+            try:
+                source = Path(inspect.getsourcefile(PASSES[name])).resolve()
+            except (KeyError, TypeError, OSError):
+                continue  # an upstream pass: the pinned wheels' versions cover it
+            if not any(root in source.parents for root in _AIC_DIRS):
+                sources.add(source)
     h = hashlib.sha256()
     for source in sorted(sources):
         h.update(str(source).encode() + b"\0" + source.read_bytes())

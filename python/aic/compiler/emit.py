@@ -56,9 +56,10 @@ def emit_artifact(model: str, what: str, output: str | None, *, target: str = "c
                   dump_dir: str | None = None, input_shapes: list[str] = (),
                   debuginfo: bool = False, passes: dict | None = None,
                   start: str | None = None, threads: int | None = None,
-                  cache: bool = True) -> Emitted:
+                  cache: bool = True, plugins=()) -> Emitted:
     """``emit`` saying whether the compile cache served it. ``cache=False`` (or a
-    ``dump_dir``, whose dumps need the compile to run) bypasses the cache."""
+    ``dump_dir``, whose dumps need the compile to run) bypasses the cache; ``plugins``: the
+    plugin files loaded for this compile (their sources are part of the cache key)."""
     output = output or default_output(model, what, target)
     if output == "-" and what == "lib":
         raise AicError("a library comes with a header and libomp.so beside it: give -o PATH")
@@ -67,7 +68,7 @@ def emit_artifact(model: str, what: str, output: str | None, *, target: str = "c
     shapes = dict(parse_shape(s) for s in input_shapes) or None
     options = CompileOptions(target, shapes, dump_dir=dump_dir, passes=passes, start=start,
                              threads=threads)
-    key = _cache_key(model, what, options, debuginfo) if cache and not dump_dir else None
+    key = _cache_key(model, what, options, debuginfo, plugins) if cache and not dump_dir else None
     if key and _from_cache(key, output):
         return Emitted(output, cached=True)
     value, job = _compile(model, what, options, debuginfo)
@@ -81,13 +82,14 @@ def emit_artifact(model: str, what: str, output: str | None, *, target: str = "c
     return Emitted(output)
 
 
-def _cache_key(model, what: str, options: CompileOptions, debuginfo: bool) -> str | None:
+def _cache_key(model, what: str, options: CompileOptions, debuginfo: bool,
+               plugins) -> str | None:
     with timing.span("cache key"):
         return compile_cache.key(model, {
             "artifact": what, "target": options.target, "shapes": options.input_shapes or None,
             "passes": options.passes or None, "from": options.start,
             "threads": openmp.thread_count(options.threads), "debuginfo": debuginfo},
-            options.target)
+            options.target, plugins)
 
 
 def _from_cache(key: str, output: str) -> bool:
