@@ -13,9 +13,9 @@ import re
 import numpy as np
 
 from aic.dialects.graph.constants import resource_attr
+from aic.dsl.dtypes import numpy_dtype
 from aic.errors import UnsupportedError
 from aic.mlir_api import ir
-from aic.dsl.dtypes import numpy_dtype
 
 INLINE_LIMIT = 64
 
