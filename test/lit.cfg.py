@@ -80,6 +80,11 @@ config.environment["PYTHONPATH"] = os.pathsep.join(
     p for p in [None if installed else source_python, os.environ.get("PYTHONPATH", "")] if p)
 # Tools run in-process (no crash-guard child); test/tools/crash-guard.test turns it back on.
 config.environment["AIC_UNGUARDED"] = "1"
+# The compile cache: a fresh folder per lit run, never the user's (tests about the cache
+# point AIC_CACHE_DIR at their own %t folder).
+_cache = os.path.join(config.test_exec_root, "aic-cache")
+shutil.rmtree(_cache, ignore_errors=True)
+config.environment["AIC_CACHE_DIR"] = _cache
 for var in ("HOME", "TMPDIR", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
     if var in os.environ:
         config.environment[var] = os.environ[var]

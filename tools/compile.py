@@ -4,18 +4,23 @@
                 [-o OUT] [--force] [--dump-dir DIR] [--input-shape NAME=1x3x224x224]... [--threads N]
                 [--mlir-print-debuginfo]
                 [--plugin FILE.py]... [--passes before|after:LEVEL=PASSES]... [--from LEVEL]
+                [--timing] [--no-cache] [--quiet | --progress]
 
 MLIR levels print as text that ``aic-opt`` parses; ``lib`` (the default) writes a shared
 library with a C entry point, a header and ``libomp.so`` (its OpenMP runtime) beside it. MODEL may also be MLIR text saved at any
 level; the compile continues from there. ``--plugin``/``--passes`` put a researcher's passes
 into the compile. Outputs are written to a new file and renamed into place; ``-o`` may not name
 the model, a directory or a FIFO/device, and an existing header beside a library that holds other
-text is kept unless ``--force`` is given. Every file written is printed.
+text is kept unless ``--force`` is given. Every file written is printed. A compile the cache has
+seen (same model bytes, options and compiler) is written from the cache (``--no-cache`` compiles
+anyway); ``--timing`` prints where the time went; compiles longer than a second show progress on
+a terminal (docs/compile-time.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
 
@@ -39,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, metavar="N",
                    help="threads the model runs on (default: $AIC_NUM_THREADS, else all cores)")
     add_extension_flags(p, levels)
+    add_compile_flags(p)
     p.add_argument("--mlir-print-debuginfo", action="store_true",
                    help="print locations (ONNX node names) in emitted MLIR")
     return p
@@ -58,6 +64,34 @@ def add_extension_flags(p: argparse.ArgumentParser, levels: list[str], resume: b
                    help="the level of an .mlir input (default: recognised from its ops)")
 
 
+def add_compile_flags(p: argparse.ArgumentParser) -> None:
+    """--timing, --no-cache, --quiet, --progress: shared with aic-run."""
+    p.add_argument("--timing", action="store_true",
+                   help="print a wall-time report to stderr: import, every stage and pass (aic "
+                        "and upstream), the backend tools (mlir-translate, opt, llc, link), JIT")
+    p.add_argument("--no-cache", dest="cache", action="store_false",
+                   help="compile even if the compile cache ($AIC_CACHE_DIR, else "
+                        "$XDG_CACHE_HOME/aic or ~/.cache/aic) holds the result")
+    show = p.add_mutually_exclusive_group()
+    show.add_argument("--quiet", action="store_true",
+                      help="no progress line (aic-compile: nor the 'wrote OUT' line)")
+    show.add_argument("--progress", action="store_true",
+                      help="show progress even when stderr is not a terminal (one line per "
+                           "step; default: a line on a terminal for compiles over 1 s)")
+
+
+@contextlib.contextmanager
+def observed(args):
+    """Record the compile (for --timing and the progress line); print the report at the end."""
+    from aic import progress, timing
+
+    with timing.recording(passes=args.timing) as rec, \
+            progress.watch(rec, progress.mode_from(args.quiet, args.progress)):
+        yield rec
+    if args.timing:
+        sys.stderr.write(rec.report())
+
+
 def main(argv: list[str] | None = None) -> int:
     from aic.driver.cli import tool_main
 
@@ -66,20 +100,23 @@ def main(argv: list[str] | None = None) -> int:
 
 def _compile(argv: list[str]) -> int:
     from aic.compiler.driver import parse_pass_hooks
-    from aic.compiler.emit import emit
+    from aic.compiler.emit import emit_artifact
     from aic.plugins import load_plugin
 
     args = _parser().parse_args(argv)
     written: list[str] = []
     for plugin in args.plugin:
         load_plugin(plugin)
-    path = emit(args.model, args.emit, args.output, target=args.target,
-                dump_dir=args.dump_dir, input_shapes=args.input_shape,
-                debuginfo=args.mlir_print_debuginfo, passes=parse_pass_hooks(args.passes),
-                start=args.from_level, threads=args.threads, force=args.force,
-                written=written)
-    if path != "-":
-        print(f"wrote {', '.join(written)}", file=sys.stderr)
+    with observed(args):
+        done = emit_artifact(args.model, args.emit, args.output, target=args.target,
+                             dump_dir=args.dump_dir, input_shapes=args.input_shape,
+                             debuginfo=args.mlir_print_debuginfo,
+                             passes=parse_pass_hooks(args.passes), start=args.from_level,
+                             threads=args.threads, cache=args.cache, plugins=args.plugin,
+                             force=args.force, written=written)
+    if done.path != "-" and not args.quiet:
+        print(f"wrote {', '.join(written)}" + (" (from the compile cache)" if done.cached else ""),
+              file=sys.stderr)
     return 0
 
 

@@ -3,6 +3,7 @@
     aic-run MODEL(.onnx|.mlir|.so) [--inputs IN.npz] [--input NAME=FILE.npy]... [--output OUT.npz]
             [--benchmark N] [--compare-onnxruntime] [--input-shape NAME=1x3x224x224]...
             [--profile [N]] [--plugin FILE.py]... [--passes before|after:LEVEL=PASSES]... [--from LEVEL] [--threads N]
+            [--timing] [--no-cache] [--quiet | --progress]
 
 Missing inputs get deterministic random data (seed 0) of the right shape and dtype.
 ``--output`` is written under exactly the name given (no ``.npz`` is added), to a new file
@@ -44,9 +45,10 @@ def _parser() -> argparse.ArgumentParser:
                         "cores; a library runs on the threads it was compiled for); "
                         "onnxruntime uses as many")
     from aic.compiler.stages import stage_table
-    from aic.tools.compile import add_extension_flags
+    from aic.tools.compile import add_compile_flags, add_extension_flags
 
     add_extension_flags(p, stage_table("cpu-generic").mlir_levels)
+    add_compile_flags(p)
     return p
 
 
@@ -61,6 +63,7 @@ def _run(args) -> int:
     from aic import runner
     from aic.compiler import files
     from aic.compiler.driver import parse_pass_hooks
+    from aic.tools.compile import observed
 
     is_library = args.model.endswith((".so", ".dylib"))
     if args.compare_onnxruntime and (is_library or args.model.endswith(".mlir")):
@@ -79,17 +82,19 @@ def _run(args) -> int:
         model = aic.load(args.model)
     else:
         shapes = dict(runner.parse_shape(s) for s in args.input_shape) or None
-        model = aic.compile(args.model, args.target, input_shapes=shapes,
-                            passes=parse_pass_hooks(args.passes), plugins=args.plugin,
-                            from_level=args.from_level, threads=args.threads,
-                            profile=bool(args.profile))
+        with observed(args):
+            model = aic.compile(args.model, args.target, input_shapes=shapes,
+                                passes=parse_pass_hooks(args.passes), plugins=args.plugin,
+                                from_level=args.from_level, threads=args.threads,
+                                profile=bool(args.profile), cache=args.cache)
     compile_ms = (time.perf_counter() - start) * 1e3
     given = runner.load_npz(args.inputs) if args.inputs else {}
     given.update(dict(runner.load_npy(s) for s in args.input))
     inputs = runner.make_inputs(model, given)
     outputs = dict(zip(model.output_names, model(**inputs)))
+    cached = ", from the compile cache" if not is_library and model.library_path else ""
     print(f"{'loaded' if is_library else 'compiled'} {args.model} in {compile_ms:.1f} ms "
-          f"({_threads(model.threads)})")
+          f"({_threads(model.threads)}{cached})")
     for name, value in outputs.items():
         print(f"  output {name}: {runner.summarize(value)}")
     if args.output is not None:

@@ -6,6 +6,9 @@
   point (``dense_resource`` above 64 elements, named after a hash of the content so output is
   deterministic); ``elements_attr`` builds just the attribute.
 * ``erase_if_unused(value)`` drops a constant nothing uses any more.
+* ``resource_attr(array, name, type)`` builds a ``dense_resource`` attribute and remembers its
+  array (per context), so ``constant_value`` reads it back without printing the blob as hex
+  text -- the bindings have no getter for a resource's bytes.
 
 May import numpy, the MLIR shim, the IR layer and the graph dialect's op classes.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import weakref
 
 import numpy as np
 
@@ -24,6 +28,19 @@ from aic.mlir_api import ir
 
 RESOURCE_THRESHOLD = 64
 """Constants with more elements than this are stored as ``dense_resource`` blobs."""
+
+
+_BLOBS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""context -> {printed ``dense_resource`` attribute: the array behind its blob}; an entry goes
+with its context (the blob holds the array, zero-copy, for as long as the context lives)."""
+
+
+def resource_attr(array: np.ndarray, name: str, type_: ir.Type) -> ir.Attribute:
+    """``dense_resource<name>`` of ``type_`` backed by ``array`` (C-contiguous, the element
+    type's dtype), readable again by ``constant_value`` without a round trip through text."""
+    attr = ir.DenseResourceElementsAttr.get_from_buffer(array, name, type_)
+    _BLOBS.setdefault(attr.context, {})[str(attr)] = array
+    return attr
 
 
 def erase_if_unused(value: ir.Value) -> None:
@@ -81,10 +98,15 @@ _BLOB_RE = re.compile(r'dialect_resources:\s*\{\s*builtin:\s*\{\s*[^:]+:\s*"0x([
 
 
 def _resource_array(const_op: ir.OpView, dtype: np.dtype) -> np.ndarray | None:
-    """Read a ``dense_resource`` blob: the bindings cannot, so print a one-op module holding it.
-
-    The printed blob is a 4-byte little-endian alignment followed by the raw data.
+    """Read a ``dense_resource`` blob: a copy of the array ``resource_attr`` made it from; else
+    (a blob parsed from text) print a one-op module holding it and decode the hex -- the
+    printed blob is a 4-byte little-endian alignment followed by the raw data.
     """
+    attr = const_op.operation.attributes["value"]
+    known = _BLOBS.get(attr.context, {}).get(str(attr))
+    if known is not None:  # the blob's bytes, as the constant's element type; a copy
+        raw = known.reshape(-1).view(np.uint8)
+        return raw.view(np.uint8 if dtype == np.bool_ else dtype).astype(dtype)
     with const_op.context, ir.Location.unknown():
         holder = ir.Module.create()
         const_op.operation.clone(ip=ir.InsertionPoint(holder.body))
@@ -134,7 +156,7 @@ def elements_attr(array: np.ndarray, type_: ir.Type) -> ir.Attribute:
     if array.size <= RESOURCE_THRESHOLD:
         return ir.DenseElementsAttr.get(array, type=element, shape=list(array.shape))
     digest = hashlib.sha256(str(type_).encode() + array.tobytes()).hexdigest()[:16]
-    return ir.DenseResourceElementsAttr.get_from_buffer(array, f"aic_{digest}", type_)
+    return resource_attr(array, f"aic_{digest}", type_)
 
 
 def make_constant(array: np.ndarray, type_: ir.Type, loc: ir.Location | None = None) -> ir.Value:

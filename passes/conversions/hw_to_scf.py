@@ -13,6 +13,7 @@ on the tiles; `hw.barrier` -> `gpu.barrier`;
 
 from __future__ import annotations
 
+from aic import timing
 from aic.dialects.hw import BarrierOp, MicrokernelOp, ParallelOp, SharedAllocOp
 from aic.mlir_api import ir, linalg, memref, scf, tensor
 from aic.pass_base import Pass, option, register_pass
@@ -37,7 +38,7 @@ class ConvertHwToScf(Pass):
                 _replace(child, lambda c: ir.Operation.create("gpu.barrier"))
             elif isinstance(child, SharedAllocOp):
                 _replace(child, lambda c: memref.AllocOp(c.buffer.type, [], []).result)
-        for child in [c for c in walk(op) if isinstance(c, ParallelOp)]:
+        for child in timing.counted([c for c in walk(op) if isinstance(c, ParallelOp)], "kernels"):
             _lower_parallel(child)
 
 

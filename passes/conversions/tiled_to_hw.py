@@ -15,7 +15,7 @@ that makes MLIR abort). A missing `hw.target` means `cpu-generic`.
 
 from __future__ import annotations
 
-from aic import targets
+from aic import targets, timing
 from aic.dialects.hw import TERMINATOR, MicrokernelOp, ParallelOp, enclosing_target
 from aic.dialects.tiled import KernelOp, LoadOp, tiling
 from aic.dialects.tiled.shapes import static_shape
@@ -39,7 +39,7 @@ class ConvertTiledToHw(Pass):
         kernels = [k for k in walk(op) if isinstance(k, KernelOp)]
         for kernel in kernels:
             require_valid(kernel)
-        for kernel in kernels:
+        for kernel in timing.counted(kernels, "kernels"):
             parallel = _lower_kernel(kernel, target)
             for child in list(walk(parallel.operation)):
                 if isinstance(child, LoadOp):

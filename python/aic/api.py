@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from aic.compiler.driver import CompileOptions, compile_module
 from aic.runtime.model import CompiledModel
 
@@ -15,7 +17,8 @@ def import_onnx(model, input_shapes=None, *, context=None, constants=None):
 
 def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, dump_dir=None,
             opt_level: int = 3, passes=None, plugins=(), from_level=None,
-            threads: int | None = None, profile: bool = False) -> CompiledModel:
+            threads: int | None = None, profile: bool = False, cache: bool = True,
+            timing: bool = False, verbose: bool = False) -> CompiledModel:
     """Compile a model for ``target``: an ONNX model (path or ModelProto), or MLIR at any
     level (an ``.mlir`` path or an ``ir.Module``; its level is recognised from its ops, or
     given as ``from_level``).
@@ -28,39 +31,74 @@ def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, du
     (default: ``$AIC_NUM_THREADS``, else every core this process may use); it is compiled in
     (``hw.target`` cores). ``profile=True`` times every kernel (``aic-hw-profile``):
     ``model.profiler.report(calls)`` after the calls.
-    """
-    import numpy as np
 
-    from aic.compiler.index_checks import read_checks
+    ``cache`` (default on): reuse the compile cache (docs/compile-time.md) -- a model compiled
+    before with the same bytes, options and compiler is loaded as a library linked from the
+    JIT's cached object code (``aic.runtime.cached``); not for ``profile``, ``dump_dir`` or an
+    ``ir.Module``. ``timing=True`` prints a wall-time report (stages,
+    passes, backend) to stderr and keeps it as ``model.timing``; ``verbose=True`` prints
+    progress (step, elapsed) to stderr.
+    """
+    from aic import progress
+    from aic import timing as timer
     from aic.plugins import load_plugin
-    from aic.runtime.jit import JitFunction, Signature
-    from aic.runtime.model import with_index_checks
+    from aic.runtime.cached import load_cached
 
     for plugin in plugins:
         load_plugin(plugin)
-    if profile:
-        passes = dict(passes or {})
-        extra = passes.get("after:vector", [])
-        extra = [extra] if isinstance(extra, str) else list(extra)
-        passes["after:vector"] = extra + ["aic-hw-profile"]
     options = CompileOptions(target=target, input_shapes=input_shapes, constants=constants,
-                             dump_dir=dump_dir, emit="llvm", passes=passes, start=from_level,
-                             threads=threads)
+                             dump_dir=dump_dir, emit="llvm", passes=_with_profile(passes, profile),
+                             start=from_level, threads=threads)
+    with timer.recording(passes=timing) as rec, \
+            progress.watch(rec, "always" if verbose else "never"):
+        key = (_cache_key(model, options, opt_level, plugins)
+               if cache and not (profile or dump_dir) else None)
+        compiled = (load_cached(key) if key else None) or _jit(model, options, opt_level,
+                                                                profile, key)
+    compiled.timing = rec
+    if timing:
+        sys.stderr.write(rec.report())
+    return compiled
+
+
+def _with_profile(passes, profile: bool):
+    if not profile:
+        return passes
+    passes = dict(passes or {})
+    extra = passes.get("after:vector", [])
+    extra = [extra] if isinstance(extra, str) else list(extra)
+    passes["after:vector"] = extra + ["aic-hw-profile"]
+    return passes
+
+
+def _jit(model, options: CompileOptions, opt_level: int, profile: bool, key: str | None):
+    """Compile and JIT ``model``; with a cache ``key``, store the JIT's code as a library."""
+    import numpy as np
+
+    from aic import timing as timer
+    from aic.compiler.index_checks import read_checks
+    from aic.runtime.cached import store_object
+    from aic.runtime.jit import JitFunction, Signature
+    from aic.runtime.model import with_index_checks
+
     result = compile_module(model, options)
     module = result.module
     with module.context:
-        text = module.operation.get_asm()
         checks = read_checks(module)
         status = [((2 * len(checks),), np.dtype(np.int64))] if checks else []
         signature = Signature([(t.shape, t.dtype) for t in result.inputs],
                               [(t.shape, t.dtype) for t in result.outputs] + status)
-        fn = JitFunction(module, "main", signature, opt_level=opt_level)
+        with timer.span("jit (ExecutionEngine)"):
+            fn = JitFunction(module, "main", signature, opt_level=opt_level)
         profiler = _profiler(module, fn) if profile else None
-    model = CompiledModel(with_index_checks(fn, checks), result.inputs, result.outputs,
-                          llvm_module_text=text, target=target, threads=result.threads,
-                          index_checks=checks)
-    model.profiler = profiler
-    return model
+    compiled = CompiledModel(with_index_checks(fn, checks), result.inputs, result.outputs,
+                             llvm_module=module, target=options.target, threads=result.threads,
+                             index_checks=checks)
+    compiled.profiler = profiler
+    if key:
+        with timer.span("cache store"):
+            store_object(key, fn.engine, result.inputs, result.outputs, result.threads, checks)
+    return compiled
 
 
 def _profiler(module, fn):
@@ -73,6 +111,25 @@ def _profiler(module, fn):
     names = [ir.StringAttr(a).value for a in ir.ArrayAttr(module.operation.attributes["aic.profile"])]
     read = fn.sibling("aic_profile_read", Signature([], [((max(1, len(names)),), np.float64)]))
     return Profiler(names, lambda: read([])[0])
+
+
+def _cache_key(model, options: CompileOptions, opt_level: int, plugins) -> str | None:
+    import hashlib
+
+    import numpy as np
+
+    from aic import timing as timer
+    from aic.compiler import cache, openmp
+
+    constants = {name: [list(np.shape(v)), str(np.asarray(v).dtype),
+                        hashlib.sha256(np.ascontiguousarray(v).tobytes()).hexdigest()]
+                 for name, v in sorted((options.constants or {}).items())}
+    with timer.span("cache key"):
+        return cache.key(model, {
+            "artifact": "jit", "target": options.target, "shapes": options.input_shapes or None,
+            "constants": constants, "passes": options.passes or None, "from": options.start,
+            "threads": openmp.thread_count(options.threads), "opt_level": opt_level},
+            options.target, plugins)
 
 
 def load(path: str) -> CompiledModel:

@@ -19,6 +19,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 
+from aic import timing
 from aic.errors import PipelineError
 from aic.mlir_api import ir, passmanager, tool_path
 from aic.pass_base import PASSES, builtin_passes, run_pass_on
@@ -187,6 +188,31 @@ def build_pass_manager(text: str, ctx: ir.Context) -> passmanager.PassManager:
     return pm
 
 
+def run_pipeline_on(text: str, op: ir.Operation, ctx: ir.Context, configure=None) -> None:
+    """Build the pass manager for ``text`` (``configure(pm)`` may adjust it) and run it on
+    ``op``; raises ``ir.MLIRError`` on failure. Under a recorder with ``passes=True``
+    (``aic.timing``) MLIR's pass timing is on and its per-pass report joins the recorder's
+    tree (the report is printed when the pass manager is destroyed: it is captured then)."""
+    pm = build_pass_manager(text, ctx)
+    if configure is not None:
+        configure(pm)
+    rec = timing.active()
+    if rec is None or not rec.passes:
+        pm.run(op)
+        return
+    pm.enable_timing()
+    error = None
+    try:
+        pm.run(op)
+    except ir.MLIRError as e:
+        error = e
+    with _captured_stderr() as report:
+        pm = None  # destroying it prints the report
+    rec.graft(timing.parse_mlir_report("\n".join(report)))
+    if error is not None:
+        raise error
+
+
 def _add_elements(pm, elements: list[Element], ctx, nested_in: str | None = None) -> None:
     upstream: list[Element] = []
 
@@ -221,7 +247,7 @@ def _add_upstream(pm, text: str, elements: list[Element], ctx) -> None:
         except ValueError as e:
             reason = str(e)
     known = set(upstream_pass_names())
-    for name in _leaf_names(elements):
+    for name in leaf_names(elements):
         if known and name not in known:
             raise unknown_pass_error(name) from None
     raise PipelineError(f"invalid pass pipeline '{text}': {_option_error(reason, native)}")
@@ -252,10 +278,11 @@ def _captured_stderr():
             out.extend(tmp.read().decode(errors="replace").splitlines())
 
 
-def _leaf_names(elements: list[Element]) -> list[str]:
+def leaf_names(elements: list[Element]) -> list[str]:
+    """The pass names of ``elements``, nested pipelines flattened, in order."""
     out = []
     for el in elements:
-        out.extend(_leaf_names(el.children) if el.children is not None else [el.name])
+        out.extend(leaf_names(el.children) if el.children is not None else [el.name])
     return out
 
 
@@ -263,9 +290,11 @@ def _add_aic(pm, pass_, nested_in: str | None) -> None:
     name = pass_.NAME
     if nested_in is None:
         def run(op, external):
+            timing.note(name)
             run_pass_on(pass_, op, external)
     else:
         def run(op, external):
+            timing.note(name)
             for region in op.regions:
                 for block in region.blocks:
                     for child in block.operations:

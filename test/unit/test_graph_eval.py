@@ -172,6 +172,25 @@ def test_constants_round_trip_dense_and_resource():
         assert "dense_resource" in str(module)
 
 
+def test_resource_constants_read_back_without_text_and_from_text():
+    """A blob made by make_constant is read from its array (a copy: writing into it changes
+    nothing); the same blob parsed from printed IR is read by decoding the text."""
+    ctx = make_context()
+    with ctx, ir.Location.unknown():
+        module = ir.Module.create()
+        with ir.InsertionPoint(module.body):
+            a = _rand(8, 16)
+            v = make_constant(a, ir.RankedTensorType.get([8, 16], ir.F32Type.get()))
+        first = constant_value(v)
+        first[:] = 0
+        np.testing.assert_array_equal(constant_value(v), a)
+        text = str(module)
+    with make_context(), ir.Location.unknown():
+        parsed = ir.Module.parse(text)
+        (op,) = parsed.body.operations
+        np.testing.assert_array_equal(constant_value(op.result), a)
+
+
 # -- passes, checked by interpreting the function with graph_eval before and after ---------------
 
 def _interpret(module, inputs):

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2] / "python" / "aic"
 # Lowest first. A module belongs to the layer of its longest matching prefix; the package
 # itself (``aic/__init__.py``: lazy ``aic.compile``/``load``/``import_onnx``) is the top.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("mlir shim", ("aic.mlir_api", "aic.errors")),
+    ("mlir shim", ("aic.mlir_api", "aic.errors", "aic.timing", "aic.progress")),
     ("ir building", ("aic.dsl", "aic.diagnostics", "aic.verify", "aic.targets")),
     ("dialects", ("aic.dialects", "aic.rewriting")),
     ("pass framework", ("aic.pass_base", "aic.pipeline", "aic.context", "aic.plugins")),

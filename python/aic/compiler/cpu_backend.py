@@ -23,6 +23,7 @@ import subprocess
 import tempfile
 
 
+from aic import timing
 from aic.compiler import files, openmp
 from aic.compiler.c_entry import EXPORTS, HEADER, wrapper_source
 from aic.errors import AicError
@@ -47,7 +48,8 @@ def llvm_cpu(target: str = "cpu") -> str:
 
 
 def _tool(cmd: list[str], stdin: str | None = None, what: str = "") -> str:
-    proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True)
+    with timing.span(what or os.path.basename(cmd[0])):
+        proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True)
     if proc.returncode != 0:
         first = (proc.stderr.strip().splitlines() or ["(no message)"])[0]
         raise AicError(f"{what or cmd[0]} failed: {first}")

@@ -10,12 +10,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from aic import diagnostics
+from aic import diagnostics, timing
 from aic.compiler import openmp
 from aic.compiler.stages import StageTable, stage_table
 from aic.errors import AicError
 from aic.mlir_api import ir
-from aic.pipeline import build_pass_manager
+from aic.pipeline import run_pipeline_on
 from aic.compiler.mlir_input import detect_level, parse_file
 from aic.dsl.dtypes import mlir_type_name, numpy_dtype, tensor_spec
 
@@ -156,9 +156,8 @@ def run_pipeline(module: ir.Module, pipeline: str, what: str) -> None:
     """Run ``pipeline`` on ``module``; any error becomes ``StageError`` naming ``what``."""
     ctx = module.context
     with ctx, ir.Location.unknown(), diagnostics.collect(ctx) as diags:
-        pm = build_pass_manager(f"builtin.module({pipeline})", ctx)
         try:
-            pm.run(module.operation)
+            run_pipeline_on(f"builtin.module({pipeline})", module.operation, ctx)
         except ir.MLIRError as e:
             found = diags + diagnostics.from_mlir_error(e)
             errors = [d.render() for d in found if d.severity == "error"] or [str(e)]
@@ -192,7 +191,8 @@ def compile_module(model, options: CompileOptions) -> CompileResult:
     if options.start is not None and options.start not in table.mlir_levels:
         raise AicError(f"unknown level '{options.start}' for --from (MLIR levels: "
                        f"{', '.join(table.mlir_levels)})")
-    module, start = load_source(model, options, table.mlir_levels)
+    with timing.span("import"):
+        module, start = load_source(model, options, table.mlir_levels)
     inputs, outputs = interface(module)
     record_interface(module, inputs, outputs)
     stages = table.path_to(options.emit)
@@ -206,10 +206,12 @@ def compile_module(model, options: CompileOptions) -> CompileResult:
         os.makedirs(options.dump_dir, exist_ok=True)
         _dump(result, options.dump_dir, 0, start)
     for stage in stages:
-        run_pipeline(module, stage.pipeline, f"stage '{stage.level}'")
+        with timing.span(f"stage {stage.level}"):
+            run_pipeline(module, stage.pipeline, f"stage '{stage.level}'")
         result.level = stage.level
         if options.dump_dir:
-            _dump(result, options.dump_dir, table.levels.index(stage.level) + 1, stage.level)
+            with timing.span(f"dump {stage.level}"):
+                _dump(result, options.dump_dir, table.levels.index(stage.level) + 1, stage.level)
     return result
 
 

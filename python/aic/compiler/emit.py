@@ -1,7 +1,9 @@
 """What ``aic-compile`` writes: any level of the target's stage table (MLIR text or an artifact).
 
 Outputs are written to a temporary file and renamed into place, so a failed compile leaves
-any existing file untouched, and the output may never be the input model itself.
+any existing file untouched, and the output may never be the input model itself. An artifact
+already in the compile cache (``aic.compiler.cache``: same model bytes, options, compiler) is
+written from there without compiling.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ import os
 import sys
 from dataclasses import dataclass, field
 
-from aic.compiler import files
+from aic import timing
+from aic.compiler import cache as compile_cache
+from aic.compiler import files, openmp
 from aic.compiler.driver import CompileOptions, compile_module, parse_shape
 from aic.compiler.index_checks import read_checks
 from aic.compiler.stages import stage_table
@@ -37,13 +41,28 @@ def default_output(model: str, emit: str, target: str = "cpu") -> str:
     return stem + (stage.suffix if not stage.is_mlir else f".{emit}.mlir")
 
 
-def emit(model: str, what: str, output: str | None, *, target: str = "cpu",
-         dump_dir: str | None = None, input_shapes: list[str] = (), debuginfo: bool = False,
-         passes: dict | None = None, start: str | None = None,
-         threads: int | None = None, force: bool = False,
-         written: list[str] | None = None) -> str:
+@dataclass
+class Emitted:
+    path: str  # what was written ("-": standard output)
+    cached: bool = False  # the artifact came from the compile cache
+
+
+def emit(model: str, what: str, output: str | None, **options) -> str:
     """Compile ``model`` to level ``what`` of ``target``'s stage table and write it to
     ``output`` (default: beside the model; ``-``: standard output); returns the path written.
+    Options: see ``emit_artifact``."""
+    return emit_artifact(model, what, output, **options).path
+
+
+def emit_artifact(model: str, what: str, output: str | None, *, target: str = "cpu",
+                  dump_dir: str | None = None, input_shapes: list[str] = (),
+                  debuginfo: bool = False, passes: dict | None = None,
+                  start: str | None = None, threads: int | None = None,
+                  cache: bool = True, plugins=(), force: bool = False,
+                  written: list[str] | None = None) -> Emitted:
+    """``emit`` saying whether the compile cache served it. ``cache=False`` (or a
+    ``dump_dir``, whose dumps need the compile to run) bypasses the cache; ``plugins``: the
+    plugin files loaded for this compile (their sources are part of the cache key).
 
     Nothing is written over the model, a directory or a non-regular file, and a companion
     file (the library's header) holding other content is replaced only with ``force``.
@@ -57,33 +76,62 @@ def emit(model: str, what: str, output: str | None, *, target: str = "cpu",
     shapes = dict(parse_shape(s) for s in input_shapes) or None
     options = CompileOptions(target, shapes, dump_dir=dump_dir, passes=passes, start=start,
                              threads=threads)
-    value, job = _produce(model, what, options, debuginfo)
-    if output == "-":  # standard output, as mlir-opt does
-        if isinstance(value, str):
-            sys.stdout.write(value)
-        else:
-            sys.stdout.buffer.write(value)
-        sys.stdout.flush()
-        return output
-    _write(output, value, job, [model], force, written if written is not None else [])
-    return output
+    written = written if written is not None else []
+    key = _cache_key(model, what, options, debuginfo, plugins) if cache and not dump_dir else None
+    if key and _from_cache(key, output, [model], force, written):
+        return Emitted(output, cached=True)
+    value, job = _compile(model, what, options, debuginfo)
+    if key:
+        with timing.span("cache store"):
+            data = value.encode() if isinstance(value, str) else value
+            compile_cache.store(key, ".out", data, {"text": isinstance(value, str),
+                                                     "companions": job.companions,
+                                                     "beside": job.beside})
+    _write(output, value, job, [model], force, written)
+    return Emitted(output)
 
 
-def _produce(model: str, what: str, options: CompileOptions, debuginfo: bool):
-    """Run the stage table up to ``what``: its value, and the ``Job`` (companion files)."""
+def _cache_key(model, what: str, options: CompileOptions, debuginfo: bool,
+               plugins) -> str | None:
+    with timing.span("cache key"):
+        return compile_cache.key(model, {
+            "artifact": what, "target": options.target, "shapes": options.input_shapes or None,
+            "passes": options.passes or None, "from": options.start,
+            "threads": openmp.thread_count(options.threads), "debuginfo": debuginfo},
+            options.target, plugins)
+
+
+def _from_cache(key: str, output: str, inputs: list[str], force: bool,
+                written: list[str]) -> bool:
+    """Write ``output`` from the cache entry ``key`` if there is a whole one."""
+    entry = compile_cache.lookup(key, ".out")
+    if entry is None or not all(map(os.path.exists, entry.meta.get("beside", []))):
+        return False
+    timing.note("compile cache hit")
+    value = entry.read()
+    job = Job([], [], companions=entry.meta.get("companions", {}),
+              beside=entry.meta.get("beside", []))
+    _write(output, value.decode() if entry.meta.get("text") else value, job, inputs, force,
+           written)
+    return True
+
+
+def _compile(model, what: str, options: CompileOptions, debuginfo: bool):
+    """Run the stages to ``what``: its value (text or bytes) and the job (companion files)."""
     table = options.table()
     path = table.path_to(what)
     mlir = [s for s in path if s.is_mlir]
     options.emit = mlir[-1].level
     result = compile_module(model, options)
-    with result.module.context:
+    with result.module.context, timing.span(f"print {options.emit}"):
         value = result.module.operation.get_asm(enable_debug_info=debuginfo and what == options.emit)
     values = {options.emit: value}
     with result.module.context:
         checks = read_checks(result.module)
     job = Job(result.inputs, result.outputs, result.threads, options.target, index_checks=checks)
     for stage in path[len(mlir):]:
-        value = values[stage.level] = stage.produce(values[stage.source], job)
+        with timing.span(f"stage {stage.level}"):
+            value = values[stage.level] = stage.produce(values[stage.source], job)
         if options.dump_dir:
             index = table.levels.index(stage.level) + 1
             files.write(os.path.join(options.dump_dir, f"{index:02d}-{stage.level}{stage.suffix}"),
@@ -93,7 +141,21 @@ def _produce(model: str, what: str, options: CompileOptions, debuginfo: bool):
 
 def _write(output: str, value, job: Job, inputs: list[str], force: bool,
            written: list[str]) -> None:
-    """Check every path first, then write the output and its companions."""
+    """Check every path first, then write the output (``-``: standard output, as mlir-opt
+    does) and its companions."""
+    if output == "-":
+        if isinstance(value, str):
+            sys.stdout.write(value)
+        else:
+            sys.stdout.buffer.write(value)
+        sys.stdout.flush()
+        return
+    with timing.span("write output"):
+        _write_files(output, value, job, inputs, force, written)
+
+
+def _write_files(output: str, value, job: Job, inputs: list[str], force: bool,
+                 written: list[str]) -> None:
     companions = {os.path.splitext(output)[0] + suffix: text
                   for suffix, text in job.companions.items()}
     for path, text in companions.items():

@@ -13,6 +13,8 @@ removes its temporary files (``aic.driver.cli``); a child that does not end with
 waits for the child, so no worker outlives the command, and exits 128 + the signal number.
 On Linux the child also gets SIGTERM when the parent dies without a chance to pass anything
 on (SIGKILL): ``prctl(PR_SET_PDEATHSIG)``.
+When stderr is a terminal the child gets it as file descriptor ``$AIC_PROGRESS_FD`` for the
+progress line (``aic.progress``), which cannot wait for the relayed stderr.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import signal
 import subprocess
 import sys
 import threading
+
+from aic.progress import FD_ENV
 
 _CRASH_START = re.compile(r"Assertion|UNREACHABLE|PLEASE submit|Stack dump|LLVM ERROR|"
                           r"Fatal Python error|Segmentation fault")
@@ -73,10 +77,18 @@ def _forwarding_signals(proc: subprocess.Popen):
 def run_guarded(tool: str, argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     env = dict(os.environ, AIC_UNGUARDED="1")
-    proc = subprocess.Popen([sys.executable, "-m", f"aic.tools.{tool}", *argv], env=env,
-                            stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
-    with _forwarding_signals(proc) as received:
-        err = proc.communicate()[1].decode(errors="replace")
+    terminal = os.dup(2) if sys.stderr.isatty() else None
+    if terminal is not None:
+        env[FD_ENV] = str(terminal)
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", f"aic.tools.{tool}", *argv], env=env,
+                                stderr=subprocess.PIPE, preexec_fn=_die_with_parent,
+                                pass_fds=() if terminal is None else (terminal,))
+        with _forwarding_signals(proc) as received:
+            err = proc.communicate()[1].decode(errors="replace")
+    finally:
+        if terminal is not None:
+            os.close(terminal)
     if received:
         sys.stderr.write(err)
         return 128 + received[0]

@@ -15,12 +15,12 @@ import sys
 from dataclasses import dataclass
 from typing import TextIO
 
-from aic import diagnostics
+from aic import diagnostics, timing
 from aic.driver import expected_diagnostics
 from aic.context import make_context
 from aic.errors import AicError
 from aic.mlir_api import ir
-from aic.pipeline import build_pass_manager, pipeline_anchor
+from aic.pipeline import build_pass_manager, pipeline_anchor, run_pipeline_on
 from aic.driver.source import OUTPUT_SEPARATOR, Chunk, fix_columns, parse_source, split_chunks
 from aic.verify import verify_semantics
 
@@ -38,10 +38,20 @@ class OptOptions:
     print_generic: bool = False
     print_debuginfo: bool = False
     verify_input: bool = True
+    timing: bool = False  # --mlir-timing: a per-pass wall-time report on stderr
 
 
 def run_opt(opts: OptOptions, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
             stderr: TextIO = sys.stderr) -> int:
+    if not opts.timing:
+        return _run_opt(opts, stdin, stdout, stderr)
+    with timing.recording(passes=True) as rec:
+        code = _run_opt(opts, stdin, stdout, stderr)
+    stderr.write(rec.report())
+    return code
+
+
+def _run_opt(opts: OptOptions, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     try:
         if opts.pipeline:  # fail fast on unknown passes and bad options
             build_pass_manager(opts.pipeline, make_context())
@@ -102,18 +112,23 @@ def _report(diags, chunk: Chunk, filename: str, opts: OptOptions, stderr: TextIO
 
 def _process_chunk(chunk: Chunk, filename: str, opts: OptOptions):
     """Returns (printed IR or None, diagnostics)."""
-    ctx = make_context(allow_unregistered=opts.allow_unregistered_dialect)
+    with timing.span("context", merge=True):
+        ctx = make_context(allow_unregistered=opts.allow_unregistered_dialect)
     with ctx, ir.Location.unknown(), diagnostics.collect(ctx) as diags:
         try:
-            op = parse_source(chunk, filename)
+            with timing.span("parse", merge=True):
+                op = parse_source(chunk, filename)
         except ir.MLIRError as e:
             return None, diags + diagnostics.from_mlir_error(e)
-        if opts.verify_input and not _verify(op):
-            return None, list(diags)
-        if opts.pipeline and not _run_pipeline(op, ctx, opts, diags, filename):
-            return None, list(diags)
-        text = op.get_asm(print_generic_op_form=opts.print_generic,
-                          enable_debug_info=opts.print_debuginfo)
+        with timing.span("verify (aic)", merge=True):
+            if opts.verify_input and not _verify(op):
+                return None, list(diags)
+        with timing.span("pipeline", merge=True):
+            if opts.pipeline and not _run_pipeline(op, ctx, opts, diags, filename):
+                return None, list(diags)
+        with timing.span("print", merge=True):
+            text = op.get_asm(print_generic_op_form=opts.print_generic,
+                              enable_debug_info=opts.print_debuginfo)
         return text if text.endswith("\n") else text + "\n", list(diags)
 
 
@@ -133,15 +148,16 @@ def _run_pipeline(op: ir.Operation, ctx: ir.Context, opts: OptOptions, diags: li
     if anchor != op.name:
         raise AicError(f"the pass pipeline is anchored on '{anchor}' but the input's top-level "
                        f"op is '{op.name}' (nest it: '{op.name}({anchor}(...))')")
-    pm = build_pass_manager(opts.pipeline, ctx)
-    if opts.print_ir_after_all or opts.print_ir_tree_dir:
-        ctx.enable_multithreading(False)  # MLIR requires it for module-scope printing
-        pm.enable_ir_printing(print_after_all=True, print_module_scope=True,
-                              print_generic_op_form=opts.print_generic,
-                              enable_debug_info=opts.print_debuginfo,
-                              tree_printing_dir_path=opts.print_ir_tree_dir)
+    def configure(pm) -> None:
+        if opts.print_ir_after_all or opts.print_ir_tree_dir:
+            ctx.enable_multithreading(False)  # MLIR requires it for module-scope printing
+            pm.enable_ir_printing(print_after_all=True, print_module_scope=True,
+                                  print_generic_op_form=opts.print_generic,
+                                  enable_debug_info=opts.print_debuginfo,
+                                  tree_printing_dir_path=opts.print_ir_tree_dir)
+
     try:
-        pm.run(op)
+        run_pipeline_on(opts.pipeline, op, ctx, configure)
     except ir.MLIRError as e:
         diags.extend(d for d in diagnostics.from_mlir_error(e)
                      if not any(d.message == x.message for x in diags))

@@ -10,6 +10,7 @@ writes a shared library with a C entry point (see ``aic.compiler.cpu_backend``);
 
 from __future__ import annotations
 
+import os
 from typing import Callable
 
 import numpy as np
@@ -41,15 +42,28 @@ def with_index_checks(run: Callable[[list[np.ndarray]], list[np.ndarray]],
 class CompiledModel:
     def __init__(self, run: Callable[[list[np.ndarray]], list[np.ndarray]], inputs, outputs,
                  llvm_module_text: str | None = None, target: str = "cpu", threads: int = 0,
-                 index_checks: list[IndexCheck] = ()):
+                 index_checks: list[IndexCheck] = (), llvm_module=None):
         self._run = run
         self.index_checks = list(index_checks)  # what the last output of ``run`` reports
         self.inputs = list(inputs)
         self.outputs = list(outputs)
-        self.llvm_module_text = llvm_module_text
+        self._llvm_text = llvm_module_text
+        self._llvm_module = llvm_module  # printed on first use of llvm_module_text
         self.target = target
         self.threads = threads  # threads its kernels run on (0: the OpenMP runtime's default)
         self.profiler = None  # an aic.runtime.profile.Profiler when compiled with profile=True
+        self.library_path: str | None = None  # the library it runs from (e.g. a cache entry)
+        self.timing = None  # the compile's aic.timing.Recorder (aic.compile)
+
+    @property
+    def llvm_module_text(self) -> str | None:
+        """The LLVM-dialect module as text (printed when first asked: ``save`` needs it, a
+        compile does not)."""
+        if self._llvm_text is None and self._llvm_module is not None:
+            with self._llvm_module.context:
+                self._llvm_text = self._llvm_module.operation.get_asm()
+            self._llvm_module = None
+        return self._llvm_text
 
     @property
     def input_names(self) -> list[str]:
@@ -91,8 +105,15 @@ class CompiledModel:
 
     def save(self, path: str) -> str:
         """Write a shared library (and its header and metadata beside it); return its path."""
-        from aic.compiler.cpu_backend import write_library
+        from aic.compiler import files, openmp
+        from aic.compiler.cpu_backend import HEADER, write_library
 
+        if self.llvm_module_text is None and self.library_path is not None:
+            with open(self.library_path, "rb") as f:
+                files.write(path, f.read())
+            files.write(os.path.splitext(path)[0] + ".h", HEADER)
+            files.copy_beside(openmp.libomp_path(), path)
+            return path
         if self.llvm_module_text is None:
             raise InputError("this model has no LLVM module to save")
         return write_library(self.llvm_module_text, path, self.inputs, self.outputs,

@@ -12,9 +12,10 @@ import re
 
 import numpy as np
 
+from aic.dialects.graph.constants import resource_attr
+from aic.dsl.dtypes import numpy_dtype
 from aic.errors import ModelFormatError, UnsupportedError
 from aic.mlir_api import ir
-from aic.dsl.dtypes import numpy_dtype
 
 INLINE_LIMIT = 64
 
@@ -92,5 +93,5 @@ def elements_attr(array: np.ndarray, type_: ir.RankedTensorType, name: str | Non
             packed = np.array([0xFF if array.reshape(-1)[0] else 0], np.uint8)
         return ir.DenseElementsAttr.get(packed, type=type_)
     if name is not None and array.size > INLINE_LIMIT:
-        return ir.DenseResourceElementsAttr.get_from_buffer(array, name, type_)
+        return resource_attr(array, name, type_)
     return ir.DenseElementsAttr.get(array, type=type_)

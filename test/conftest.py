@@ -1,0 +1,21 @@
+"""Settings for every pytest test: the compile cache lives in a fresh folder per session.
+
+The suite never reads or writes the user's cache (``~/.cache/aic``): ``AIC_CACHE_DIR`` points at
+a session temporary folder (tools started as subprocesses inherit it). Tests that need their
+own cache state set ``AIC_CACHE_DIR`` again (``test/python/test_cache.py``).
+"""
+
+import os
+
+import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_compile_cache(tmp_path_factory):
+    saved = os.environ.get("AIC_CACHE_DIR")
+    os.environ["AIC_CACHE_DIR"] = str(tmp_path_factory.mktemp("aic-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("AIC_CACHE_DIR", None)
+    else:
+        os.environ["AIC_CACHE_DIR"] = saved
