@@ -123,5 +123,6 @@ def test_progress_reaches_the_terminal_through_the_crash_guard(tmp_path):
     assert proc.wait(timeout=600) == 0
     os.close(master)
     text = b"".join(chunks).decode()
-    assert "\r[aic" in text and "stage graph" in text and "\x1b[K" in text
+    assert "\r[aic" in text and "] stage " in text and "\x1b[K" in text  # (which stages
+    # are drawn depends on the redraw rate)
     assert "wrote " in text  # the relayed stderr arrives too
