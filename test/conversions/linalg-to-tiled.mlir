@@ -276,7 +276,8 @@ func.func @avg_pool_epilogue(%x: tensor<1x8x6x6xf32>, %cnt: tensor<5x5xf32>) -> 
 
 // The im2col patch copy (n, c, kh, kw, oh, ow) <- x[n, c, oh*2 + kh, ow*2 + kw] of a padded
 // input: one channel's whole window per tile; the tile loads the unpadded plane, pads it, and
-// copies each (kh, kw) strided slice with an identity generic; the global pad is gone.
+// copies each (kh, kw) strided slice with an identity generic in a loop over (kh, kw); the
+// global pad is gone.
 // TARGET-LABEL: func.func @patches_of_padded
 // TARGET-SAME: (%[[X:.*]]: tensor<1x2x5x5xf32>)
 // TARGET-NOT: tensor.pad %[[X]]
@@ -286,9 +287,12 @@ func.func @avg_pool_epilogue(%x: tensor<1x8x6x6xf32>, %cnt: tensor<5x5xf32>) -> 
 // TARGET: %[[INTERIOR:.*]] = tensor.extract_slice %[[FILLED]][0, 0, 1, 1] [1, 1, 5, 5] [1, 1, 1, 1]
 // TARGET: %[[COPY:.*]] = linalg.generic {{.*}} ins(%[[PLANE]] : tensor<1x1x5x5xf32>) outs(%[[INTERIOR]] : tensor<1x1x5x5xf32>)
 // TARGET: %[[PADDED:.*]] = tensor.insert_slice %[[COPY]] into %[[FILLED]][0, 0, 1, 1] [1, 1, 5, 5] [1, 1, 1, 1]
-// TARGET: %[[SRC:.*]] = tensor.extract_slice %[[PADDED]][0, 0, 0, 0] [1, 1, 3, 3] [1, 1, 2, 2]
-// TARGET: linalg.generic {{.*}} ins(%[[SRC]] : tensor<1x1x3x3xf32>)
-// TARGET: tensor.extract_slice %[[PADDED]][0, 0, 2, 2] [1, 1, 3, 3] [1, 1, 2, 2]
+// TARGET: scf.for %[[KH:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}})
+// TARGET: scf.for %[[KW:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}})
+// TARGET: %[[SRC:.*]] = tensor.extract_slice %[[PADDED]][0, 0, %[[KH]], %[[KW]]] [1, 1, 3, 3] [1, 1, 2, 2]
+// TARGET: %[[DST:.*]] = tensor.extract_slice %[[ACC]][0, 0, %[[KH]], %[[KW]], 0, 0] [1, 1, 1, 1, 3, 3]
+// TARGET: %[[COPY2:.*]] = linalg.generic {{.*}} ins(%[[SRC]] : tensor<1x1x3x3xf32>) outs(%[[DST]] : tensor<1x1x3x3xf32>)
+// TARGET: tensor.insert_slice %[[COPY2]] into %[[ACC]][0, 0, %[[KH]], %[[KW]], 0, 0]
 // TARGET: kind = "generic", outs_indexing = array<i64: 0, 1, 2, 3, 4, 5>, space = array<i64: 1, 2, 3, 3, 3, 3>, tile_sizes = array<i64: 1, 1, 3, 3, 3, 3>
 func.func @patches_of_padded(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x3x3x3x3xf32> {
   %zero = arith.constant 0.0 : f32

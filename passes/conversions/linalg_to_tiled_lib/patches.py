@@ -12,9 +12,9 @@ a tile is ``(1, 1, KH, KW, th, OW)`` — the whole window of ``th`` output rows 
 with ``th`` from ``aic.dialects.tiled.tiling.window`` over ``(n, c, oh, ow)``. Per tile the body
 loads the input rows it reads (when ``x`` is a spatial `tensor.pad` and the tile is whole
 planes: the unpadded plane, padded inside the tile, so no padded copy of the input is made) and
-copies, for each ``(kh, kw)``, the strided slice ``x[.., kh*dh + oh*sh, kw*dw + ow*sw]`` into
-``P[.., kh, kw, .., ..]`` with an identity-mapped `linalg.generic` that ``aic-hw-vectorize``
-turns into vector copies along ``ow``. So the patch matrix is built in parallel, one vector row
+copies, in a loop over ``(kh, kw)``, the strided slice ``x[.., kh*dh + oh*sh, kw*dw + ow*sw]``
+into ``P[.., kh, kw, .., ..]`` with an identity-mapped `linalg.generic` that
+``aic-hw-vectorize`` turns into vector copies along ``ow``. So the patch matrix is built in parallel, one vector row
 at a time, instead of by one scalar loop nest over the whole tensor.
 """
 
@@ -24,9 +24,10 @@ from dataclasses import dataclass
 
 from aic.dialects.tiled import PARALLEL
 from aic.dialects.tiled.shapes import static_shape
-from aic.mlir_api import ir, linalg, tensor
+from aic.mlir_api import ir, linalg, scf, tensor
 from aic.passes.conversions.linalg_to_tiled_lib.analysis import GENERIC, LinalgInfo
-from aic.passes.conversions.linalg_to_tiled_lib.window import Pad, input_tile, spatial_pad
+from aic.passes.conversions.linalg_to_tiled_lib.window import Pad, index, input_tile, scaled, \
+    spatial_pad
 
 
 @dataclass
@@ -93,26 +94,36 @@ def analyze(op: ir.OpView) -> Patches | None:
 
 
 def tile_body(p: Patches, sizes: list[int], offsets, acc) -> ir.Value:
-    """The patches of one tile ``(1, tc, KH, KW, th, OW)`` (built at the current point)."""
+    """The patches of one tile ``(1, tc, KH, KW, th, OW)`` (built at the current point): loops
+    over ``kh`` and ``kw`` around one copy, so the IR stays small for any window (a 16x16
+    patch embedding would otherwise be 256 slice pairs, which bufferization analyses in
+    quadratic time)."""
     element = ir.RankedTensorType(p.x.type).element_type
     out = [sizes[0], sizes[1], sizes[4], sizes[5]]
     where = [offsets[0], offsets[1], offsets[4], offsets[5]]
     x_tile = input_tile(p, out, where, sizes[4:] == p.info.space[4:])
-    for kh in range(sizes[2]):
-        for kw in range(sizes[3]):
-            acc = _copy_window(p, x_tile, acc, out, kh, kw, element)
-    return acc
+    rows = scf.ForOp(index(0), index(sizes[2]), index(1), [acc])
+    with ir.InsertionPoint(rows.body):
+        cols = scf.ForOp(index(0), index(sizes[3]), index(1), [rows.inner_iter_args[0]])
+        with ir.InsertionPoint(cols.body):
+            copied = _copy_window(p, x_tile, cols.inner_iter_args[0], out,
+                                  rows.induction_variable, cols.induction_variable, element)
+            scf.YieldOp([copied])
+        scf.YieldOp([cols.results[0]])
+    return rows.results[0]
 
 
-def _copy_window(p: Patches, x_tile, acc, out: list[int], kh: int, kw: int, element):
+def _copy_window(p: Patches, x_tile, acc, out: list[int], kh, kw, element):
     """acc[:, :, kh, kw] = x_tile[:, :, kh*dh + sh*i, kw*dw + sw*j] (one generic copy)."""
+    dyn = ir.ShapedType.get_dynamic_stride_or_offset()
     plane = ir.RankedTensorType.get(out, element)
-    src = tensor.ExtractSliceOp(plane, x_tile, [], [], [],
-                                [0, 0, kh * p.dilations[0], kw * p.dilations[1]], out,
+    src = tensor.ExtractSliceOp(plane, x_tile, [scaled(kh, p.dilations[0]),
+                                                scaled(kw, p.dilations[1])], [], [],
+                                [0, 0, dyn, dyn], out,
                                 [1, 1, p.strides[0], p.strides[1]]).result
-    where = [0, 0, kh, kw, 0, 0]
     full = [out[0], out[1], 1, 1, out[2], out[3]]
-    dst = tensor.ExtractSliceOp(plane, acc, [], [], [], where, full, [1] * 6).result
+    at = [0, 0, dyn, dyn, 0, 0]
+    dst = tensor.ExtractSliceOp(plane, acc, [kh, kw], [], [], at, full, [1] * 6).result
     identity = ir.AffineMapAttr.get(ir.AffineMap.get_identity(4))
     parallel = ir.Attribute.parse("#linalg.iterator_type<parallel>")
     copy = linalg.GenericOp([plane], [src], [dst], ir.ArrayAttr.get([identity, identity]),
@@ -120,4 +131,4 @@ def _copy_window(p: Patches, x_tile, acc, out: list[int], kh: int, kw: int, elem
     block = copy.regions[0].blocks.append(element, element)
     with ir.InsertionPoint(block):
         linalg.YieldOp([block.arguments[0]])
-    return tensor.InsertSliceOp(copy.result, acc, [], [], [], where, full, [1] * 6).result
+    return tensor.InsertSliceOp(copy.result, acc, [kh, kw], [], [], at, full, [1] * 6).result
