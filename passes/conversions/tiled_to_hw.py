@@ -22,7 +22,7 @@ from aic.dialects.tiled.shapes import static_shape
 from aic.errors import PassError
 from aic.mlir_api import arith, ir, linalg, scf, tensor
 from aic.pass_base import Pass, register_pass
-from aic.verify import require_valid, walk
+from aic.verify import defining_op, require_valid, walk
 
 
 @register_pass
@@ -106,11 +106,8 @@ def _lower_kernel(kernel: KernelOp, target) -> ParallelOp:
 
 def _own_fill(init: ir.Value, kernel: KernelOp) -> ir.Operation | None:
     """The `linalg.fill` (of a scalar) producing ``init`` when this kernel is its only user."""
-    owner = init.owner
-    if isinstance(owner, ir.Block):
-        return None
-    op = owner.operation if isinstance(owner, ir.OpView) else owner
-    if op.name != "linalg.fill" or len(list(init.uses)) != 1:
+    op = defining_op(init)
+    if op is None or op.name != "linalg.fill" or len(list(init.uses)) != 1:
         return None
     if isinstance(op.operands[0].type, ir.ShapedType):
         return None

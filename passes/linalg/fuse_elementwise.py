@@ -29,7 +29,7 @@ from __future__ import annotations
 from aic.mlir_api import ir, linalg
 from aic.pass_base import Pass, register_pass
 from aic.passes.linalg.fuse_elementwise_lib import generalize_transpose, sink_expand
-from aic.verify import walk
+from aic.verify import defining_op, user_op, walk
 
 GENERIC = "linalg.generic"
 
@@ -107,23 +107,15 @@ def _grow(ops, root: int, position) -> set[int]:
                 continue
             if ir.RankedTensorType(ops[k].results[0].type).shape != space:
                 continue
-            if all(_producer_index_of_user(u, position) in group for u in value.uses):
+            if all(position.get(user_op(u)) in group for u in value.uses):
                 group.add(k)
                 work.append(k)
     return group
 
 
 def _producer_index(value: ir.Value, position) -> int | None:
-    owner = value.owner
-    return None if isinstance(owner, ir.Block) else position.get(_operation(owner))
-
-
-def _producer_index_of_user(use, position) -> int | None:
-    return position.get(_operation(use.owner))
-
-
-def _operation(owner) -> ir.Operation:
-    return owner.operation if isinstance(owner, ir.OpView) else owner
+    op = defining_op(value)
+    return None if op is None else position.get(op)
 
 
 def _merge(members: list[ir.Operation]) -> None:

@@ -17,12 +17,13 @@ merged with a `tensor.collapse_shape` and its map renumbered (the init too).
 from __future__ import annotations
 
 from aic.mlir_api import ir, linalg, tensor
+from aic.verify import defining_op
 
 EXPAND = "tensor.expand_shape"
 
 
-def _operation(owner) -> ir.Operation:
-    return owner.operation if isinstance(owner, ir.OpView) else owner
+def _is_expand(op: ir.Operation | None) -> bool:
+    return op is not None and op.name == EXPAND
 
 
 def _reassociation(expand: ir.Operation) -> list[list[int]]:
@@ -61,9 +62,8 @@ def sink_expand(op: ir.Operation) -> bool:
     maps = [ir.AffineMapAttr(m).value for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
     rank = len(ir.RankedTensorType(op.results[0].type).shape)
     identity = list(range(rank))
-    expand = next((_operation(v.owner) for v, m in zip(operands[:-1], maps)
-                   if not isinstance(v.owner, ir.Block) and _operation(v.owner).name == EXPAND
-                   and _dims(m) == identity), None)
+    expand = next((defining_op(v) for v, m in zip(operands[:-1], maps)
+                   if _is_expand(defining_op(v)) and _dims(m) == identity), None)
     if expand is None or _has_index(op) or len(list(expand.results[0].uses)) != 1:
         return False  # (another reader keeps the expanded value: moving gains nothing)
     groups = _reassociation(expand)
@@ -104,10 +104,9 @@ def _collapse(value: ir.Value, reassoc: list[list[int]]) -> ir.Value:
     """``value`` with each run of dims in ``reassoc`` merged (itself when nothing merges)."""
     if all(len(g) == 1 for g in reassoc):
         return value
-    owner = value.owner
-    if not isinstance(owner, ir.Block) and _operation(owner).name == EXPAND and \
-            _reassociation(_operation(owner)) == reassoc:
-        return _operation(owner).operands[0]  # collapse(expand(x)) is x
+    producer = defining_op(value)
+    if _is_expand(producer) and _reassociation(producer) == reassoc:
+        return producer.operands[0]  # collapse(expand(x)) is x
     vtype = ir.RankedTensorType(value.type)
     shape = []
     for g in reassoc:

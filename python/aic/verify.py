@@ -26,6 +26,19 @@ def walk(op: ir.Operation) -> Iterator[ir.OpView]:
                 yield from walk(child.operation)
 
 
+def defining_op(value: ir.Value) -> ir.Operation | None:
+    """The operation whose result ``value`` is (None for a block argument)."""
+    owner = value.owner
+    if isinstance(owner, ir.Block):
+        return None
+    return owner.operation if isinstance(owner, ir.OpView) else owner
+
+
+def user_op(use) -> ir.Operation:
+    """The operation of an ``OpOperand`` (``value.uses``)."""
+    return use.owner.operation if isinstance(use.owner, ir.OpView) else use.owner
+
+
 def verify_semantics(op: ir.Operation) -> bool:
     """Emit an error per semantic problem inside ``op``; True if there were none."""
     ok = True

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 
 from aic.dialects.tiled import PARALLEL
 from aic.dialects.tiled.shapes import static_shape
-from aic.mlir_api import ir, linalg, scf, tensor
+from aic.mlir_api import ir, scf, tensor
 from aic.passes.conversions.linalg_to_tiled_lib.analysis import GENERIC, LinalgInfo
-from aic.passes.conversions.linalg_to_tiled_lib.window import Pad, index, input_tile, scaled, \
-    spatial_pad
+from aic.passes.conversions.linalg_to_tiled_lib.window import Pad, copy_into, index, input_tile, \
+    scaled, spatial_pad
 
 
 @dataclass
@@ -124,11 +124,5 @@ def _copy_window(p: Patches, x_tile, acc, out: list[int], kh, kw, element):
     full = [out[0], out[1], 1, 1, out[2], out[3]]
     at = [0, 0, dyn, dyn, 0, 0]
     dst = tensor.ExtractSliceOp(plane, acc, [kh, kw], [], [], at, full, [1] * 6).result
-    identity = ir.AffineMapAttr.get(ir.AffineMap.get_identity(4))
-    parallel = ir.Attribute.parse("#linalg.iterator_type<parallel>")
-    copy = linalg.GenericOp([plane], [src], [dst], ir.ArrayAttr.get([identity, identity]),
-                            ir.ArrayAttr.get([parallel] * 4))
-    block = copy.regions[0].blocks.append(element, element)
-    with ir.InsertionPoint(block):
-        linalg.YieldOp([block.arguments[0]])
-    return tensor.InsertSliceOp(copy.result, acc, [kh, kw], [], [], at, full, [1] * 6).result
+    return tensor.InsertSliceOp(copy_into(src, dst), acc, [kh, kw], [], [], at, full,
+                                [1] * 6).result

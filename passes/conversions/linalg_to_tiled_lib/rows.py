@@ -32,6 +32,7 @@ from aic.dialects.tiled import PARALLEL, REDUCTION, LoadOp
 from aic.dialects.tiled.shapes import tile_type
 from aic.mlir_api import ir, linalg, tensor
 from aic.passes.conversions.linalg_to_tiled_lib.analysis import GENERIC, LinalgInfo, analyze
+from aic.verify import defining_op
 
 ROOT, ROW_REDUCTION, ROW_ELEMENTWISE = "root", "reduction", "rows"
 
@@ -82,14 +83,11 @@ def grow(root: LinalgInfo, position: dict) -> list[LinalgInfo] | None:
     return sorted(order, key=lambda m: position[m.op.operation])
 
 
-def _op(owner) -> ir.Operation:
-    return owner.operation if isinstance(owner, ir.OpView) else owner
-
-
 def _producer(value: ir.Value, space) -> LinalgInfo | None:
-    if isinstance(value.owner, ir.Block) or _op(value.owner).name != GENERIC:
+    op = defining_op(value)
+    if op is None or op.name != GENERIC:
         return None
-    info = analyze(_op(value.owner).opview)
+    info = analyze(op.opview)
     return info if _kind(info, space) is not None else None
 
 
@@ -144,10 +142,10 @@ def _tile_init(m: LinalgInfo, sizes: list[int], offsets) -> ir.Value:
     as `tensor.empty`; else the init's tile."""
     out_sizes = [sizes[d] for d in m.maps[-1]]
     element = ir.RankedTensorType(m.init.type).element_type
-    owner = m.init.owner
-    if not isinstance(owner, ir.Block) and _op(owner).name == "linalg.fill":
+    fill = defining_op(m.init)
+    if fill is not None and fill.name == "linalg.fill":
         empty = tensor.EmptyOp(out_sizes, element).result
-        return linalg.fill(_op(owner).operands[0], outs=[empty])
+        return linalg.fill(fill.operands[0], outs=[empty])
     if not list(m.op.operation.regions[0].blocks[0].arguments[-1].uses):
         return tensor.EmptyOp(out_sizes, element).result
     return _load(m.init, m.maps[-1], sizes, offsets)

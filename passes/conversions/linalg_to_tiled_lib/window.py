@@ -173,16 +173,22 @@ def padded_tile(pad: Pad, sizes: list[int], n: ir.Value, c: ir.Value) -> ir.Valu
     src_type = ir.RankedTensorType(src.type)
     interior = tensor.ExtractSliceOp(src_type, filled, [], [], [], where, src_sizes,
                                      [1] * 4).result
-    identity = ir.AffineMapAttr.get(ir.AffineMap.get_identity(4))
+    return tensor.InsertSliceOp(copy_into(src, interior), filled, [], [], [], where, src_sizes,
+                                [1] * 4).result
+
+
+def copy_into(src: ir.Value, dst: ir.Value) -> ir.Value:
+    """``dst`` overwritten with ``src`` (same shape) by an identity `linalg.generic`, which the
+    hw vectorizer turns into vector rows."""
+    dtype = ir.RankedTensorType(dst.type)
+    identity = ir.AffineMapAttr.get(ir.AffineMap.get_identity(dtype.rank))
     parallel = ir.Attribute.parse("#linalg.iterator_type<parallel>")
-    copy = linalg.GenericOp([src_type], [src], [interior],
-                            ir.ArrayAttr.get([identity, identity]),
-                            ir.ArrayAttr.get([parallel] * 4))
-    block = copy.regions[0].blocks.append(element, element)
+    copy = linalg.GenericOp([dst.type], [src], [dst], ir.ArrayAttr.get([identity, identity]),
+                            ir.ArrayAttr.get([parallel] * dtype.rank))
+    block = copy.regions[0].blocks.append(dtype.element_type, dtype.element_type)
     with ir.InsertionPoint(block):
         linalg.YieldOp([block.arguments[0]])
-    return tensor.InsertSliceOp(copy.result, filled, [], [], [], where, src_sizes,
-                                [1] * 4).result
+    return copy.result
 
 
 def _tile_init(win: Window, channels: int, c: ir.Value, acc: ir.Value) -> ir.Value:
