@@ -8,9 +8,9 @@ broadcasting: its rank is at most ``x``'s and each of its dims is 1 or the same 
 
 from __future__ import annotations
 
-from aic.dialects.graph import (AddOp, CastOp, DenseOp, DivOp, ExpandOp, MaxOp, MinOp, MulOp,
-                                PadOp, PowOp, ReshapeOp, SliceOp, SubOp, TileOp, TransposeOp,
-                                UnaryOp, WhereOp)
+from aic.dialects.graph import (AddOp, CastOp, ConvOp, ConvTransposeOp, DenseOp, DivOp,
+                                ExpandOp, MaxOp, MinOp, MulOp, PadOp, PowOp, ReshapeOp, SliceOp,
+                                SubOp, TileOp, TransposeOp, UnaryOp, WhereOp)
 from aic.mlir_api import ir
 from aic.pass_base import Pass, option, register_pass
 from aic.rewriting import (Rule, apply_rules, constant_value, make_constant,
@@ -129,6 +129,44 @@ def _pretransposed_weight(op, rw):
     return [out]
 
 
+def _tensor(shape, like: ir.Value) -> ir.RankedTensorType:
+    return ir.RankedTensorType.get(shape, ir.ShapedType(like.type).element_type)
+
+
+def _non_overlapping_conv_transpose(op, rw):
+    """A transposed conv whose kernel equals its stride (UNet's 2x2 stride-2 up-convolution)
+    writes each output pixel from exactly one input pixel: it is a 1x1 conv to M*K1*..*Kn
+    channels, each input pixel's K1 x .. x Kn block of outputs, followed by a pixel shuffle
+    (a transpose) that moves the blocks into place. The zero-interleaved conv it replaces does
+    K1*..*Kn times the multiplications, most of them by zeros."""
+    x, w = op.x, op.w
+    xs, ws = _shape(x), _shape(w)
+    ns, kernel = len(xs) - 2, ws[2:]
+    if (op.group != 1 or list(op.strides) != kernel or any(op.pads) or any(op.output_padding)
+            or any(d != 1 for d in op.dilations) or any(ir.ShapedType.is_dynamic_size(d)
+                                                       for d in xs + ws)):
+        return None
+    c, m, blocks = ws[0], ws[1], 1
+    for k in kernel:
+        blocks *= k
+    # W: C x M x K.. -> (M*K..) x C x 1.. (constant weights fold in aic-graph-fold-constants)
+    flat = ReshapeOp(x=w, out_type=_tensor([c, m * blocks], w)).result
+    rows = TransposeOp(x=flat, perm=[1, 0], out_type=_tensor([m * blocks, c], w)).result
+    w1 = ReshapeOp(x=rows, out_type=_tensor([m * blocks, c] + [1] * ns, w)).result
+    y = ConvOp(x=x, w=w1, bias=None, strides=[1] * ns, pads=[0] * (2 * ns),
+               dilations=[1] * ns, group=1,
+               out_type=_tensor([xs[0], m * blocks] + xs[2:], op.out)).result
+    y = ReshapeOp(x=y, out_type=_tensor([xs[0], m] + kernel + xs[2:], op.out)).result
+    perm = [0, 1] + [d for i in range(ns) for d in (2 + ns + i, 2 + i)]
+    spread = [d for i in range(ns) for d in (xs[2 + i], kernel[i])]
+    y = TransposeOp(x=y, perm=perm, out_type=_tensor([xs[0], m] + spread, op.out)).result
+    y = ReshapeOp(x=y, out_type=op.out.type).result
+    if op.bias is None:
+        return [y]
+    bias = ReshapeOp(x=op.bias, out_type=_tensor([1, m] + [1] * ns, op.bias)).result
+    return [AddOp(lhs=y, rhs=bias, out_type=op.out.type).result]
+
+
 def _same_operands(op, rw):
     return _same_type(op, op.lhs) if op.lhs == op.rhs else None
 
@@ -141,6 +179,8 @@ RULES = [
     Rule(TransposeOp, _compose_transposes, "transpose(transpose(x, p), q) -> transpose(x, p∘q), x if p∘q = id"),
     Rule(TransposeOp, _identity_transpose, "transpose(x, id) -> x"),
     Rule(DenseOp, _pretransposed_weight, "dense(a, W, trans_b) -> dense(a, W^T)  (W constant)"),
+    Rule(ConvTransposeOp, _non_overlapping_conv_transpose,
+         "conv_transpose(x, W) with kernel = stride, no pads -> pixel shuffle of conv1x1(x, W')"),
     Rule(ReshapeOp, _reshape_reshape, "reshape(reshape(x)) -> reshape(x)"),
     Rule(ReshapeOp, lambda op, rw: _same_type(op, op.x), "reshape(x) : T -> T  -> x"),
     Rule(ExpandOp, lambda op, rw: _same_type(op, op.x), "expand(x) : T -> T  -> x"),

@@ -7,7 +7,9 @@ then 2-D group 1: im2col + ``linalg.matmul`` (``im2col``; with ``conv-im2col=fal
 (one filter per channel) or ``linalg.conv_2d_ngchw_gfchw`` on reshaped operands (other
 groups); 1-D/3-D group 1 use the matching named ops; anything else a ``linalg.generic``.
 conv_transpose: zero-interleave the input (``tensor.insert_slice`` with strides), pad by
-``dilation*(k-1) - pad``, then a grouped conv with the flipped, channel-swapped kernel.
+``dilation*(k-1) - pad``, then a grouped conv with the flipped, channel-swapped kernel (a
+kernel equal to the stride never gets here: ``aic-graph-simplify`` makes it a 1x1 conv and a
+pixel shuffle).
 pool: pad with -inf (max) or 0 (avg) — extra end padding covers ``ceil_mode`` windows —
 then ``linalg.pooling_nchw_max/sum`` (2-D; unsigned max pools use the generic, the named
 max op is signed) or a generic window reduction; avg divides by a
