@@ -1,7 +1,8 @@
 """Reading and building ``graph.constant`` values as numpy arrays.
 
 * ``constant_value(value)``: the numpy array behind a ``graph.constant`` result (``dense`` or
-  ``dense_resource``), or ``None``; ``splat_value`` the single value a constant repeats.
+  ``dense_resource``), or ``None`` (``holder_array(op, type)``: the same for any op with a
+  ``value`` attribute, e.g. ``arith.constant``); ``splat_value`` the single value a constant repeats.
 * ``make_constant(array, type, loc)`` builds a ``graph.constant`` at the current insertion
   point (``dense_resource`` above 64 elements, named after a hash of the content so output is
   deterministic); ``elements_attr`` builds just the attribute.
@@ -79,8 +80,16 @@ def constant_value(value: ir.Value, max_elements: int | None = None) -> np.ndarr
     attr = constant_attr(value)
     if attr is None:
         return None
-    shape = static_shape(value.type)
-    dtype = numpy_dtype(ir.ShapedType(value.type).element_type)
+    return holder_array(value.owner, value.type, max_elements)
+
+
+def holder_array(op, type_: ir.Type, max_elements: int | None = None) -> np.ndarray | None:
+    """The data of the ``value`` attribute (``dense`` or ``dense_resource``) of ``op`` -- a
+    ``graph.constant``, an ``arith.constant`` -- as a numpy array of ``type_``'s shape, or
+    None (see ``constant_value``)."""
+    attr = op.attributes["value"]
+    shape = static_shape(type_)
+    dtype = numpy_dtype(ir.ShapedType(type_).element_type)
     if shape is None or dtype is None:
         return None
     if max_elements is not None and int(np.prod(shape)) > max_elements:
@@ -88,7 +97,7 @@ def constant_value(value: ir.Value, max_elements: int | None = None) -> np.ndarr
     if isa(ir.DenseElementsAttr, attr):
         array = np.array(ir.DenseElementsAttr(attr))
     else:
-        array = _resource_array(value.owner, dtype)
+        array = _resource_array(op, dtype)
     if array is None or array.dtype == object or array.size != int(np.prod(shape)):
         return None
     return array.astype(dtype, copy=False).reshape(shape)
@@ -102,14 +111,15 @@ def _resource_array(const_op: ir.OpView, dtype: np.dtype) -> np.ndarray | None:
     (a blob parsed from text) print a one-op module holding it and decode the hex -- the
     printed blob is a 4-byte little-endian alignment followed by the raw data.
     """
-    attr = const_op.operation.attributes["value"]
+    const_op = const_op.operation
+    attr = const_op.attributes["value"]
     known = _BLOBS.get(attr.context, {}).get(str(attr))
     if known is not None:  # the blob's bytes, as the constant's element type; a copy
         raw = known.reshape(-1).view(np.uint8)
         return raw.view(np.uint8 if dtype == np.bool_ else dtype).astype(dtype)
     with const_op.context, ir.Location.unknown():
         holder = ir.Module.create()
-        const_op.operation.clone(ip=ir.InsertionPoint(holder.body))
+        const_op.clone(ip=ir.InsertionPoint(holder.body))
         text = holder.operation.get_asm()
     match = _BLOB_RE.search(text)
     if match is None:

@@ -86,7 +86,9 @@ class MicrokernelOp(AicOp):
 
     `a` is M x K, `b` is K x N, `c` and the result M x N (static shapes). The target lowering
     computes it `mr` rows by `nr` columns at a time, the C block held in registers (`nr` a
-    multiple of the vector width on CPU; an mma shape on CUDA).
+    multiple of the vector width on CPU; an mma shape on CUDA). `b` may also be given packed:
+    ceil(N/nr) x K x nr column panels, `b[j, p, c]` = B[p, j*nr + c] (zeros past N), the
+    layout the CPU register tile reads (constant weights are packed at compile time).
 
     ```mlir
     %r = "hw.microkernel"(%a, %b, %c) {mr = 8 : i64, nr = 32 : i64} : (tensor<64x32xf32>, tensor<32x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32>
@@ -94,7 +96,7 @@ class MicrokernelOp(AicOp):
     """
     NAME = "microkernel"
     a = Operand(Tensor(FLOAT_TYPES, rank=2))
-    b = Operand(Tensor(FLOAT_TYPES, rank=2))
+    b = Operand(Tensor(FLOAT_TYPES), doc="K x N, or packed: ceil(N/nr) x K x nr")
     c = Operand(Tensor(FLOAT_TYPES, rank=2))
     mr = Attr(IntAttr(min=1), doc="register tile rows")
     nr = Attr(IntAttr(min=1), doc="register tile columns")
@@ -108,7 +110,18 @@ class MicrokernelOp(AicOp):
         a, b, c = (ir.RankedTensorType(v.type) for v in (self.a, self.b, self.c))
         if not all(t.has_static_shape for t in (a, b, c)):
             return "operands must have static shapes"
-        (m, k), (k2, n) = a.shape, b.shape
+        if b.rank == 3:
+            panels, k2, nr = b.shape
+            n = c.shape[1] if c.rank == 2 else -1
+            if nr != self.nr or not (panels - 1) * nr < n <= panels * nr:
+                return (f"packed b {b.shape} does not hold {n} columns in panels of "
+                        f"nr = {self.nr}")
+            b_shape = [k2, n]
+        elif b.rank == 2:
+            b_shape = list(b.shape)
+        else:
+            return f"b must have rank 2 (K x N) or 3 (packed panels), got rank {b.rank}"
+        (m, k), (k2, n) = a.shape, b_shape
         if k != k2 or list(c.shape) != [m, n]:
             return f"shapes {a.shape} x {b.shape} -> {c.shape} do not form a matmul"
         if self.result.type != self.c.type:

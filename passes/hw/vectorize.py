@@ -6,7 +6,8 @@ Only for a CPU `hw.target` (missing: `cpu-generic`); on a CUDA target the pass d
 else the op is left for `aic-convert-hw-to-scf`, which makes it `linalg.matmul`; n need not be
 a multiple of nr: the last column panel is zero-padded and its C columns masked):
 
-    P = B packed into ceil(n/nr) contiguous panels of k x nr  (vector copies)
+    P = B packed into ceil(n/nr) contiguous panels of k x nr  (vector copies; a B given
+        packed -- a constant weight, packed at compile time by aic-convert-tiled-to-hw -- is P)
     for j in 0..n step nr, i in 0..m step mr:          (scf.for carrying the C tensor)
       acc[r] = vector.transfer_read C[i + r, j]        (mr vectors of nr lanes)
       for p in 0..k:                                   (scf.for carrying the accumulators)
@@ -72,7 +73,9 @@ def vectorize_tiles(op) -> None:
 def vectorize_microkernel(op: MicrokernelOp) -> bool:
     """Replace ``op`` with vector code; False (op untouched) when the shapes do not fit."""
     a_type, b_type, c_type = (ir.RankedTensorType(v.type) for v in (op.a, op.b, op.c))
-    if any(static_shape(t) is None or t.rank != 2 for t in (a_type, b_type, c_type)):
+    if any(static_shape(t) is None or t.rank != 2 for t in (a_type, c_type)):
+        return False
+    if static_shape(b_type) is None or b_type.rank not in (2, 3):
         return False
     (m, n), k = c_type.shape, a_type.shape[1]
     mr, nr = op.mr, op.nr
@@ -102,7 +105,8 @@ def _tile_loops(op, m, n, k, mr, nr, element) -> ir.Value:
     zero padding and its C columns are read and written masked (``in_bounds = false``)."""
     ragged = n % nr != 0
     panels = -(-n // nr)
-    packed = _pack_b(op.b, k, n, nr, element, panels, ragged)
+    packed = op.b if ir.RankedTensorType(op.b.type).rank == 3 else \
+        _pack_b(op.b, k, n, nr, element, panels, ragged)
     cols = _for(panels * nr, nr, [op.c])
     with ir.InsertionPoint(cols.body):
         rows = _for(m, mr, [cols.inner_iter_args[0]])

@@ -41,3 +41,29 @@ func.func @shared_and_barrier() {
   "hw.barrier"() {scope = "block"} : () -> ()
   return
 }
+
+// -----
+
+// A packed B (panels x k x nr) left to this pass becomes a generic reading it through
+// (n floordiv nr, k, n mod nr); vectorized, the register tile reads the panels as they are
+// (no packing copy).
+// CHECK: #[[PACKED:.*]] = affine_map<(d0, d1, d2) -> (d1 floordiv 32, d2, d1 mod 32)>
+// CHECK-LABEL: func.func @microkernel_packed_b
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[PACKED]], #{{.*}}], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK-SAME: ins(%{{.*}}, %{{.*}} : tensor<8x16xf32>, tensor<2x16x32xf32>) outs(%{{.*}} : tensor<8x40xf32>)
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// VEC-LABEL: func.func @microkernel_packed_b
+// VEC-NOT: tensor.empty
+// VEC: vector.transfer_read %{{.*}} : tensor<2x16x32xf32>, vector<32xf32>
+// VEC: vector.fma
+func.func @microkernel_packed_b(%a: tensor<8x16xf32>, %b: tensor<2x16x32xf32>, %c: tensor<8x40xf32>) -> tensor<8x40xf32> {
+  %r = "hw.parallel"(%c) ({
+  ^bb0(%i: index, %out: tensor<8x40xf32>):
+    %t = tensor.extract_slice %out[%i, 0] [8, 40] [1, 1] : tensor<8x40xf32> to tensor<8x40xf32>
+    %m = "hw.microkernel"(%a, %b, %t) {mr = 8 : i64, nr = 32 : i64} : (tensor<8x16xf32>, tensor<2x16x32xf32>, tensor<8x40xf32>) -> tensor<8x40xf32>
+    %z = arith.constant 0 : index
+    "gpu.yield"(%m, %i, %z) : (tensor<8x40xf32>, index, index) -> ()
+  }) {mapping = ["core"], steps = array<i64: 8>, upper_bounds = array<i64: 8>} : (tensor<8x40xf32>) -> tensor<8x40xf32>
+  return %r : tensor<8x40xf32>
+}

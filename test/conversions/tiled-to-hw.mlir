@@ -163,3 +163,31 @@ module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz =
     return %r : tensor<64x64xf32>
   }
 }
+
+// -----
+
+// A constant B is packed at compile time into the column panels the register tile reads
+// (ceil(N/nr) x K x nr, zeros past N): the micro-kernel slices the packed constant at panel
+// J / nr, and the unpacked constant is gone. Here N = 40: two panels, the second zero-padded.
+// CHECK-LABEL: func.func @constant_b_prepacked
+// CHECK: %[[P:.*]] = arith.constant dense_resource<aic_{{.*}}> : tensor<2x2x32xf32>
+// CHECK-NOT: tensor<2x40xf32>
+// CHECK: "hw.parallel"
+// CHECK-NEXT: ^bb0(%[[I:.*]]: index, %[[J:.*]]: index, %{{.*}}: tensor<8x40xf32>):
+// CHECK: %[[PANEL:.*]] = arith.divui %[[J]], %{{.*}} : index
+// CHECK: %[[TB:.*]] = tensor.extract_slice %[[P]][%[[PANEL]], %{{.*}}, 0] [2, 2, 32] [1, 1, 1] : tensor<2x2x32xf32> to tensor<2x2x32xf32>
+// CHECK: "hw.microkernel"(%{{.*}}, %[[TB]], %{{.*}}) {mr = 8 : i64, nr = 32 : i64} : (tensor<8x2xf32>, tensor<2x2x32xf32>, tensor<8x40xf32>)
+module attributes {hw.target = {cores = 1 : i64, fma_units = 2 : i64, freq_ghz = 2.600000e+00 : f64, isa = "avx512", kind = "cpu", l1 = 49152 : i64, l2 = 2097152 : i64, l3 = 33554432 : i64, peak_gflops = 3.328000e+02 : f64, vector_bits = 512 : i64}} {
+  func.func @constant_b_prepacked(%a: tensor<8x2xf32>, %init: tensor<8x40xf32>) -> tensor<8x40xf32> {
+    %b = arith.constant dense<[[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0, 32.0, 33.0, 34.0, 35.0, 36.0, 37.0, 38.0, 39.0], [40.0, 41.0, 42.0, 43.0, 44.0, 45.0, 46.0, 47.0, 48.0, 49.0, 50.0, 51.0, 52.0, 53.0, 54.0, 55.0, 56.0, 57.0, 58.0, 59.0, 60.0, 61.0, 62.0, 63.0, 64.0, 65.0, 66.0, 67.0, 68.0, 69.0, 70.0, 71.0, 72.0, 73.0, 74.0, 75.0, 76.0, 77.0, 78.0, 79.0]]> : tensor<2x40xf32>
+    %r = "tiled.kernel"(%init) ({
+    ^bb0(%i: index, %j: index, %k: index, %acc: tensor<8x40xf32>):
+      %la = "tiled.load"(%a, %i, %k) {sizes = array<i64: 8, 2>} : (tensor<8x2xf32>, index, index) -> tensor<8x2xf32>
+      %lb = "tiled.load"(%b, %k, %j) {sizes = array<i64: 2, 40>} : (tensor<2x40xf32>, index, index) -> tensor<2x40xf32>
+      %m = linalg.matmul ins(%la, %lb : tensor<8x2xf32>, tensor<2x40xf32>) outs(%acc : tensor<8x40xf32>) -> tensor<8x40xf32>
+      "gpu.yield"(%m) : (tensor<8x40xf32>) -> ()
+    }, {
+    }) {iterators = ["parallel", "parallel", "reduction"], kind = "matmul", outs_indexing = array<i64: 0, 1>, space = array<i64: 8, 40, 2>, tile_sizes = array<i64: 8, 40, 2>} : (tensor<8x40xf32>) -> tensor<8x40xf32>
+    return %r : tensor<8x40xf32>
+  }
+}

@@ -102,6 +102,30 @@ func.func @microkernel_rank(%a: tensor<8xf32>, %b: tensor<4x16xf32>, %c: tensor<
 
 // -----
 
+func.func @microkernel_packed_panels(%a: tensor<8x4xf32>, %b: tensor<1x4x16xf32>, %c: tensor<8x40xf32>) -> tensor<8x40xf32> {
+  // expected-error@+1 {{packed b [1, 4, 16] does not hold 40 columns in panels of nr = 16}}
+  %r = "hw.microkernel"(%a, %b, %c) {mr = 8 : i64, nr = 16 : i64} : (tensor<8x4xf32>, tensor<1x4x16xf32>, tensor<8x40xf32>) -> tensor<8x40xf32>
+  return %r : tensor<8x40xf32>
+}
+
+// -----
+
+func.func @microkernel_packed_k(%a: tensor<8x4xf32>, %b: tensor<3x5x16xf32>, %c: tensor<8x40xf32>) -> tensor<8x40xf32> {
+  // expected-error@+1 {{shapes [8, 4] x [3, 5, 16] -> [8, 40] do not form a matmul}}
+  %r = "hw.microkernel"(%a, %b, %c) {mr = 8 : i64, nr = 16 : i64} : (tensor<8x4xf32>, tensor<3x5x16xf32>, tensor<8x40xf32>) -> tensor<8x40xf32>
+  return %r : tensor<8x40xf32>
+}
+
+// -----
+
+func.func @microkernel_b_rank(%a: tensor<8x4xf32>, %b: tensor<4xf32>, %c: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  // expected-error@+1 {{b must have rank 2 (K x N) or 3 (packed panels), got rank 1}}
+  %r = "hw.microkernel"(%a, %b, %c) {mr = 8 : i64, nr = 16 : i64} : (tensor<8x4xf32>, tensor<4xf32>, tensor<8x16xf32>) -> tensor<8x16xf32>
+  return %r : tensor<8x16xf32>
+}
+
+// -----
+
 func.func @microkernel_mr(%a: tensor<8x4xf32>, %b: tensor<4x16xf32>, %c: tensor<8x16xf32>) -> tensor<8x16xf32> {
   // expected-error@+1 {{attribute 'mr': must be >= 1, got 0}}
   %r = "hw.microkernel"(%a, %b, %c) {mr = 0 : i64, nr = 16 : i64} : (tensor<8x4xf32>, tensor<4x16xf32>, tensor<8x16xf32>) -> tensor<8x16xf32>

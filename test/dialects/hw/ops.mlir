@@ -24,6 +24,16 @@ module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz =
 
 // -----
 
+// A packed B: ceil(N/nr) x K x nr column panels.
+// CHECK-LABEL: func.func @microkernel_packed_b
+// CHECK: "hw.microkernel"(%{{.*}}, %{{.*}}, %{{.*}}) {mr = 8 : i64, nr = 32 : i64} : (tensor<8x16xf32>, tensor<2x16x32xf32>, tensor<8x40xf32>) -> tensor<8x40xf32>
+func.func @microkernel_packed_b(%a: tensor<8x16xf32>, %b: tensor<2x16x32xf32>, %c: tensor<8x40xf32>) -> tensor<8x40xf32> {
+  %m = "hw.microkernel"(%a, %b, %c) {mr = 8 : i64, nr = 32 : i64} : (tensor<8x16xf32>, tensor<2x16x32xf32>, tensor<8x40xf32>) -> tensor<8x40xf32>
+  return %m : tensor<8x40xf32>
+}
+
+// -----
+
 // CHECK: module attributes {hw.target = {kind = "cuda", max_threads = 1024 : i64, mma = array<i64: 16, 8, 16>, sm = 80 : i64
 // CHECK-LABEL: func.func @shared_and_barrier
 // CHECK: "hw.shared_alloc"() : () -> memref<64x32xf16, 3>

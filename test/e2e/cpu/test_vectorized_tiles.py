@@ -101,3 +101,30 @@ def test_row_reduction(name):
     out, scf = run(reduce_rows(32, 192, element, body, init), [x])
     assert "vector.reduction" in scf
     np.testing.assert_allclose(out, ref(x), rtol=1e-5, atol=1e-4)
+
+
+@pytest.mark.parametrize("m,k,n", [(13, 7, 80), (64, 512, 96), (37, 64, 200), (128, 96, 1000)])
+def test_constant_weight_prepacked(m, k, n):
+    """A constant B (a weight) is read from panels packed at compile time (ragged N: the last
+    panel zero-padded), through the whole compiler, with the numbers of numpy."""
+    import re
+
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    import aic
+    from aic.compiler.driver import CompileOptions, compile_module
+
+    a, w = rand(m, k), rand(k, n, seed=1)
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["a", "w"], ["y"])], "mm",
+        [helper.make_tensor_value_info("a", TensorProto.FLOAT, [m, k])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])],
+        [numpy_helper.from_array(w, "w")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    onnx.checker.check_model(model)
+    hw = str(compile_module(model, CompileOptions("cpu-avx512", None, emit="hw")).module)
+    assert re.search(rf"constant dense_resource<\w+> : tensor<\d+x{k}x(16|32)xf32>", hw)
+    assert f"tensor<{k}x{n}xf32>" not in hw  # only the packed copy
+    (out,) = aic.compile(model, "cpu-avx512", cache=False)(a)
+    np.testing.assert_allclose(out, a @ w, rtol=1e-4, atol=1e-4)

@@ -1,0 +1,1 @@
+"""Helpers of ``aic-convert-tiled-to-hw`` (``passes/conversions/tiled_to_hw.py``)."""
