@@ -30,6 +30,19 @@ from aic.errors import AicError
 from aic.mlir_api import runtime_library, tool_path
 
 LLC_FLAGS = ["-O3", "-relocation-model=pic"]
+
+
+def host_triple() -> str:
+    """This machine's target triple. mlir-translate writes none, and for a module without
+    one LLVM knows no C library: ``llvm.memset``/``llvm.memcpy`` (every fill and copy of a
+    buffer) became byte-at-a-time loops instead of calls."""
+    global _TRIPLE
+    if _TRIPLE is None:
+        _TRIPLE = _tool([tool_path("llvm-config"), "--host-target"], what="llvm-config").strip()
+    return _TRIPLE
+
+
+_TRIPLE: str | None = None
 LLVM_CPU = {"avx512": "skylake-avx512", "avx2": "haswell", "sse": "x86-64-v2", "generic": "x86-64"}
 """LLVM's CPU per ``hw.target`` ISA (a preset's code runs on any CPU of that ISA); the host
 target (``cpu``) compiles for ``native``, so the IR's vector width and the machine code agree."""
@@ -63,7 +76,8 @@ def to_llvm_ir(llvm_dialect_text: str) -> str:
 
 def optimize(llvm_ir: str, cpu: str = "native") -> str:
     """LLVM's ``-O3`` pipeline for ``cpu`` (what the JIT runs), before code generation."""
-    return _tool([tool_path("opt"), "-O3", f"-mcpu={cpu}", "-S", "-o", "-"], llvm_ir, "opt")
+    return _tool([tool_path("opt"), "-O3", f"-mtriple={host_triple()}", f"-mcpu={cpu}", "-S",
+                  "-o", "-"], llvm_ir, "opt")
 
 
 def to_asm(llvm_ir: str, cpu: str = "native") -> str:
