@@ -10,7 +10,8 @@ becomes `tensor.extract_slice`, and a 2-D `linalg.matmul` of one float type on t
 `hw.microkernel` with the target's register tile (nr: a whole-register divisor of the tile's
 columns, else full registers with a masked last panel -- never narrow vectors); on a CPU
 target, a micro-kernel whose B tile is a slice of a constant reads that constant packed at
-compile time into its column panels (``tiled_to_hw_lib.prepack``). After this pass no tiled op
+compile time into its column panels, and a run-time B that several row tiles read is packed
+once per call by a kernel of its own (``tiled_to_hw_lib.prepack``). After this pass no tiled op
 remains.
 Precondition: verified tiled IR (checked per kernel: an invalid one is a pass error, never IR
 that makes MLIR abort). A missing `hw.target` means `cpu-generic`.
@@ -25,7 +26,7 @@ from aic.dialects.tiled.shapes import static_shape
 from aic.errors import PassError
 from aic.mlir_api import arith, ir, linalg, scf, tensor
 from aic.pass_base import Pass, register_pass
-from aic.passes.conversions.tiled_to_hw_lib.prepack import pack_constant_b
+from aic.passes.conversions.tiled_to_hw_lib.prepack import prepack_b
 from aic.verify import defining_op, require_valid, walk
 
 
@@ -52,7 +53,7 @@ class ConvertTiledToHw(Pass):
                 if child.operation.name == "linalg.matmul":
                     _to_microkernel(child, target)
         if target.kind == "cpu":
-            pack_constant_b(op)
+            prepack_b(op)
 
 
 def _index(value: int) -> ir.Value:

@@ -130,24 +130,31 @@ def _vector_io(nr, element, rank, in_bounds: bool = True):
 def _pack_b(b, k, n, nr, element, count, ragged) -> ir.Value:
     """B (k x n) -> ``count`` panels (count x k x nr), each register-tile column panel
     contiguous; a ragged last panel is zero-padded (masked reads)."""
-    vtype, minor2, read_in_bounds, pad = _vector_io(nr, element, 2, not ragged)
-    in_bounds = ir.ArrayAttr.get([ir.BoolAttr.get(True)])
-    minor3 = ir.AffineMapAttr.get(ir.AffineMap.get(3, 0, [ir.AffineDimExpr.get(2)]))
-    zero = _index(0)
     empty = tensor.EmptyOp([count, k, nr], element).result
     panels = _for(count, 1, [empty])
     with ir.InsertionPoint(panels.body):
         jb = panels.induction_variable
-        j = arith.muli(jb, _index(nr))
-        rows = _for(k, 1, [panels.inner_iter_args[0]])
-        with ir.InsertionPoint(rows.body):
-            p = rows.induction_variable
-            v = vector.transfer_read(vtype, b, [p, j], minor2, pad, read_in_bounds)
-            dest = rows.inner_iter_args[0]
-            scf.YieldOp([vector.transfer_write(dest.type, v, dest, [jb, p, zero], minor3,
-                                               in_bounds)])
-        scf.YieldOp([rows.results[0]])
+        scf.YieldOp([pack_panel(b, panels.inner_iter_args[0], jb, jb, k, nr, ragged)])
     return panels.results[0]
+
+
+def pack_panel(b, dest, jb, dest_panel, k, nr, ragged) -> ir.Value:
+    """Copy columns ``[jb*nr, jb*nr + nr)`` of B (k x n; zeros past n when ``ragged``) to
+    ``dest[dest_panel, 0:k, 0:nr]`` (a panels x k x nr tensor); returns the new ``dest``."""
+    element = ir.RankedTensorType(b.type).element_type
+    vtype, minor2, read_in_bounds, pad = _vector_io(nr, element, 2, not ragged)
+    in_bounds = ir.ArrayAttr.get([ir.BoolAttr.get(True)])
+    minor3 = ir.AffineMapAttr.get(ir.AffineMap.get(3, 0, [ir.AffineDimExpr.get(2)]))
+    zero = _index(0)
+    j = arith.muli(jb, _index(nr))
+    rows = _for(k, 1, [dest])
+    with ir.InsertionPoint(rows.body):
+        p = rows.induction_variable
+        v = vector.transfer_read(vtype, b, [p, j], minor2, pad, read_in_bounds)
+        out = rows.inner_iter_args[0]
+        scf.YieldOp([vector.transfer_write(out.type, v, out, [dest_panel, p, zero], minor3,
+                                           in_bounds)])
+    return rows.results[0]
 
 
 def _register_tile(op, packed, c, i, j, k, mr, nr, element, ragged=False) -> ir.Value:

@@ -2,15 +2,18 @@
 
 // The parallel tiles become hw.parallel over cores, the reduction an scf.for carrying the
 // accumulator, the tile matmul a micro-kernel with the target's register tile (avx512: 8x32),
-// the epilogue follows the loop, and the final tile is yielded at the tile offsets.
+// the epilogue follows the loop, and the final tile is yielded at the tile offsets. B is read
+// by four row tiles: a kernel of its own packs it first (see @runtime_b_packed_once).
 // CHECK-LABEL: func.func @matmul_bias_relu
 // CHECK-SAME: (%[[A:.*]]: tensor<256x128xf32>, %[[B:.*]]: tensor<128x192xf32>, %[[BIAS:.*]]: tensor<192xf32>, %[[INIT:.*]]: tensor<256x192xf32>)
+// CHECK: %[[PB:.*]] = "hw.parallel"(%{{.*}}) ({
+// CHECK: upper_bounds = array<i64: 6>} : (tensor<6x128x32xf32>) -> tensor<6x128x32xf32>
 // CHECK: %[[P:.*]] = "hw.parallel"(%[[INIT]]) ({
 // CHECK-NEXT: ^bb0(%[[I:.*]]: index, %[[J:.*]]: index, %[[OUT:.*]]: tensor<256x192xf32>):
 // CHECK-NEXT: %[[ACC0:.*]] = tensor.extract_slice %[[OUT]][%[[I]], %[[J]]] [64, 64] [1, 1]
 // CHECK: %[[LOOP:.*]] = scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %[[ACC0]]) -> (tensor<64x64xf32>)
 // CHECK-NEXT: %[[TA:.*]] = tensor.extract_slice %[[A]][%[[I]], %[[K]]] [64, 32] [1, 1]
-// CHECK-NEXT: %[[TB:.*]] = tensor.extract_slice %[[B]][%[[K]], %[[J]]] [32, 64] [1, 1]
+// CHECK: %[[TB:.*]] = tensor.extract_slice %[[PB]][%{{.*}}, %[[K]], 0] [2, 32, 32] [1, 1, 1]
 // CHECK-NEXT: %[[MK:.*]] = "hw.microkernel"(%[[TA]], %[[TB]], %[[ACC]]) {mr = 8 : i64, nr = 32 : i64}
 // CHECK-NEXT: scf.yield %[[MK]]
 // CHECK: tensor.extract_slice %[[BIAS]][%[[J]]] [64] [1]
@@ -189,5 +192,52 @@ module attributes {hw.target = {cores = 1 : i64, fma_units = 2 : i64, freq_ghz =
     }, {
     }) {iterators = ["parallel", "parallel", "reduction"], kind = "matmul", outs_indexing = array<i64: 0, 1>, space = array<i64: 8, 40, 2>, tile_sizes = array<i64: 8, 40, 2>} : (tensor<8x40xf32>) -> tensor<8x40xf32>
     return %r : tensor<8x40xf32>
+  }
+}
+
+// -----
+
+// A run-time B read by four row tiles is packed once, by a kernel of its own (one panel per
+// iteration) placed where B is defined; the micro-kernels slice the packed panels.
+// CHECK-LABEL: func.func @runtime_b_packed_once
+// CHECK-SAME: (%[[A:.*]]: tensor<256x64xf32>, %[[B:.*]]: tensor<64x64xf32>, %[[INIT:.*]]: tensor<256x64xf32>)
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<2x64x32xf32>
+// CHECK: %[[P:.*]] = "hw.parallel"(%[[E]])
+// CHECK: vector.transfer_read %[[B]]
+// CHECK: mapping = ["core"], steps = array<i64: 1>, upper_bounds = array<i64: 2>
+// CHECK: "hw.parallel"(%[[INIT]])
+// CHECK: %[[TB:.*]] = tensor.extract_slice %[[P]][%{{.*}}, %{{.*}}, 0] [2, 64, 32] [1, 1, 1]
+// CHECK: "hw.microkernel"(%{{.*}}, %[[TB]], %{{.*}})
+module attributes {hw.target = {cores = 1 : i64, fma_units = 2 : i64, freq_ghz = 2.600000e+00 : f64, isa = "avx512", kind = "cpu", l1 = 49152 : i64, l2 = 2097152 : i64, l3 = 33554432 : i64, peak_gflops = 3.328000e+02 : f64, vector_bits = 512 : i64}} {
+  func.func @runtime_b_packed_once(%a: tensor<256x64xf32>, %b: tensor<64x64xf32>, %init: tensor<256x64xf32>) -> tensor<256x64xf32> {
+    %r = "tiled.kernel"(%init) ({
+    ^bb0(%i: index, %j: index, %k: index, %acc: tensor<64x64xf32>):
+      %la = "tiled.load"(%a, %i, %k) {sizes = array<i64: 64, 64>} : (tensor<256x64xf32>, index, index) -> tensor<64x64xf32>
+      %lb = "tiled.load"(%b, %k, %j) {sizes = array<i64: 64, 64>} : (tensor<64x64xf32>, index, index) -> tensor<64x64xf32>
+      %m = linalg.matmul ins(%la, %lb : tensor<64x64xf32>, tensor<64x64xf32>) outs(%acc : tensor<64x64xf32>) -> tensor<64x64xf32>
+      "gpu.yield"(%m) : (tensor<64x64xf32>) -> ()
+    }, {
+    }) {iterators = ["parallel", "parallel", "reduction"], kind = "matmul", outs_indexing = array<i64: 0, 1>, space = array<i64: 256, 64, 64>, tile_sizes = array<i64: 64, 64, 64>} : (tensor<256x64xf32>) -> tensor<256x64xf32>
+    return %r : tensor<256x64xf32>
+  }
+}
+
+// -----
+
+// Two row tiles: each packs its B tile inside the micro-kernel, while it is in cache.
+// CHECK-LABEL: func.func @runtime_b_two_row_tiles
+// CHECK-NOT: tensor.empty
+// CHECK: "hw.microkernel"(%{{.*}}, %{{.*}}, %{{.*}}) {mr = 8 : i64, nr = 32 : i64} : (tensor<64x64xf32>, tensor<64x64xf32>, tensor<64x64xf32>)
+module attributes {hw.target = {cores = 1 : i64, fma_units = 2 : i64, freq_ghz = 2.600000e+00 : f64, isa = "avx512", kind = "cpu", l1 = 49152 : i64, l2 = 2097152 : i64, l3 = 33554432 : i64, peak_gflops = 3.328000e+02 : f64, vector_bits = 512 : i64}} {
+  func.func @runtime_b_two_row_tiles(%a: tensor<128x64xf32>, %b: tensor<64x64xf32>, %init: tensor<128x64xf32>) -> tensor<128x64xf32> {
+    %r = "tiled.kernel"(%init) ({
+    ^bb0(%i: index, %j: index, %k: index, %acc: tensor<64x64xf32>):
+      %la = "tiled.load"(%a, %i, %k) {sizes = array<i64: 64, 64>} : (tensor<128x64xf32>, index, index) -> tensor<64x64xf32>
+      %lb = "tiled.load"(%b, %k, %j) {sizes = array<i64: 64, 64>} : (tensor<64x64xf32>, index, index) -> tensor<64x64xf32>
+      %m = linalg.matmul ins(%la, %lb : tensor<64x64xf32>, tensor<64x64xf32>) outs(%acc : tensor<64x64xf32>) -> tensor<64x64xf32>
+      "gpu.yield"(%m) : (tensor<64x64xf32>) -> ()
+    }, {
+    }) {iterators = ["parallel", "parallel", "reduction"], kind = "matmul", outs_indexing = array<i64: 0, 1>, space = array<i64: 128, 64, 64>, tile_sizes = array<i64: 64, 64, 64>} : (tensor<128x64xf32>) -> tensor<128x64xf32>
+    return %r : tensor<128x64xf32>
   }
 }
