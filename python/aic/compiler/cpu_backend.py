@@ -38,7 +38,11 @@ def host_triple() -> str:
     buffer) became byte-at-a-time loops instead of calls."""
     global _TRIPLE
     if _TRIPLE is None:
-        _TRIPLE = _tool([tool_path("llvm-config"), "--host-target"], what="llvm-config").strip()
+        proc = subprocess.run([tool_path("llvm-config"), "--host-target"], capture_output=True,
+                              text=True)
+        if proc.returncode != 0 or not proc.stdout.strip():
+            raise AicError(f"llvm-config --host-target failed: {proc.stderr.strip()}")
+        _TRIPLE = proc.stdout.strip()
     return _TRIPLE
 
 
