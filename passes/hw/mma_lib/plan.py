@@ -95,10 +95,11 @@ def mma_shape(dtype: str) -> tuple[int, int, int] | None:
 
 
 def plan(m: int, n: int, k: int, dtype: str, target: CudaTarget, batch: int = 1,
-         precision: str = "tf32") -> MmaPlan | None:
+         precision: str = "tf32", block: tuple | None = None) -> MmaPlan | None:
     """The tensor-core plan for ``batch x (m x k) @ (k x n)``; None when tensor cores do not
     apply (an sm below 80, full f32 precision, another element type, or extents that are
-    not multiples of the mma shape)."""
+    not multiples of the mma shape). ``block`` (bm, bn) imposes the block tile (the tiled
+    kernel's tile): it must divide m and n into whole mma tiles."""
     shape = mma_shape(dtype)
     if shape is None or target.sm < 80 or (dtype == "f32" and precision == "f32"):
         return None
@@ -107,7 +108,9 @@ def plan(m: int, n: int, k: int, dtype: str, target: CudaTarget, batch: int = 1,
     bk = next((b for b in ((32, 16) if dtype == "f16" else (16, 8)) if k % b == 0), None)
     if bk is None or k % bk:
         return None
-    fits = [(bm, bn) for bm, bn in BLOCK_TILES if m % bm == 0 and n % bn == 0]
+    tiles = [tuple(block)] if block else BLOCK_TILES
+    fits = [(bm, bn) for bm, bn in tiles if m % bm == 0 and n % bn == 0
+            and bm % shape[0] == 0 and bn % shape[1] == 0]
     if not fits:
         return None
     big = [t for t in fits if batch * (m // t[0]) * (n // t[1]) >= MIN_BLOCKS]

@@ -1,0 +1,1 @@
+"""Target-specific parts of ``aic-convert-tiled-to-hw``."""
