@@ -91,11 +91,16 @@ def _lower(block: ParallelOp, name: str, top) -> None:
     ivs = list(block.operation.regions[0].blocks[0].arguments)[:2]
     a, b = _operands(loop, ivs)
     init = epi.constant_of(fill.operands[0])
-    found = epi.from_hw(after, loop.results[0])
+    found = epi.from_hw(after, loop.results[0], ivs)
     if init is None or found is None:
         raise PassError("a contraction block needs a constant init and an element-wise "
                         "epilogue", block)
     epilogue, sources = found
+    body = block.operation.regions[0].blocks[0]
+    generics = [o for o in after if o.name == "linalg.generic"]
+    last = generics[-1].results[0] if generics else loop.results[0]
+    if list(body.operations)[-1].operation.operands[0] != last:
+        raise PassError("a contraction block must yield its epilogue's last result", block)
     epilogue.init = init
     (m, k), n = ir.RankedTensorType(a.type).shape, ir.RankedTensorType(b.type).shape[1]
     dtype = str(ir.RankedTensorType(a.type).element_type)

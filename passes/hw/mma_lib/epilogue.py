@@ -112,18 +112,23 @@ def inline(kernel, ivs, acc) -> ir.Value:
     return ops[-1].operation.operands[0]
 
 
-def from_hw(ops, acc: ir.Value) -> tuple[Epilogue, list[ir.Value]] | None:
-    """The ``Epilogue`` of the `hw` epilogue ``ops`` (slices and generics after the k loop)
-    and the tensors it reads, or None when they are not of the supported form."""
-    sources, index_of, generics, chain = [], {}, [], acc
+def from_hw(ops, acc: ir.Value, ivs) -> tuple[Epilogue, list[ir.Value]] | None:
+    """The ``Epilogue`` of the `hw` epilogue ``ops`` (slices and generics after the k loop,
+    the block's offsets ``ivs``) and the tensors it reads, or None when they are not of the
+    supported form."""
+    sources, index_of, generics, offsets = [], {}, [], {}
     for op in ops:
         if op.name == "tensor.extract_slice":
             index_of[op.results[0]] = op.operands[0]
+            offsets[op.results[0]] = list(op.operands)[1:]
         elif op.name == "linalg.generic":
             generics.append(op)
-            chain = op.results[0]
         else:
             return None
+    for g in generics:
+        for v in list(g.operands)[:-1]:
+            if v in index_of and offsets[v] != [ivs[d] for d in _load_dims(g, v)]:
+                return None  # a slice not at the block's own offsets
     operands = []
     for g in generics:
         for v in list(g.operands)[:-1]:
