@@ -196,3 +196,31 @@ def test_emulation_catches_a_broken_kernel(ctx, pattern, error):
     else:
         assert not np.allclose(emulate(broken, [x, w], (64, 64)), mma_reference(x, w),
                                atol=1e-2)
+
+
+def run_hw_on_cpu(model, ctx, tmp_path, precision="tf32"):
+    """The CUDA `hw` program with ``aic-hw-emulate-mma``, run by the CPU path (blocks, warps
+    made sequential loops): the stand-in for the CUDA emulation pipeline."""
+    module = aic.import_onnx(model, context=ctx)
+    table = cpu_table("cuda-sm80")
+    for level in ("graph", "linalg", "tiled"):
+        run_pipeline_on(table.stage(level).pipeline, module.operation, ctx)
+    run_pipeline_on(f"aic-convert-tiled-to-hw{{gpu-precision={precision}}},aic-hw-emulate-mma,"
+                    "aic-hw-set-target{target=cpu-generic}", module.operation, ctx)
+    path = tmp_path / "k.hw.mlir"
+    path.write_text(re.sub(r'"(block|thread)_[xyz]"', '"sequential"', str(module)))
+    return aic.compile(str(path), from_level="hw", cache=False)
+
+
+@pytest.mark.parametrize("precision", ["tf32", "f32"])
+def test_hw_level_emulation_has_the_tensor_core_numerics(ctx, tmp_path, precision):
+    model = matmul_model(128, 64, 96)
+    w = numpy_helper.to_array(model.graph.initializer[0])
+    x = np.random.default_rng(6).standard_normal((128, 64)).astype(np.float32)
+    y = np.asarray(run_hw_on_cpu(model, ctx, tmp_path, precision)(x))
+    y = y.reshape(128, 96)
+    scale = np.abs(x).astype(np.float64) @ np.abs(w)
+    want = mma_reference(x, w) if precision == "tf32" else x @ w
+    assert np.all(np.abs(y - want) <= 1e-5 * scale)
+    if precision == "tf32":  # visibly not plain f32
+        assert np.abs(y - x @ w).max() > 1e-4
