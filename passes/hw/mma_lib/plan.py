@@ -108,17 +108,31 @@ def plan(m: int, n: int, k: int, dtype: str, target: CudaTarget, batch: int = 1,
     bk = next((b for b in ((32, 16) if dtype == "f16" else (16, 8)) if k % b == 0), None)
     if bk is None or k % bk:
         return None
-    tiles = [tuple(block)] if block else BLOCK_TILES
-    fits = [(bm, bn) for bm, bn in tiles if m % bm == 0 and n % bn == 0
-            and bm % shape[0] == 0 and bn % shape[1] == 0]
-    if not fits:
+    tile = tuple(block) if block else block_tile(m, n, batch)
+    if tile is None or m % tile[0] or n % tile[1] or tile[0] % shape[0] or tile[1] % shape[1]:
         return None
-    big = [t for t in fits if batch * (m // t[0]) * (n // t[1]) >= MIN_BLOCKS]
-    bm, bn = (big or fits[-1:])[0]
+    bm, bn = tile
     candidate = MmaPlan(m, n, k, batch, dtype, (bm, bn, bk), _warps(bm, bn, shape), shape)
     if candidate.smem_bytes > min(STATIC_SMEM, target.smem):
         return None
     return candidate
+
+
+def block_tile(m: int, n: int, batch: int = 1) -> tuple[int, int] | None:
+    """The block tile policy (see the module docstring); None when no tile divides m and n."""
+    fits = [(bm, bn) for bm, bn in BLOCK_TILES if m % bm == 0 and n % bn == 0]
+    big = [t for t in fits if batch * (m // t[0]) * (n // t[1]) >= MIN_BLOCKS]
+    return (big or fits[-1:] or [None])[0]
+
+
+def tile_sizes(space: list[int], target: CudaTarget) -> list[int] | None:
+    """`tiled` tile sizes of a matmul kernel ``(m, n, k)`` on ``target``: the block tile and
+    a k tile of up to 32 (the mma plan re-slices k); None: no tensor-core block tile."""
+    m, n, k = space
+    tile = block_tile(m, n) if target.sm >= 80 else None
+    if tile is None:
+        return None
+    return [*tile, next(d for d in range(min(k, 32), 0, -1) if k % d == 0)]
 
 
 def _warps(bm: int, bn: int, shape) -> tuple[int, int]:
