@@ -94,8 +94,8 @@ class ConvertLinalgToTiled(Pass):
                 window.erase_producers(win)
                 continue
             sizes = tiling.choose(info.space, info.iterators, target, self.tile_sizes)
-            if info.name == MATMUL and target is not None and target.kind == "cuda" \
-                    and not self.tile_sizes:
+            if info.name in (MATMUL, BATCH_MATMUL) and target is not None \
+                    and target.kind == "cuda" and not self.tile_sizes:
                 sizes = mma_plan.tile_sizes(info.space, target) or sizes  # tensor-core blocks
             sizes = [fixed.get(d, s) for d, s in enumerate(sizes)]
             ragged = tiling.ragged(info.space, sizes)

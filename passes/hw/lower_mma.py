@@ -69,16 +69,17 @@ def _parts(block: ParallelOp):
 
 
 def _operands(loop, ivs):
-    """A and B: the tensors sliced at (i, k) and (k, j) in the k loop."""
+    """A and B: the tensors sliced at ([b,] i, k) and ([b,] k, j) in the k loop."""
     k = loop.regions[0].blocks[0].arguments[0]
+    *z, i, j = ivs
     found = {}
     for o in loop.regions[0].blocks[0].operations:
         o = o.operation
-        if o.name == "tensor.extract_slice" and len(o.operands) == 3:
+        if o.name == "tensor.extract_slice" and len(o.operands) == 3 + len(z):
             offsets = list(o.operands)[1:]
-            if offsets == [ivs[0], k]:
+            if offsets == z + [i, k]:
                 found["A"] = o.operands[0]
-            elif offsets == [k, ivs[1]]:
+            elif offsets == z + [k, j]:
                 found["B"] = o.operands[0]
     if len(found) != 2:
         raise PassError("a contraction block's k loop must slice A at (i, k) and B at (k, j)",
@@ -88,26 +89,34 @@ def _operands(loop, ivs):
 
 def _lower(block: ParallelOp, name: str, top) -> None:
     fill, loop, after, warps, tile = _parts(block)
-    ivs = list(block.operation.regions[0].blocks[0].arguments)[:2]
-    a, b = _operands(loop, ivs)
-    init = epi.constant_of(fill.operands[0])
-    found = epi.from_hw(after, loop.results[0], ivs)
-    if init is None or found is None:
-        raise PassError("a contraction block needs a constant init and an element-wise "
-                        "epilogue", block)
-    epilogue, sources = found
     body = block.operation.regions[0].blocks[0]
+    ivs = list(body.arguments)[:-1]
+    a, b = _operands(loop, ivs)
+    batched = len(ivs) == 3
+    if batched and after and after[-1].name == "tensor.expand_shape":
+        after = after[:-1]  # the 2-D tile back to 1 x bm x bn
+    init = epi.constant_of(fill.operands[0])
+    found = epi.from_hw(after, loop.results[0], ivs[-2:])
+    if init is None or found is None or (batched and after):
+        raise PassError("a contraction block needs a constant init and an element-wise "
+                        "epilogue (none when batched)", block)
+    epilogue, sources = found
+    epilogue.init = init
     generics = [o for o in after if o.name == "linalg.generic"]
     last = generics[-1].results[0] if generics else loop.results[0]
-    if list(body.operations)[-1].operation.operands[0] != last:
+    yielded = list(body.operations)[-1].operation.operands[0]
+    if batched:
+        yielded = defining_op(yielded).operands[0] if defining_op(yielded) else yielded
+    if yielded != last:
         raise PassError("a contraction block must yield its epilogue's last result", block)
-    epilogue.init = init
-    (m, k), n = ir.RankedTensorType(a.type).shape, ir.RankedTensorType(b.type).shape[1]
+    *lead, m, k = ir.RankedTensorType(a.type).shape
+    n = ir.RankedTensorType(b.type).shape[-1]
     dtype = str(ir.RankedTensorType(a.type).element_type)
-    bm, bn = block.steps
+    bm, bn = block.steps[-2:]
     wm, wn = warps.steps
-    plan = MmaPlan(m, n, k, 1, dtype, (bm, bn, _step(loop)), (bm // wm, bn // wn),
-                   mma_shape(dtype), ir.IntegerAttr(block.operation.attributes[STAGES_ATTR]).value)
+    plan = MmaPlan(m, n, k, lead[0] if lead else 1, dtype, (bm, bn, _step(loop)),
+                   (bm // wm, bn // wn), mma_shape(dtype),
+                   ir.IntegerAttr(block.operation.attributes[STAGES_ATTR]).value, batched)
     if (tile.mr, tile.nr) != plan.mma[:2]:
         raise PassError(f"hw.microkernel {tile.mr}x{tile.nr} is not the {dtype} mma shape", tile)
     kernel = ir.Module.parse(emit_kernel(plan, name, epilogue))

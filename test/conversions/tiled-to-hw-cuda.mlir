@@ -103,3 +103,35 @@ module attributes {hw.target = {kind = "cuda", max_threads = 1024 : i64, mma = a
     return %r : tensor<40x64xf32>
   }
 }
+
+// -----
+
+// A batched matmul (batch tile 1, rank-reduced tiles): blocks over (batch, m, n) with
+// block_z for the batch; the final 2-D tile is expanded back to 1 x bm x bn.
+// CHECK-LABEL: func.func @batched
+// CHECK: "hw.parallel"(%{{.*}}) ({
+// CHECK-NEXT: ^bb0(%[[Z:.*]]: index, %[[I:.*]]: index, %[[J:.*]]: index, %[[OUT:.*]]: tensor<4x128x96xf32>):
+// CHECK: tensor.extract_slice %[[OUT]][%[[Z]], %[[I]], %[[J]]] [1, 32, 32] [1, 1, 1] : tensor<4x128x96xf32> to tensor<32x32xf32>
+// CHECK: scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+// CHECK-NEXT: tensor.extract_slice %{{.*}}[%[[Z]], %[[I]], %[[K]]] [1, 32, 16] [1, 1, 1] : tensor<4x128x64xf32> to tensor<32x16xf32>
+// CHECK-NEXT: tensor.extract_slice %{{.*}}[%[[Z]], %[[K]], %[[J]]] [1, 16, 32] [1, 1, 1] : tensor<4x64x96xf32> to tensor<16x32xf32>
+// CHECK: "hw.microkernel"{{.*}} {mr = 16 : i64, nr = 8 : i64}
+// CHECK: %[[E:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0, 1], [2]] output_shape [1, 32, 32]
+// CHECK: gpu.yield %[[E]], %[[Z]], %[[I]], %[[J]]
+// CHECK: hw.mma_stages = 2 : i64, mapping = ["block_z", "block_y", "block_x"], steps = array<i64: 1, 32, 32>, upper_bounds = array<i64: 4, 128, 96>
+module attributes {hw.target = {kind = "cuda", max_threads = 1024 : i64, mma = array<i64: 16, 8, 16>, sm = 80 : i64, smem = 166912 : i64, warp = 32 : i64}} {
+  func.func @batched(%a: tensor<4x128x64xf32>, %b: tensor<4x64x96xf32>) -> tensor<4x128x96xf32> {
+    %zero = arith.constant 0.0 : f32
+    %empty = tensor.empty() : tensor<4x128x96xf32>
+    %init = linalg.fill ins(%zero : f32) outs(%empty : tensor<4x128x96xf32>) -> tensor<4x128x96xf32>
+    %r = "tiled.kernel"(%init) ({
+    ^bb0(%z: index, %i: index, %j: index, %k: index, %acc: tensor<32x32xf32>):
+      %la = "tiled.load"(%a, %z, %i, %k) {sizes = array<i64: 1, 32, 32>} : (tensor<4x128x64xf32>, index, index, index) -> tensor<32x32xf32>
+      %lb = "tiled.load"(%b, %z, %k, %j) {sizes = array<i64: 1, 32, 32>} : (tensor<4x64x96xf32>, index, index, index) -> tensor<32x32xf32>
+      %m = linalg.matmul ins(%la, %lb : tensor<32x32xf32>, tensor<32x32xf32>) outs(%acc : tensor<32x32xf32>) -> tensor<32x32xf32>
+      "gpu.yield"(%m) : (tensor<32x32xf32>) -> ()
+    }, {
+    }) {iterators = ["parallel", "parallel", "parallel", "reduction"], kind = "batch_matmul", outs_indexing = array<i64: 0, 1, 2>, space = array<i64: 4, 128, 96, 64>, tile_sizes = array<i64: 1, 32, 32, 32>} : (tensor<4x128x96xf32>) -> tensor<4x128x96xf32>
+    return %r : tensor<4x128x96xf32>
+  }
+}

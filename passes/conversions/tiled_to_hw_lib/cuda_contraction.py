@@ -61,19 +61,23 @@ def map_contraction(kernel: KernelOp, target, precision: str = "tf32") -> Parall
     if found is None:
         return None
     a, b, fill = found
-    m, n, k = kernel.space
+    *batch, m, n, k = kernel.space
+    if batch and kernel.tile_sizes[0] != 1:
+        return None
     dtype = str(ir.RankedTensorType(a.type).element_type)
-    p = plan(m, n, k, dtype, target, precision=precision,
-             block=tuple(kernel.tile_sizes[:2]))
+    p = plan(m, n, k, dtype, target, batch=batch[0] if batch else 1, precision=precision,
+             block=tuple(kernel.tile_sizes[-3:-1]))
     if p is None:
         return None
     return _build(kernel, p, a, b, fill)
 
 
 def _match(kernel: KernelOp):
-    """(A, B, the init's fill) of a plain matmul kernel with a supported epilogue."""
-    if list(kernel.iterators) != ["parallel", "parallel", "reduction"] \
-            or list(kernel.outs_indexing) != [0, 1] or len(kernel.inits) != 1:
+    """(A, B, the init's fill) of a plain (batched) matmul kernel with a supported epilogue:
+    space ``([b,] m, n, k)``, A loaded at ``([b,] m, k)``, B at ``([b,] k, n)``."""
+    nb = len(kernel.space) - 3
+    if nb not in (0, 1) or list(kernel.iterators) != ["parallel"] * (2 + nb) + ["reduction"] \
+            or list(kernel.outs_indexing) != list(range(2 + nb)) or len(kernel.inits) != 1:
         return None
     fill = defining_op(kernel.inits[0])
     if fill is None or fill.name != "linalg.fill" or len(list(kernel.inits[0].uses)) != 1 \
@@ -88,15 +92,17 @@ def _match(kernel: KernelOp):
     maps = [str(x) for x in ir.ArrayAttr(mm.attributes["indexing_maps"])] \
         if "indexing_maps" in mm.attributes else MATMUL_MAPS
     loads = [defining_op(v) for v in list(mm.operands)[:2]]
-    if maps != MATMUL_MAPS or mm.operands[2] != args[3] or ops[3].operands[0] != mm.results[0] \
+    if maps != MATMUL_MAPS or mm.operands[2] != args[-1] or ops[3].operands[0] != mm.results[0] \
             or any(ld is None or not isinstance(ld.opview, LoadOp) for ld in loads):
         return None
     la, lb = (ld.opview for ld in loads)
-    if list(la.offsets) != [args[0], args[2]] or list(lb.offsets) != [args[2], args[1]]:
+    lead, (i, j, k) = args[:nb], args[nb:nb + 3]
+    if list(la.offsets) != lead + [i, k] or list(lb.offsets) != lead + [k, j]:
         return None
     types = {str(ir.RankedTensorType(v.type).element_type) for v in (la.source, lb.source,
                                                                     kernel.inits[0])}
-    if len(types) != 1 or not epi.supported(kernel):
+    if len(types) != 1 or (nb and list(kernel.operation.regions[1].blocks)) \
+            or not epi.supported(kernel):
         return None
     return la.source, lb.source, fill
 
@@ -105,39 +111,56 @@ def _index(value: int) -> ir.Value:
     return arith.ConstantOp(ir.IndexType.get(), value).result
 
 
-def _slice(source, offsets, sizes) -> ir.Value:
+def _slice(source, offsets, sizes, rank: int = 2) -> ir.Value:
+    """A static-size slice; its type keeps the last ``rank`` dims (unit leading dims
+    dropped)."""
     dyn = ir.ShapedType.get_dynamic_stride_or_offset()
     element = ir.RankedTensorType(source.type).element_type
     offsets = [_index(o) if isinstance(o, int) else o for o in offsets]
-    return tensor.ExtractSliceOp(ir.RankedTensorType.get(sizes, element), source, offsets, [],
-                                 [], [dyn] * len(sizes), sizes, [1] * len(sizes)).result
+    return tensor.ExtractSliceOp(ir.RankedTensorType.get(sizes[-rank:], element), source,
+                                 offsets, [], [], [dyn] * len(sizes), sizes,
+                                 [1] * len(sizes)).result
 
 
 def _build(kernel: KernelOp, p: MmaPlan, a, b, fill) -> ParallelOp:
     bm, bn, bk = p.block
+    lead = [1] if p.batch > 1 or len(kernel.space) == 4 else []
     dest = fill.operands[1]
     with ir.InsertionPoint(kernel), kernel.location:
-        par = ParallelOp([dest.type], [dest], upper_bounds=[p.m, p.n], steps=[bm, bn],
-                         mapping=["block_y", "block_x"])
+        par = ParallelOp([dest.type], [dest], upper_bounds=[p.batch] * len(lead) + [p.m, p.n],
+                         steps=lead + [bm, bn],
+                         mapping=["block_z"] * len(lead) + ["block_y", "block_x"])
         par.operation.attributes[STAGES_ATTR] = ir.IntegerAttr.get(
             ir.IntegerType.get_signless(64), p.stages)
-        block = par.operation.regions[0].blocks.append(ir.IndexType.get(), ir.IndexType.get(),
-                                                       dest.type)
+        block = par.operation.regions[0].blocks.append(
+            *[ir.IndexType.get()] * (2 + len(lead)), dest.type)
         with ir.InsertionPoint(block):
-            i, j, out = block.arguments
-            acc = linalg.fill(fill.operands[0], outs=[_slice(out, [i, j], [bm, bn])])
+            *ivs, out = block.arguments
+            z, (i, j) = ivs[:len(lead)], ivs[len(lead):]
+            acc = linalg.fill(fill.operands[0], outs=[_slice(out, ivs, lead + [bm, bn])])
             loop = scf.ForOp(_index(0), _index(p.k), _index(bk), [acc])
             with ir.InsertionPoint(loop.body):
                 k = loop.induction_variable
-                ta, tb = _slice(a, [i, k], [bm, bk]), _slice(b, [k, j], [bk, bn])
+                ta = _slice(a, z + [i, k], lead + [bm, bk])
+                tb = _slice(b, z + [k, j], lead + [bk, bn])
                 scf.YieldOp([_warps(p, ta, tb, loop.inner_iter_args[0])])
             final = epi.inline(kernel, [i, j], loop.results[0])
-            ir.Operation.create(TERMINATOR, operands=[final, i, j])
+            if lead:
+                final = tensor.ExpandShapeOp(ir.RankedTensorType.get(
+                    [1, bm, bn], ir.RankedTensorType(final.type).element_type), final,
+                    _reassociation([[0, 1], [2]]), [], [1, bm, bn]).result
+            ir.Operation.create(TERMINATOR, operands=[final, *ivs])
     kernel.operation.results[0].replace_all_uses_with(par.operation.results[0])
     kernel.operation.erase()
     if not list(fill.results[0].uses):
         fill.erase()
     return par
+
+
+def _reassociation(groups) -> ir.ArrayAttr:
+    i64 = ir.IntegerType.get_signless(64)
+    return ir.ArrayAttr.get([ir.ArrayAttr.get([ir.IntegerAttr.get(i64, d) for d in g])
+                             for g in groups])
 
 
 def _warps(p: MmaPlan, ta, tb, acc) -> ir.Value:

@@ -85,7 +85,7 @@ class Text:
 
 def types(plan: MmaPlan) -> dict[str, str]:
     e = element(plan)
-    lead = f"{plan.batch}x" if plan.batch > 1 else ""
+    lead = f"{plan.batch}x" if plan.batched else ""
     sa, sb = ("x".join(map(str, s)) for s in plan.smem_shapes)
     return {"A": f"memref<{lead}{plan.m}x{plan.k}x{e}>", "B": f"memref<{lead}{plan.k}x{plan.n}x{e}>",
             "C": f"memref<{lead}{plan.m}x{plan.n}x{e}>",
@@ -122,7 +122,7 @@ class _Kernel:
         self.tid = t.emit("gpu.thread_id x", "tid")
         self.row0 = t.mul(t.emit("gpu.block_id y", "by"), p.block[0])
         self.col0 = t.mul(t.emit("gpu.block_id x", "bx"), p.block[1])
-        self.batch = [t.emit("gpu.block_id z", "bz")] if p.batch > 1 else []
+        self.batch = [t.emit("gpu.block_id z", "bz")] if p.batched else []
         warp, self.lane = t.div(self.tid, 32), t.rem(self.tid, 32)
         self.wrow = t.mul(t.div(warp, p.warps[1]), p.warp_tile[0])  # in the block tile
         self.wcol = t.mul(t.rem(warp, p.warps[1]), p.warp_tile[1])

@@ -45,6 +45,7 @@ class MmaPlan:
     warps: tuple  # (warps_m, warps_n)
     mma: tuple  # (16, 8, 8) tf32 or (16, 8, 16) f16
     stages: int = 2
+    batched: bool = False  # A, B, C have a leading batch dim (grid z), even of extent 1
 
     @property
     def warp_tile(self) -> tuple[int, int]:
@@ -126,13 +127,14 @@ def block_tile(m: int, n: int, batch: int = 1) -> tuple[int, int] | None:
 
 
 def tile_sizes(space: list[int], target: CudaTarget) -> list[int] | None:
-    """`tiled` tile sizes of a matmul kernel ``(m, n, k)`` on ``target``: the block tile and
-    a k tile of up to 32 (the mma plan re-slices k); None: no tensor-core block tile."""
-    m, n, k = space
-    tile = block_tile(m, n) if target.sm >= 80 else None
+    """`tiled` tile sizes of a matmul ``(m, n, k)`` or batched matmul ``(b, m, n, k)`` kernel
+    on ``target``: batch tile 1, the block tile and a k tile of up to 32 (the mma plan
+    re-slices k); None: no tensor-core block tile."""
+    *batch, m, n, k = space
+    tile = block_tile(m, n, batch[0] if batch else 1) if target.sm >= 80 else None
     if tile is None:
         return None
-    return [*tile, next(d for d in range(min(k, 32), 0, -1) if k % d == 0)]
+    return [1] * len(batch) + [*tile, next(d for d in range(min(k, 32), 0, -1) if k % d == 0)]
 
 
 def _warps(bm: int, bn: int, shape) -> tuple[int, int]:

@@ -57,6 +57,15 @@ def conv_model(c=16, f=32, hw=32) -> onnx.ModelProto:
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
 
 
+def batched_model(b=4, m=128, k=64, n=96) -> onnx.ModelProto:
+    """A batched MatMul of two inputs (attention-style): linalg.batch_matmul."""
+    g = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"])], "bmm",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [b, m, k]),
+                           helper.make_tensor_value_info("w", TensorProto.FLOAT, [b, k, n])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [b, m, n])])
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+
+
 def to_gpu(model, ctx, target="cuda-sm80", precision="tf32") -> ir.Module:
     module = aic.import_onnx(model, context=ctx)
     table = cpu_table(target)
@@ -97,6 +106,11 @@ def conv_3x3(ctx):
     return to_gpu(conv_model(), ctx)
 
 
+@pytest.fixture(scope="module")
+def batched(ctx):
+    return to_gpu(batched_model(), ctx)
+
+
 def test_matmul_1024_gives_tensor_core_ptx(matmul_1024, ctx):
     assert len(kernels(matmul_1024)) == 1
     ptx = ptx_of(matmul_1024, ctx, "sm_80")
@@ -120,7 +134,7 @@ def test_full_f32_precision_keeps_plain_kernels(ctx):
 @pytest.mark.skipif(shutil.which("ptxas") is None, reason="needs ptxas (CUDA toolkit or the "
                     "nvidia-cuda-nvcc wheel) on PATH")
 @pytest.mark.parametrize("arch", ["sm_80", "sm_90"])
-@pytest.mark.parametrize("which", ["matmul_1024", "conv_3x3"])
+@pytest.mark.parametrize("which", ["matmul_1024", "conv_3x3", "batched"])
 def test_ptxas_accepts_without_spills(which, arch, request, ctx, tmp_path):
     ptx = tmp_path / "k.ptx"
     ptx.write_text(ptx_of(request.getfixturevalue(which), ctx, arch))
@@ -173,6 +187,16 @@ def test_emulated_conv_3x3_matches_numpy(conv_3x3):
     exact = a.astype(np.float64) @ b + bias[:, None]
     scale = np.abs(a).astype(np.float64) @ np.abs(b)
     assert np.all(np.abs(out - np.maximum(exact, 0)) <= TF32_BOUND * scale + 1e-6)
+
+
+def test_batched_matmul_runs_on_tensor_cores(batched, ctx):
+    module = batched
+    assert "mma.sync.aligned.m16n8k8" in ptx_of(module, ctx, "sm_80")
+    rng = np.random.default_rng(7)
+    x, w = (rng.standard_normal(s).astype(np.float32) for s in ((4, 128, 64), (4, 64, 96)))
+    out = emulate(module, [x, w], (4, 128, 96))
+    for i in range(4):
+        check_tf32(out[i], x[i], w[i])
 
 
 def _without(module, ctx, pattern: str) -> ir.Module:
