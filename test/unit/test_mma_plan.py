@@ -3,7 +3,6 @@
 import dataclasses
 
 import pytest
-
 from aic.passes.hw.mma_lib.plan import MAX_ACC_REGS, STATIC_SMEM, block_tile, plan
 from aic.targets import CUDA_PRESETS
 

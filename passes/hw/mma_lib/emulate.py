@@ -24,7 +24,6 @@ May import: the MLIR shim, numpy.
 from __future__ import annotations
 
 import numpy as np
-
 from aic.mlir_api import ir
 
 TF32_MASK = np.uint32(0xFFFFE000)
@@ -110,7 +109,7 @@ class _Emulator:
 
     def op_arith_constant(self, op):
         attr = op.attributes["value"]
-        if isinstance(attr.type, ir.IndexType) or isinstance(attr.type, ir.IntegerType):
+        if isinstance(attr.type, (ir.IndexType, ir.IntegerType)):
             return np.int64(ir.IntegerAttr(attr).value)
         if isinstance(attr, ir.FloatAttr):
             return np.float32(ir.FloatAttr(attr).value)

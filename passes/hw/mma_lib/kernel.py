@@ -21,8 +21,8 @@ Output is deterministic text; ``emit_kernel`` is the entry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from aic.passes.hw.mma_lib.plan import MmaPlan
 
@@ -181,7 +181,7 @@ class _Kernel:
         return [f"{res}#{i}" for i in range(n)]
 
     def _compute(self, stage: str, accs: list[str]) -> list[str]:
-        p, t = self.p, self.t
+        p = self.p
         mt, nt = self.tiles
         accs = list(accs)
         for kk in range(0, p.block[2], p.mma[2]):

@@ -17,17 +17,16 @@ import re
 import shutil
 import subprocess
 
+import aic
 import numpy as np
 import onnx
 import pytest
-from onnx import TensorProto, helper, numpy_helper
-
-import aic
 from aic.compiler.stages import cpu_table
 from aic.context import make_context
 from aic.mlir_api import gpu, ir
 from aic.passes.hw.mma_lib.emulate import EmulationError, mma_reference, run_kernel
 from aic.pipeline import run_pipeline_on
+from onnx import TensorProto, helper, numpy_helper
 
 TF32_BOUND = 2.0 ** -9
 PTX = {"sm_80": "cubin-chip=sm_80 cubin-features=+ptx76", "sm_90": "cubin-chip=sm_90a "
@@ -140,6 +139,7 @@ def test_ptxas_accepts_without_spills(which, arch, request, ctx, tmp_path):
     ptx.write_text(ptx_of(request.getfixturevalue(which), ctx, arch))
     chip = "sm_90a" if arch == "sm_90" else arch
     run = subprocess.run(["ptxas", "-v", f"-arch={chip}", str(ptx), "-o", str(tmp_path / "k")],
+                         check=False,
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     spills = re.findall(r"(\d+) bytes spill stores, (\d+) bytes spill loads", run.stderr)
