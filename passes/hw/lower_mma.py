@@ -25,7 +25,7 @@ from aic.pass_base import Pass, register_pass
 from aic.passes.conversions.tiled_to_hw_lib.cuda_contraction import STAGES_ATTR
 from aic.passes.hw.mma_lib import epilogue as epi
 from aic.passes.hw.mma_lib.kernel import emit_kernel, types
-from aic.passes.hw.mma_lib.plan import MmaPlan, mma_shape
+from aic.passes.hw.mma_lib.plan import STATIC_SMEM, MmaPlan, mma_shape
 from aic.verify import defining_op, walk
 
 
@@ -117,6 +117,9 @@ def _lower(block: ParallelOp, name: str, top) -> None:
     plan = MmaPlan(m, n, k, lead[0] if lead else 1, dtype, (bm, bn, _step(loop)),
                    (bm // wm, bn // wn), mma_shape(dtype),
                    ir.IntegerAttr(block.operation.attributes[STAGES_ATTR]).value, batched)
+    if plan.smem_bytes > STATIC_SMEM:
+        raise PassError(f"the stage buffers need {plan.smem_bytes} B of shared memory, over "
+                        f"the {STATIC_SMEM} B of static shared memory", block)
     if (tile.mr, tile.nr) != plan.mma[:2]:
         raise PassError(f"hw.microkernel {tile.mr}x{tile.nr} is not the {dtype} mma shape", tile)
     kernel = ir.Module.parse(emit_kernel(plan, name, epilogue))

@@ -135,3 +135,37 @@ module attributes {hw.target = {kind = "cuda", max_threads = 1024 : i64, mma = a
     return %r : tensor<4x128x96xf32>
   }
 }
+
+// -----
+
+// An epilogue reading its element's position (linalg.index) is not fused into a
+// tensor-core kernel (only arith/math scalar ops are): the generic mapping.
+// CHECK-LABEL: func.func @negative_epilogue_index
+// CHECK-NOT: hw.mma_stages
+// CHECK: return
+module attributes {hw.target = {kind = "cuda", max_threads = 1024 : i64, mma = array<i64: 16, 8, 16>, sm = 80 : i64, smem = 166912 : i64, warp = 32 : i64}} {
+  func.func @negative_epilogue_index(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<64x64xf32> {
+    %zero = arith.constant 0.0 : f32
+    %empty = tensor.empty() : tensor<64x64xf32>
+    %init = linalg.fill ins(%zero : f32) outs(%empty : tensor<64x64xf32>) -> tensor<64x64xf32>
+    %r = "tiled.kernel"(%init) ({
+    ^bb0(%i: index, %j: index, %k: index, %acc: tensor<64x64xf32>):
+      %la = "tiled.load"(%a, %i, %k) {sizes = array<i64: 64, 32>} : (tensor<64x64xf32>, index, index) -> tensor<64x32xf32>
+      %lb = "tiled.load"(%b, %k, %j) {sizes = array<i64: 32, 64>} : (tensor<64x64xf32>, index, index) -> tensor<32x64xf32>
+      %m = linalg.matmul ins(%la, %lb : tensor<64x32xf32>, tensor<32x64xf32>) outs(%acc : tensor<64x64xf32>) -> tensor<64x64xf32>
+      "gpu.yield"(%m) : (tensor<64x64xf32>) -> ()
+    }, {
+    ^bb0(%i: index, %j: index, %acc: tensor<64x64xf32>):
+      %e = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%acc : tensor<64x64xf32>) outs(%acc : tensor<64x64xf32>) {
+      ^bb1(%x: f32, %o: f32):
+        %row = linalg.index 0 : index
+        %ri = arith.index_cast %row : index to i32
+        %rf = arith.sitofp %ri : i32 to f32
+        %s = arith.addf %x, %rf : f32
+        linalg.yield %s : f32
+      } -> tensor<64x64xf32>
+      "gpu.yield"(%e) : (tensor<64x64xf32>) -> ()
+    }) {iterators = ["parallel", "parallel", "reduction"], kind = "matmul", outs_indexing = array<i64: 0, 1>, space = array<i64: 64, 64, 64>, tile_sizes = array<i64: 64, 64, 32>} : (tensor<64x64xf32>) -> tensor<64x64xf32>
+    return %r : tensor<64x64xf32>
+  }
+}

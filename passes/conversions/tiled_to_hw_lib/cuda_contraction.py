@@ -7,7 +7,7 @@ to a `tiled.kernel` over ``(m, n, k)`` whose body is ``linalg.matmul`` of a
 `tiled.load` of A at ``(m, k)`` and of B at ``(k, n)`` into the accumulator, whose init is a
 `linalg.fill` of a constant (the kernel's own), whose epilogue (if any) is element-wise
 (`tiled.load`s at the tile's offsets and all-parallel `linalg.generic`s; see
-``aic.passes.hw.mma_lib.epilogue``), in f32 (TF32 tensor cores unless ``precision`` is
+``aic.passes.hw.mma_lib.epilogue``; f32 unbatched kernels only), in f32 (TF32 tensor cores unless ``precision`` is
 ``f32``) or f16, with a tile that an ``MmaPlan`` accepts. Convolutions reach it as the
 matmul of their im2col patches.
 
@@ -101,8 +101,8 @@ def _match(kernel: KernelOp):
         return None
     types = {str(ir.RankedTensorType(v.type).element_type) for v in (la.source, lb.source,
                                                                     kernel.inits[0])}
-    if len(types) != 1 or (nb and list(kernel.operation.regions[1].blocks)) \
-            or not epi.supported(kernel):
+    fused = bool(list(kernel.operation.regions[1].blocks))
+    if len(types) != 1 or (fused and (nb or types != {"f32"})) or not epi.supported(kernel):
         return None
     return la.source, lb.source, fill
 

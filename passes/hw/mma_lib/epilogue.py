@@ -4,7 +4,7 @@ form in the generated kernel.
 Supported (``supported``): an empty epilogue, or `tiled.load`s whose offsets are the tile's
 own offsets of the dims their `linalg.generic` user indexes, and all-parallel 2-D
 `linalg.generic`s (identity output map, projected-permutation input maps, the body's
-region-free scalar ops using block arguments, body values or outer `arith.constant`s) each
+region-free `arith`/`math` ops using block arguments, body values or outer `arith.constant`s) each
 taking the previous result (or the accumulator) as an input; the last result is yielded.
 At the `hw` level the loads are `tensor.extract_slice`s of the same values (``from_hw``).
 
@@ -21,6 +21,9 @@ from aic.dialects.tiled import LoadOp
 from aic.mlir_api import ir
 from aic.passes.hw.mma_lib.kernel import Epilogue, Text
 from aic.verify import defining_op
+
+
+SCALAR_DIALECTS = ("arith", "math")  # ops a kernel body can hold as they are
 
 
 def constant_of(value: ir.Value) -> float | None:
@@ -58,7 +61,7 @@ def _generic_ok(op, chain: ir.Value, inside) -> bool:
     scalars = [o.operation for o in body.operations][:-1]
     local = {r for o in scalars for r in o.results} | set(body.arguments)
     for s in scalars:
-        if len(s.regions) or len(s.results) != 1:
+        if len(s.regions) or len(s.results) != 1 or s.name.split(".")[0] not in SCALAR_DIALECTS:
             return False
         if any(v not in local and _constant_op(v) is None for v in s.operands):
             return False
