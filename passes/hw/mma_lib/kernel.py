@@ -253,4 +253,6 @@ class _Kernel:
         if e == "f16":
             pair = t.emit(f"arith.truncf {pair} : vector<2xf32> to vector<2xf16>", "o")
         index = ", ".join(self.batch + [row, col])
-        t.line(f"vector.store {pair}, %C[{index}] : {self.ty['C']}, vector<2x{e}>")
+        align = 2 * self.p.element_bytes  # columns 2q: the pair is aligned to its size
+        t.line(f"vector.store {pair}, %C[{index}] {{alignment = {align} : i64}} : "
+               f"{self.ty['C']}, vector<2x{e}>")

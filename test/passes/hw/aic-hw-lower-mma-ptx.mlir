@@ -4,7 +4,8 @@
 // The TF32 contraction block down to PTX (the gpu.binary's assembly, escaped: \09 tab,
 // \0A newline): 16-byte cp.async (cache global) into shared memory, one commit per slice,
 // wait for all but the newest group, bar.sync around the m16n8k8 TF32 tensor-core tiles
-// (2 k-steps x 2 x 2 tiles per warp and slice = 8 mma.sync), the fused relu as max.
+// (2 k-steps x 2 x 2 tiles per warp and slice = 8 mma.sync), the fused relu as max, the
+// accumulator pairs stored 8 bytes at a time.
 // CHECK: gpu.binary @aic_mma_0_module
 // CHECK-SAME: chip = "sm_80", features = "+ptx76"
 // CHECK-SAME: .target sm_80
@@ -15,6 +16,7 @@
 // CHECK-NOT: mma.sync
 // CHECK-SAME: bar.sync \090;
 // CHECK-SAME: max.{{(NaN.)?}}f32
+// CHECK-SAME: st.global.v2.b32
 // SM90: gpu.binary @aic_mma_0_module
 // SM90-SAME: .target sm_90a
 // SM90-SAME: mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32
