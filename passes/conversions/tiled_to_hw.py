@@ -23,6 +23,7 @@ from aic.errors import PassError
 from aic.mlir_api import arith, ir, linalg, scf, tensor
 from aic.pass_base import Pass, option, register_pass
 from aic.passes.conversions.tiled_to_hw_lib.cuda_contraction import map_contraction
+from aic.passes.hw.mma_lib.plan import PRECISIONS
 from aic.verify import defining_op, require_valid, walk
 
 
@@ -43,6 +44,9 @@ class ConvertTiledToHw(Pass):
             target = enclosing_target(op) or targets.resolve("cpu-generic")
         except ValueError as e:
             raise PassError(f"invalid hw.target: {e}", op) from None
+        if self.gpu_precision not in PRECISIONS:
+            raise PassError(f"gpu-precision must be one of {', '.join(PRECISIONS)}, "
+                            f"got '{self.gpu_precision}'", op)
         kernels = [k for k in walk(op) if isinstance(k, KernelOp)]
         for kernel in kernels:
             require_valid(kernel)
