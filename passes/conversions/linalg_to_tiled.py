@@ -26,6 +26,7 @@ from aic.errors import PassError
 from aic.mlir_api import arith, ir, linalg
 from aic.pass_base import Pass, option, register_pass
 from aic.passes.conversions.linalg_to_tiled_lib import patches, peel, rows, window
+from aic.passes.hw.mma_lib import plan as mma_plan
 from aic.verify import walk
 
 
@@ -93,6 +94,9 @@ class ConvertLinalgToTiled(Pass):
                 window.erase_producers(win)
                 continue
             sizes = tiling.choose(info.space, info.iterators, target, self.tile_sizes)
+            if info.name in (MATMUL, BATCH_MATMUL) and target is not None \
+                    and target.kind == "cuda" and not self.tile_sizes:
+                sizes = mma_plan.tile_sizes(info.space, target) or sizes  # tensor-core blocks
             sizes = [fixed.get(d, s) for d, s in enumerate(sizes)]
             ragged = tiling.ragged(info.space, sizes)
             if ragged and info.name in (MATMUL, BATCH_MATMUL) and peel.peelable(info, ragged[0]):

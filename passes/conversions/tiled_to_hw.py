@@ -25,27 +25,41 @@ from aic.dialects.tiled import KernelOp, LoadOp, tiling
 from aic.dialects.tiled.shapes import static_shape
 from aic.errors import PassError
 from aic.mlir_api import arith, ir, linalg, scf, tensor
-from aic.pass_base import Pass, register_pass
+from aic.pass_base import Pass, option, register_pass
+from aic.passes.conversions.tiled_to_hw_lib.cuda_contraction import map_contraction
 from aic.passes.conversions.tiled_to_hw_lib.prepack import prepack_b
+from aic.passes.hw.mma_lib.plan import PRECISIONS
 from aic.verify import defining_op, require_valid, walk
 
 
 @register_pass
 class ConvertTiledToHw(Pass):
-    """Lower tiled.kernel to hw.parallel + scf.for + hw.microkernel on tensor slices."""
+    """Lower tiled.kernel to hw.parallel + scf.for + hw.microkernel on tensor slices.
+
+    Options: `gpu-precision` -- `tf32` (default: f32 matmuls on TF32 tensor cores) or `f32`
+    (no tensor cores for f32); CUDA targets only. On a CUDA target a matmul kernel that
+    tensor cores can run is mapped by ``tiled_to_hw_lib.cuda_contraction.map_contraction``.
+    """
 
     NAME = "aic-convert-tiled-to-hw"
+    gpu_precision: str = option("tf32", "CUDA f32 matmuls: tf32 (tensor cores) or f32")
 
     def run(self, op):
         try:
             target = enclosing_target(op) or targets.resolve("cpu-generic")
         except ValueError as e:
             raise PassError(f"invalid hw.target: {e}", op) from None
+        if self.gpu_precision not in PRECISIONS:
+            raise PassError(f"gpu-precision must be one of {', '.join(PRECISIONS)}, "
+                            f"got '{self.gpu_precision}'", op)
         kernels = [k for k in walk(op) if isinstance(k, KernelOp)]
         for kernel in kernels:
             require_valid(kernel)
         for kernel in timing.counted(kernels, "kernels"):
-            parallel = _lower_kernel(kernel, target)
+            parallel = None
+            if target.kind == "cuda":
+                parallel = map_contraction(kernel, target, self.gpu_precision)
+            parallel = parallel or _lower_kernel(kernel, target)
             for child in list(walk(parallel.operation)):
                 if isinstance(child, LoadOp):
                     _lower_load(child)

@@ -1,0 +1,258 @@
+"""The tensor-core kernel of an ``MmaPlan`` as a `gpu.module` of gpu + nvgpu ops (MLIR text).
+
+Per block (``plan.threads`` threads, ``plan.warps`` warps) of the grid ``plan.grid``:
+
+1. prologue: every thread issues its share of the 16-byte ``nvgpu.device_async_copy``
+   (``cp.async``) chunks of the first ``bm x bk`` A slice and ``bk x bn`` B slice into stage 0
+   of the shared buffers (rows padded by 16 bytes), one ``device_async_create_group``;
+2. k loop (``K / bk`` iterations, the accumulators loop-carried as one ``vector<2x2xf32>`` per
+   mma tile): issue the copies of the next slice into the other stage (zero bytes read past
+   the last slice), ``device_async_wait {numGroups = 1}`` (this thread's copies of the
+   current slice landed), ``gpu.barrier`` (everyone's did), the warp's mma tiles over the
+   slice (fragments from shared memory: ``nvgpu.ldmatrix`` for f16, 32-bit loads for TF32;
+   ``nvgpu.mma.sync``), ``gpu.barrier`` (the stage may be overwritten);
+3. epilogue: each accumulator element goes through the fused element-wise ``Epilogue``
+   (scalar MLIR lines per element) and the pairs are stored to C (``vector.store``).
+
+Fragment layouts are PTX's (``g = lane / 4``, ``q = lane % 4``): A (m16 x k) rows ``g``,
+``g + 8``; B (k x n8) column ``g``; C rows ``g``, ``g + 8``, columns ``2q``, ``2q + 1``.
+Output is deterministic text; ``emit_kernel`` is the entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from aic.passes.hw.mma_lib.plan import MmaPlan
+
+SHARED = "#gpu.address_space<workgroup>"
+ACC = "vector<2x2xf32>"
+TOKEN = "!nvgpu.device.async.token"
+
+
+@dataclass
+class Epilogue:
+    """Element-wise ops applied to every accumulator element before the store.
+
+    ``operands``: extra kernel arguments (memref types as text, named ``%E0``, ``%E1``...).
+    ``lines(text, value, row, col) -> name``: emits (``text.emit``) the ops computing the
+    final f32 value from the f32 accumulator ``value`` at output ``(row, col)`` (index
+    values; ``batch`` index first when batched) and returns its name.
+    """
+    operands: list[str] = field(default_factory=list)
+    lines: Callable | None = None
+    init: float = 0.0
+
+
+class Text:
+    """Fresh SSA names, hoisted index constants and the line buffer of the kernel body."""
+
+    def __init__(self):
+        self.out, self.n, self.consts = [], 0, {}
+
+    def emit(self, line: str, hint: str = "v") -> str:
+        self.n += 1
+        name = f"%{hint}{self.n}"
+        self.out.append(f"{name} = {line}")
+        return name
+
+    def line(self, text: str) -> None:
+        self.out.append(text)
+
+    def index(self, value: int) -> str:
+        self.consts.setdefault(value, f"%c{value}")
+        return self.consts[value]
+
+    def add(self, a: str, b) -> str:
+        if b == 0:
+            return a
+        return self.emit(f"arith.addi {a}, {self.index(b) if isinstance(b, int) else b} : index")
+
+    def mul(self, a: str, b: int) -> str:
+        return a if b == 1 else self.emit(f"arith.muli {a}, {self.index(b)} : index")
+
+    def div(self, a: str, b: int) -> str:
+        return self.emit(f"arith.divui {a}, {self.index(b)} : index")
+
+    def rem(self, a: str, b: int) -> str:
+        return self.emit(f"arith.remui {a}, {self.index(b)} : index")
+
+    def text(self) -> list[str]:
+        consts = [f"{n} = arith.constant {v} : index" for v, n in sorted(self.consts.items())]
+        return consts + self.out
+
+
+def types(plan: MmaPlan) -> dict[str, str]:
+    e = element(plan)
+    lead = f"{plan.batch}x" if plan.batched else ""
+    sa, sb = ("x".join(map(str, s)) for s in plan.smem_shapes)
+    return {"A": f"memref<{lead}{plan.m}x{plan.k}x{e}>", "B": f"memref<{lead}{plan.k}x{plan.n}x{e}>",
+            "C": f"memref<{lead}{plan.m}x{plan.n}x{e}>",
+            "SA": f"memref<{sa}x{e}, {SHARED}>", "SB": f"memref<{sb}x{e}, {SHARED}>"}
+
+
+def element(plan: MmaPlan) -> str:
+    return "f16" if plan.dtype == "f16" else "f32"
+
+
+def emit_kernel(plan: MmaPlan, name: str, epilogue: Epilogue | None = None) -> str:
+    """``gpu.module @<name>_module { gpu.func @<name>(%A, %B, %C, %E...) kernel }``."""
+    epilogue = epilogue or Epilogue()
+    ty, t = types(plan), Text()
+    _Kernel(plan, t, ty, epilogue).body()
+    args = ", ".join([f"%{n}: {ty[n]}" for n in "ABC"]
+                     + [f"%E{i}: {o}" for i, o in enumerate(epilogue.operands)])
+    body = "\n      ".join(t.text())
+    return (f"gpu.module @{name}_module {{\n"
+            f"    gpu.func @{name}({args}) workgroup(%SA : {ty['SA']}, %SB : {ty['SB']}) "
+            f"kernel attributes {{known_block_size = array<i32: {plan.threads}, 1, 1>, "
+            f"known_grid_size = array<i32: {', '.join(map(str, plan.grid))}>}} {{\n"
+            f"      {body}\n      gpu.return\n    }}\n  }}")
+
+
+class _Kernel:
+    def __init__(self, plan: MmaPlan, t: Text, ty: dict, epilogue: Epilogue):
+        self.p, self.t, self.ty, self.epilogue = plan, t, ty, epilogue
+        self.chunk = 16 // plan.element_bytes  # elements per 16-byte cp.async
+        self.tiles = (plan.warp_tile[0] // plan.mma[0], plan.warp_tile[1] // plan.mma[1])
+
+    def body(self) -> None:
+        p, t = self.p, self.t
+        self.tid = t.emit("gpu.thread_id x", "tid")
+        self.row0 = t.mul(t.emit("gpu.block_id y", "by"), p.block[0])
+        self.col0 = t.mul(t.emit("gpu.block_id x", "bx"), p.block[1])
+        self.batch = [t.emit("gpu.block_id z", "bz")] if p.batched else []
+        warp, self.lane = t.div(self.tid, 32), t.rem(self.tid, 32)
+        self.wrow = t.mul(t.div(warp, p.warps[1]), p.warp_tile[0])  # in the block tile
+        self.wcol = t.mul(t.rem(warp, p.warps[1]), p.warp_tile[1])
+        self.g, self.q = t.div(self.lane, 4), t.rem(self.lane, 4)
+        self._issue(t.index(0), t.index(0))
+        accs = self._loop()
+        self._store(accs)
+
+    # -- global -> shared (cp.async) ------------------------------------------------------
+
+    def _issue(self, stage: str, k0: str) -> str:
+        """cp.async of the k slice at ``k0`` into ``stage`` (nothing read when k0 >= K), then
+        one group; returns its token."""
+        p, t = self.p, self.t
+        bm, bn, bk = p.block
+        live = t.emit(f"arith.cmpi ult, {k0}, {t.index(p.k)} : index", "live")
+        size = t.emit(f"arith.select {live}, {t.index(self.chunk)}, {t.index(0)} : index", "n")
+        k = t.emit(f"arith.select {live}, {k0}, {t.index(0)} : index", "k")
+        tokens = []
+        for src, dst, rows, cols, at in (("A", "SA", bm, bk, (self.row0, k)),
+                                         ("B", "SB", bk, bn, (k, self.col0))):
+            per_row, total = cols // self.chunk, rows * cols // self.chunk
+            for i in range(-(-total // p.threads)):
+                c = t.add(self.tid, i * p.threads)
+                if (i + 1) * p.threads > total:  # spare threads copy a chunk again
+                    c = t.rem(c, total)
+                r, col = t.div(c, per_row), t.mul(t.rem(c, per_row), self.chunk)
+                index = ", ".join(self.batch + [t.add(at[0], r), t.add(at[1], col)])
+                tokens.append(t.emit(
+                    f"nvgpu.device_async_copy %{src}[{index}], %{dst}[{stage}, {r}, {col}], "
+                    f"{self.chunk}, {size} {{bypassL1}} : {self.ty[src]} to {self.ty[dst]}",
+                    "cp"))
+        return t.emit(f"nvgpu.device_async_create_group {', '.join(tokens)}", "grp")
+
+    # -- the k loop ------------------------------------------------------------------------
+
+    def _loop(self) -> list[str]:
+        p, t = self.p, self.t
+        n = self.tiles[0] * self.tiles[1]
+        zero = t.emit(f"arith.constant dense<{self.epilogue.init:e}> : {ACC}", "zero")
+        kt = "%kt"
+        res = t.emit("", "acc")  # placeholder, rewritten below
+        head = len(t.out) - 1
+        args = [f"%a{i}" for i in range(n)]
+        nxt = t.add(kt, 1)
+        grp = self._issue(t.rem(nxt, 2), t.mul(nxt, p.block[2]))
+        t.line(f"nvgpu.device_async_wait {grp} {{numGroups = 1 : i32}}")
+        t.line("gpu.barrier")
+        new = self._compute(t.rem(kt, 2), args)
+        t.line("gpu.barrier")
+        t.line(f"scf.yield {', '.join(new)} : {', '.join([ACC] * n)}")
+        t.line("}")
+        inits = ", ".join(f"{a} = {zero}" for a in args)
+        t.out[head] = (f"{res}:{n} = scf.for {kt} = {t.index(0)} to {t.index(p.k // p.block[2])} "
+                       f"step {t.index(1)} iter_args({inits}) -> ({', '.join([ACC] * n)}) {{")
+        return [f"{res}#{i}" for i in range(n)]
+
+    def _compute(self, stage: str, accs: list[str]) -> list[str]:
+        p = self.p
+        mt, nt = self.tiles
+        accs = list(accs)
+        for kk in range(0, p.block[2], p.mma[2]):
+            a = [self._a_fragment(stage, i * p.mma[0], kk) for i in range(mt)]
+            b = [self._b_fragment(stage, j * p.mma[1], kk) for j in range(nt)]
+            for i in range(mt):
+                for j in range(nt):
+                    accs[i * nt + j] = self._mma(a[i], b[j], accs[i * nt + j])
+        return accs
+
+    def _mma(self, a: str, b: str, c: str) -> str:
+        if self.p.dtype == "f16":
+            return self.t.emit(f"nvgpu.mma.sync({a}, {b}, {c}) {{mmaShape = [16, 8, 16]}} : "
+                               f"(vector<4x2xf16>, vector<2x2xf16>, {ACC}) -> {ACC}", "d")
+        return self.t.emit(f"nvgpu.mma.sync({a}, {b}, {c}) {{mmaShape = [16, 8, 8], "
+                           f"tf32Enabled}} : (vector<4x1xf32>, vector<2x1xf32>, {ACC}) -> {ACC}",
+                           "d")
+
+    def _a_fragment(self, stage: str, m0: int, kk: int) -> str:
+        t, sa = self.t, self.ty["SA"]
+        if self.p.dtype == "f16":  # ldmatrix x4: lane l gives row l % 16, column (l / 16) * 8
+            row = t.add(t.add(self.wrow, m0), t.rem(self.lane, 16))
+            col = t.add(t.mul(t.div(self.lane, 16), 8), kk)
+            return t.emit(f"nvgpu.ldmatrix %SA[{stage}, {row}, {col}] {{numTiles = 4 : i32, "
+                          f"transpose = false}} : {sa} -> vector<4x2xf16>", "fa")
+        r0 = t.add(t.add(self.wrow, m0), self.g)
+        r1, c0 = t.add(r0, 8), t.add(self.q, kk)
+        c1 = t.add(c0, 4)
+        values = [self._load("SA", stage, r, c) for r, c in ((r0, c0), (r1, c0), (r0, c1),
+                                                               (r1, c1))]
+        return t.emit(f"vector.from_elements {', '.join(values)} : vector<4x1xf32>", "fa")
+
+    def _b_fragment(self, stage: str, n0: int, kk: int) -> str:
+        t, sb = self.t, self.ty["SB"]
+        if self.p.dtype == "f16":  # ldmatrix x2 transposed: lane l gives k row l % 16
+            row = t.add(t.rem(self.lane, 16), kk)
+            col = t.add(self.wcol, n0)
+            return t.emit(f"nvgpu.ldmatrix %SB[{stage}, {row}, {col}] {{numTiles = 2 : i32, "
+                          f"transpose = true}} : {sb} -> vector<2x2xf16>", "fb")
+        k0 = t.add(self.q, kk)
+        k1, col = t.add(k0, 4), t.add(t.add(self.wcol, n0), self.g)
+        values = [self._load("SB", stage, k0, col), self._load("SB", stage, k1, col)]
+        return t.emit(f"vector.from_elements {', '.join(values)} : vector<2x1xf32>", "fb")
+
+    def _load(self, buf: str, stage: str, r: str, c: str) -> str:
+        return self.t.emit(f"memref.load %{buf}[{stage}, {r}, {c}] : {self.ty[buf]}", "s")
+
+    # -- epilogue and store ------------------------------------------------------------------
+
+    def _store(self, accs: list[str]) -> None:
+        p, t = self.p, self.t
+        mt, nt = self.tiles
+        for i in range(mt):
+            for j in range(nt):
+                for h in (0, 1):
+                    row = t.add(t.add(self.row0, self.wrow), t.add(self.g, i * p.mma[0] + 8 * h))
+                    col = t.add(t.add(self.col0, self.wcol), t.add(t.mul(self.q, 2), j * p.mma[1]))
+                    self._store_pair(accs[i * nt + j], h, row, col)
+
+    def _store_pair(self, acc: str, h: int, row: str, col: str) -> None:
+        t, e = self.t, element(self.p)
+        pair = t.emit(f"vector.extract {acc}[{h}] : vector<2xf32> from {ACC}", "o")
+        if self.epilogue.lines is not None:
+            values = []
+            for lane in (0, 1):
+                v = t.emit(f"vector.extract {pair}[{lane}] : f32 from vector<2xf32>", "x")
+                values.append(self.epilogue.lines(t, v, self.batch + [row], t.add(col, lane)))
+            pair = t.emit(f"vector.from_elements {', '.join(values)} : vector<2xf32>", "o")
+        if e == "f16":
+            pair = t.emit(f"arith.truncf {pair} : vector<2xf32> to vector<2xf16>", "o")
+        index = ", ".join(self.batch + [row, col])
+        align = 2 * self.p.element_bytes  # columns 2q: the pair is aligned to its size
+        t.line(f"vector.store {pair}, %C[{index}] {{alignment = {align} : i64}} : "
+               f"{self.ty['C']}, vector<2x{e}>")

@@ -1,0 +1,250 @@
+"""Tensor-core contraction kernels (issue 8, the `mma` side): ONNX models -> CUDA `hw` ->
+`aic-hw-lower-mma` -> PTX with `mma.sync`, `ptxas -v` without spills, and the kernels run in
+CPU emulation (``mma_lib.emulate``) against numpy.
+
+No GPU is needed. The glue below (stage pipelines up to `tiled` with a CUDA target, then
+tiled -> hw -> gpu) stands in for the CUDA stage table until it exists.
+
+TF32 tolerance: each input loses at most 2^-10 relative (10 mantissa bits kept), so a product
+is within 2^-9 relative and ``|C - A @ B| <= 2^-9 * (|A| @ |B|)`` elementwise (f32
+accumulation adds ~K * 2^-24, far below). Against numpy on the TF32-truncated inputs the
+kernel must agree to f32 accumulation error (1e-5 relative to ``|A| @ |B|``).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import aic
+import numpy as np
+import onnx
+import pytest
+from aic.compiler.stages import cpu_table
+from aic.context import make_context
+from aic.mlir_api import gpu, ir
+from aic.passes.hw.mma_lib.emulate import EmulationError, mma_reference, run_kernel
+from aic.pipeline import run_pipeline_on
+from onnx import TensorProto, helper, numpy_helper
+
+TF32_BOUND = 2.0 ** -9
+PTX = {"sm_80": "cubin-chip=sm_80 cubin-features=+ptx76", "sm_90": "cubin-chip=sm_90a "
+       "cubin-features=+ptx80"}
+
+
+def matmul_model(m=1024, k=1024, n=1024) -> onnx.ModelProto:
+    rng = np.random.default_rng(0)
+    w = numpy_helper.from_array(rng.standard_normal((k, n)).astype(np.float32), "w")
+    g = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"])], "mm",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [m, k])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])], [w])
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def conv_model(c=16, f=32, hw=32) -> onnx.ModelProto:
+    """3x3 conv (pad 1) + bias + relu: the bias and relu are the GEMM's fused epilogue."""
+    rng = np.random.default_rng(1)
+    inits = [numpy_helper.from_array(rng.standard_normal((f, c, 3, 3)).astype(np.float32), "w"),
+             numpy_helper.from_array(rng.standard_normal((f,)).astype(np.float32), "b")]
+    nodes = [helper.make_node("Conv", ["x", "w", "b"], ["z"], pads=[1, 1, 1, 1],
+                              kernel_shape=[3, 3]), helper.make_node("Relu", ["z"], ["y"])]
+    g = helper.make_graph(nodes, "conv",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, c, hw, hw])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, f, hw, hw])],
+                          inits)
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def batched_model(b=4, m=128, k=64, n=96) -> onnx.ModelProto:
+    """A batched MatMul of two inputs (attention-style): linalg.batch_matmul."""
+    g = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"])], "bmm",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [b, m, k]),
+                           helper.make_tensor_value_info("w", TensorProto.FLOAT, [b, k, n])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [b, m, n])])
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def to_gpu(model, ctx, target="cuda-sm80", precision="tf32") -> ir.Module:
+    module = aic.import_onnx(model, context=ctx)
+    table = cpu_table(target)
+    for level in ("graph", "linalg", "tiled"):
+        run_pipeline_on(table.stage(level).pipeline, module.operation, ctx)
+    run_pipeline_on(f"aic-convert-tiled-to-hw{{gpu-precision={precision}}},aic-hw-lower-mma",
+                    module.operation, ctx)
+    return module
+
+
+def kernels(module) -> list:
+    return [op for op in module.body.operations if op.operation.name == "gpu.module"]
+
+
+def ptx_of(module, ctx, arch: str) -> str:
+    text = "\n".join(str(k) for k in kernels(module))
+    only = ir.Module.parse(f"module attributes {{gpu.container_module}} {{\n{text}\n}}", ctx)
+    run_pipeline_on(f"gpu-lower-to-nvvm-pipeline{{{PTX[arch]} cubin-format=isa}}",
+                    only.operation, ctx)
+    binary = next(op for op in only.body.operations if op.operation.name == "gpu.binary")
+    obj = gpu.ObjectAttr(ir.ArrayAttr(binary.attributes["objects"])[0]).object
+    return obj.decode() if isinstance(obj, bytes) else obj
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    with make_context() as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def matmul_1024(ctx):
+    return to_gpu(matmul_model(), ctx)
+
+
+@pytest.fixture(scope="module")
+def conv_3x3(ctx):
+    return to_gpu(conv_model(), ctx)
+
+
+@pytest.fixture(scope="module")
+def batched(ctx):
+    return to_gpu(batched_model(), ctx)
+
+
+def test_matmul_1024_gives_tensor_core_ptx(matmul_1024, ctx):
+    assert len(kernels(matmul_1024)) == 1
+    ptx = ptx_of(matmul_1024, ctx, "sm_80")
+    assert "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32" in ptx
+    assert re.search(r"cp\.async\.cg\.shared\.global\s.*16, 16;", ptx)
+    assert re.search(r"cp\.async\.wait_group\s+1;", ptx) and re.search(r"bar\.sync\s+0;", ptx)
+
+
+def test_conv_3x3_gives_tensor_core_ptx(conv_3x3, ctx):
+    assert len(kernels(conv_3x3)) == 1  # the im2col GEMM; the patch copy is not a contraction
+    ptx = ptx_of(conv_3x3, ctx, "sm_80")
+    assert "mma.sync.aligned.m16n8k8" in ptx
+    assert re.search(r"max(\.NaN)?\.f32", ptx)  # the relu, fused
+
+
+def test_full_f32_precision_keeps_plain_kernels(ctx):
+    module = to_gpu(matmul_model(64, 64, 64), ctx, precision="f32")
+    assert kernels(module) == []
+
+
+@pytest.mark.skipif(shutil.which("ptxas") is None, reason="needs ptxas (CUDA toolkit or the "
+                    "nvidia-cuda-nvcc wheel) on PATH")
+@pytest.mark.parametrize("arch", ["sm_80", "sm_90"])
+@pytest.mark.parametrize("which", ["matmul_1024", "conv_3x3", "batched"])
+def test_ptxas_accepts_without_spills(which, arch, request, ctx, tmp_path):
+    ptx = tmp_path / "k.ptx"
+    ptx.write_text(ptx_of(request.getfixturevalue(which), ctx, arch))
+    chip = "sm_90a" if arch == "sm_90" else arch
+    run = subprocess.run(["ptxas", "-v", f"-arch={chip}", str(ptx), "-o", str(tmp_path / "k")],
+                         check=False,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    spills = re.findall(r"(\d+) bytes spill stores, (\d+) bytes spill loads", run.stderr)
+    assert spills and all(s == ("0", "0") for s in spills), run.stderr
+
+
+def emulate(module, inputs: list[np.ndarray], shape) -> np.ndarray:
+    """Run the module's one generated kernel on the CPU: inputs A, B, then the epilogue's."""
+    func = kernels(module)[0].regions[0].blocks[0].operations[0]
+    attrs = func.attributes
+    grid = list(ir.DenseI32ArrayAttr(attrs["known_grid_size"]))
+    threads = list(ir.DenseI32ArrayAttr(attrs["known_block_size"]))[0]
+    out = np.full(shape, np.nan, np.float32)
+    run_kernel(func, grid, threads, [inputs[0], inputs[1], out, *inputs[2:]])
+    return out
+
+
+def check_tf32(c, a, b):
+    scale = np.abs(a).astype(np.float64) @ np.abs(b).astype(np.float64)
+    exact = a.astype(np.float64) @ b.astype(np.float64)
+    assert np.all(np.abs(c - exact) <= TF32_BOUND * scale)
+    assert np.all(np.abs(c - mma_reference(a, b)) <= 1e-5 * scale)
+
+
+def test_emulated_matmul_1024_matches_numpy(matmul_1024):
+    model = matmul_model()
+    w = numpy_helper.to_array(model.graph.initializer[0])
+    x = np.random.default_rng(2).standard_normal((1024, 1024)).astype(np.float32)
+    check_tf32(emulate(matmul_1024, [x, w], (1024, 1024)), x, w)
+
+
+def im2col(x: np.ndarray) -> np.ndarray:
+    c, h, w = x.shape[1:]
+    padded = np.pad(x[0], ((0, 0), (1, 1), (1, 1)))
+    cols = [padded[:, kh:kh + h, kw:kw + w] for kh in range(3) for kw in range(3)]
+    return np.stack(cols, 1).reshape(c * 9, h * w)
+
+
+def test_emulated_conv_3x3_matches_numpy(conv_3x3):
+    model = conv_model()
+    w, bias = (numpy_helper.to_array(t) for t in model.graph.initializer)
+    x = np.random.default_rng(3).standard_normal((1, 16, 32, 32)).astype(np.float32)
+    a, b = w.reshape(32, -1), im2col(x)
+    out = emulate(conv_3x3, [a, b, bias], (32, 1024))
+    exact = a.astype(np.float64) @ b + bias[:, None]
+    scale = np.abs(a).astype(np.float64) @ np.abs(b)
+    assert np.all(np.abs(out - np.maximum(exact, 0)) <= TF32_BOUND * scale + 1e-6)
+
+
+def test_batched_matmul_runs_on_tensor_cores(batched, ctx):
+    module = batched
+    assert "mma.sync.aligned.m16n8k8" in ptx_of(module, ctx, "sm_80")
+    rng = np.random.default_rng(7)
+    x, w = (rng.standard_normal(s).astype(np.float32) for s in ((4, 128, 64), (4, 64, 96)))
+    out = emulate(module, [x, w], (4, 128, 96))
+    for i in range(4):
+        check_tf32(out[i], x[i], w[i])
+
+
+def _without(module, ctx, pattern: str) -> ir.Module:
+    text = "\n".join(line for line in str(module).splitlines() if not re.search(pattern, line))
+    return ir.Module.parse(text, ctx)
+
+
+@pytest.mark.parametrize("pattern,error", [
+    (r"^\s*gpu\.barrier$", "race"),  # no barrier phases: a thread reads another's copies
+    (r"nvgpu.device_async_wait", None),  # no wait: the copies never land -> wrong numbers
+])
+def test_emulation_catches_a_broken_kernel(ctx, pattern, error):
+    module = to_gpu(matmul_model(64, 64, 64), ctx)
+    x, w = (np.random.default_rng(i).standard_normal((64, 64)).astype(np.float32)
+            for i in (4, 5))
+    assert np.allclose(emulate(module, [x, w], (64, 64)), mma_reference(x, w), atol=1e-4)
+    broken = _without(module, ctx, pattern)
+    if error:
+        with pytest.raises(EmulationError, match=error):
+            emulate(broken, [x, w], (64, 64))
+    else:
+        assert not np.allclose(emulate(broken, [x, w], (64, 64)), mma_reference(x, w),
+                               atol=1e-2)
+
+
+def run_hw_on_cpu(model, ctx, tmp_path, precision="tf32"):
+    """The CUDA `hw` program with ``aic-hw-emulate-mma``, run by the CPU path (blocks, warps
+    made sequential loops): the stand-in for the CUDA emulation pipeline."""
+    module = aic.import_onnx(model, context=ctx)
+    table = cpu_table("cuda-sm80")
+    for level in ("graph", "linalg", "tiled"):
+        run_pipeline_on(table.stage(level).pipeline, module.operation, ctx)
+    run_pipeline_on(f"aic-convert-tiled-to-hw{{gpu-precision={precision}}},aic-hw-emulate-mma,"
+                    "aic-hw-set-target{target=cpu-generic}", module.operation, ctx)
+    path = tmp_path / "k.hw.mlir"
+    path.write_text(re.sub(r'"(block|thread)_[xyz]"', '"sequential"', str(module)))
+    return aic.compile(str(path), from_level="hw", cache=False)
+
+
+@pytest.mark.parametrize("precision", ["tf32", "f32"])
+def test_hw_level_emulation_has_the_tensor_core_numerics(ctx, tmp_path, precision):
+    model = matmul_model(128, 64, 96)
+    w = numpy_helper.to_array(model.graph.initializer[0])
+    x = np.random.default_rng(6).standard_normal((128, 64)).astype(np.float32)
+    y = np.asarray(run_hw_on_cpu(model, ctx, tmp_path, precision)(x))
+    y = y.reshape(128, 96)
+    scale = np.abs(x).astype(np.float64) @ np.abs(w)
+    want = mma_reference(x, w) if precision == "tf32" else x @ w
+    assert np.all(np.abs(y - want) <= 1e-5 * scale)
+    if precision == "tf32":  # visibly not plain f32
+        assert np.abs(y - x @ w).max() > 1e-4
