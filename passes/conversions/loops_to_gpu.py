@@ -11,10 +11,13 @@ Recipe:
 * `scf.forall` -> one `gpu.launch`: a 1-D grid of its tiles (the tile index delinearized, the
   last forall dim fastest), `threads` threads per block. The block body becomes a sequence of
   thread phases separated by `gpu.barrier` (what `aic-gpu-emulate` relies on):
-  - an `scf.parallel` or `memref.copy` is a phase: thread `t` runs iterations
+  - an `scf.parallel`, a nested `scf.forall` (a `hw.parallel` with `thread_*`/`warp`
+    mapping, e.g. the mma path's) or a `memref.copy` is a phase: thread `t` runs iterations
     `t, t + threads, ...` of the linearized iteration space, innermost dim fastest, so
     consecutive threads touch consecutive addresses (coalesced); a nested `scf.parallel`
-    runs sequentially in its thread;
+    runs sequentially in its thread. A block holding nested `scf.forall`s gets as many
+    threads as their iterations (the most of them, at most `max_threads`), so iteration `i`
+    of such a loop is thread `i`;
   - other writes (a scalar reduction loop) run on thread 0 only, then a barrier;
   - `scf.for`/`scf.if` holding phases stay uniform control flow around them;
   - tile-local buffers (a `memref.alloc` inside the forall: tile temporaries, and the
@@ -44,6 +47,7 @@ WRITES = frozenset({"memref.store", "memref.copy", "memref.atomic_rmw", "vector.
                     "llvm.store"})
 ALLOCS = frozenset({"memref.alloc", "memref.alloca"})
 PHASES = frozenset({"scf.parallel", "memref.copy"})
+BLOCK_PHASES = PHASES | {"scf.forall"}
 STATIC_SMEM = 48 * 1024
 """Static shared memory per block (more needs dynamic shared memory, which aic does not use)."""
 
@@ -69,21 +73,33 @@ class ConvertLoopsToGpu(Pass):
         budget = min(target.smem, STATIC_SMEM)
         funcs = [f for f in walk(op) if f.operation.name == "func.func" and f.regions[0].blocks]
         for f in funcs:
-            _map_host_block(f.regions[0].blocks[0], threads, budget)
+            _map_host_block(f.regions[0].blocks[0], threads, budget, target.max_threads)
 
 
-def _map_host_block(block: ir.Block, threads: int, budget: int) -> None:
+def _block_threads(forall: ir.Operation, default: int, max_threads: int) -> int:
+    """Threads of a tile kernel: the iterations of its thread-mapped foralls, else default."""
+    counts = [it.product(it.loop_space(c.operation)[2]) for c in walk(forall)
+              if c.operation.name == "scf.forall"]
+    if not counts:
+        return default
+    if max(counts) > max_threads:
+        raise PassError(f"a thread-mapped loop of {max(counts)} iterations is over the "
+                        f"target's max_threads {max_threads}", forall)
+    return max(counts)
+
+
+def _map_host_block(block: ir.Block, threads: int, budget: int, max_threads: int) -> None:
     for op in timing.counted(list(block.operations), "host ops"):
         op = op.operation
         name = op.name
         if name == "scf.forall":
-            _launch_tiles(op, threads, budget)
+            _launch_tiles(op, _block_threads(op, threads, max_threads), budget)
         elif name in PHASES:
             _launch_elements(op, threads)
         elif name in ("scf.for", "scf.if") and _holds(op, PHASES | {"scf.forall"}):
             for region in op.regions:
                 for inner in region.blocks:
-                    _map_host_block(inner, threads, budget)
+                    _map_host_block(inner, threads, budget, max_threads)
         elif name not in ("memref.dealloc",) and _holds_self(op, WRITES):
             _launch_single(op)
 
@@ -165,7 +181,9 @@ def _distribute(block: ir.Block, tid: ir.Value, threads: int) -> None:
     for op in list(block.operations):
         op = op.operation
         name = op.name
-        if name in PHASES:
+        if name in BLOCK_PHASES:
+            if name == "scf.forall":
+                _check_in_parallel(op)
             counts, emit = (it.copy_emitter if name == "memref.copy" else
                             it.parallel_emitter)(op)
             with ir.InsertionPoint(op), op.location:
@@ -173,7 +191,7 @@ def _distribute(block: ir.Block, tid: ir.Value, threads: int) -> None:
                 gpu.BarrierOp()
             _sequentialize_nested(loop)
             op.erase()
-        elif name in ("scf.for", "scf.if") and _holds(op, PHASES):
+        elif name in ("scf.for", "scf.if") and _holds(op, BLOCK_PHASES):
             for region in op.regions:
                 for inner in region.blocks:
                     _distribute(inner, tid, threads)

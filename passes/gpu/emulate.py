@@ -72,6 +72,7 @@ def _emulate(launch: ir.Operation) -> None:
             arg.replace_all_uses_with(it.index(value))
     for arg, iv in zip(args[:3], ivs):
         arg.replace_all_uses_with(iv)
+    _split_shared(body, args[3:6])
     anchor = list(inner.operations)[-1].operation
     ops = list(body.operations)
     for child in ops[:-1]:  # all but gpu.terminator
@@ -162,9 +163,7 @@ def _thread_loop(piece: list[ir.Operation], tids, sizes, before: ir.Operation) -
     varying = list(tids)
     moving = []
     for op in piece:
-        name = op.name
-        pure = name in UNIFORM or name.startswith(UNIFORM_PREFIXES)
-        if not pure or _varying_operands(op, varying, None):
+        if not _is_pure(op) or _varying_operands(op, varying, None):
             moving.append(op)
             varying.extend(op.results)
     if not moving:
@@ -190,6 +189,44 @@ def _inside(op: ir.Operation, ancestor: ir.Operation) -> bool:
             return True
         op = op.parent if op.name != "builtin.module" else None
     return False
+
+
+def _is_pure(op: ir.Operation) -> bool:
+    return op.name in UNIFORM or op.name.startswith(UNIFORM_PREFIXES)
+
+
+def _split_shared(body: ir.Block, tids) -> None:
+    """Give every user of a pure thread-dependent value its own copy of it (``tid == 0``
+    that CSE shared between two phases), so no per-thread value crosses a barrier."""
+    dependent = []
+    values = list(tids)
+    for child in walk(_parent_of(body)):
+        child = child.operation
+        if _is_pure(child) and not child.regions and any(v in values for v in child.operands):
+            dependent.append(child)
+            values.extend(child.results)
+    for op in reversed(dependent):
+        for result in op.results:
+            for use in list(result.uses):
+                user = user_op(use)
+                clone = _clone_chain(op, user, dependent)
+                user.operands[use.operand_number] = clone.results[result.result_number]
+
+
+def _parent_of(block: ir.Block) -> ir.Operation:
+    return block.owner.operation if isinstance(block.owner, ir.OpView) else block.owner
+
+
+def _clone_chain(op: ir.Operation, before: ir.Operation, dependent) -> ir.Operation:
+    """Clone ``op`` before ``before``, with its thread-dependent pure operands cloned too."""
+    clone = op.clone(ip=ir.InsertionPoint(before))
+    for i, value in enumerate(list(op.operands)):
+        producer = value.owner
+        producer = producer.operation if isinstance(producer, ir.OpView) else producer
+        if isinstance(producer, ir.Operation) and producer in dependent:
+            copied = _clone_chain(producer, clone, dependent)
+            clone.operands[i] = copied.results[value.result_number]
+    return clone
 
 
 def _check_no_escape(moved: list[ir.Operation], loop: ir.Operation) -> None:
