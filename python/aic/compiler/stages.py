@@ -184,9 +184,10 @@ def _nvvm(chip: str, features: str) -> str:
     """MLIR's gpu-lower-to-nvvm-pipeline without its last step (gpu-module-to-binary, the
     `ptx` stage): kernels outlined into one gpu.module, device code in NVVM/LLVM, host code
     in LLVM calling the MLIR CUDA runtime (mgpuModuleLoad, mgpuLaunchKernel, ...).
-    exp/log/tanh/erf become polynomials first (no libdevice needed)."""
+    exp/log/tanh/erf become polynomials first (no libdevice needed), i1 buffers bytes."""
     return (
-        "aic-math-approximate,convert-nvgpu-to-nvvm,gpu-kernel-outlining,aic-gpu-merge-kernels,"
+        "aic-math-approximate,aic-memref-widen-i1,convert-nvgpu-to-nvvm,gpu-kernel-outlining,"
+        "aic-gpu-merge-kernels,"
         "convert-vector-to-scf,convert-scf-to-cf,convert-nvvm-to-llvm,convert-func-to-llvm,"
         f"expand-strided-metadata,nvvm-attach-target{{chip={chip} features={features} O=3}},"
         "lower-affine,convert-arith-to-llvm,convert-index-to-llvm,canonicalize,cse,"
