@@ -183,10 +183,13 @@ EMULATE = ("aic-gpu-emulate,canonicalize,func.func(llvm-request-c-wrappers),"
 def _nvvm(chip: str, features: str) -> str:
     """MLIR's gpu-lower-to-nvvm-pipeline without its last step (gpu-module-to-binary, the
     `ptx` stage): kernels outlined into one gpu.module, device code in NVVM/LLVM, host code
-    in LLVM calling the MLIR CUDA runtime (mgpuModuleLoad, mgpuLaunchKernel, ...).
+    in LLVM calling the MLIR CUDA runtime (mgpuModuleLoad, mgpuLaunchKernel, ...), its
+    buffers in managed memory (aic-gpu-host-buffers).
     exp/log/tanh/erf become polynomials first (no libdevice needed), i1 buffers bytes."""
     return (
-        "aic-math-approximate,aic-memref-widen-i1,convert-nvgpu-to-nvvm,gpu-kernel-outlining,"
+        "func.func(llvm-request-c-wrappers),"
+        "aic-math-approximate,aic-memref-widen-i1,aic-gpu-host-buffers,convert-nvgpu-to-nvvm,"
+        "gpu-kernel-outlining,"
         "aic-gpu-merge-kernels,"
         "convert-vector-to-scf,convert-scf-to-cf,convert-nvvm-to-llvm,convert-func-to-llvm,"
         f"expand-strided-metadata,nvvm-attach-target{{chip={chip} features={features} O=3}},"
