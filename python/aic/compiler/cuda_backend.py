@@ -1,8 +1,9 @@
 """CUDA artifacts after the `nvvm` level: PTX (``gpu-module-to-binary{format=isa}``) and a
 cubin (``ptxas``), and the ``ptxas -v`` report that tests and users read.
 
-``ptxas`` is looked for on ``PATH``, in ``$CUDA_HOME/bin`` and ``/usr/local/cuda/bin``, then
-in the ``nvidia-cuda-nvcc`` wheel (``pip install nvidia-cuda-nvcc``). Without it the cubin
+``ptxas`` is ``$AIC_PTXAS`` when set (a path; one that is not an executable means "none"),
+else looked for on ``PATH``, in ``$CUDA_HOME/bin`` and ``/usr/local/cuda/bin``, then in the
+``nvidia-cuda-nvcc`` wheel (``pip install nvidia-cuda-nvcc``). Without it the cubin
 stage raises ``PtxasMissing`` holding the PTX, which ``aic-compile`` writes beside the wanted
 cubin before it reports the error.
 """
@@ -35,6 +36,9 @@ class PtxasMissing(AicError):
 
 
 def find_ptxas() -> str | None:
+    if "AIC_PTXAS" in os.environ:
+        chosen = os.environ["AIC_PTXAS"]
+        return chosen if os.access(chosen, os.X_OK) else None
     found = shutil.which("ptxas")
     if found:
         return found
