@@ -172,7 +172,7 @@ def _launch_single(op: ir.Operation) -> None:
     if len(op.results):
         raise PassError(f"'{op.name}' writes memory and has results: no CUDA mapping for it on "
                         "the host", op)
-    launch, body, _, _ = _new_launch(op, 1, 1)
+    _, body, _, _ = _new_launch(op, 1, 1)
     op.move_before(body.operations[0])
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # the checkout: benchmarks/
 
-from benchmarks import models as bm  # noqa: E402
+from aic.testing import models as tm
 
-from aic.testing import models as tm  # noqa: E402
+from benchmarks import models as bm
 
 MAKERS = {
     "resnet_cnn": tm.resnet_cnn,

@@ -2,7 +2,6 @@
 memory is right with its barrier and wrong without it (the emulation does not hide the bug)."""
 
 import numpy as np
-
 from aic.compiler.driver import run_pipeline
 from aic.compiler.stages import EMULATE
 from aic.context import make_context

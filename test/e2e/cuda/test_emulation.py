@@ -11,12 +11,11 @@ tensor cores). TF32 tensor-core kernels (the mma path, 10-bit mantissa inputs) n
 rtol 1e-2 / atol 1e-3 on these sizes; their tests state it where they run.
 """
 
+import aic
 import numpy as np
 import pytest
-from cuda_models import MAKERS, build
-
-import aic
 from aic.runner import onnxruntime_session, random_input
+from cuda_models import MAKERS, build
 
 RTOL, ATOL = 1e-4, 1e-5
 

@@ -1,12 +1,11 @@
 """Models run on a real GPU (the `cuda` marker: skipped with the driver's reason elsewhere)
 and match onnxruntime. Tolerance as in test_emulation.py (f32 FMA kernels)."""
 
+import aic
 import numpy as np
 import pytest
-from cuda_models import build
-
-import aic
 from aic.runner import onnxruntime_session, random_input
+from cuda_models import build
 
 RTOL, ATOL = 1e-4, 1e-5
 

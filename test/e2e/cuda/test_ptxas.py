@@ -5,10 +5,9 @@ import re
 
 import onnx
 import pytest
-from cuda_models import build
-
 from aic.compiler.cuda_backend import chip_of, find_ptxas, ptxas_report
 from aic.compiler.emit import emit_artifact
+from cuda_models import build
 
 pytestmark = pytest.mark.skipif(find_ptxas() is None,
                                 reason="needs ptxas (pip install nvidia-cuda-nvcc)")
