@@ -19,3 +19,18 @@ def _session_compile_cache(tmp_path_factory):
         os.environ.pop("AIC_CACHE_DIR", None)
     else:
         os.environ["AIC_CACHE_DIR"] = saved
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``cuda`` run where a CUDA GPU and driver answer; elsewhere they are
+    skipped with the reason (no driver, no device), never silently."""
+    marked = [item for item in items if item.get_closest_marker("cuda")]
+    if not marked:
+        return
+    from aic.runtime.cuda import driver_problem
+
+    problem = driver_problem()
+    if problem is None:
+        return
+    for item in marked:
+        item.add_marker(pytest.mark.skip(reason=f"needs a CUDA GPU: {problem}"))

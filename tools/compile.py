@@ -1,6 +1,7 @@
 """``aic-compile``: compile an ONNX model to any level or artifact.
 
-    aic-compile MODEL.onnx [--target cpu] [--emit graph|linalg|tiled|hw|vector|llvm|llvmir|asm|obj|lib]
+    aic-compile MODEL.onnx [--target cpu|cuda] [--gpu-arch sm_80|sm_86|sm_89|sm_90] [--emulate]
+                [--emit graph|linalg|tiled|hw|vector|llvm|llvmir|asm|obj|lib|gpu|nvvm|ptx|cubin]
                 [-o OUT] [--force] [--dump-dir DIR] [--input-shape NAME=1x3x224x224]... [--threads N]
                 [--mlir-print-debuginfo]
                 [--plugin FILE.py]... [--passes before|after:LEVEL=PASSES]... [--from LEVEL]
@@ -14,7 +15,10 @@ the model, a directory or a FIFO/device, and an existing header beside a library
 text is kept unless ``--force`` is given. Every file written is printed. A compile the cache has
 seen (same model bytes, options and compiler) is written from the cache (``--no-cache`` compiles
 anyway); ``--timing`` prints where the time went; compiles longer than a second show progress on
-a terminal (docs/compile-time.md).
+a terminal (docs/compile-time.md). ``--target cuda`` maps the kernels to CUDA blocks and threads:
+``--emit gpu|nvvm|ptx|cubin`` (cubin: ptxas; without it the PTX is written and the error says
+how to get one); with ``--emulate`` the CUDA-mapped program is lowered for the CPU instead
+(``--emit llvm|llvmir|asm|obj|lib``): docs/cuda.md.
 """
 
 from __future__ import annotations
@@ -27,11 +31,14 @@ import sys
 def _parser() -> argparse.ArgumentParser:
     from aic.compiler.stages import stage_table
 
-    levels = stage_table("cpu-generic").levels
+    cpu = stage_table("cpu-generic").levels
+    cuda = stage_table("cuda").levels
+    levels = cpu + [lv for lv in cuda if lv not in cpu]
     p = argparse.ArgumentParser(prog="aic-compile", description="Compile an ONNX model through "
-                                f"aic's levels ({', '.join(levels)}) to IR or a library.")
+                                f"aic's levels (CPU: {', '.join(cpu)}; CUDA: {', '.join(cuda)}) "
+                                "to IR, a library, PTX or a cubin.")
     p.add_argument("model", help="an ONNX model, or MLIR text at any level (.mlir)")
-    p.add_argument("--target", default="cpu", help="cpu (default); cuda is planned")
+    add_target_flags(p)
     p.add_argument("--emit", choices=levels, default="lib", help="what to write (default: lib)")
     p.add_argument("-o", dest="output", metavar="OUT",
                    help="output path (default: from MODEL; - for standard output)")
@@ -48,6 +55,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--mlir-print-debuginfo", action="store_true",
                    help="print locations (ONNX node names) in emitted MLIR")
     return p
+
+
+def add_target_flags(p: argparse.ArgumentParser) -> None:
+    """--target, --gpu-arch, --emulate: shared with aic-run."""
+    p.add_argument("--target", default="cpu",
+                   help="cpu (default: this machine), a preset (cpu-avx512, cpu-avx2, "
+                        "cpu-generic) or cuda (docs/cuda.md)")
+    p.add_argument("--gpu-arch", choices=["sm_80", "sm_86", "sm_89", "sm_90"],
+                   help="the CUDA architecture (default sm_80)")
+    p.add_argument("--emulate", action="store_true",
+                   help="cuda: run the CUDA-mapped program on the CPU (block and thread loops, "
+                        "barrier phases in order) -- checks CUDA numerics without a GPU")
 
 
 def add_extension_flags(p: argparse.ArgumentParser, levels: list[str], resume: bool = True) -> None:
@@ -113,7 +132,8 @@ def _compile(argv: list[str]) -> int:
                              debuginfo=args.mlir_print_debuginfo,
                              passes=parse_pass_hooks(args.passes), start=args.from_level,
                              threads=args.threads, cache=args.cache, plugins=args.plugin,
-                             force=args.force, written=written)
+                             force=args.force, written=written, gpu_arch=args.gpu_arch,
+                             emulate=args.emulate)
     if done.path != "-" and not args.quiet:
         print(f"wrote {', '.join(written)}" + (" (from the compile cache)" if done.cached else ""),
               file=sys.stderr)

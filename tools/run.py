@@ -3,11 +3,12 @@
     aic-run MODEL(.onnx|.mlir|.so) [--inputs IN.npz] [--input NAME=FILE.npy]... [--output OUT.npz]
             [--benchmark N] [--compare-onnxruntime] [--input-shape NAME=1x3x224x224]...
             [--profile [N]] [--plugin FILE.py]... [--passes before|after:LEVEL=PASSES]... [--from LEVEL] [--threads N]
-            [--timing] [--no-cache] [--quiet | --progress]
+            [--target cpu|cuda] [--gpu-arch sm_80|sm_86|sm_89|sm_90] [--emulate] [--timing] [--no-cache] [--quiet | --progress]
 
 Missing inputs get deterministic random data (seed 0) of the right shape and dtype.
 ``--output`` is written under exactly the name given (no ``.npz`` is added), to a new file
 renamed into place; it may not name the model, an input file, a directory or a FIFO/device.
+``--target cuda --emulate`` runs the CUDA-mapped program on the CPU (docs/cuda.md).
 """
 
 from __future__ import annotations
@@ -39,14 +40,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", type=int, nargs="?", const=10, default=0, metavar="N",
                    help="time every kernel over N calls (default 10) and print a table: "
                         "kernel (its ONNX nodes), calls, ms, %%, GFLOP/s and %% of peak")
-    p.add_argument("--target", default="cpu", help="compile target (default: cpu)")
     p.add_argument("--threads", type=int, metavar="N",
                    help="threads to compile the model for (default: $AIC_NUM_THREADS, else all "
                         "cores; a library runs on the threads it was compiled for); "
                         "onnxruntime uses as many")
     from aic.compiler.stages import stage_table
-    from aic.tools.compile import add_compile_flags, add_extension_flags
+    from aic.tools.compile import add_compile_flags, add_extension_flags, add_target_flags
 
+    add_target_flags(p)
     add_extension_flags(p, stage_table("cpu-generic").mlir_levels)
     add_compile_flags(p)
     return p
@@ -86,15 +87,18 @@ def _run(args) -> int:
             model = aic.compile(args.model, args.target, input_shapes=shapes,
                                 passes=parse_pass_hooks(args.passes), plugins=args.plugin,
                                 from_level=args.from_level, threads=args.threads,
-                                profile=bool(args.profile), cache=args.cache)
+                                profile=bool(args.profile), cache=args.cache,
+                                gpu_arch=args.gpu_arch, emulate=args.emulate)
     compile_ms = (time.perf_counter() - start) * 1e3
     given = runner.load_npz(args.inputs) if args.inputs else {}
     given.update(dict(runner.load_npy(s) for s in args.input))
     inputs = runner.make_inputs(model, given)
     outputs = dict(zip(model.output_names, model(**inputs)))
     cached = ", from the compile cache" if not is_library and model.library_path else ""
+    where = (f"{model.target}, emulated on the CPU" if args.emulate else
+             _threads(model.threads))
     print(f"{'loaded' if is_library else 'compiled'} {args.model} in {compile_ms:.1f} ms "
-          f"({_threads(model.threads)}{cached})")
+          f"({where}{cached})")
     for name, value in outputs.items():
         print(f"  output {name}: {runner.summarize(value)}")
     if args.output is not None:

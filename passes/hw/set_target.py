@@ -11,7 +11,8 @@ class SetTarget(Pass):
     """Attach `hw.target` (the host CPU or a named preset) to the module.
 
     Options: `target` — `cpu` (this machine, read from /proc and /sys), or a preset:
-    `cpu-avx512`, `cpu-avx2`, `cpu-generic`, `cuda-sm80`, `cuda-sm90`. `threads` — the CPU
+    `cpu-avx512`, `cpu-avx2`, `cpu-generic`, `cuda-sm80`, `cuda-sm86`, `cuda-sm89`,
+    `cuda-sm90`. `threads` — the CPU
     cores the code runs on (its `cores` field, and the peak recomputed; default 0: the
     target's own, for `cpu` every core this process may use). Replaces an existing
     `hw.target`.

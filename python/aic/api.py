@@ -18,7 +18,8 @@ def import_onnx(model, input_shapes=None, *, context=None, constants=None):
 def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, dump_dir=None,
             opt_level: int = 3, passes=None, plugins=(), from_level=None,
             threads: int | None = None, profile: bool = False, cache: bool = True,
-            timing: bool = False, verbose: bool = False) -> CompiledModel:
+            timing: bool = False, verbose: bool = False, gpu_arch: str | None = None,
+            emulate: bool = False) -> CompiledModel:
     """Compile a model for ``target``: an ONNX model (path or ModelProto), or MLIR at any
     level (an ``.mlir`` path or an ``ir.Module``; its level is recognised from its ops, or
     given as ``from_level``).
@@ -38,6 +39,12 @@ def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, du
     ``ir.Module``. ``timing=True`` prints a wall-time report (stages,
     passes, backend) to stderr and keeps it as ``model.timing``; ``verbose=True`` prints
     progress (step, elapsed) to stderr.
+
+    ``target="cuda"`` (``gpu_arch``: ``sm_80`` (default), ``sm_86``, ``sm_89``, ``sm_90``)
+    maps the kernels to CUDA blocks and threads (docs/cuda.md). ``emulate=True`` runs that
+    CUDA-mapped program on the CPU (block and thread loops, one barrier phase after the
+    other), so its numbers can be checked without a GPU; without it a CUDA model runs on
+    the GPU, and a machine without a GPU or driver gets one ``AicError`` saying so.
     """
     from aic import progress
     from aic import timing as timer
@@ -48,7 +55,12 @@ def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, du
         load_plugin(plugin)
     options = CompileOptions(target=target, input_shapes=input_shapes, constants=constants,
                              dump_dir=dump_dir, emit="llvm", passes=_with_profile(passes, profile),
-                             start=from_level, threads=threads)
+                             start=from_level, threads=threads, gpu_arch=gpu_arch,
+                             emulate=emulate)
+    if options.target.startswith("cuda") and not emulate:
+        from aic.runtime.cuda import compile_for_gpu
+
+        return compile_for_gpu(model, options)
     with timer.recording(passes=timing) as rec, \
             progress.watch(rec, "always" if verbose else "never"):
         key = (_cache_key(model, options, opt_level, plugins)
@@ -127,6 +139,7 @@ def _cache_key(model, options: CompileOptions, opt_level: int, plugins) -> str |
     with timer.span("cache key"):
         return cache.key(model, {
             "artifact": "jit", "target": options.target, "shapes": options.input_shapes or None,
+            **({"emulate": True} if options.emulate else {}),
             "constants": constants, "passes": options.passes or None, "from": options.start,
             "threads": openmp.thread_count(options.threads), "opt_level": opt_level},
             options.target, plugins)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from aic import diagnostics, timing
+from aic import diagnostics, targets, timing
 from aic.compiler import openmp
 from aic.compiler.stages import StageTable, stage_table
 from aic.errors import AicError
@@ -40,9 +40,23 @@ class CompileOptions:
     passes: dict | None = None  # {"before:<level>"|"after:<level>": [pass, ...]}
     start: str | None = None  # the level of an MLIR input (None: recognised from its ops)
     threads: int | None = None  # None: $AIC_NUM_THREADS, else every core (compiler.openmp)
+    gpu_arch: str | None = None  # CUDA: sm_80 (default), sm_86, sm_89, sm_90
+    emulate: bool = False  # CUDA: run the CUDA mapping on the CPU (the llvm level and after)
+
+    def __post_init__(self):
+        """``cuda`` + ``gpu_arch`` become the preset's name (``cuda-sm90``)."""
+        if self.target == "cuda" or self.target.startswith("cuda-"):
+            try:
+                self.target = targets.cuda.target_name(self.target, self.gpu_arch)
+            except ValueError as e:
+                raise AicError(str(e)) from None
+            self.gpu_arch = None
+        elif self.gpu_arch or self.emulate:
+            raise AicError("--gpu-arch and --emulate apply to --target cuda")
 
     def table(self) -> StageTable:
-        return stage_table(self.target, openmp.thread_count(self.threads)).extended(self.passes)
+        return stage_table(self.target, openmp.thread_count(self.threads),
+                           emulate=self.emulate).extended(self.passes)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from aic import timing
 from aic.compiler import cache as compile_cache
 from aic.compiler import files, openmp
+from aic.compiler.cuda_backend import PtxasMissing
 from aic.compiler.driver import CompileOptions, compile_module, parse_shape
 from aic.compiler.index_checks import read_checks
 from aic.compiler.stages import stage_table
@@ -35,9 +36,9 @@ class Job:
     beside: list[str] = field(default_factory=list)  # files copied next to the output
 
 
-def default_output(model: str, emit: str, target: str = "cpu") -> str:
+def default_output(model: str, emit: str, target: str = "cpu", emulate: bool = False) -> str:
     stem = os.path.splitext(model)[0]
-    stage = stage_table(target).stage(emit)
+    stage = stage_table(target, emulate=emulate).stage(emit)
     return stem + (stage.suffix if not stage.is_mlir else f".{emit}.mlir")
 
 
@@ -59,28 +60,41 @@ def emit_artifact(model: str, what: str, output: str | None, *, target: str = "c
                   debuginfo: bool = False, passes: dict | None = None,
                   start: str | None = None, threads: int | None = None,
                   cache: bool = True, plugins=(), force: bool = False,
-                  written: list[str] | None = None) -> Emitted:
+                  written: list[str] | None = None, gpu_arch: str | None = None,
+                  emulate: bool = False) -> Emitted:
     """``emit`` saying whether the compile cache served it. ``cache=False`` (or a
     ``dump_dir``, whose dumps need the compile to run) bypasses the cache; ``plugins``: the
     plugin files loaded for this compile (their sources are part of the cache key).
 
     Nothing is written over the model, a directory or a non-regular file, and a companion
     file (the library's header) holding other content is replaced only with ``force``.
-    ``written`` (a list) receives every path written, the output first.
+    ``written`` (a list) receives every path written, the output first. ``gpu_arch`` and
+    ``emulate``: the CUDA target's arch (sm_80 ...) and its CPU emulation. A cubin without
+    ptxas: the PTX is written beside the wanted output (``.ptx``), then the error is raised.
     """
-    output = default_output(model, what, target) if output is None else output
+    options = CompileOptions(target, None, dump_dir=dump_dir, passes=passes, start=start,
+                             threads=threads, gpu_arch=gpu_arch, emulate=emulate)
+    target = options.target
+    output = default_output(model, what, target, emulate) if output is None else output
     if output == "-" and what == "lib":
         raise AicError("a library comes with a header and libomp.so beside it: give -o PATH")
     if output != "-":
         files.check_output(output, [model])
-    shapes = dict(parse_shape(s) for s in input_shapes) or None
-    options = CompileOptions(target, shapes, dump_dir=dump_dir, passes=passes, start=start,
-                             threads=threads)
+    options.input_shapes = dict(parse_shape(s) for s in input_shapes) or None
     written = written if written is not None else []
     key = _cache_key(model, what, options, debuginfo, plugins) if cache and not dump_dir else None
     if key and _from_cache(key, output, [model], force, written):
         return Emitted(output, cached=True)
-    value, job = _compile(model, what, options, debuginfo)
+    try:
+        value, job = _compile(model, what, options, debuginfo)
+    except PtxasMissing as e:
+        if output != "-":
+            ptx = os.path.splitext(output)[0] + ".ptx"
+            files.check_output(ptx, [model])
+            files.write(ptx, e.ptx)
+            written.append(ptx)
+            raise AicError(f"{e} (the PTX is written to {ptx})") from None
+        raise
     if key:
         with timing.span("cache store"):
             data = value.encode() if isinstance(value, str) else value
@@ -96,6 +110,7 @@ def _cache_key(model, what: str, options: CompileOptions, debuginfo: bool,
     with timing.span("cache key"):
         return compile_cache.key(model, {
             "artifact": what, "target": options.target, "shapes": options.input_shapes or None,
+            **({"emulate": True} if options.emulate else {}),
             "passes": options.passes or None, "from": options.start,
             "threads": openmp.thread_count(options.threads), "debuginfo": debuginfo},
             options.target, plugins)

@@ -9,6 +9,8 @@ for ``aic-opt``; the level lists in ``--help`` and ``docs/levels.md`` are genera
 
 CPU:  graph -> linalg -> tiled -> hw -> vector -> llvm -> llvmir -> obj -> lib
                                                           llvmir -> asm
+CUDA: graph -> linalg -> tiled -> hw -> gpu -> nvvm -> ptx -> cubin
+      emulated on the CPU:       hw -> gpu -> llvm -> llvmir -> obj -> lib (llvmir -> asm)
 The kernels' parallel loops run on ``hw.target``'s cores (OpenMP: ``aic-convert-scf-to-openmp``
 in TO_LLVM; ``threads`` > 0 replaces the target's cores).
 
@@ -26,6 +28,7 @@ from typing import Callable
 
 from aic import targets
 from aic.compiler import cpu_backend as cpu
+from aic.compiler import cuda_backend as cuda
 from aic.errors import AicError, UnsupportedError
 
 BUFFERIZE = (
@@ -164,16 +167,79 @@ def cpu_table(target: str = "cpu", threads: int = 0) -> StageTable:
     ))
 
 
-def stage_table(target: str = "cpu", threads: int = 0) -> StageTable:
-    """The table for ``target`` (a name ``aic.targets.resolve`` knows)."""
+# The CUDA `gpu` stage: hw -> scf.forall (blocks) + linalg on tiles, bufferized, linalg ops as
+# scf.parallel loops, then blocks/threads/shared memory (aic-convert-loops-to-gpu).
+TO_GPU = (
+    "aic-convert-hw-to-scf{vectorize=false},canonicalize,"
+    f"{BUFFERIZE},convert-linalg-to-parallel-loops,canonicalize,"
+    "aic-convert-loops-to-gpu,canonicalize,cse"
+)
+# CPU emulation of the `gpu` level: sequential block and thread loops, then the CPU lowering
+# on one thread (the emulation is about the CUDA mapping's numbers, not speed).
+EMULATE = ("aic-gpu-emulate,canonicalize,func.func(llvm-request-c-wrappers),"
+           + TO_LLVM.replace("aic-convert-scf-to-openmp", "aic-convert-scf-to-openmp{num-threads=1}"))
+
+
+def _nvvm(chip: str, features: str) -> str:
+    """MLIR's gpu-lower-to-nvvm-pipeline without its last step (gpu-module-to-binary, the
+    `ptx` stage): kernels outlined into one gpu.module, device code in NVVM/LLVM, host code
+    in LLVM calling the MLIR CUDA runtime (mgpuModuleLoad, mgpuLaunchKernel, ...), its
+    buffers in managed memory (aic-gpu-host-buffers).
+    exp/log/tanh/erf become polynomials first (no libdevice needed), i1 buffers bytes."""
+    return (
+        "func.func(llvm-request-c-wrappers),"
+        "aic-math-approximate,aic-memref-widen-i1,aic-gpu-host-buffers,convert-nvgpu-to-nvvm,"
+        "gpu-kernel-outlining,"
+        "aic-gpu-merge-kernels,"
+        "convert-vector-to-scf,convert-scf-to-cf,convert-nvvm-to-llvm,convert-func-to-llvm,"
+        f"expand-strided-metadata,nvvm-attach-target{{chip={chip} features={features} O=3}},"
+        "lower-affine,convert-arith-to-llvm,convert-index-to-llvm,canonicalize,cse,"
+        "gpu.module(convert-gpu-to-nvvm,canonicalize,cse,reconcile-unrealized-casts),"
+        "gpu-to-llvm,convert-math-to-llvm,canonicalize,cse,reconcile-unrealized-casts"
+    )
+
+
+def cuda_table(target: str = "cuda-sm80", emulate: bool = False) -> StageTable:
+    """The CUDA table for preset ``target``; ``emulate``: the `gpu` level runs on the CPU
+    (``aic-gpu-emulate``) and the CPU artifacts follow instead of PTX and cubin."""
+    description = targets.resolve(target)
+    chip, features = targets.cuda.ptx_arch(description)
+    front = cpu_table(target).stages[:3]
+    hw = (Stage("hw", "CUDA mapping: hw.parallel over blocks (block_x), tiles as linalg",
+                "aic-convert-tiled-to-hw"),
+          Stage("gpu", "gpu.launch kernels: blocks x threads, thread phases between "
+                "gpu.barrier, tile buffers in shared memory", TO_GPU))
+    if emulate:
+        tail = (Stage("llvm", "the gpu level emulated on the CPU (block and thread loops), "
+                      "lowered to the LLVM dialect", EMULATE),
+                *cpu_table(target).stages[6:])
+    else:
+        tail = (Stage("nvvm", "kernels outlined into one gpu.module in NVVM/LLVM; host code "
+                      "calling the MLIR CUDA runtime", _nvvm(chip, features)),
+                Stage("ptx", f"PTX for {chip}", produce=cuda.ptx_stage, source="nvvm",
+                      suffix=".ptx"),
+                Stage("cubin", f"cubin for {chip} (ptxas)", produce=cuda.cubin_stage,
+                      source="ptx", suffix=".cubin"))
+    return StageTable(target, front + hw + tail)
+
+
+def stage_table(target: str = "cpu", threads: int = 0, *, emulate: bool = False,
+                gpu_arch: str | None = None) -> StageTable:
+    """The table for ``target`` (a name ``aic.targets.resolve`` knows, or ``cuda``);
+    ``gpu_arch`` (sm_80 ...) picks the CUDA preset, ``emulate`` the CPU emulation of it."""
     try:
+        if target == "cuda" or target.startswith("cuda-"):
+            target = targets.cuda.target_name(target, gpu_arch)
         description = targets.resolve(target)
     except ValueError as e:
         raise AicError(str(e)) from None
     if isinstance(description, targets.CpuTarget):
+        if emulate or gpu_arch:
+            raise AicError("--emulate and --gpu-arch apply to --target cuda")
         return cpu_table(target, threads)
-    raise UnsupportedError(f"target '{target}' is not supported yet (supported: cpu targets "
-                           f"{', '.join(n for n in targets.preset_names() if n.startswith('cpu'))})")
+    if isinstance(description, targets.CudaTarget):
+        return cuda_table(target, emulate)
+    raise UnsupportedError(f"target '{target}' is not supported")
 
 
 def _register_stage_pipelines() -> None:
@@ -185,6 +251,12 @@ def _register_stage_pipelines() -> None:
         if stage.is_mlir:
             register_pipeline(f"aic-stage-{stage.level}", stage.pipeline,
                               f"CPU stage '{stage.level}': {stage.summary}")
+    for stage in cuda_table().stages[4:]:
+        if stage.is_mlir:
+            register_pipeline(f"aic-stage-cuda-{stage.level}", stage.pipeline,
+                              f"CUDA stage '{stage.level}': {stage.summary}")
+    register_pipeline("aic-stage-cuda-emulate", EMULATE,
+                      "CUDA stage 'llvm' of the CPU emulation: the gpu level run on the CPU")
 
 
 _register_stage_pipelines()

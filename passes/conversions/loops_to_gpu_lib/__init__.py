@@ -1,0 +1,1 @@
+"""Helpers of ``aic-convert-loops-to-gpu`` (iteration spaces, shared-memory promotion)."""
