@@ -174,6 +174,10 @@ TO_GPU = (
     f"{BUFFERIZE},convert-linalg-to-parallel-loops,canonicalize,"
     "aic-convert-loops-to-gpu,canonicalize,cse"
 )
+# With tensor-core blocks (aic-hw-lower-mma: gpu.launch_func on the host, which declares no
+# memory effects), MLIR's buffer-deallocation-pipeline refuses the function: the host's
+# buffers are then not freed (docs/cuda.md, "What is still weak").
+TO_GPU_MMA = "aic-hw-lower-mma," + TO_GPU.replace(",buffer-deallocation-pipeline", "")
 # CPU emulation of the `gpu` level: sequential block and thread loops, then the CPU lowering
 # on one thread (the emulation is about the CUDA mapping's numbers, not speed).
 EMULATE = ("aic-gpu-emulate,canonicalize,func.func(llvm-request-c-wrappers),"
@@ -205,10 +209,13 @@ def cuda_table(target: str = "cuda-sm80", emulate: bool = False) -> StageTable:
     description = targets.resolve(target)
     chip, features = targets.cuda.ptx_arch(description)
     front = cpu_table(target).stages[:3]
-    hw = (Stage("hw", "CUDA mapping: hw.parallel over blocks (block_x), tiles as linalg",
+    hw = (Stage("hw", "CUDA mapping: hw.parallel over blocks (block_x), tiles as linalg; "
+                "matmuls on tensor cores (blocks x warps of hw.microkernel mma tiles)",
                 "aic-convert-tiled-to-hw"),
           Stage("gpu", "gpu.launch kernels: blocks x threads, thread phases between "
-                "gpu.barrier, tile buffers in shared memory", TO_GPU))
+                "gpu.barrier, tile buffers in shared memory; tensor-core blocks as nvgpu "
+                "kernels (cp.async, ldmatrix, mma.sync)",
+                "aic-hw-emulate-mma," + TO_GPU if emulate else TO_GPU_MMA))
     if emulate:
         tail = (Stage("llvm", "the gpu level emulated on the CPU (block and thread loops), "
                       "lowered to the LLVM dialect", EMULATE),
