@@ -1,4 +1,4 @@
-"""ONNX LSTM, GRU and RNN as one loop over time steps per direction (``rnn_loop``).
+"""ONNX LSTM, GRU and RNN as one loop over time steps per direction (``loops``).
 
 Per direction the input projection of all steps, ``X·W^T`` plus the biases that add to it,
 is one matmul before the loop; the loop body is the cell: the recurrent ``h·R^T`` matmul
@@ -20,8 +20,8 @@ import numpy as np
 
 from aic.dialects.graph import AddOp, ClipOp, ConcatOp, MatMulOp, MulOp, SliceOp, SubOp
 from aic.frontend.onnx.common import binary, reshape, transpose, unary
+from aic.frontend.onnx.loops import time_loop
 from aic.frontend.onnx.registry import handler
-from aic.frontend.onnx.rnn_loop import time_loop
 from aic.frontend.onnx.tensors import elem_of, np_dtype, shape_of
 
 _RNN_ATTRS = {"activation_alpha", "activation_beta", "activations", "clip", "direction",
@@ -102,7 +102,7 @@ class Activation:
 
     def __call__(self, n, x):
         if self.fn in ("affine", "scaled_tanh"):
-            scale = lambda v, k: _mul(n, v, n.scalar(k, elem_of(x)))  # noqa: E731
+            scale = lambda v, k: _mul(n, v, n.scalar(k, elem_of(x)))
             if self.fn == "affine":  # alpha*x + beta
                 return _add(n, scale(x, self.alpha), n.scalar(self.beta, elem_of(x)))
             return scale(unary(n, scale(x, self.beta), "tanh"), self.alpha)  # alpha*tanh(beta*x)

@@ -1,4 +1,5 @@
-"""The time loop shared by the recurrent ops (LSTM, GRU, RNN): one ``scf.for`` per direction.
+"""Loops at the graph level: the time loop of the recurrent ops (LSTM, GRU, RNN: one
+``scf.for`` per direction) and the step slicing that Scan shares.
 
 The graph level holds a recurrence as an upstream ``scf.for`` over the time steps whose body
 is graph ops -- one copy of the cell, so IR size and compile time do not depend on the
@@ -22,7 +23,7 @@ May import the graph dialect, the importer's helpers and the MLIR shim.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from aic.frontend.onnx.tensors import elem_of, shape_of, tensor_type
 from aic.mlir_api import arith, ir, scf, tensor
