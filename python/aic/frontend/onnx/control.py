@@ -50,7 +50,7 @@ def if_(n):
     known = n.const(0)
     if known is not None:
         key = "then_branch" if bool(known.reshape(-1)[0]) else "else_branch"
-        return n.imp.import_subgraph(_graph(n, key), {}, f"{n} {key}")
+        return n.imp.import_subgraph(_graph(n, key), {}, f"{n} {key}", inline=True)
     types = [n.out_type(i) for i in range(n.n_outputs)]
     cond = reshape(n, n.value(0), [])
     flag = tensor.extract(cond, [])

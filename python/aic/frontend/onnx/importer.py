@@ -182,11 +182,12 @@ class GraphImporter:
     # -- subgraphs (If branches, Scan bodies) -------------------------------------------------
 
     def import_subgraph(self, graph: onnx.GraphProto, bindings: dict[str, object],
-                        what: str) -> list[ir.Value]:
+                        what: str, inline: bool = False) -> list:
         """Import the nodes of ``graph`` (a control-flow op's body) at the current insertion
         point, its formal inputs bound to ``bindings`` (values or arrays) and the enclosing
-        scopes' values visible; returns its outputs as values. Names defined inside, and
-        constants materialised inside, do not leak out of the region."""
+        scopes' values visible; returns its outputs as values (``inline``: as they are, an
+        output known at import time stays an array). Names defined inside, and constants
+        materialised inside, do not leak out."""
         env, materialized = dict(self.env), dict(self.materialized)
         try:
             for formal in graph.input:
@@ -197,6 +198,8 @@ class GraphImporter:
                 self.env[t.name] = _to_array(t)
             for index, node in enumerate(graph.node):
                 self._import_node(node, index)
+            if inline:
+                return [self.env[o.name] for o in graph.output]
             return [self.as_value(o.name, self.file_loc) for o in graph.output]
         finally:
             self.env, self.materialized = env, materialized
