@@ -2,13 +2,12 @@
 through the JIT and a shared library; bodies read the enclosing graph's values and hold
 kernels (matmul, elementwise) of their own."""
 
+import aic
 import numpy as np
 import onnx
 import pytest
-from onnx import TensorProto, helper, numpy_helper
-
-import aic
 from aic.runner import onnxruntime_session
+from onnx import TensorProto, helper, numpy_helper
 
 F, B = TensorProto.FLOAT, TensorProto.BOOL
 RNG = np.random.default_rng(7)

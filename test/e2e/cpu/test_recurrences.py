@@ -4,14 +4,13 @@ aic supports, single nodes through ``aic.compile`` (JIT), and PyTorch-style stac
 the JIT and a shared library. The time loop keeps one copy of the cell: the graph-level IR
 does not grow with the sequence length."""
 
+import aic
 import numpy as np
 import onnx
 import pytest
+from aic.runner import onnxruntime_session
 from onnx import TensorProto, helper, numpy_helper
 from onnx.reference import ReferenceEvaluator
-
-import aic
-from aic.runner import onnxruntime_session
 
 F = TensorProto.FLOAT
 GATES = {"LSTM": 4, "GRU": 3, "RNN": 1}
