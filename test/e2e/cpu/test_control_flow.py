@@ -40,7 +40,8 @@ def check(m, feed, tmp_path=None):
 # -- If ---------------------------------------------------------------------------------------
 
 def if_model():
-    """y = cond ? relu(x @ w) : x * 2 - 1 (both branches read x and w of the outer graph)."""
+    """y = cond ? relu(x @ w) : x * 2 - 1 (the branches read x, w, two and one of the outer
+    graph), z = y + one: a constant first used inside a branch is used after the If too."""
     then = helper.make_graph(
         [helper.make_node("MatMul", ["x", "w"], ["m"]), helper.make_node("Relu", ["m"], ["t"])],
         "then", [], [vi("t", F, [4, 8])])
@@ -48,9 +49,11 @@ def if_model():
         [helper.make_node("Mul", ["x", "two"], ["d"]), helper.make_node("Sub", ["d", "one"], ["e"])],
         "else", [], [vi("e", F, [4, 8])])
     node = helper.make_node("If", ["cond"], ["y"], then_branch=then, else_branch=other)
+    after = helper.make_node("Add", ["y", "one"], ["z"])
     inits = [("w", RNG.standard_normal((8, 8)).astype(np.float32)),
              ("two", np.array(2, np.float32)), ("one", np.array(1, np.float32))]
-    return model([node], [vi("cond", B, []), vi("x", F, [4, 8])], [vi("y", F, [4, 8])], inits)
+    return model([node, after], [vi("cond", B, []), vi("x", F, [4, 8])],
+                 [vi("y", F, [4, 8]), vi("z", F, [4, 8])], inits)
 
 
 @pytest.mark.parametrize("cond", [True, False])
