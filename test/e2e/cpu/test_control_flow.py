@@ -117,14 +117,38 @@ def test_scan_is_one_loop():
     assert text.count("scf.for") == 1 and text.count("graph.matmul") == 2
 
 
-def test_loop_is_not_claimed():
-    body = helper.make_graph([helper.make_node("Identity", ["c"], ["c_out"]),
-                              helper.make_node("Identity", ["v"], ["v_out"])], "body",
-                             [vi("i", TensorProto.INT64, []), vi("c", B, []), vi("v", F, [2])],
-                             [vi("c_out", B, []), vi("v_out", F, [2])])
-    node = helper.make_node("Loop", ["m", "cond", "v0"], ["v"], body=body)
-    m = model([node], [vi("m", TensorProto.INT64, []), vi("cond", B, []), vi("v0", F, [2])],
-              [vi("v", F, [2])])
-    onnx.checker.check_model(m)
-    with pytest.raises(aic.UnsupportedError, match="Loop"):
-        aic.compile(m, cache=False)
+# -- Loop -------------------------------------------------------------------------------------
+
+def loop_model(trips: int, cond_out: str = "c"):
+    """v' = tanh(v @ R + iteration_num * 0.1); every v' also scanned out (``cond_out``: the
+    body's condition output, its input ``c`` or a value computed at run time)."""
+    nodes = [helper.make_node("MatMul", ["v", "R"], ["vr"]),
+             helper.make_node("Cast", ["i"], ["fi"], to=F),
+             helper.make_node("Mul", ["fi", "tenth"], ["step"]),
+             helper.make_node("Add", ["vr", "step"], ["pre"]),
+             helper.make_node("Tanh", ["pre"], ["v_out"]),
+             helper.make_node("Identity", ["v_out"], ["scan_v"]),
+             helper.make_node("ReduceSum", ["v_out"], ["total"], keepdims=0),
+             helper.make_node("Less", ["total", "tenth"], ["going"]),
+             helper.make_node("Identity", [cond_out], ["c_out"])]
+    body = helper.make_graph(nodes, "body", [vi("i", TensorProto.INT64, []), vi("c", B, []),
+                                             vi("v", F, [2, 4])],
+                             [vi("c_out", B, []), vi("v_out", F, [2, 4]),
+                              vi("scan_v", F, [2, 4])])
+    node = helper.make_node("Loop", ["M", "cond", "v0"], ["v_n", "vs"], body=body)
+    inits = [("M", np.array(trips, np.int64)), ("cond", np.array(True)),
+             ("R", (RNG.standard_normal((4, 4)) * 0.5).astype(np.float32)),
+             ("tenth", np.array(0.1, np.float32))]
+    return model([node], [vi("v0", F, [2, 4])],
+                 [vi("v_n", F, [2, 4]), vi("vs", F, [trips, 2, 4])], inits)
+
+
+def test_loop_with_a_known_trip_count(tmp_path):
+    feed = {"v0": RNG.standard_normal((2, 4)).astype(np.float32)}
+    check(loop_model(6), feed, tmp_path)
+    assert str(aic.import_onnx(loop_model(6))).count("scf.for") == 1
+
+
+def test_loop_that_may_stop_early_is_refused():
+    with pytest.raises(aic.UnsupportedError, match="stop early"):
+        aic.compile(loop_model(6, cond_out="going"), cache=False)

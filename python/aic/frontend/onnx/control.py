@@ -10,19 +10,25 @@ their nodes become graph ops inside the region, reading the enclosing scopes' va
   the K scan outputs being filled. Scan inputs and outputs on another axis are transposed to
   axis 0 and back; ``scan_input_directions``/``scan_output_directions`` 1 read/write step
   ``seq-1-t``. A body whose state outputs change type is refused.
-* Not supported: Loop (its trip count and condition are run-time values and its scan outputs
-  grow with them), Scan-8 (batched, with sequence_lens), sequence- or optional-typed values.
+* **Loop** with a trip count known at import and a condition that stays true (absent or
+  true on entry, and the body's condition output known true at import): ``scf.for`` over
+  the trip count carrying the loop-carried values and the scan outputs being filled; the
+  body's ``iteration_num`` is the loop index as ``tensor<i64>``.
+* Not supported: Loops that may stop early or whose trip count is a run-time value (their
+  scan outputs would have run-time lengths), Scan-8 (batched, with sequence_lens),
+  sequence- or optional-typed values.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import onnx
 
 from aic.errors import ModelFormatError
 from aic.frontend.onnx.common import reshape, transpose
 from aic.frontend.onnx.loops import index, step_slice, step_store
 from aic.frontend.onnx.registry import handler
-from aic.frontend.onnx.tensors import elem_of, shape_of
+from aic.frontend.onnx.tensors import shape_of
 from aic.mlir_api import arith, ir, scf, tensor
 
 
@@ -124,23 +130,32 @@ def scan(n):
 
 def _scan_output_types(n, body, states, xs, k: int) -> list[ir.RankedTensorType]:
     """The scan outputs' types: ONNX's, or where its inference cannot tell, the body's per-step
-    output types (found by importing the body once into a scratch region) with the scan axis
-    inserted."""
+    output types with the scan axis inserted."""
     try:
         return [n.out_type(i) for i in range(len(states), len(states) + k)]
     except ModelFormatError:
         pass
-    seq = shape_of(xs[0])[0]
+    names = [i.name for i in body.input]
+    steps = _scratch_types(n, body, lambda: dict(zip(names, states + [step_slice(x, index(0))
+                                                                       for x in xs])))
+    steps = steps[len(states):]
+    axes = _axes(n, "scan_output_axes", k, [len(t.shape) + 1 for t in steps])
+    return [_with_dim(t, a, shape_of(xs[0])[0]) for t, a in zip(steps, axes)]
+
+
+def _with_dim(t: ir.RankedTensorType, axis: int, size: int) -> ir.RankedTensorType:
+    shape = list(t.shape)
+    return ir.RankedTensorType.get(shape[:axis] + [size] + shape[axis:], t.element_type)
+
+
+def _scratch_types(n, body, bind) -> list[ir.RankedTensorType]:
+    """The types of ``body``'s outputs (where ONNX's inference cannot tell): the body imported
+    once into a scratch region that is then erased; ``bind()`` makes its inputs there."""
     with n.loc:
         scratch = scf.ExecuteRegionOp([])
         with ir.InsertionPoint(scratch.region.blocks.append()):
-            bound = dict(zip([i.name for i in body.input],
-                             states + [step_slice(x, index(0)) for x in xs]))
-            outs = n.imp.import_subgraph(body, bound, f"{n} body")
-            steps = outs[len(states):]
-        axes = _axes(n, "scan_output_axes", k, [len(shape_of(v)) + 1 for v in steps])
-        types = [ir.RankedTensorType.get(shape_of(v)[:a] + [seq] + shape_of(v)[a:], elem_of(v))
-                 for v, a in zip(steps, axes)]
+            outs = n.imp.import_subgraph(body, bind(), f"{n} body")
+            types = [ir.RankedTensorType(v.type) for v in outs]
         scratch.operation.erase()
     return types
 
@@ -149,3 +164,52 @@ def _front_type_empty(out_type: ir.RankedTensorType, axis: int) -> ir.Value:
     """An empty tensor of ``out_type`` with dim ``axis`` moved to the front."""
     shape = list(out_type.shape)
     return tensor.empty([shape[axis]] + shape[:axis] + shape[axis + 1:], out_type.element_type)
+
+
+# -- Loop -------------------------------------------------------------------------------------
+
+
+def _iteration(iv: ir.Value) -> ir.Value:
+    """The loop index as the body's ``iteration_num``: a ``tensor<i64>``."""
+    i64 = ir.IntegerType.get_signless(64)
+    return tensor.from_elements(ir.RankedTensorType.get([], i64), [arith.index_cast(i64, iv)])
+
+
+def _known_true(v) -> bool:
+    return isinstance(v, np.ndarray) and v.size == 1 and bool(v.reshape(-1)[0])
+
+
+@handler("Loop", 1, attrs={"body"})
+def loop(n):
+    body = _graph(n, "body")
+    if not n.has(0):
+        raise n.unsupported("a Loop without a trip count (a while loop) is not supported")
+    trips = int(n.need_const(0, "the trip count M").reshape(-1)[0])
+    if n.has(1) and not _known_true(n.need_const(1, "the loop condition")):
+        raise n.unsupported("a Loop whose condition is false on entry is not supported")
+    states = [n.value(i) for i in range(2, n.n_inputs)]
+    names, k = [i.name for i in body.input], len(body.output) - 1 - len(states)
+
+    def bind(iteration, carried):
+        return dict(zip(names, [iteration, np.array(True)] + list(carried)))
+    try:
+        out_types = [n.out_type(i) for i in range(len(states), len(states) + k)]
+    except ModelFormatError:
+        steps = _scratch_types(n, body, lambda: bind(_iteration(index(0)), states))
+        out_types = [_with_dim(t, 0, trips) for t in steps[1 + len(states):]]
+    inits = [tensor.empty(list(t.shape), t.element_type, loc=n.loc) for t in out_types]
+    with n.loc:
+        for_op = scf.ForOp(index(0), index(trips), index(1), states + inits)
+        with ir.InsertionPoint(for_op.body):
+            iv, carried = for_op.induction_variable, list(for_op.inner_iter_args)
+            outs = n.imp.import_subgraph(body, bind(_iteration(iv), carried[:len(states)]),
+                                         f"{n} body", inline=True)
+            if not _known_true(outs[0]):
+                raise n.unsupported("a Loop whose body computes its condition (a loop that "
+                                    "may stop early) is not supported")
+            outs = [n.constant(v) if isinstance(v, np.ndarray) else v for v in outs[1:]]
+            _check_types(n, "the body", outs[:len(states)], [s.type for s in states])
+            filled = [step_store(v, into, iv)
+                      for v, into in zip(outs[len(states):], carried[len(states):])]
+            scf.YieldOp(outs[:len(states)] + filled)
+    return list(for_op.results)
