@@ -21,6 +21,8 @@ collapsed), so a convolution's ReLU or residual add meets the contraction that f
 The merged op reads the group's external operands once each (same value and map: one operand),
 writes the root's init, and its body is the members' bodies in program order, each member's
 yield feeding its consumers. `linalg.index` keeps its meaning (one loop space).
+Groups form in function bodies and in the blocks of `scf` loops and branches inside them
+(a recurrence's cell in its time loop fuses like straight-line code).
 Precondition: linalg on tensors. Postcondition: semantics unchanged; fewer generics.
 """
 
@@ -32,6 +34,9 @@ from aic.passes.linalg.fuse_elementwise_lib import generalize_transpose, sink_ex
 from aic.verify import defining_op, user_op, walk
 
 GENERIC = "linalg.generic"
+# ops whose blocks hold groups: function bodies and the bodies of loops and branches (a
+# recurrence's time loop, an If's branches)
+_BLOCK_HOLDERS = frozenset({"func.func", "scf.for", "scf.while", "scf.if", "scf.execute_region"})
 
 
 @register_pass
@@ -42,7 +47,7 @@ class LinalgFuseElementwise(Pass):
     NAME = "aic-linalg-fuse-elementwise"
 
     def run(self, op):
-        blocks = [b for o in walk(op) if o.operation.name == "func.func"
+        blocks = [b for o in walk(op) if o.operation.name in _BLOCK_HOLDERS
                   for r in o.operation.regions for b in r.blocks]
         for block in blocks:
             fuse_block(block)

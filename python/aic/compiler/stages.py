@@ -32,7 +32,7 @@ from aic.compiler import cuda_backend as cuda
 from aic.errors import AicError, UnsupportedError
 
 BUFFERIZE = (
-    "one-shot-bufferize{bufferize-function-boundaries "
+    "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-results-to-out-params{hoist-static-allocs=true modify-public-functions=true},"
     "buffer-deallocation-pipeline,convert-bufferization-to-memref"

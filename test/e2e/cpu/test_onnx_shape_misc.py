@@ -1,7 +1,7 @@
-"""End-to-end tests of ONNX data-movement ops and recurrences (ONNX -> aic.compile -> JIT)
-against onnxruntime: LSTM/GRU in their supported forms, and regressions found by the
-conformance run (index-driven generics after tiling, zero-size reshapes, float OneHot
-indices, conformance data stored as TensorProto)."""
+"""End-to-end tests of ONNX data-movement ops (ONNX -> aic.compile -> JIT) against
+onnxruntime: regressions found by the conformance run (index-driven generics after tiling,
+zero-size reshapes, float OneHot indices, conformance data stored as TensorProto).
+Recurrences (LSTM/GRU/RNN) are in test_recurrences.py."""
 
 import numpy as np
 import pytest
@@ -99,67 +99,6 @@ def test_conformance_reads_tensorproto_data_and_names_expanded_cases():
         model = model([helper.make_node("Expand", ["a", "s"], ["b"]),
                        helper.make_node("Relu", ["b"], ["c"])], [], [])
     assert conformance.primary_op(Case) == "Relu"
-
-
-# -- LSTM / GRU ----------------------------------------------------------------------------------
-
-def _rnn_model(op, direction, layout, with_b, with_init, seq=4, batch=2, inp=3, hid=5,
-               peepholes=False, **attrs):
-    gates, dirs = (4 if op == "LSTM" else 3), (2 if direction == "bidirectional" else 1)
-    inits = [("W", rnd(dirs, gates * hid, inp)), ("R", rnd(dirs, gates * hid, hid))]
-    names = ["X", "W", "R", "B" if with_b else ""]
-    if with_b:
-        inits.append(("B", rnd(dirs, 2 * gates * hid)))
-    state = [batch, dirs, hid] if layout else [dirs, batch, hid]
-    feed = {"X": rnd(*([batch, seq, inp] if layout else [seq, batch, inp]))}
-    n_state = 2 if op == "LSTM" else 1
-    names += ["", "h0" if with_init else ""] + (["c0" if with_init else ""] if n_state == 2 else [])
-    if with_init:
-        feed.update({"h0": rnd(*state), **({"c0": rnd(*state)} if n_state == 2 else {})})
-    if peepholes:
-        names.append("P")
-        inits.append(("P", rnd(dirs, 3 * hid)))
-    y = [batch, seq, dirs, hid] if layout else [seq, dirs, batch, hid]
-    outs = [("Y", F, y), ("Y_h", F, state)] + ([("Y_c", F, state)] if n_state == 2 else [])
-    node = helper.make_node(op, names, [o[0] for o in outs], hidden_size=hid,
-                            direction=direction, layout=layout, **attrs)
-    ins = [("X", F, list(feed["X"].shape))] + [(k, F, list(v.shape)) for k, v in feed.items()
-                                               if k != "X"]
-    return model([node], ins, outs, opset=14, inits=inits), feed
-
-
-@pytest.mark.parametrize("op", ["LSTM", "GRU"])
-@pytest.mark.parametrize("direction,layout,with_b,with_init", [
-    ("forward", 0, False, False), ("reverse", 0, True, True), ("bidirectional", 1, True, True),
-    ("bidirectional", 0, True, False)])
-def test_rnn_matches_onnxruntime(op, direction, layout, with_b, with_init):
-    m, feed = _rnn_model(op, direction, layout, with_b, with_init)
-    check(m, feed, rtol=1e-4, atol=1e-5, ort=layout == 0)  # onnxruntime: layout 0 only
-
-
-def test_lstm_peepholes_and_gru_linear_before_reset():
-    m, feed = _rnn_model("LSTM", "bidirectional", 0, True, True, peepholes=True)
-    check(m, feed, rtol=1e-4, atol=1e-5)
-    m, feed = _rnn_model("GRU", "bidirectional", 0, True, True, linear_before_reset=1)
-    check(m, feed, rtol=1e-4, atol=1e-5)
-
-
-@pytest.mark.parametrize("attrs,match", [({"clip": 1.0}, "clip"),
-                                         ({"activations": ["Relu", "Tanh", "Elu"]}, "Elu"),
-                                         ({"input_forget": 1}, "input_forget")])
-def test_lstm_refuses_unsupported_attributes(attrs, match):
-    m, _ = _rnn_model("LSTM", "forward", 0, True, False, **attrs)
-    with pytest.raises(aic.UnsupportedError, match=match):
-        aic.compile(m)
-
-
-def test_gru_refuses_short_sequence_lens():
-    m, _ = _rnn_model("GRU", "forward", 0, True, False)
-    node = m.graph.node[0]
-    node.input[4] = "lens"
-    m.graph.initializer.append(numpy_helper.from_array(np.array([4, 2], np.int32), "lens"))
-    with pytest.raises(aic.UnsupportedError, match="sequence_lens"):
-        aic.compile(m)
 
 
 @pytest.mark.parametrize("policy,out", [("not_larger", [1, 1, 3, 4]), ("not_smaller", [1, 1, 5, 7])])

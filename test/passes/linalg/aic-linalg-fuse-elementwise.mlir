@@ -188,3 +188,36 @@ func.func @negative_sink_rank0(%m: tensor<f32>) -> tensor<1x1xf32> {
   } -> tensor<1x1xf32>
   return %r : tensor<1x1xf32>
 }
+
+// -----
+
+// A chain inside an scf.for body (a recurrence's cell in its time loop) fuses like
+// straight-line code: one generic per step, the carried value read once.
+// CHECK-LABEL: func.func @chain_in_loop_body
+// CHECK: scf.for {{.*}} iter_args(%[[H:.*]] = %{{.*}}) -> (tensor<8xf32>)
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[H]] : tensor<8xf32>)
+// CHECK: math.tanh
+// CHECK: arith.mulf
+// CHECK-NOT: linalg.generic
+// CHECK: scf.yield %[[R]]
+#v = affine_map<(d0) -> (d0)>
+func.func @chain_in_loop_body(%h0: tensor<8xf32>) -> tensor<8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %e = tensor.empty() : tensor<8xf32>
+  %r = scf.for %i = %c0 to %c4 step %c1 iter_args(%h = %h0) -> (tensor<8xf32>) {
+    %t = linalg.generic {indexing_maps = [#v, #v], iterator_types = ["parallel"]} ins(%h : tensor<8xf32>) outs(%e : tensor<8xf32>) {
+    ^bb0(%a: f32, %o: f32):
+      %y = math.tanh %a : f32
+      linalg.yield %y : f32
+    } -> tensor<8xf32>
+    %m = linalg.generic {indexing_maps = [#v, #v, #v], iterator_types = ["parallel"]} ins(%t, %h : tensor<8xf32>, tensor<8xf32>) outs(%e : tensor<8xf32>) {
+    ^bb0(%a: f32, %b: f32, %o: f32):
+      %y = arith.mulf %a, %b : f32
+      linalg.yield %y : f32
+    } -> tensor<8xf32>
+    scf.yield %m : tensor<8xf32>
+  }
+  return %r : tensor<8xf32>
+}

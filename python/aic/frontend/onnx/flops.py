@@ -1,8 +1,9 @@
 """FLOP counts of an ONNX model's contractions, from its inferred shapes.
 
 ``count_flops(model)`` sums 2 x multiply-adds over the ops that dominate every benchmark
-model (``node_flops(model)`` gives them per node name, for ``aic-run --profile``): Conv, ConvTranspose, MatMul, Gemm, LSTM and GRU (biases, normalisations, activations
-and data movement are not counted, so a model's count is a slight underestimate of the work).
+model (``node_flops(model)`` gives them per node name, for ``aic-run --profile``): Conv,
+ConvTranspose, MatMul, Gemm, LSTM, GRU and RNN (biases, normalisations, activations and data
+movement are not counted, so a model's count is a slight underestimate of the work).
 It returns None when the model has none of these ops or a shape it needs is not static: no
 number rather than a wrong one.
 """
@@ -69,6 +70,7 @@ COUNTERS = {
     "Gemm": _gemm,
     "LSTM": _recurrent,
     "GRU": _recurrent,
+    "RNN": _recurrent,
 }
 
 

@@ -22,8 +22,9 @@ Contract (what the rest of aic relies on):
 * Errors: unknown op, attribute value or dtype -> ``UnsupportedError`` naming node, op and
   opset; unreadable or malformed model -> ``ModelFormatError``. Never a silent miscompile.
 
-Assumes: nodes are topologically sorted (the ONNX rule); only the default domain; no
-control flow (If/Loop/Scan are unsupported unless they fold). May import: onnx, numpy, the
+Assumes: nodes are topologically sorted (the ONNX rule); only the default domain. Control
+flow bodies (If branches, Scan bodies) import into the regions of ``scf`` ops through
+``import_subgraph`` (``control.py``). May import: onnx, numpy, the
 MLIR shim, the graph dialect, ``aic.errors``, ``aic.context``.
 """
 
@@ -177,6 +178,31 @@ class GraphImporter:
         graph = onnx.helper.make_graph([node], "node", inputs, outputs, initializer=inits)
         return onnx.helper.make_model(graph, opset_imports=self.model.opset_import,
                                       ir_version=self.model.ir_version)
+
+    # -- subgraphs (If branches, Scan bodies) -------------------------------------------------
+
+    def import_subgraph(self, graph: onnx.GraphProto, bindings: dict[str, object],
+                        what: str, inline: bool = False) -> list:
+        """Import the nodes of ``graph`` (a control-flow op's body) at the current insertion
+        point, its formal inputs bound to ``bindings`` (values or arrays) and the enclosing
+        scopes' values visible; returns its outputs as values (``inline``: as they are, an
+        output known at import time stays an array). Names defined inside, and constants
+        materialised inside, do not leak out."""
+        env, materialized = dict(self.env), dict(self.materialized)
+        try:
+            for formal in graph.input:
+                if formal.name not in bindings:
+                    raise UnsupportedError(f"{what}: body input '{formal.name}' is not bound")
+                self.env[formal.name] = bindings[formal.name]
+            for t in graph.initializer:
+                self.env[t.name] = _to_array(t)
+            for index, node in enumerate(graph.node):
+                self._import_node(node, index)
+            if inline:
+                return [self.env[o.name] for o in graph.output]
+            return [self.as_value(o.name, self.file_loc) for o in graph.output]
+        finally:
+            self.env, self.materialized = env, materialized
 
     # -- nodes -------------------------------------------------------------------------------
 
