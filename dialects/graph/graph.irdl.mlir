@@ -166,6 +166,46 @@ irdl.dialect @graph {
     irdl.operands(x: %c0)
     irdl.results(out: %c1)
   }
+  irdl.operation @gather_nd {
+    %c0 = irdl.base "!builtin.tensor"
+    %c1 = irdl.base "!builtin.tensor"
+    %c2 = irdl.base "#builtin.integer"
+    %c3 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %c0, indices: %c1)
+    irdl.attributes {"batch_dims" = %c2}
+    irdl.results(out: %c3)
+  }
+  irdl.operation @scatter_nd {
+    %c0 = irdl.base "!builtin.tensor"
+    %c1 = irdl.base "!builtin.tensor"
+    %c2 = irdl.base "!builtin.tensor"
+    %c3 = irdl.is "none"
+    %c4 = irdl.is "add"
+    %c5 = irdl.is "mul"
+    %c6 = irdl.is "max"
+    %c7 = irdl.is "min"
+    %c8 = irdl.any_of(%c3, %c4, %c5, %c6, %c7)
+    %c9 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %c0, indices: %c1, updates: %c2)
+    irdl.attributes {"reduction" = %c8}
+    irdl.results(out: %c9)
+  }
+  irdl.operation @scatter_elements {
+    %c0 = irdl.base "!builtin.tensor"
+    %c1 = irdl.base "!builtin.tensor"
+    %c2 = irdl.base "!builtin.tensor"
+    %c3 = irdl.base "#builtin.integer"
+    %c4 = irdl.is "none"
+    %c5 = irdl.is "add"
+    %c6 = irdl.is "mul"
+    %c7 = irdl.is "max"
+    %c8 = irdl.is "min"
+    %c9 = irdl.any_of(%c4, %c5, %c6, %c7, %c8)
+    %c10 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %c0, indices: %c1, updates: %c2)
+    irdl.attributes {"axis" = %c3, "reduction" = %c9}
+    irdl.results(out: %c10)
+  }
   irdl.operation @matmul {
     %c0 = irdl.base "!builtin.tensor"
     %c1 = irdl.base "!builtin.tensor"

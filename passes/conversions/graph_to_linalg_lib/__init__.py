@@ -8,7 +8,7 @@ May import: the MLIR shim, the graph op classes and its own modules.
 """
 
 from aic.passes.conversions.graph_to_linalg_lib import (contraction, conv_pool, elementwise,
-                                                        misc, reduce_norm, shape,
+                                                        misc, reduce_norm, scatter, shape,
                                                         sort_resize)
 
 LOWERINGS = {
@@ -19,4 +19,5 @@ LOWERINGS = {
     **shape.LOWERINGS,
     **misc.LOWERINGS,
     **sort_resize.LOWERINGS,
+    **scatter.LOWERINGS,
 }

@@ -17,7 +17,8 @@ import importlib
 from dataclasses import dataclass
 from typing import Callable
 
-_FAMILIES = ("elementwise", "activation", "nn", "reduce", "shape", "misc", "rnn")
+_FAMILIES = ("elementwise", "activation", "nn", "reduce", "shape", "misc", "rnn", "indexing",
+             "transformer")
 
 
 @dataclass(frozen=True)

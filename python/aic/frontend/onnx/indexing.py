@@ -1,0 +1,63 @@
+"""ONNX indexing ops with data-dependent positions: GatherND, ScatterND, ScatterElements
+(and its old name Scatter), Compress.
+
+GatherND / ScatterND / ScatterElements map onto ``graph.gather_nd`` / ``graph.scatter_nd`` /
+``graph.scatter_elements`` (indices are run-time values, checked at run time). Compress's
+result length is the number of true entries of its condition, so the condition must be known
+at compile time; it becomes a ``graph.gather`` with constant indices.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from aic.dialects.graph import GatherNDOp, GatherOp, ScatterElementsOp, ScatterNDOp
+from aic.frontend.onnx.common import norm_axis, reshape
+from aic.frontend.onnx.registry import handler
+from aic.frontend.onnx.tensors import elem_of, tensor_type
+
+
+@handler("GatherND", 11, attrs={"batch_dims"})
+def gather_nd(n):
+    return n.op(GatherNDOp, n.out_type(), x=n.value(0), indices=n.value(1),
+                batch_dims=int(n.attr("batch_dims", 0)))
+
+
+def _reduction(n) -> str:
+    reduction = n.attr("reduction", "none")
+    if reduction not in ("none", "add", "mul", "max", "min"):
+        raise n.unsupported(f"reduction '{reduction}'")
+    return reduction
+
+
+@handler("ScatterND", 11, attrs={"reduction"})
+def scatter_nd(n):
+    return n.op(ScatterNDOp, n.out_type(like=0), x=n.value(0), indices=n.value(1),
+                updates=n.value(2), reduction=_reduction(n))
+
+
+@handler("ScatterElements", 11, attrs={"axis", "reduction"})
+def scatter_elements(n):
+    axis = norm_axis(n, int(n.attr("axis", 0)), n.rank(0))
+    return n.op(ScatterElementsOp, n.out_type(like=0), x=n.value(0), indices=n.value(1),
+                updates=n.value(2), axis=axis, reduction=_reduction(n))
+
+
+handler("Scatter", 9, attrs={"axis"})(scatter_elements)
+
+
+@handler("Compress", 9, attrs={"axis"})
+def compress(n):
+    cond = n.need_const(1, "condition").reshape(-1).astype(bool)
+    x = n.value(0)
+    if not n.has_attr("axis"):
+        x, axis = reshape(n, x, [int(np.prod(n.shape(0)))]), 0
+    else:
+        axis = norm_axis(n, int(n.attr("axis")), n.rank(0))
+    shape = list(x.type.shape)
+    if cond.size > shape[axis]:
+        raise n.unsupported(f"condition of length {cond.size} > {shape[axis]} (dim {axis})")
+    picked = np.nonzero(cond)[0].astype(np.int64)
+    shape[axis] = picked.size
+    return n.op(GatherOp, tensor_type(shape, elem_of(x)), x=x, indices=n.constant(picked),
+                axis=axis)
