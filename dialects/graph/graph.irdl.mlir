@@ -166,6 +166,20 @@ irdl.dialect @graph {
     irdl.operands(x: %c0)
     irdl.results(out: %c1)
   }
+  irdl.operation @bitwise {
+    %c0 = irdl.base "!builtin.tensor"
+    %c1 = irdl.base "!builtin.tensor"
+    %c2 = irdl.is "and"
+    %c3 = irdl.is "or"
+    %c4 = irdl.is "xor"
+    %c5 = irdl.is "shl"
+    %c6 = irdl.is "shr"
+    %c7 = irdl.any_of(%c2, %c3, %c4, %c5, %c6)
+    %c8 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %c0, rhs: %c1)
+    irdl.attributes {"kind" = %c7}
+    irdl.results(out: %c8)
+  }
   irdl.operation @gather_nd {
     %c0 = irdl.base "!builtin.tensor"
     %c1 = irdl.base "!builtin.tensor"

@@ -1,7 +1,8 @@
-"""numpy semantics of the indexing graph ops (part of ``aic.dialects.graph.eval``).
+"""numpy semantics of the indexing and bitwise graph ops (part of ``aic.dialects.graph.eval``).
 
 Registers handlers for gather_nd, scatter_nd and scatter_elements (ONNX's reference
-semantics: updates applied in order, so with ``reduction = none`` the last duplicate wins).
+semantics: updates applied in order, so with ``reduction = none`` the last duplicate wins)
+and bitwise (see the op for shifts out of range).
 Imported by ``aic.dialects.graph.eval``; use that module.
 """
 
@@ -62,3 +63,21 @@ def _scatter_elements(op, xs, shapes):
         at = p[:axis] + (idx[p],) + p[axis + 1:]
         out[at] = combine(out[at], upd[p])
     return [out]
+
+
+_BITWISE = {"and": np.bitwise_and, "or": np.bitwise_or, "xor": np.bitwise_xor}
+
+
+@handles(g.BitwiseOp)
+def _bitwise(op, xs, shapes):
+    a, b = np.broadcast_arrays(*xs)
+    if op.kind in _BITWISE:
+        return [_BITWISE[op.kind](a, b)]
+    width = a.dtype.itemsize * 8
+    unsigned = np.dtype(f"u{a.dtype.itemsize}")
+    inside = b.astype(unsigned) < width  # a negative amount is huge unsigned
+    shift = np.where(inside, b, 0).astype(unsigned)
+    if op.kind == "shl":
+        return [np.where(inside, np.left_shift(a.view(unsigned), shift).view(a.dtype), 0)]
+    fill = np.where(a < 0, -1, 0) if a.dtype.kind == "i" else 0
+    return [np.where(inside, np.right_shift(a, shift.astype(a.dtype)), fill).astype(a.dtype)]

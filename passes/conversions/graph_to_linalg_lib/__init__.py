@@ -7,7 +7,8 @@ replacement of every result of ``op`` (the caller replaces uses and erases ``op`
 May import: the MLIR shim, the graph op classes and its own modules.
 """
 
-from aic.passes.conversions.graph_to_linalg_lib import (contraction, conv_pool, elementwise,
+from aic.passes.conversions.graph_to_linalg_lib import (bitwise, contraction, conv_pool,
+                                                        elementwise,
                                                         misc, reduce_norm, scatter, shape,
                                                         sort_resize)
 
@@ -20,4 +21,5 @@ LOWERINGS = {
     **misc.LOWERINGS,
     **sort_resize.LOWERINGS,
     **scatter.LOWERINGS,
+    **bitwise.LOWERINGS,
 }

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 _FAMILIES = ("elementwise", "activation", "nn", "reduce", "shape", "misc", "rnn", "indexing",
-             "transformer", "attention", "losses")
+             "transformer", "attention", "losses", "bitwise")
 
 
 @dataclass(frozen=True)
