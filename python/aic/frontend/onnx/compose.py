@@ -14,6 +14,11 @@ from aic.frontend.onnx.common import binary, reshape, transpose, unary
 from aic.frontend.onnx.tensors import elem_of, shape_of, tensor_type
 
 
+def i64():
+    from aic.mlir_api import ir
+    return ir.IntegerType.get_signless(64)
+
+
 def add(n, a, b):
     return binary(n, AddOp, a, b)
 
@@ -97,5 +102,6 @@ def softmax(n, x, log: bool = False):
     return n.op(SoftmaxOp, x.type, x=x, axis=len(shape_of(x)) - 1, log=log)
 
 
-__all__ = ["add", "sub", "mul", "div", "scalar_like", "cast", "compare", "where", "last_slice",
+__all__ = ["i64", "add", "sub", "mul", "div", "scalar_like", "cast", "compare", "where",
+           "last_slice",
            "concat", "expand", "reduce", "matmul", "softmax", "reshape", "transpose", "unary"]

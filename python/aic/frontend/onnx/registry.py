@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 _FAMILIES = ("elementwise", "activation", "nn", "reduce", "shape", "misc", "rnn", "indexing",
-             "transformer", "attention", "losses", "bitwise")
+             "transformer", "attention", "losses", "bitwise",
+             "composite")
 
 
 @dataclass(frozen=True)
