@@ -19,7 +19,7 @@ from typing import Callable
 
 _FAMILIES = ("elementwise", "activation", "nn", "reduce", "shape", "misc", "rnn", "indexing",
              "transformer", "attention", "losses", "bitwise",
-             "composite")
+             "composite", "spectral")
 
 
 @dataclass(frozen=True)
