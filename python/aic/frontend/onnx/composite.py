@@ -2,7 +2,8 @@
 SwiGLU (sigmoid gates), Shrink (compare/select), LpPool (``(sum |x|^p)^(1/p)`` per window: an
 average pool of ``|x|^p`` counting the zero padding, times the window size),
 LpNormalization (``x / ||x||_p``, 0 where the norm is 0), CenterCropPad (a slice and a
-pad, the target shape known at compile time), and the window functions HannWindow,
+pad, the target shape known at compile time), Col2Im (a grouped conv_transpose with a
+constant one-hot weight), and the window functions HannWindow,
 HammingWindow, BlackmanWindow (their size decides the shape, so it must be known at compile
 time; the window is then a constant).
 """
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from aic.dialects.graph import ArgReduceOp, OneHotOp, PadOp, PoolOp, PowOp, SliceOp
+from aic.dialects.graph import (ArgReduceOp, ConvTransposeOp, OneHotOp, PadOp, PoolOp, PowOp,
+                                SliceOp)
 from aic.frontend.onnx import compose as c
 from aic.frontend.onnx.common import check_shape, norm_axes, norm_axis
 from aic.frontend.onnx.nn import _window, _window_out
@@ -147,3 +149,34 @@ handler("HammingWindow", 17, attrs={"output_datatype", "periodic"})(
 handler("BlackmanWindow", 17, attrs={"output_datatype", "periodic"})(
     _window_fn(lambda i, span: 0.42 - 0.5 * np.cos(2 * np.pi * i / span)
                + 0.08 * np.cos(4 * np.pi * i / span)))
+
+
+@handler("Col2Im", 18, attrs={"dilations", "pads", "strides"})
+def col2im(n):
+    """Col2Im = a grouped ``graph.conv_transpose`` (one group per image channel) whose
+    constant weight puts block element ``kk`` at kernel position ``kk``: overlapping blocks
+    add up, as Col2Im's do."""
+    x, (batch, ck, blocks) = n.value(0), n.shape(0)
+    image = n.need_const(1, "image_shape").reshape(-1).tolist()
+    kernel = n.need_const(2, "block_shape").reshape(-1).tolist()
+    k = len(kernel)
+    strides = list(n.attr("strides", [1] * k))
+    dilations = list(n.attr("dilations", [1] * k))
+    pads = list(n.attr("pads", [0] * 2 * k))
+    size = int(np.prod(kernel))
+    if ck % size:
+        raise n.unsupported(f"{ck} rows for blocks of {size}")
+    grid = [(i + pads[d] + pads[d + k] - dilations[d] * (kernel[d] - 1) - 1) // strides[d] + 1
+            for d, i in enumerate(image)]
+    if int(np.prod(grid)) != blocks:
+        raise n.unsupported(f"{blocks} blocks, the image and attributes give {grid}")
+    full = [(g - 1) * s - pads[d] - pads[d + k] + dl * (kb - 1) + 1
+            for d, (g, s, dl, kb) in enumerate(zip(grid, strides, dilations, kernel))]
+    channels = ck // size
+    weight = np.tile(np.eye(size, dtype=n.dtype(0)).reshape(size, 1, *kernel), (channels, 1)
+                     + (1,) * k)
+    y = n.op(ConvTransposeOp, tensor_type([batch, channels, *image], elem_of(x)),
+             x=c.reshape(n, x, [batch, ck, *grid]), w=n.constant(weight), strides=strides,
+             pads=pads, dilations=dilations,
+             output_padding=[i - f for i, f in zip(image, full)], group=channels)
+    return y
