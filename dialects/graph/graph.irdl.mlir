@@ -220,6 +220,23 @@ irdl.dialect @graph {
     irdl.attributes {"axis" = %c3, "reduction" = %c9}
     irdl.results(out: %c10)
   }
+  irdl.operation @grid_sample {
+    %c0 = irdl.base "!builtin.tensor"
+    %c1 = irdl.base "!builtin.tensor"
+    %c2 = irdl.is "linear"
+    %c3 = irdl.is "nearest"
+    %c4 = irdl.is "cubic"
+    %c5 = irdl.any_of(%c2, %c3, %c4)
+    %c6 = irdl.is "zeros"
+    %c7 = irdl.is "border"
+    %c8 = irdl.is "reflection"
+    %c9 = irdl.any_of(%c6, %c7, %c8)
+    %c10 = irdl.base "#builtin.integer"
+    %c11 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %c0, grid: %c1)
+    irdl.attributes {"mode" = %c5, "padding_mode" = %c9, "align_corners" = %c10}
+    irdl.results(out: %c11)
+  }
   irdl.operation @matmul {
     %c0 = irdl.base "!builtin.tensor"
     %c1 = irdl.base "!builtin.tensor"

@@ -1,10 +1,12 @@
-"""Indexing graph ops with data-dependent positions: gather_nd, scatter_nd, scatter_elements.
+"""Indexing graph ops with data-dependent positions: gather_nd, scatter_nd, scatter_elements,
+grid_sample.
 
 Indices are integer tensors read at run time; negative indices count from the end (once).
 Shapes are static; the rules are ONNX's (GatherND-13, ScatterND-18, ScatterElements-18).
 """
 
-from aic.dsl import INDEX_TYPES, Attr, EnumAttr, IntAttr, Operand, Result, Tensor
+from aic.dsl import (FLOAT_TYPES, INDEX_TYPES, Attr, BoolAttr, EnumAttr, IntAttr, Operand,
+                     Result, Tensor)
 from aic.dialects.graph.dialect import graph
 from aic.dialects.graph.inference import InferredOp, ShapeError, same_element
 
@@ -111,4 +113,37 @@ class ScatterElementsOp(InferredOp):
         return [(list(x.shape), elem)]
 
 
-__all__ = ["GatherNDOp", "ScatterNDOp", "ScatterElementsOp"]
+@graph.op(pure=True)
+class GridSampleOp(InferredOp):
+    """ONNX GridSample (opset 22): `x` sampled at the normalized positions of `grid`.
+
+    `x` is `[N, C, D1..Dk]`, `grid` `[N, O1..Om, k]` with coordinates in `[-1, 1]` listed
+    innermost dim first; the result is `[N, C, O1..Om]`. `mode`: `linear` (2^k taps),
+    `nearest` (round half to even), `cubic` (4^k taps, Keys with a = -0.75);
+    `padding_mode` says what positions outside the input read (`zeros`, `border`: the edge,
+    `reflection`); `align_corners`: -1 and 1 are the centres (true) or the outer edges (false)
+    of the corner pixels.
+
+    ```mlir
+    %r = "graph.grid_sample"(%x, %g) {align_corners = false, mode = "linear", padding_mode = "zeros"} : (tensor<1x1x4x4xf32>, tensor<1x6x6x2xf32>) -> tensor<1x1x6x6xf32>
+    ```
+    """
+    NAME = "grid_sample"
+    x = Operand(Tensor(FLOAT_TYPES))
+    grid = Operand(Tensor(FLOAT_TYPES))
+    mode = Attr(EnumAttr("linear", "nearest", "cubic"))
+    padding_mode = Attr(EnumAttr("zeros", "border", "reflection"))
+    align_corners = Attr(BoolAttr())
+    out = Result(Tensor(FLOAT_TYPES))
+
+    @staticmethod
+    def infer(ins, attrs):
+        x, grid = ins
+        k = len(x.shape) - 2
+        if k < 1 or len(grid.shape) < 3 or grid.shape[-1] != k or grid.shape[0] != x.shape[0]:
+            raise ShapeError(f"expects grid [N, ..., {max(k, 1)}] for x {x.shape}, got "
+                             f"{grid.shape}")
+        return [([*x.shape[:2], *grid.shape[1:-1]], x.element)]
+
+
+__all__ = ["GatherNDOp", "GridSampleOp", "ScatterElementsOp", "ScatterNDOp"]

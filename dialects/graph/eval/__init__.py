@@ -8,7 +8,7 @@ out-of-range indices). Semantics follow the op docstrings (ONNX normalised); flo
 results are computed in the operands' precision, so they match onnxruntime closely, not
 bit-exactly. Used by constant folding, and by tests as a reference.
 
-Unsupported today: conv_transpose, pool, resize, lrn, fused.
+Unsupported today: conv_transpose, pool, resize, lrn, grid_sample, fused.
 
 Handlers register with ``@handles(OpClass, ...)`` in the family modules (``elementwise``,
 ``nn``, ``shape``, ``index``), which this package imports; the registry itself is ``registry``.

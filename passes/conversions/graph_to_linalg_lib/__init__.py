@@ -8,7 +8,7 @@ May import: the MLIR shim, the graph op classes and its own modules.
 """
 
 from aic.passes.conversions.graph_to_linalg_lib import (bitwise, contraction, conv_pool,
-                                                        elementwise,
+                                                        elementwise, grid_sample,
                                                         misc, reduce_norm, scatter, shape,
                                                         sort_resize)
 
@@ -22,4 +22,5 @@ LOWERINGS = {
     **sort_resize.LOWERINGS,
     **scatter.LOWERINGS,
     **bitwise.LOWERINGS,
+    **grid_sample.LOWERINGS,
 }

@@ -62,3 +62,19 @@ func.func @scatter_elements_element(%x: tensor<3x5xf32>, %i: tensor<2x2xi64>, %u
   %r = "graph.scatter_elements"(%x, %i, %u) {axis = 1 : i64, reduction = "none"} : (tensor<3x5xf32>, tensor<2x2xi64>, tensor<2x2xf16>) -> tensor<3x5xf32>
   return %r : tensor<3x5xf32>
 }
+
+// -----
+
+func.func @grid_sample_coords(%x: tensor<1x2x4x4xf32>, %g: tensor<1x3x5x3xf32>) -> tensor<1x2x3x5xf32> {
+  // expected-error @+1 {{'graph.grid_sample' op expects grid [N, ..., 2] for x [1, 2, 4, 4], got [1, 3, 5, 3]}}
+  %r = "graph.grid_sample"(%x, %g) {align_corners = false, mode = "linear", padding_mode = "zeros"} : (tensor<1x2x4x4xf32>, tensor<1x3x5x3xf32>) -> tensor<1x2x3x5xf32>
+  return %r : tensor<1x2x3x5xf32>
+}
+
+// -----
+
+func.func @grid_sample_mode(%x: tensor<1x2x4x4xf32>, %g: tensor<1x3x5x2xf32>) -> tensor<1x2x3x5xf32> {
+  // expected-error @+1 {{mode}}
+  %r = "graph.grid_sample"(%x, %g) {align_corners = false, mode = "bilinear", padding_mode = "zeros"} : (tensor<1x2x4x4xf32>, tensor<1x3x5x2xf32>) -> tensor<1x2x3x5xf32>
+  return %r : tensor<1x2x3x5xf32>
+}

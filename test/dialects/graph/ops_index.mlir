@@ -36,3 +36,15 @@ func.func @scatter_elements(%x: tensor<3x5xf32>, %i: tensor<2x2xi32>, %u: tensor
   %r = "graph.scatter_elements"(%x, %i, %u) {axis = 1 : i64, reduction = "none"} : (tensor<3x5xf32>, tensor<2x2xi32>, tensor<2x2xf32>) -> tensor<3x5xf32>
   return %r : tensor<3x5xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @grid_sample(
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<1x2x4x4xf32>
+// CHECK-SAME:    %[[G:[^:]*]]: tensor<1x3x5x2xf32>
+// CHECK:         %[[R:[^ :]*]] = "graph.grid_sample"(%[[X]], %[[G]]) {align_corners = true, mode = "cubic", padding_mode = "reflection"} : (tensor<1x2x4x4xf32>, tensor<1x3x5x2xf32>) -> tensor<1x2x3x5xf32>
+// CHECK:         return %[[R]] :
+func.func @grid_sample(%x: tensor<1x2x4x4xf32>, %g: tensor<1x3x5x2xf32>) -> tensor<1x2x3x5xf32> {
+  %r = "graph.grid_sample"(%x, %g) {align_corners = true, mode = "cubic", padding_mode = "reflection"} : (tensor<1x2x4x4xf32>, tensor<1x3x5x2xf32>) -> tensor<1x2x3x5xf32>
+  return %r : tensor<1x2x3x5xf32>
+}

@@ -1,10 +1,11 @@
-"""GatherND, ScatterND, ScatterElements and Compress (issue 9) compiled and run against
-onnxruntime with indices fed at run time; out-of-range indices become ``aic.InputError``;
-the graph evaluator agrees with the compiled code."""
+"""GatherND, ScatterND, ScatterElements, Compress and GridSample (issue 9) compiled and run
+against onnxruntime with indices (grids) fed at run time; out-of-range indices become
+``aic.InputError``; inputs are never written."""
 
 import numpy as np
 import pytest
 from onnx import TensorProto, helper
+from onnx.reference import ReferenceEvaluator
 
 import aic
 from aic.runner import onnxruntime_session
@@ -20,13 +21,13 @@ def model(node, inputs, out_shape, opset=18):
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], ir_version=9)
 
 
-def check(m, feed):
+def check(m, feed, tol=1e-6):
     before = {k: v.copy() for k, v in feed.items()}
     got = aic.compile(m)(**feed)[0]
     for k, v in feed.items():  # a scatter never writes into its input's buffer
         np.testing.assert_array_equal(v, before[k])
     want = onnxruntime_session(m.SerializeToString()).run(None, feed)[0]
-    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
     return got
 
 
@@ -89,3 +90,23 @@ def test_compress_with_a_run_time_condition_is_refused():
     m = model(node, [("x", F, [3]), ("c", TensorProto.BOOL, [3])], [None], opset=11)
     with pytest.raises(aic.UnsupportedError, match="condition .* must be known at compile time"):
         aic.compile(m)
+
+
+@pytest.mark.parametrize("mode,padding,align", [
+    ("linear", "zeros", 0), ("linear", "border", 1), ("nearest", "reflection", 0),
+    ("cubic", "zeros", 1), ("cubic", "border", 0), ("linear", "reflection", 1)])
+def test_grid_sample_against_onnxruntime(mode, padding, align):
+    x = RNG.standard_normal((2, 3, 5, 6)).astype(np.float32)
+    grid = RNG.uniform(-1.4, 1.4, (2, 4, 7, 2)).astype(np.float32)  # some points outside
+    node = helper.make_node("GridSample", ["x", "g"], ["y"], mode=mode, padding_mode=padding,
+                            align_corners=align)
+    m = model(node, [("x", F, [2, 3, 5, 6]), ("g", F, [2, 4, 7, 2])], [2, 3, 4, 7], opset=22)
+    if (mode, padding) != ("cubic", "border"):
+        check(m, {"x": x, "g": grid}, tol=1e-5)
+        return
+    # onnxruntime clamps each cubic tap (as PyTorch does); the ONNX spec and its reference
+    # clamp the coordinate, then take 4 taps around it (up to 0.22 apart here): aic follows
+    # the spec
+    got = aic.compile(m)(x, grid)[0]
+    want = ReferenceEvaluator(m).run(None, {"x": x, "g": grid})[0]
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)

@@ -1,5 +1,5 @@
 """ONNX indexing ops with data-dependent positions: GatherND, ScatterND, ScatterElements
-(and its old name Scatter), Compress.
+(and its old name Scatter), Compress, GridSample (opset 22).
 
 GatherND / ScatterND / ScatterElements map onto ``graph.gather_nd`` / ``graph.scatter_nd`` /
 ``graph.scatter_elements`` (indices are run-time values, checked at run time). Compress's
@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from aic.dialects.graph import GatherNDOp, GatherOp, ScatterElementsOp, ScatterNDOp
+from aic.dialects.graph import (GatherNDOp, GatherOp, GridSampleOp, ScatterElementsOp,
+                                ScatterNDOp)
 from aic.frontend.onnx.common import norm_axis, reshape
 from aic.frontend.onnx.registry import handler
 from aic.frontend.onnx.tensors import elem_of, tensor_type
@@ -61,3 +62,14 @@ def compress(n):
     shape[axis] = picked.size
     return n.op(GatherOp, tensor_type(shape, elem_of(x)), x=x, indices=n.constant(picked),
                 axis=axis)
+
+
+@handler("GridSample", 22, attrs={"align_corners", "mode", "padding_mode"})
+def grid_sample(n):
+    mode = n.attr("mode", "linear")
+    padding = n.attr("padding_mode", "zeros")
+    if mode not in ("linear", "nearest", "cubic") or padding not in ("zeros", "border",
+                                                                      "reflection"):
+        raise n.unsupported(f"mode '{mode}', padding_mode '{padding}'")
+    return n.op(GridSampleOp, n.out_type(like=0), x=n.value(0), grid=n.value(1), mode=mode,
+                padding_mode=padding, align_corners=bool(n.attr("align_corners", 0)))
