@@ -1,5 +1,6 @@
 """ONNX indexing ops with data-dependent positions: GatherND, ScatterND, ScatterElements
-(and its old name Scatter), Compress, GridSample (opset 22).
+(and its old name Scatter), Compress, GridSample (opset 22), TensorScatter (opset 24: a
+scatter_elements with indices from write_indices).
 
 GatherND / ScatterND / ScatterElements map onto ``graph.gather_nd`` / ``graph.scatter_nd`` /
 ``graph.scatter_elements`` (indices are run-time values, checked at run time). Compress's
@@ -73,3 +74,32 @@ def grid_sample(n):
         raise n.unsupported(f"mode '{mode}', padding_mode '{padding}'")
     return n.op(GridSampleOp, n.out_type(like=0), x=n.value(0), grid=n.value(1), mode=mode,
                 padding_mode=padding, align_corners=bool(n.attr("align_corners", 0)))
+
+
+@handler("TensorScatter", 24, attrs={"axis", "mode"})
+def tensor_scatter(n):
+    """KV-cache update: ``update[b, .., s, ..]`` goes to position ``write_indices[b] + s``
+    (``circular``: modulo the cache length) along ``axis`` -- a ``graph.scatter_elements``
+    whose indices are built from ``write_indices`` (a run-time input) and a constant iota."""
+    from aic.dialects.graph import ModOp
+    from aic.frontend.onnx import compose as c
+    cache, update = n.value(0), n.value(1)
+    shape, ushape = n.shape(0), n.shape(1)
+    rank = len(shape)
+    axis = norm_axis(n, int(n.attr("axis", -2)), rank)
+    mode = n.attr("mode", "linear")
+    if axis == 0 or mode not in ("linear", "circular"):
+        raise n.unsupported(f"axis {axis}, mode '{mode}' (axis > 0; linear or circular)")
+    i64 = c.i64()
+    if n.has(2):
+        start = c.reshape(n, c.cast(n, n.value(2), i64), [ushape[0]] + [1] * (rank - 1))
+    else:
+        start = n.constant(np.zeros([ushape[0]] + [1] * (rank - 1), np.int64))
+    steps = np.arange(ushape[axis], dtype=np.int64).reshape(
+        [ushape[axis] if d == axis else 1 for d in range(rank)])
+    idx = c.expand(n, c.add(n, start, n.constant(steps)), ushape)
+    if mode == "circular":
+        idx = n.op(ModOp, idx.type, lhs=idx, rhs=n.constant(np.array(shape[axis], np.int64)),
+                   fmod=False)
+    return n.op(ScatterElementsOp, n.out_type(like=0), x=cache, indices=idx, updates=update,
+                axis=axis, reduction="none")
