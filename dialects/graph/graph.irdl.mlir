@@ -166,6 +166,77 @@ irdl.dialect @graph {
     irdl.operands(x: %c0)
     irdl.results(out: %c1)
   }
+  irdl.operation @bitwise {
+    %c0 = irdl.base "!builtin.tensor"
+    %c1 = irdl.base "!builtin.tensor"
+    %c2 = irdl.is "and"
+    %c3 = irdl.is "or"
+    %c4 = irdl.is "xor"
+    %c5 = irdl.is "shl"
+    %c6 = irdl.is "shr"
+    %c7 = irdl.any_of(%c2, %c3, %c4, %c5, %c6)
+    %c8 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %c0, rhs: %c1)
+    irdl.attributes {"kind" = %c7}
+    irdl.results(out: %c8)
+  }
+  irdl.operation @gather_nd {
+    %c0 = irdl.base "!builtin.tensor"
+    %c1 = irdl.base "!builtin.tensor"
+    %c2 = irdl.base "#builtin.integer"
+    %c3 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %c0, indices: %c1)
+    irdl.attributes {"batch_dims" = %c2}
+    irdl.results(out: %c3)
+  }
+  irdl.operation @scatter_nd {
+    %c0 = irdl.base "!builtin.tensor"
+    %c1 = irdl.base "!builtin.tensor"
+    %c2 = irdl.base "!builtin.tensor"
+    %c3 = irdl.is "none"
+    %c4 = irdl.is "add"
+    %c5 = irdl.is "mul"
+    %c6 = irdl.is "max"
+    %c7 = irdl.is "min"
+    %c8 = irdl.any_of(%c3, %c4, %c5, %c6, %c7)
+    %c9 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %c0, indices: %c1, updates: %c2)
+    irdl.attributes {"reduction" = %c8}
+    irdl.results(out: %c9)
+  }
+  irdl.operation @scatter_elements {
+    %c0 = irdl.base "!builtin.tensor"
+    %c1 = irdl.base "!builtin.tensor"
+    %c2 = irdl.base "!builtin.tensor"
+    %c3 = irdl.base "#builtin.integer"
+    %c4 = irdl.is "none"
+    %c5 = irdl.is "add"
+    %c6 = irdl.is "mul"
+    %c7 = irdl.is "max"
+    %c8 = irdl.is "min"
+    %c9 = irdl.any_of(%c4, %c5, %c6, %c7, %c8)
+    %c10 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %c0, indices: %c1, updates: %c2)
+    irdl.attributes {"axis" = %c3, "reduction" = %c9}
+    irdl.results(out: %c10)
+  }
+  irdl.operation @grid_sample {
+    %c0 = irdl.base "!builtin.tensor"
+    %c1 = irdl.base "!builtin.tensor"
+    %c2 = irdl.is "linear"
+    %c3 = irdl.is "nearest"
+    %c4 = irdl.is "cubic"
+    %c5 = irdl.any_of(%c2, %c3, %c4)
+    %c6 = irdl.is "zeros"
+    %c7 = irdl.is "border"
+    %c8 = irdl.is "reflection"
+    %c9 = irdl.any_of(%c6, %c7, %c8)
+    %c10 = irdl.base "#builtin.integer"
+    %c11 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %c0, grid: %c1)
+    irdl.attributes {"mode" = %c5, "padding_mode" = %c9, "align_corners" = %c10}
+    irdl.results(out: %c11)
+  }
   irdl.operation @matmul {
     %c0 = irdl.base "!builtin.tensor"
     %c1 = irdl.base "!builtin.tensor"

@@ -8,13 +8,13 @@ out-of-range indices). Semantics follow the op docstrings (ONNX normalised); flo
 results are computed in the operands' precision, so they match onnxruntime closely, not
 bit-exactly. Used by constant folding, and by tests as a reference.
 
-Unsupported today: conv_transpose, pool, resize, lrn, fused.
+Unsupported today: conv_transpose, pool, resize, lrn, grid_sample, fused.
 
 Handlers register with ``@handles(OpClass, ...)`` in the family modules (``elementwise``,
-``nn``, ``shape``), which this package imports; the registry itself is ``registry``.
+``nn``, ``shape``, ``index``), which this package imports; the registry itself is ``registry``.
 
 May import numpy, the MLIR shim, the IR layer and the graph dialect (op classes, constants).
 """
 
-from aic.dialects.graph.eval import elementwise, nn, shape  # noqa: F401  (register handlers)
+from aic.dialects.graph.eval import elementwise, index, nn, shape  # noqa: F401  (handlers)
 from aic.dialects.graph.eval.registry import Unevaluable, evaluate, supported  # noqa: F401

@@ -7,8 +7,9 @@ replacement of every result of ``op`` (the caller replaces uses and erases ``op`
 May import: the MLIR shim, the graph op classes and its own modules.
 """
 
-from aic.passes.conversions.graph_to_linalg_lib import (contraction, conv_pool, elementwise,
-                                                        misc, reduce_norm, shape,
+from aic.passes.conversions.graph_to_linalg_lib import (bitwise, contraction, conv_pool,
+                                                        elementwise, grid_sample,
+                                                        misc, reduce_norm, scatter, shape,
                                                         sort_resize)
 
 LOWERINGS = {
@@ -19,4 +20,7 @@ LOWERINGS = {
     **shape.LOWERINGS,
     **misc.LOWERINGS,
     **sort_resize.LOWERINGS,
+    **scatter.LOWERINGS,
+    **bitwise.LOWERINGS,
+    **grid_sample.LOWERINGS,
 }

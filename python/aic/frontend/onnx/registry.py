@@ -17,7 +17,8 @@ import importlib
 from dataclasses import dataclass
 from typing import Callable
 
-_FAMILIES = ("elementwise", "activation", "nn", "reduce", "shape", "misc", "rnn", "control")
+_FAMILIES = ("elementwise", "activation", "nn", "reduce", "shape", "misc", "rnn", "control",
+             "indexing", "transformer", "attention", "losses", "bitwise", "composite", "spectral")
 
 
 @dataclass(frozen=True)
