@@ -1,6 +1,6 @@
 """``aic-compile``: compile an ONNX model to any level or artifact.
 
-    aic-compile MODEL.onnx [--target cpu|cuda] [--gpu-arch sm_80|sm_86|sm_89|sm_90] [--emulate]
+    aic-compile MODEL.onnx [--target cpu|cuda] [--gpu-arch sm_80|sm_86|sm_89|sm_90] [--gpu-precision tf32|f32] [--emulate]
                 [--emit graph|linalg|tiled|hw|vector|llvm|llvmir|asm|obj|lib|gpu|nvvm|ptx|cubin]
                 [-o OUT] [--force] [--dump-dir DIR] [--input-shape NAME=1x3x224x224]... [--threads N]
                 [--mlir-print-debuginfo]
@@ -58,12 +58,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def add_target_flags(p: argparse.ArgumentParser) -> None:
-    """--target, --gpu-arch, --emulate: shared with aic-run."""
+    """--target, --gpu-arch, --gpu-precision, --emulate: shared with aic-run."""
     p.add_argument("--target", default="cpu",
                    help="cpu (default: this machine), a preset (cpu-avx512, cpu-avx2, "
                         "cpu-generic) or cuda (docs/cuda.md)")
     p.add_argument("--gpu-arch", choices=["sm_80", "sm_86", "sm_89", "sm_90"],
                    help="the CUDA architecture (default sm_80)")
+    p.add_argument("--gpu-precision", choices=["tf32", "f32"],
+                   help="cuda: f32 matmuls on TF32 tensor cores (default tf32: products to "
+                        "about 3 decimal digits) or in full f32 without tensor cores")
     p.add_argument("--emulate", action="store_true",
                    help="cuda: run the CUDA-mapped program on the CPU (block and thread loops, "
                         "barrier phases in order) -- checks CUDA numerics without a GPU")
@@ -133,6 +136,7 @@ def _compile(argv: list[str]) -> int:
                              passes=parse_pass_hooks(args.passes), start=args.from_level,
                              threads=args.threads, cache=args.cache, plugins=args.plugin,
                              force=args.force, written=written, gpu_arch=args.gpu_arch,
+                             gpu_precision=args.gpu_precision,
                              emulate=args.emulate)
     if done.path != "-" and not args.quiet:
         print(f"wrote {', '.join(written)}" + (" (from the compile cache)" if done.cached else ""),

@@ -3,7 +3,7 @@
     aic-run MODEL(.onnx|.mlir|.so) [--inputs IN.npz] [--input NAME=FILE.npy]... [--output OUT.npz]
             [--benchmark N] [--compare-onnxruntime] [--input-shape NAME=1x3x224x224]...
             [--profile [N]] [--plugin FILE.py]... [--passes before|after:LEVEL=PASSES]... [--from LEVEL] [--threads N]
-            [--target cpu|cuda] [--gpu-arch sm_80|sm_86|sm_89|sm_90] [--emulate] [--timing] [--no-cache] [--quiet | --progress]
+            [--target cpu|cuda] [--gpu-arch sm_80|sm_86|sm_89|sm_90] [--gpu-precision tf32|f32] [--emulate] [--timing] [--no-cache] [--quiet | --progress]
 
 Missing inputs get deterministic random data (seed 0) of the right shape and dtype.
 ``--output`` is written under exactly the name given (no ``.npz`` is added), to a new file
@@ -88,7 +88,8 @@ def _run(args) -> int:
                                 passes=parse_pass_hooks(args.passes), plugins=args.plugin,
                                 from_level=args.from_level, threads=args.threads,
                                 profile=bool(args.profile), cache=args.cache,
-                                gpu_arch=args.gpu_arch, emulate=args.emulate)
+                                gpu_arch=args.gpu_arch, emulate=args.emulate,
+                                gpu_precision=args.gpu_precision)
     compile_ms = (time.perf_counter() - start) * 1e3
     given = runner.load_npz(args.inputs) if args.inputs else {}
     given.update(dict(runner.load_npy(s) for s in args.input))

@@ -19,7 +19,7 @@ def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, du
             opt_level: int = 3, passes=None, plugins=(), from_level=None,
             threads: int | None = None, profile: bool = False, cache: bool = True,
             timing: bool = False, verbose: bool = False, gpu_arch: str | None = None,
-            emulate: bool = False) -> CompiledModel:
+            emulate: bool = False, gpu_precision: str | None = None) -> CompiledModel:
     """Compile a model for ``target``: an ONNX model (path or ModelProto), or MLIR at any
     level (an ``.mlir`` path or an ``ir.Module``; its level is recognised from its ops, or
     given as ``from_level``).
@@ -45,6 +45,8 @@ def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, du
     CUDA-mapped program on the CPU (block and thread loops, one barrier phase after the
     other), so its numbers can be checked without a GPU; without it a CUDA model runs on
     the GPU, and a machine without a GPU or driver gets one ``AicError`` saying so.
+    ``gpu_precision``: f32 matmuls on TF32 tensor cores (``"tf32"``, the default: about 3
+    decimal digits in each product) or in full f32 (``"f32"``, no tensor cores).
     """
     from aic import progress
     from aic import timing as timer
@@ -56,7 +58,7 @@ def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, du
     options = CompileOptions(target=target, input_shapes=input_shapes, constants=constants,
                              dump_dir=dump_dir, emit="llvm", passes=_with_profile(passes, profile),
                              start=from_level, threads=threads, gpu_arch=gpu_arch,
-                             emulate=emulate)
+                             emulate=emulate, gpu_precision=gpu_precision)
     if options.target.startswith("cuda") and not emulate:
         from aic.runtime.cuda import compile_for_gpu
 
@@ -140,6 +142,7 @@ def _cache_key(model, options: CompileOptions, opt_level: int, plugins) -> str |
         return cache.key(model, {
             "artifact": "jit", "target": options.target, "shapes": options.input_shapes or None,
             **({"emulate": True} if options.emulate else {}),
+            **({"gpu_precision": options.gpu_precision} if options.gpu_precision else {}),
             "constants": constants, "passes": options.passes or None, "from": options.start,
             "threads": openmp.thread_count(options.threads), "opt_level": opt_level},
             options.target, plugins)

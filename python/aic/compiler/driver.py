@@ -42,6 +42,7 @@ class CompileOptions:
     threads: int | None = None  # None: $AIC_NUM_THREADS, else every core (compiler.openmp)
     gpu_arch: str | None = None  # CUDA: sm_80 (default), sm_86, sm_89, sm_90
     emulate: bool = False  # CUDA: run the CUDA mapping on the CPU (the llvm level and after)
+    gpu_precision: str | None = None  # CUDA f32 matmuls: tf32 (default, tensor cores) or f32
 
     def __post_init__(self):
         """``cuda`` + ``gpu_arch`` become the preset's name (``cuda-sm90``)."""
@@ -51,12 +52,13 @@ class CompileOptions:
             except ValueError as e:
                 raise AicError(str(e)) from None
             self.gpu_arch = None
-        elif self.gpu_arch or self.emulate:
-            raise AicError("--gpu-arch and --emulate apply to --target cuda")
+        elif self.gpu_arch or self.emulate or self.gpu_precision:
+            raise AicError("--gpu-arch, --gpu-precision and --emulate apply to --target cuda")
 
     def table(self) -> StageTable:
         return stage_table(self.target, openmp.thread_count(self.threads),
-                           emulate=self.emulate).extended(self.passes)
+                           emulate=self.emulate,
+                           gpu_precision=self.gpu_precision).extended(self.passes)
 
 
 @dataclass

@@ -61,7 +61,7 @@ def emit_artifact(model: str, what: str, output: str | None, *, target: str = "c
                   start: str | None = None, threads: int | None = None,
                   cache: bool = True, plugins=(), force: bool = False,
                   written: list[str] | None = None, gpu_arch: str | None = None,
-                  emulate: bool = False) -> Emitted:
+                  emulate: bool = False, gpu_precision: str | None = None) -> Emitted:
     """``emit`` saying whether the compile cache served it. ``cache=False`` (or a
     ``dump_dir``, whose dumps need the compile to run) bypasses the cache; ``plugins``: the
     plugin files loaded for this compile (their sources are part of the cache key).
@@ -73,7 +73,8 @@ def emit_artifact(model: str, what: str, output: str | None, *, target: str = "c
     ptxas: the PTX is written beside the wanted output (``.ptx``), then the error is raised.
     """
     options = CompileOptions(target, None, dump_dir=dump_dir, passes=passes, start=start,
-                             threads=threads, gpu_arch=gpu_arch, emulate=emulate)
+                             threads=threads, gpu_arch=gpu_arch, emulate=emulate,
+                             gpu_precision=gpu_precision)
     target = options.target
     output = default_output(model, what, target, emulate) if output is None else output
     if output == "-" and what == "lib":
@@ -111,6 +112,7 @@ def _cache_key(model, what: str, options: CompileOptions, debuginfo: bool,
         return compile_cache.key(model, {
             "artifact": what, "target": options.target, "shapes": options.input_shapes or None,
             **({"emulate": True} if options.emulate else {}),
+            **({"gpu_precision": options.gpu_precision} if options.gpu_precision else {}),
             "passes": options.passes or None, "from": options.start,
             "threads": openmp.thread_count(options.threads), "debuginfo": debuginfo},
             options.target, plugins)

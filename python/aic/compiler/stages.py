@@ -203,15 +203,17 @@ def _nvvm(chip: str, features: str) -> str:
     )
 
 
-def cuda_table(target: str = "cuda-sm80", emulate: bool = False) -> StageTable:
+def cuda_table(target: str = "cuda-sm80", emulate: bool = False,
+               precision: str = "tf32") -> StageTable:
     """The CUDA table for preset ``target``; ``emulate``: the `gpu` level runs on the CPU
-    (``aic-gpu-emulate``) and the CPU artifacts follow instead of PTX and cubin."""
+    (``aic-gpu-emulate``) and the CPU artifacts follow instead of PTX and cubin;
+    ``precision``: f32 matmuls on TF32 tensor cores (``tf32``) or in full f32 FMAs (``f32``)."""
     description = targets.resolve(target)
     chip, features = targets.cuda.ptx_arch(description)
     front = cpu_table(target).stages[:3]
     hw = (Stage("hw", "CUDA mapping: hw.parallel over blocks (block_x), tiles as linalg; "
                 "matmuls on tensor cores (blocks x warps of hw.microkernel mma tiles)",
-                "aic-convert-tiled-to-hw"),
+                f"aic-convert-tiled-to-hw{{gpu-precision={precision}}}"),
           Stage("gpu", "gpu.launch kernels: blocks x threads, thread phases between "
                 "gpu.barrier, tile buffers in shared memory; tensor-core blocks as nvgpu "
                 "kernels (cp.async, ldmatrix, mma.sync)",
@@ -231,7 +233,7 @@ def cuda_table(target: str = "cuda-sm80", emulate: bool = False) -> StageTable:
 
 
 def stage_table(target: str = "cpu", threads: int = 0, *, emulate: bool = False,
-                gpu_arch: str | None = None) -> StageTable:
+                gpu_arch: str | None = None, gpu_precision: str | None = None) -> StageTable:
     """The table for ``target`` (a name ``aic.targets.resolve`` knows, or ``cuda``);
     ``gpu_arch`` (sm_80 ...) picks the CUDA preset, ``emulate`` the CPU emulation of it."""
     try:
@@ -241,11 +243,13 @@ def stage_table(target: str = "cpu", threads: int = 0, *, emulate: bool = False,
     except ValueError as e:
         raise AicError(str(e)) from None
     if isinstance(description, targets.CpuTarget):
-        if emulate or gpu_arch:
-            raise AicError("--emulate and --gpu-arch apply to --target cuda")
+        if emulate or gpu_arch or gpu_precision:
+            raise AicError("--emulate, --gpu-arch and --gpu-precision apply to --target cuda")
         return cpu_table(target, threads)
     if isinstance(description, targets.CudaTarget):
-        return cuda_table(target, emulate)
+        if gpu_precision not in (None, "tf32", "f32"):
+            raise AicError(f"--gpu-precision must be tf32 or f32, got '{gpu_precision}'")
+        return cuda_table(target, emulate, gpu_precision or "tf32")
     raise UnsupportedError(f"target '{target}' is not supported")
 
 
