@@ -18,6 +18,7 @@ from aic.compiler import files, openmp
 from aic.compiler.driver import CompileOptions, compile_module, parse_shape
 from aic.compiler.index_checks import read_checks
 from aic.compiler.stages import stage_table
+from aic.compiler.weights import externalize, print_options
 from aic.errors import AicError
 
 
@@ -31,6 +32,7 @@ class Job:
     threads: int = 0  # the compiled thread count (hw.target cores), for aic_signature
     target: str = "cpu"  # the target's name (LLVM's -mcpu follows it)
     index_checks: list = field(default_factory=list)  # @main's status (compiler.index_checks)
+    weights: list = field(default_factory=list)  # the module's external constants (weights.py)
     companions: dict[str, str] = field(default_factory=dict)
     beside: list[str] = field(default_factory=list)  # files copied next to the output
 
@@ -59,14 +61,15 @@ def emit_artifact(model: str, what: str, output: str | None, *, target: str = "c
                   debuginfo: bool = False, passes: dict | None = None,
                   start: str | None = None, threads: int | None = None,
                   cache: bool = True, plugins=(), force: bool = False,
-                  written: list[str] | None = None) -> Emitted:
+                  written: list[str] | None = None, keep_weights: bool = False) -> Emitted:
     """``emit`` saying whether the compile cache served it. ``cache=False`` (or a
     ``dump_dir``, whose dumps need the compile to run) bypasses the cache; ``plugins``: the
     plugin files loaded for this compile (their sources are part of the cache key).
 
     Nothing is written over the model, a directory or a non-regular file, and a companion
     file (the library's header) holding other content is replaced only with ``force``.
-    ``written`` (a list) receives every path written, the output first.
+    ``written`` (a list) receives every path written, the output first. MLIR output and
+    dumps elide constants above 4 KiB (``aic.compiler.weights``) unless ``keep_weights``.
     """
     output = default_output(model, what, target) if output is None else output
     if output == "-" and what == "lib":
@@ -75,7 +78,7 @@ def emit_artifact(model: str, what: str, output: str | None, *, target: str = "c
         files.check_output(output, [model])
     shapes = dict(parse_shape(s) for s in input_shapes) or None
     options = CompileOptions(target, shapes, dump_dir=dump_dir, passes=passes, start=start,
-                             threads=threads)
+                             threads=threads, keep_weights=keep_weights)
     written = written if written is not None else []
     key = _cache_key(model, what, options, debuginfo, plugins) if cache and not dump_dir else None
     if key and _from_cache(key, output, [model], force, written):
@@ -97,7 +100,8 @@ def _cache_key(model, what: str, options: CompileOptions, debuginfo: bool,
         return compile_cache.key(model, {
             "artifact": what, "target": options.target, "shapes": options.input_shapes or None,
             "passes": options.passes or None, "from": options.start,
-            "threads": openmp.thread_count(options.threads), "debuginfo": debuginfo},
+            "threads": openmp.thread_count(options.threads), "debuginfo": debuginfo,
+            "keep_weights": options.keep_weights},
             options.target, plugins)
 
 
@@ -123,12 +127,17 @@ def _compile(model, what: str, options: CompileOptions, debuginfo: bool):
     mlir = [s for s in path if s.is_mlir]
     options.emit = mlir[-1].level
     result = compile_module(model, options)
+    # An artifact gets the weights as bytes (never as text); MLIR output elides them.
+    weights = externalize(result.module) if what != options.emit else []
+    shown = print_options(options.keep_weights) if what == options.emit else {}
     with result.module.context, timing.span(f"print {options.emit}"):
-        value = result.module.operation.get_asm(enable_debug_info=debuginfo and what == options.emit)
+        value = result.module.operation.get_asm(
+            enable_debug_info=debuginfo and what == options.emit, **shown)
     values = {options.emit: value}
     with result.module.context:
         checks = read_checks(result.module)
-    job = Job(result.inputs, result.outputs, result.threads, options.target, index_checks=checks)
+    job = Job(result.inputs, result.outputs, result.threads, options.target, weights=weights,
+              index_checks=checks)
     for stage in path[len(mlir):]:
         with timing.span(f"stage {stage.level}"):
             value = values[stage.level] = stage.produce(values[stage.source], job)
