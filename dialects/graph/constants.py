@@ -57,8 +57,9 @@ def resource_attr(array: np.ndarray, name: str, type_: ir.Type) -> ir.Attribute:
     type's dtype; copied if it is not 64-byte aligned), readable again by ``constant_value``
     without a round trip through text."""
     array = aligned(array)
-    attr = ir.DenseResourceElementsAttr.get_from_buffer(array, name, type_,
-                                                        alignment=BLOB_ALIGNMENT)
+    # (the blob's declared alignment stays the element's: MLIR bytecode holding a blob
+    # declared 64-aligned can only be read from a 64-aligned buffer, not from a pipe)
+    attr = ir.DenseResourceElementsAttr.get_from_buffer(array, name, type_)
     _BLOBS.setdefault(attr.context, {})[str(attr)] = array
     return attr
 

@@ -64,9 +64,11 @@ def _tool(cmd: list[str], stdin: str | bytes | None = None, what: str = "") -> s
     return proc.stdout
 
 
-def to_llvm_ir(llvm_dialect_text: str) -> str:
-    return _tool([tool_path("mlir-translate"), "--mlir-to-llvmir"], llvm_dialect_text,
-                 "mlir-translate")
+def to_llvm_ir(llvm_dialect: str | bytes) -> str:
+    """LLVM IR of an LLVM-dialect module given as text or MLIR bytecode."""
+    out = _tool([tool_path("mlir-translate"), "--mlir-to-llvmir"], llvm_dialect,
+                "mlir-translate")
+    return out.decode() if isinstance(out, bytes) else out
 
 
 def optimize(llvm_ir: str, cpu: str = "native") -> bytes:
@@ -153,8 +155,8 @@ def link_library(obj: str, path: str, inputs, outputs, threads: int = 0,
 # -- the CPU stage table's artifact stages (aic.compiler.stages): value of the source stage
 #    and the job (the model's interface, companion files) in, the stage's output out ----------
 
-def llvmir_stage(llvm_dialect_text: str, job) -> str:
-    return to_llvm_ir(llvm_dialect_text)
+def llvmir_stage(llvm_dialect: str | bytes, job) -> str:
+    return to_llvm_ir(llvm_dialect)
 
 
 def asm_stage(llvm_ir: str, job) -> str:

@@ -8,6 +8,7 @@ written from there without compiling.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from dataclasses import dataclass, field
@@ -129,10 +130,8 @@ def _compile(model, what: str, options: CompileOptions, debuginfo: bool):
     result = compile_module(model, options)
     # An artifact gets the weights as bytes (never as text); MLIR output elides them.
     weights = externalize(result.module) if what != options.emit else []
-    shown = print_options(options.keep_weights) if what == options.emit else {}
     with result.module.context, timing.span(f"print {options.emit}"):
-        value = result.module.operation.get_asm(
-            enable_debug_info=debuginfo and what == options.emit, **shown)
+        value = _printed(result.module, what == options.emit, debuginfo, options.keep_weights)
     values = {options.emit: value}
     with result.module.context:
         checks = read_checks(result.module)
@@ -146,6 +145,18 @@ def _compile(model, what: str, options: CompileOptions, debuginfo: bool):
             files.write(os.path.join(options.dump_dir, f"{index:02d}-{stage.level}{stage.suffix}"),
                         value)
     return value, job
+
+
+def _printed(module, output: bool, debuginfo: bool, keep_weights: bool) -> str | bytes:
+    """The module at the last MLIR level: text when it is the ``output`` (weights elided
+    unless kept), else MLIR bytecode for the backend (``mlir-translate`` reads it without
+    parsing text)."""
+    if output:
+        return module.operation.get_asm(enable_debug_info=debuginfo,
+                                        **print_options(keep_weights))
+    buffer = io.BytesIO()
+    module.operation.write_bytecode(buffer)
+    return buffer.getvalue()
 
 
 def _write(output: str, value, job: Job, inputs: list[str], force: bool,
