@@ -164,9 +164,11 @@ def asm_stage(llvm_ir: str, job) -> str:
 
 
 def obj_stage(llvm_ir: str, job) -> bytes:
+    """The object file, weights included (the job lets go of them: the object holds them)."""
     with tempfile.TemporaryDirectory(prefix="aic-") as tmp:
         path = os.path.join(tmp, "model.o")
         to_object(llvm_ir, path, llvm_cpu(job.target), job.weights)
+        job.weights = []
         with open(path, "rb") as f:
             return f.read()
 

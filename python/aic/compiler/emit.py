@@ -122,28 +122,41 @@ def _from_cache(key: str, output: str, inputs: list[str], force: bool,
 
 
 def _compile(model, what: str, options: CompileOptions, debuginfo: bool):
-    """Run the stages to ``what``: its value (text or bytes) and the job (companion files)."""
+    """Run the stages to ``what``: its value (text or bytes) and the job (companion files).
+
+    Memory: the module (and its context, holding the weights' blobs) is dropped once printed;
+    each artifact stage's input once no later stage reads it; the weights once the object
+    holds them (``cpu_backend.obj_stage``) -- a BERT-base compile holds about two copies of
+    its weights at a time, not five."""
     table = options.table()
     path = table.path_to(what)
     mlir = [s for s in path if s.is_mlir]
     options.emit = mlir[-1].level
-    result = compile_module(model, options)
-    # An artifact gets the weights as bytes (never as text); MLIR output elides them.
-    weights = externalize(result.module) if what != options.emit else []
-    with result.module.context, timing.span(f"print {options.emit}"):
-        value = _printed(result.module, what == options.emit, debuginfo, options.keep_weights)
+    value, job = _lower(model, what, options, debuginfo)
     values = {options.emit: value}
-    with result.module.context:
-        checks = read_checks(result.module)
-    job = Job(result.inputs, result.outputs, result.threads, options.target, weights=weights,
-              index_checks=checks)
-    for stage in path[len(mlir):]:
+    artifacts = path[len(mlir):]
+    for i, stage in enumerate(artifacts):
         with timing.span(f"stage {stage.level}"):
             value = values[stage.level] = stage.produce(values[stage.source], job)
+        if stage.source not in {s.source for s in artifacts[i + 1:]}:
+            del values[stage.source]
         if options.dump_dir:
             index = table.levels.index(stage.level) + 1
             files.write(os.path.join(options.dump_dir, f"{index:02d}-{stage.level}{stage.suffix}"),
                         value)
+    return value, job
+
+
+def _lower(model, what: str, options: CompileOptions, debuginfo: bool):
+    """The module at ``options.emit`` printed (text or bytecode), and the job; an artifact
+    gets the weights as bytes (never as text), MLIR output elides them."""
+    result = compile_module(model, options)
+    weights = externalize(result.module) if what != options.emit else []
+    with result.module.context, timing.span(f"print {options.emit}"):
+        value = _printed(result.module, what == options.emit, debuginfo, options.keep_weights)
+        checks = read_checks(result.module)
+    job = Job(result.inputs, result.outputs, result.threads, options.target, weights=weights,
+              index_checks=checks)
     return value, job
 
 
