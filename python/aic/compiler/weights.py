@@ -48,6 +48,7 @@ bytes; ``--keep-weights`` prints them."""
 
 ALIGNMENT = 64
 SECTION = ".rodata.aic_weights"
+GLOBAL = "llvm.mlir.global"  # (the LLVM dialect has no Python op class in aic.mlir_api)
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def externalize(module: ir.Module, threshold: int = THRESHOLD) -> list[Weight]:
 
 def _large_constant(op, threshold: int) -> np.ndarray | None:
     """The bytes of a constant global of at least ``threshold`` bytes (None: keep it)."""
-    if op.operation.name != "llvm.mlir.global" or "constant" not in op.attributes \
+    if op.operation.name != GLOBAL or "constant" not in op.attributes \
             or "value" not in op.attributes:
         return None
     attr = op.attributes["value"]
