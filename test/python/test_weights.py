@@ -41,6 +41,11 @@ def _big(arrays):
     return [a for a in arrays.values() if a.nbytes >= weights.THRESHOLD]
 
 
+def _read(path: str) -> str:
+    with open(path) as f:
+        return f.read()
+
+
 def _float_literals(array, count=8):
     """How LLVM IR prints the first ``count`` values of ``array`` (``float 0x3F...``)."""
     return [f"0x{np.float64(v).view(np.uint64):016X}" for v in array.reshape(-1)[:count]]
@@ -49,8 +54,8 @@ def _float_literals(array, count=8):
 def test_llvm_ir_and_asm_hold_no_weight_values(mlp, tmp_path):
     path, arrays = mlp
     assert len(_big(arrays)) == 3  # the three MatMul weights (32, 64 and 5 KiB)
-    llvm_ir = open(emit(path, "llvmir", str(tmp_path / "m.ll"), cache=False)).read()
-    asm = open(emit(path, "asm", str(tmp_path / "m.s"), cache=False)).read()
+    llvm_ir = _read(emit(path, "llvmir", str(tmp_path / "m.ll"), cache=False))
+    asm = _read(emit(path, "asm", str(tmp_path / "m.s"), cache=False))
     assert llvm_ir.count("= external constant [") == 3
     for array in _big(arrays):
         for literal in _float_literals(array):
@@ -147,9 +152,8 @@ def test_externalize_takes_large_non_splat_constants_only():
 
 def test_mlir_output_elides_weights_unless_kept(mlp, tmp_path):
     path, arrays = mlp
-    elided = open(emit(path, "graph", str(tmp_path / "e.mlir"), cache=False)).read()
-    kept = open(emit(path, "graph", str(tmp_path / "k.mlir"), cache=False,
-                     keep_weights=True)).read()
+    elided = _read(emit(path, "graph", str(tmp_path / "e.mlir"), cache=False))
+    kept = _read(emit(path, "graph", str(tmp_path / "k.mlir"), cache=False, keep_weights=True))
     hexes = [a.tobytes()[:64].hex().upper() for a in _big(arrays)]
     assert not any(h in elided for h in hexes)
     assert all(h in kept for h in hexes)
