@@ -12,8 +12,8 @@ runs; an index out of range in the input data is reported after it (``AIC_ERROR_
 Weights are embedded in the library's read-only data: the constants of 4 KiB or more never
 pass through LLVM IR text (``aic.compiler.weights``: the IR declares them external, their
 bytes are assembled into an object of their own and linked in), and ``opt`` hands ``llc``
-bitcode. ``--emit llvmir``/``asm`` show the code with the weights as external symbols. The kernels run on OpenMP threads:
-``libomp.so`` is written beside the library (see ``aic.compiler.openmp``); keep the two
+bitcode. ``--emit llvmir``/``asm`` show the code with the weights as external symbols.
+The kernels run on OpenMP threads: ``libomp.so`` is written beside the library (see ``aic.compiler.openmp``); keep the two
 together when copying. Tools: ``mlir-translate`` and ``llc`` from the pinned wheels, the
 system C compiler (``cc``) to link. ``aic.runtime.library.load_library`` loads one back.
 """
