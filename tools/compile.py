@@ -3,11 +3,12 @@
     aic-compile MODEL.onnx [--target cpu|cuda] [--gpu-arch sm_80|sm_86|sm_89|sm_90] [--gpu-precision tf32|f32] [--emulate]
                 [--emit graph|linalg|tiled|hw|vector|llvm|llvmir|asm|obj|lib|gpu|nvvm|ptx|cubin]
                 [-o OUT] [--force] [--dump-dir DIR] [--input-shape NAME=1x3x224x224]... [--threads N]
-                [--mlir-print-debuginfo]
+                [--mlir-print-debuginfo] [--keep-weights]
                 [--plugin FILE.py]... [--passes before|after:LEVEL=PASSES]... [--from LEVEL]
                 [--timing] [--no-cache] [--quiet | --progress]
 
-MLIR levels print as text that ``aic-opt`` parses; ``lib`` (the default) writes a shared
+MLIR levels print as text that ``aic-opt`` parses (constants above 4 KiB elided unless
+``--keep-weights``: keep them to compile the text again); ``lib`` (the default) writes a shared
 library with a C entry point, a header and ``libomp.so`` (its OpenMP runtime) beside it. MODEL may also be MLIR text saved at any
 level; the compile continues from there. ``--plugin``/``--passes`` put a researcher's passes
 into the compile. Outputs are written to a new file and renamed into place; ``-o`` may not name
@@ -54,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     add_compile_flags(p)
     p.add_argument("--mlir-print-debuginfo", action="store_true",
                    help="print locations (ONNX node names) in emitted MLIR")
+    p.add_argument("--keep-weights", action="store_true",
+                   help="print constants above 4 KiB in full in emitted MLIR and --dump-dir "
+                        "files (default: elided, which aic-opt parses but a compile refuses)")
     return p
 
 
@@ -137,7 +141,7 @@ def _compile(argv: list[str]) -> int:
                              threads=args.threads, cache=args.cache, plugins=args.plugin,
                              force=args.force, written=written, gpu_arch=args.gpu_arch,
                              gpu_precision=args.gpu_precision,
-                             emulate=args.emulate)
+                             emulate=args.emulate, keep_weights=args.keep_weights)
     if done.path != "-" and not args.quiet:
         print(f"wrote {', '.join(written)}" + (" (from the compile cache)" if done.cached else ""),
               file=sys.stderr)

@@ -3,7 +3,7 @@
     aic-opt [FILE|-] [-o OUT] [--pass-pipeline=PIPE | -p a,b{k=v}] [--<pass>[=opts]]...
             [--split-input-file] [--verify-diagnostics] [--print-ir-after-all]
             [--print-ir-tree-dir DIR] [--allow-unregistered-dialect] [--mlir-print-op-generic]
-            [--mlir-print-debuginfo] [--mlir-timing] [--list-passes] [--plugin FILE.py]... [--emit-irdl]
+            [--mlir-print-debuginfo] [--keep-weights] [--mlir-timing] [--list-passes] [--plugin FILE.py]... [--emit-irdl]
 
 Passes given as ``--<pass-name>`` flags run in command-line order after ``--pass-pipeline``.
 """
@@ -44,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--mlir-print-op-generic", action="store_true",
                    help="print every op in generic form")
     p.add_argument("--mlir-print-debuginfo", action="store_true", help="print locations")
+    p.add_argument("--keep-weights", action="store_true",
+                   help="print large constants in full (default: elided above 4 KiB, like "
+                        "--mlir-elide-elementsattrs-if-larger; the output then parses but "
+                        "cannot be compiled)")
     p.add_argument("--no-verify-aic", dest="verify_aic", action="store_false",
                    help="skip aic's semantic verifier on the input")
     p.add_argument("--mlir-timing", action="store_true",
@@ -124,7 +128,7 @@ def _run(args, pass_flags: list[str], parser: argparse.ArgumentParser) -> int:
         print_ir_after_all=args.print_ir_after_all, print_ir_tree_dir=args.print_ir_tree_dir,
         allow_unregistered_dialect=args.allow_unregistered_dialect,
         print_generic=args.mlir_print_op_generic, print_debuginfo=args.mlir_print_debuginfo,
-        verify_input=args.verify_aic, timing=args.mlir_timing)
+        verify_input=args.verify_aic, timing=args.mlir_timing, keep_weights=args.keep_weights)
     return run_opt(opts)
 
 

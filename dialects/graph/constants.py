@@ -36,9 +36,30 @@ _BLOBS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 with its context (the blob holds the array, zero-copy, for as long as the context lives)."""
 
 
+BLOB_ALIGNMENT = 64
+"""Blobs start on a 64-byte boundary: the JIT binds a weight global to its blob's memory
+(``aic.compiler.weights``), and code may load it with aligned (AVX-512) vector loads."""
+
+
+def aligned(array: np.ndarray, alignment: int = BLOB_ALIGNMENT) -> np.ndarray:
+    """``array`` (C-contiguous) itself if its data starts on an ``alignment`` boundary, else
+    a copy that does."""
+    if array.ctypes.data % alignment == 0:
+        return array
+    buffer = np.empty(array.nbytes + alignment, np.uint8)
+    start = -buffer.ctypes.data % alignment
+    copy = buffer[start: start + array.nbytes].view(array.dtype).reshape(array.shape)
+    copy[...] = array
+    return copy
+
+
 def resource_attr(array: np.ndarray, name: str, type_: ir.Type) -> ir.Attribute:
     """``dense_resource<name>`` of ``type_`` backed by ``array`` (C-contiguous, the element
-    type's dtype), readable again by ``constant_value`` without a round trip through text."""
+    type's dtype; copied if it is not 64-byte aligned), readable again by ``constant_value``
+    without a round trip through text."""
+    array = aligned(array)
+    # (the blob's declared alignment stays the element's: MLIR bytecode holding a blob
+    # declared 64-aligned can only be read from a 64-aligned buffer, not from a pipe)
     attr = ir.DenseResourceElementsAttr.get_from_buffer(array, name, type_)
     _BLOBS.setdefault(attr.context, {})[str(attr)] = array
     return attr
@@ -97,7 +118,7 @@ def holder_array(op, type_: ir.Type, max_elements: int | None = None) -> np.ndar
     if isa(ir.DenseElementsAttr, attr):
         array = np.array(ir.DenseElementsAttr(attr))
     else:
-        array = _resource_array(op, dtype)
+        array = resource_array(op, dtype)
     if array is None or array.dtype == object or array.size != int(np.prod(shape)):
         return None
     return array.astype(dtype, copy=False).reshape(shape)
@@ -106,17 +127,20 @@ def holder_array(op, type_: ir.Type, max_elements: int | None = None) -> np.ndar
 _BLOB_RE = re.compile(r'dialect_resources:\s*\{\s*builtin:\s*\{\s*[^:]+:\s*"0x([0-9A-Fa-f]*)"')
 
 
-def _resource_array(const_op: ir.OpView, dtype: np.dtype) -> np.ndarray | None:
-    """Read a ``dense_resource`` blob: a copy of the array ``resource_attr`` made it from; else
-    (a blob parsed from text) print a one-op module holding it and decode the hex -- the
-    printed blob is a 4-byte little-endian alignment followed by the raw data.
+def resource_array(const_op: ir.OpView, dtype: np.dtype, copy: bool = True) -> np.ndarray | None:
+    """Read the ``dense_resource`` blob of ``const_op``'s ``value`` attribute (any op holding
+    one: ``graph.constant``, ``llvm.mlir.global``) as a flat array of ``dtype``: the array
+    ``resource_attr`` made it from (a copy, or with ``copy=False`` a view of the very memory the
+    blob holds); else (a blob parsed from text) print a one-op module holding it and decode the
+    hex -- the printed blob is a 4-byte little-endian alignment followed by the raw data.
     """
     const_op = const_op.operation
     attr = const_op.attributes["value"]
     known = _BLOBS.get(attr.context, {}).get(str(attr))
-    if known is not None:  # the blob's bytes, as the constant's element type; a copy
+    if known is not None:  # the blob's bytes, as the constant's element type
         raw = known.reshape(-1).view(np.uint8)
-        return raw.view(np.uint8 if dtype == np.bool_ else dtype).astype(dtype)
+        view = raw.view(np.uint8 if dtype == np.bool_ else dtype)
+        return view.astype(dtype) if copy else view
     with const_op.context, ir.Location.unknown():
         holder = ir.Module.create()
         const_op.clone(ip=ir.InsertionPoint(holder.body))

@@ -91,6 +91,7 @@ def _jit(model, options: CompileOptions, opt_level: int, profile: bool, key: str
 
     from aic import timing as timer
     from aic.compiler.index_checks import read_checks
+    from aic.compiler.weights import externalize
     from aic.runtime.cached import store_object
     from aic.runtime.jit import JitFunction, Signature
     from aic.runtime.model import with_index_checks
@@ -102,16 +103,18 @@ def _jit(model, options: CompileOptions, opt_level: int, profile: bool, key: str
         status = [((2 * len(checks),), np.dtype(np.int64))] if checks else []
         signature = Signature([(t.shape, t.dtype) for t in result.inputs],
                               [(t.shape, t.dtype) for t in result.outputs] + status)
+        weights = externalize(module)
         with timer.span("jit (ExecutionEngine)"):
-            fn = JitFunction(module, "main", signature, opt_level=opt_level)
+            fn = JitFunction(module, "main", signature, opt_level=opt_level, weights=weights)
         profiler = _profiler(module, fn) if profile else None
     compiled = CompiledModel(with_index_checks(fn, checks), result.inputs, result.outputs,
                              llvm_module=module, target=options.target, threads=result.threads,
-                             index_checks=checks)
+                             index_checks=checks, weights=weights)
     compiled.profiler = profiler
     if key:
         with timer.span("cache store"):
-            store_object(key, fn.engine, result.inputs, result.outputs, result.threads, checks)
+            store_object(key, fn.engine, result.inputs, result.outputs, result.threads, checks,
+                         weights)
     return compiled
 
 

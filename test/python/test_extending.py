@@ -50,7 +50,7 @@ def test_compile_continues_from_any_level(tmp_path, level, x, reference):
 
     onnx_path = tmp_path / "mlp.onnx"
     onnx_path.write_bytes(models.mlp().SerializeToString())
-    saved = emit(str(onnx_path), level, str(tmp_path / f"mlp.{level}.mlir"))
+    saved = emit(str(onnx_path), level, str(tmp_path / f"mlp.{level}.mlir"), keep_weights=True)
     model = aic.compile(saved)
     assert model.input_names == ["x"] and model.output_names == ["probs"]
     np.testing.assert_allclose(model(x)[0], reference, rtol=1e-5, atol=1e-6)

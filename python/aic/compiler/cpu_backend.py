@@ -9,8 +9,11 @@ is ``aic.compiler.c_entry``)::
 
 Inputs and outputs are dense row-major buffers in graph order, checked before the model
 runs; an index out of range in the input data is reported after it (``AIC_ERROR_INPUT``).
-Weights are embedded in the library's data section. The kernels run on OpenMP threads:
-``libomp.so`` is written beside the library (see ``aic.compiler.openmp``); keep the two
+Weights are embedded in the library's read-only data: the constants of 4 KiB or more never
+pass through LLVM IR text (``aic.compiler.weights``: the IR declares them external, their
+bytes are assembled into an object of their own and linked in), and ``opt`` hands ``llc``
+bitcode. ``--emit llvmir``/``asm`` show the code with the weights as external symbols.
+The kernels run on OpenMP threads: ``libomp.so`` is written beside the library (see ``aic.compiler.openmp``); keep the two
 together when copying. Tools: ``mlir-translate`` and ``llc`` from the pinned wheels, the
 system C compiler (``cc``) to link. ``aic.runtime.library.load_library`` loads one back.
 """
@@ -26,6 +29,7 @@ import tempfile
 from aic import timing
 from aic.compiler import files, openmp
 from aic.compiler.c_entry import EXPORTS, HEADER, wrapper_source
+from aic.compiler.weights import weights_object
 from aic.errors import AicError
 from aic.mlir_api import runtime_library, tool_path
 
@@ -64,39 +68,67 @@ def llvm_cpu(target: str = "cpu") -> str:
         return "native"
 
 
-def _tool(cmd: list[str], stdin: str | None = None, what: str = "") -> str:
+def _tool(cmd: list[str], stdin: str | bytes | None = None, what: str = "") -> str | bytes:
+    """Run ``cmd`` on ``stdin``; its standard output, text for text input and none (``None``),
+    bytes for bytes input (bitcode)."""
+    binary = isinstance(stdin, bytes)
     with timing.span(what or os.path.basename(cmd[0])):
-        proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True)
+        proc = subprocess.run(cmd, input=stdin, capture_output=True, text=not binary)
     if proc.returncode != 0:
-        first = (proc.stderr.strip().splitlines() or ["(no message)"])[0]
+        err = proc.stderr.decode(errors="replace") if binary else proc.stderr
+        first = (err.strip().splitlines() or ["(no message)"])[0]
         raise AicError(f"{what or cmd[0]} failed: {first}")
     return proc.stdout
 
 
-def to_llvm_ir(llvm_dialect_text: str) -> str:
-    return _tool([tool_path("mlir-translate"), "--mlir-to-llvmir"], llvm_dialect_text,
-                 "mlir-translate")
+def to_llvm_ir(llvm_dialect: str | bytes) -> str:
+    """LLVM IR of an LLVM-dialect module given as text or MLIR bytecode."""
+    out = _tool([tool_path("mlir-translate"), "--mlir-to-llvmir"], llvm_dialect,
+                "mlir-translate")
+    return out.decode() if isinstance(out, bytes) else out
 
 
-def optimize(llvm_ir: str, cpu: str = "native") -> str:
-    """LLVM's ``-O3`` pipeline for ``cpu`` (what the JIT runs), before code generation."""
-    return _tool([tool_path("opt"), "-O3", f"-mtriple={host_triple()}", f"-mcpu={cpu}", "-S",
-                  "-o", "-"], llvm_ir, "opt")
+def optimize(llvm_ir: str, cpu: str = "native") -> bytes:
+    """LLVM's ``-O3`` pipeline for ``cpu`` (what the JIT runs), before code generation; the
+    result is bitcode (``llc`` reads it without parsing text)."""
+    return _tool([tool_path("opt"), "-O3", f"-mtriple={host_triple()}", f"-mcpu={cpu}",
+                  "-o", "-"], llvm_ir.encode(), "opt")
 
 
 def to_asm(llvm_ir: str, cpu: str = "native") -> str:
+    """Assembly of the code; weights (``aic.compiler.weights``) stay external symbols."""
     return _tool([tool_path("llc"), *LLC_FLAGS, f"-mcpu={cpu}", "-filetype=asm", "-o", "-"],
-                 optimize(llvm_ir, cpu), "llc")
+                 optimize(llvm_ir, cpu), "llc").decode()
 
 
-def to_object(llvm_ir: str, path: str, cpu: str = "native") -> None:
-    _tool([tool_path("llc"), *LLC_FLAGS, f"-mcpu={cpu}", "-filetype=obj", "-o", path],
+def to_object(llvm_ir: str, path: str, cpu: str = "native", weights=()) -> None:
+    """The object file ``path``: the code, and the ``weights`` its IR declares external (an
+    object of their own, merged in by a relocatable link)."""
+    code = path + ".code.o" if weights else path
+    _tool([tool_path("llc"), *LLC_FLAGS, f"-mcpu={cpu}", "-filetype=obj", "-o", code],
           optimize(llvm_ir, cpu), "llc")
+    if weights:
+        merge_weights(code, weights, path)
+        os.remove(code)
+
+
+def merge_weights(code: str, weights, path: str) -> None:
+    """Write object ``path``: object ``code`` plus the ``weights`` object (``ld -r``)."""
+    with tempfile.TemporaryDirectory(prefix="aic-") as tmp:
+        data = weights_object(weights, os.path.join(tmp, "weights.o"), tmp)
+        _tool([_cc(), "-r", "-nostdlib", "-o", path, code, data], what="merge weights")
+
+
+def _cc() -> str:
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        raise AicError("no C compiler (cc/gcc) found: needed to link the shared library")
+    return cc
 
 
 def write_library(llvm_dialect_text: str, path: str, inputs, outputs,
                   header_path: str | None = None, threads: int = 0, target: str = "cpu",
-                  index_checks=()) -> str:
+                  index_checks=(), weights=()) -> str:
     """Link a shared library at ``path`` and write its C header (default: ``<stem>.h``).
 
     Each file is written to a new file and renamed into place, never overwritten in place: a
@@ -104,11 +136,12 @@ def write_library(llvm_dialect_text: str, path: str, inputs, outputs,
 
     ``libomp.so`` is copied beside it (the library finds it through ``$ORIGIN``, else in the
     cmeel-libomp wheel); ``threads`` (its ``hw.target`` cores) goes into ``aic_signature``;
-    ``index_checks`` describe ``@main``'s status result (``aic.compiler.index_checks``).
+    ``index_checks`` describe ``@main``'s status result (``aic.compiler.index_checks``);
+    ``weights``: the constants the module declares external (``aic.compiler.weights``).
     """
     with tempfile.TemporaryDirectory(prefix="aic-") as tmp:
         obj = os.path.join(tmp, "model.o")
-        to_object(to_llvm_ir(llvm_dialect_text), obj, llvm_cpu(target))
+        to_object(to_llvm_ir(llvm_dialect_text), obj, llvm_cpu(target), weights)
         link_library(obj, path, inputs, outputs, threads, index_checks)
     files.copy_beside(openmp.libomp_path(), path)
     files.write(header_path or os.path.splitext(path)[0] + ".h", HEADER)
@@ -119,9 +152,7 @@ def link_library(obj: str, path: str, inputs, outputs, threads: int = 0,
                  index_checks=()) -> None:
     """Link object file ``obj`` with the C entry wrapper into a shared library at ``path``
     (written beside it and renamed into place)."""
-    cc = shutil.which("cc") or shutil.which("gcc")
-    if cc is None:
-        raise AicError("no C compiler (cc/gcc) found: needed to link the shared library")
+    cc = _cc()
     libdir = os.path.dirname(runtime_library("mlir_c_runner_utils"))
     with tempfile.TemporaryDirectory(prefix="aic-") as tmp:
         wrapper = os.path.join(tmp, "wrapper.c")
@@ -142,8 +173,8 @@ def link_library(obj: str, path: str, inputs, outputs, threads: int = 0,
 # -- the CPU stage table's artifact stages (aic.compiler.stages): value of the source stage
 #    and the job (the model's interface, companion files) in, the stage's output out ----------
 
-def llvmir_stage(llvm_dialect_text: str, job) -> str:
-    return to_llvm_ir(llvm_dialect_text)
+def llvmir_stage(llvm_dialect: str | bytes, job) -> str:
+    return to_llvm_ir(llvm_dialect)
 
 
 def asm_stage(llvm_ir: str, job) -> str:
@@ -151,9 +182,11 @@ def asm_stage(llvm_ir: str, job) -> str:
 
 
 def obj_stage(llvm_ir: str, job) -> bytes:
+    """The object file, weights included (the job lets go of them: the object holds them)."""
     with tempfile.TemporaryDirectory(prefix="aic-") as tmp:
         path = os.path.join(tmp, "model.o")
-        to_object(llvm_ir, path, llvm_cpu(job.target))
+        to_object(llvm_ir, path, llvm_cpu(job.target), job.weights)
+        job.weights = []
         with open(path, "rb") as f:
             return f.read()
 

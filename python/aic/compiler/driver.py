@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from aic import diagnostics, targets, timing
 from aic.compiler import openmp
 from aic.compiler.stages import StageTable, stage_table
+from aic.compiler.weights import print_options
 from aic.errors import AicError
 from aic.mlir_api import ir
 from aic.pipeline import run_pipeline_on
@@ -43,6 +44,7 @@ class CompileOptions:
     gpu_arch: str | None = None  # CUDA: sm_80 (default), sm_86, sm_89, sm_90
     emulate: bool = False  # CUDA: run the CUDA mapping on the CPU (the llvm level and after)
     gpu_precision: str | None = None  # CUDA f32 matmuls: tf32 (default, tensor cores) or f32
+    keep_weights: bool = False  # print large constants in dumps (default: elided, weights.py)
 
     def __post_init__(self):
         """``cuda`` + ``gpu_arch`` become the preset's name (``cuda-sm90``)."""
@@ -220,19 +222,21 @@ def compile_module(model, options: CompileOptions) -> CompileResult:
     result = CompileResult(module, start, inputs, outputs)
     if options.dump_dir:
         os.makedirs(options.dump_dir, exist_ok=True)
-        _dump(result, options.dump_dir, 0, start)
+        _dump(result, options, 0, start)
     for stage in stages:
         with timing.span(f"stage {stage.level}"):
             run_pipeline(module, stage.pipeline, f"stage '{stage.level}'")
         result.level = stage.level
         if options.dump_dir:
             with timing.span(f"dump {stage.level}"):
-                _dump(result, options.dump_dir, table.levels.index(stage.level) + 1, stage.level)
+                _dump(result, options, table.levels.index(stage.level) + 1, stage.level)
     return result
 
 
-def _dump(result: CompileResult, folder: str, index: int, level: str) -> None:
-    path = os.path.join(folder, f"{index:02d}-{level}.mlir")
+def _dump(result: CompileResult, options: CompileOptions, index: int, level: str) -> None:
+    """Write level ``level``'s module into the dump folder (weights elided unless kept)."""
+    path = os.path.join(options.dump_dir, f"{index:02d}-{level}.mlir")
     with open(path, "w", encoding="utf-8") as f:
-        f.write(result.module.operation.get_asm(enable_debug_info=True))
+        f.write(result.module.operation.get_asm(enable_debug_info=True,
+                                                **print_options(options.keep_weights)))
     result.dumps.append(path)

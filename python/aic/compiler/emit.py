@@ -8,6 +8,7 @@ written from there without compiling.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from aic.compiler.cuda_backend import PtxasMissing
 from aic.compiler.driver import CompileOptions, compile_module, parse_shape
 from aic.compiler.index_checks import read_checks
 from aic.compiler.stages import stage_table
+from aic.compiler.weights import externalize, print_options
 from aic.errors import AicError
 
 
@@ -32,6 +34,7 @@ class Job:
     threads: int = 0  # the compiled thread count (hw.target cores), for aic_signature
     target: str = "cpu"  # the target's name (LLVM's -mcpu follows it)
     index_checks: list = field(default_factory=list)  # @main's status (compiler.index_checks)
+    weights: list = field(default_factory=list)  # the module's external constants (weights.py)
     companions: dict[str, str] = field(default_factory=dict)
     beside: list[str] = field(default_factory=list)  # files copied next to the output
 
@@ -61,7 +64,8 @@ def emit_artifact(model: str, what: str, output: str | None, *, target: str = "c
                   start: str | None = None, threads: int | None = None,
                   cache: bool = True, plugins=(), force: bool = False,
                   written: list[str] | None = None, gpu_arch: str | None = None,
-                  emulate: bool = False, gpu_precision: str | None = None) -> Emitted:
+                  emulate: bool = False, gpu_precision: str | None = None,
+                  keep_weights: bool = False) -> Emitted:
     """``emit`` saying whether the compile cache served it. ``cache=False`` (or a
     ``dump_dir``, whose dumps need the compile to run) bypasses the cache; ``plugins``: the
     plugin files loaded for this compile (their sources are part of the cache key).
@@ -71,10 +75,12 @@ def emit_artifact(model: str, what: str, output: str | None, *, target: str = "c
     ``written`` (a list) receives every path written, the output first. ``gpu_arch`` and
     ``emulate``: the CUDA target's arch (sm_80 ...) and its CPU emulation. A cubin without
     ptxas: the PTX is written beside the wanted output (``.ptx``), then the error is raised.
+    MLIR output and dumps elide constants above 4 KiB (``aic.compiler.weights``) unless
+    ``keep_weights``.
     """
     options = CompileOptions(target, None, dump_dir=dump_dir, passes=passes, start=start,
                              threads=threads, gpu_arch=gpu_arch, emulate=emulate,
-                             gpu_precision=gpu_precision)
+                             gpu_precision=gpu_precision, keep_weights=keep_weights)
     target = options.target
     output = default_output(model, what, target, emulate) if output is None else output
     if output == "-" and what == "lib":
@@ -114,7 +120,8 @@ def _cache_key(model, what: str, options: CompileOptions, debuginfo: bool,
             **({"emulate": True} if options.emulate else {}),
             **({"gpu_precision": options.gpu_precision} if options.gpu_precision else {}),
             "passes": options.passes or None, "from": options.start,
-            "threads": openmp.thread_count(options.threads), "debuginfo": debuginfo},
+            "threads": openmp.thread_count(options.threads), "debuginfo": debuginfo,
+            "keep_weights": options.keep_weights},
             options.target, plugins)
 
 
@@ -134,26 +141,54 @@ def _from_cache(key: str, output: str, inputs: list[str], force: bool,
 
 
 def _compile(model, what: str, options: CompileOptions, debuginfo: bool):
-    """Run the stages to ``what``: its value (text or bytes) and the job (companion files)."""
+    """Run the stages to ``what``: its value (text or bytes) and the job (companion files).
+
+    Memory: the module (and its context, holding the weights' blobs) is dropped once printed;
+    each artifact stage's input once no later stage reads it; the weights once the object
+    holds them (``cpu_backend.obj_stage``) -- a BERT-base compile holds about two copies of
+    its weights at a time, not five."""
     table = options.table()
     path = table.path_to(what)
     mlir = [s for s in path if s.is_mlir]
     options.emit = mlir[-1].level
-    result = compile_module(model, options)
-    with result.module.context, timing.span(f"print {options.emit}"):
-        value = result.module.operation.get_asm(enable_debug_info=debuginfo and what == options.emit)
+    value, job = _lower(model, what, options, debuginfo)
     values = {options.emit: value}
-    with result.module.context:
-        checks = read_checks(result.module)
-    job = Job(result.inputs, result.outputs, result.threads, options.target, index_checks=checks)
-    for stage in path[len(mlir):]:
+    artifacts = path[len(mlir):]
+    for i, stage in enumerate(artifacts):
         with timing.span(f"stage {stage.level}"):
             value = values[stage.level] = stage.produce(values[stage.source], job)
+        if stage.source not in {s.source for s in artifacts[i + 1:]}:
+            del values[stage.source]
         if options.dump_dir:
             index = table.levels.index(stage.level) + 1
             files.write(os.path.join(options.dump_dir, f"{index:02d}-{stage.level}{stage.suffix}"),
                         value)
     return value, job
+
+
+def _lower(model, what: str, options: CompileOptions, debuginfo: bool):
+    """The module at ``options.emit`` printed (text or bytecode), and the job; an artifact
+    gets the weights as bytes (never as text), MLIR output elides them."""
+    result = compile_module(model, options)
+    weights = externalize(result.module) if what != options.emit else []
+    with result.module.context, timing.span(f"print {options.emit}"):
+        value = _printed(result.module, what == options.emit, debuginfo, options.keep_weights)
+        checks = read_checks(result.module)
+    job = Job(result.inputs, result.outputs, result.threads, options.target, weights=weights,
+              index_checks=checks)
+    return value, job
+
+
+def _printed(module, output: bool, debuginfo: bool, keep_weights: bool) -> str | bytes:
+    """The module at the last MLIR level: text when it is the ``output`` (weights elided
+    unless kept), else MLIR bytecode for the backend (``mlir-translate`` reads it without
+    parsing text)."""
+    if output:
+        return module.operation.get_asm(enable_debug_info=debuginfo,
+                                        **print_options(keep_weights))
+    buffer = io.BytesIO()
+    module.operation.write_bytecode(buffer)
+    return buffer.getvalue()
 
 
 def _write(output: str, value, job: Job, inputs: list[str], force: bool,

@@ -7,16 +7,34 @@ the module is at, from its ops: ``graph`` ops -> graph, ``tiled`` ops -> tiled, 
 hw (``vector`` when vector ops sit inside ``hw.parallel``), ``llvm.func`` and no ``func.func``
 -> llvm, else (``func.func`` over linalg/tensor ops) -> linalg. A compile then runs the stages
 after that level (for graph: the graph stage too, since its passes are idempotent and an
-imported module has not been through them).
+imported module has not been through them). Text whose weights were elided when printed
+(``elided_constants``) is refused: it has no values to compile.
 """
 
 from __future__ import annotations
+
+import re
 
 from aic import diagnostics
 from aic.context import make_context
 from aic.errors import AicError
 from aic.mlir_api import ir
 from aic.verify import walk, verify_semantics
+
+_HANDLE = re.compile(r"dense_resource<([^>]+)>")
+_BLOB = re.compile(r"^\s*([^\s:]+):\s*\"0x", re.MULTILINE)
+
+
+def elided_constants(text: str) -> list[str]:
+    """The ``dense_resource`` constants of MLIR ``text`` that have no data: elided elements
+    (``dense_resource<__elided__>``) and handles whose blob the printer left out
+    (``aic.compiler.weights.print_options``)."""
+    handles = dict.fromkeys(_HANDLE.findall(text))
+    if not handles:
+        return []
+    start = text.rfind("{-#")
+    blobs = set(_BLOB.findall(text[start:])) if start >= 0 else set()
+    return [f"dense_resource<{h}>" for h in handles if h not in blobs]
 
 
 def parse_file(path: str, context: ir.Context | None = None) -> ir.Module:
@@ -25,6 +43,10 @@ def parse_file(path: str, context: ir.Context | None = None) -> ir.Module:
             text = f.read()
     except (OSError, UnicodeDecodeError) as e:
         raise AicError(f"cannot read '{path}': {e}") from None
+    missing = elided_constants(text)
+    if missing:
+        raise AicError(f"{path}: constant {missing[0]} has no data (elided when the file was "
+                       f"printed): print it with --keep-weights to compile it")
     ctx = context or make_context()
     with ctx, diagnostics.collect(ctx) as diags:
         try:

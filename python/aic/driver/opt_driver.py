@@ -3,7 +3,8 @@
 ``run_opt(OptOptions) -> int`` returns the exit code; all text goes to the given streams.
 The pipeline is checked once before any input is read (unknown passes and bad options fail
 fast). Each chunk is then parsed in a fresh context, checked by aic's semantic verifier, run
-through the pipeline and printed; chunk outputs are joined with ``// -----``.
+through the pipeline and printed (constants above 4 KiB elided unless ``keep_weights``:
+``aic.compiler.weights``); chunk outputs are joined with ``// -----``.
 Errors are printed as ``file:line:col: error: message``; a Python exception escaping an aic pass
 or op verifier becomes one ``internal error`` line. ``-o OUT`` is written only when every chunk
 succeeded, so a failing run never overwrites a previous output.
@@ -18,6 +19,7 @@ from typing import TextIO
 from aic import diagnostics, timing
 from aic.driver import expected_diagnostics
 from aic.context import make_context
+from aic.compiler.weights import print_options
 from aic.errors import AicError
 from aic.mlir_api import ir
 from aic.pipeline import build_pass_manager, pipeline_anchor, run_pipeline_on
@@ -39,6 +41,7 @@ class OptOptions:
     print_debuginfo: bool = False
     verify_input: bool = True
     timing: bool = False  # --mlir-timing: a per-pass wall-time report on stderr
+    keep_weights: bool = False  # print large constants (default: elided, compiler.weights)
 
 
 def run_opt(opts: OptOptions, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
@@ -128,7 +131,8 @@ def _process_chunk(chunk: Chunk, filename: str, opts: OptOptions):
                 return None, list(diags)
         with timing.span("print", merge=True):
             text = op.get_asm(print_generic_op_form=opts.print_generic,
-                              enable_debug_info=opts.print_debuginfo)
+                              enable_debug_info=opts.print_debuginfo,
+                              **print_options(opts.keep_weights))
         return text if text.endswith("\n") else text + "\n", list(diags)
 
 

@@ -35,12 +35,17 @@ def load_cached(key: str) -> CompiledModel | None:
     return model
 
 
-def store_object(key: str, engine, inputs, outputs, threads: int, checks=()) -> None:
+def store_object(key: str, engine, inputs, outputs, threads: int, checks=(),
+                 weights=()) -> None:
     """Cache the JIT ``engine``'s object code with the model's interface (and its index
-    checks: the status result the C entry turns into an error code)."""
+    checks: the status result the C entry turns into an error code); the ``weights`` the code
+    refers to as external symbols go into the same object."""
     with tempfile.TemporaryDirectory(prefix="aic-") as tmp:
         obj = os.path.join(tmp, "model.o")
         engine.dump_to_object_file(obj)
+        if weights:
+            cpu_backend.merge_weights(obj, weights, os.path.join(tmp, "merged.o"))
+            obj = os.path.join(tmp, "merged.o")
         with open(obj, "rb") as f:
             data = f.read()
     cache.store(key, ".o", data, {"inputs": [_describe(t) for t in inputs],

@@ -18,6 +18,7 @@ from aic.compiler import openmp
 from aic.mlir_api import ir, runtime_library
 from aic.compiler.driver import find_func
 from aic.compiler.stages import BUFFERIZE, TO_LLVM
+from aic.compiler.weights import Weight
 from aic.dsl.dtypes import tensor_spec
 
 @dataclass
@@ -87,18 +88,26 @@ class _CallFrame:
 
 
 class JitFunction:
-    """A function of a lowered module, callable with numpy arrays."""
+    """A function of a lowered module, callable with numpy arrays.
+
+    ``weights`` (``aic.compiler.weights.externalize``) are the module's external constants:
+    each symbol is bound to its array's address before the first lookup materialises code, and
+    the arrays live as long as this function (and its siblings): the one copy at run time.
+    """
 
     def __init__(self, module: ir.Module, name: str, signature: Signature, opt_level: int = 3,
-                 engine=None):
+                 engine=None, weights: list[Weight] = ()):
         from aic.mlir_api import execution_engine
 
         self.signature = signature
+        self.weights = list(weights)
         if engine is None:
             openmp.runtime_defaults()  # before libomp starts (see aic.compiler.openmp)
             libs = [runtime_library("mlir_c_runner_utils"), openmp.libomp_path()]
             engine = execution_engine.ExecutionEngine(module, opt_level=opt_level,
                                                       shared_libs=libs)
+            for w in self.weights:
+                engine.raw_register_runtime(w.name, ctypes.c_void_p(w.address))
         self.engine = engine
         # The engine resolves this name to its packed wrapper: one ``void**`` argument whose
         # entries point at the C-interface arguments (here: pointers to memref descriptors).
@@ -110,7 +119,7 @@ class JitFunction:
 
     def sibling(self, name: str, signature: Signature) -> "JitFunction":
         """Another function of the same compiled module (same engine, same globals)."""
-        return JitFunction(None, name, signature, engine=self.engine)
+        return JitFunction(None, name, signature, engine=self.engine, weights=self.weights)
 
     def __call__(self, inputs: list[np.ndarray]) -> list[np.ndarray]:
         inputs = [a if a.flags.c_contiguous else np.ascontiguousarray(a) for a in inputs]

@@ -42,13 +42,14 @@ def with_index_checks(run: Callable[[list[np.ndarray]], list[np.ndarray]],
 class CompiledModel:
     def __init__(self, run: Callable[[list[np.ndarray]], list[np.ndarray]], inputs, outputs,
                  llvm_module_text: str | None = None, target: str = "cpu", threads: int = 0,
-                 index_checks: list[IndexCheck] = (), llvm_module=None):
+                 index_checks: list[IndexCheck] = (), llvm_module=None, weights=()):
         self._run = run
         self.index_checks = list(index_checks)  # what the last output of ``run`` reports
         self.inputs = list(inputs)
         self.outputs = list(outputs)
         self._llvm_text = llvm_module_text
         self._llvm_module = llvm_module  # printed on first use of llvm_module_text
+        self.weights = list(weights)  # the constants the LLVM module declares external
         self.target = target
         self.threads = threads  # threads its kernels run on (0: the OpenMP runtime's default)
         self.profiler = None  # an aic.runtime.profile.Profiler when compiled with profile=True
@@ -58,7 +59,8 @@ class CompiledModel:
     @property
     def llvm_module_text(self) -> str | None:
         """The LLVM-dialect module as text (printed when first asked: ``save`` needs it, a
-        compile does not)."""
+        compile does not); its large constants are external declarations, their bytes are
+        ``weights`` (``aic.compiler.weights``)."""
         if self._llvm_text is None and self._llvm_module is not None:
             with self._llvm_module.context:
                 self._llvm_text = self._llvm_module.operation.get_asm()
@@ -118,4 +120,4 @@ class CompiledModel:
             raise InputError("this model has no LLVM module to save")
         return write_library(self.llvm_module_text, path, self.inputs, self.outputs,
                              threads=self.threads, target=self.target,
-                             index_checks=self.index_checks)
+                             index_checks=self.index_checks, weights=self.weights)

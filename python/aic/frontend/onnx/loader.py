@@ -135,6 +135,8 @@ def specialise(model: onnx.ModelProto, input_shapes: dict | None,
 def _freeze(g: onnx.GraphProto, constants: dict) -> None:
     import numpy as np
     import onnx.numpy_helper
+    if not constants:
+        return  # (rebuilding the initializer list copies every weight)
     kept = [t for t in g.initializer if t.name not in constants]
     del g.initializer[:]
     g.initializer.extend(kept)
@@ -174,10 +176,44 @@ def _fix_shape(value: onnx.ValueInfoProto, given: list[int] | None) -> None:
             raise ModelFormatError(f"input '{value.name}' has symbolic dim '{d}': {hint}")
 
 
+SKELETON_BYTES = 4096
+"""Shape inference sees initializers above this size without their data (``skeleton``)."""
+
+
+def skeleton(model: onnx.ModelProto) -> onnx.ModelProto:
+    """``model`` with every initializer of more than ``SKELETON_BYTES`` reduced to its name,
+    element type and dims: what shape inference needs of a weight. ONNX's inference serializes
+    the model and parses its result back, so a BERT-base model would cost two more copies of
+    its 440 MB of weights (and seconds); shape-like initializers (small) keep their values for
+    data propagation."""
+    m = onnx.ModelProto()
+    _copy_fields(model, m, skip="graph")
+    _copy_fields(model.graph, m.graph, skip="initializer")
+    for t in model.graph.initializer:
+        if t.ByteSize() <= SKELETON_BYTES:
+            m.graph.initializer.append(t)
+        else:
+            m.graph.initializer.add(name=t.name, data_type=t.data_type, dims=t.dims)
+    return m
+
+
+def _copy_fields(source, target, skip: str) -> None:
+    """Copy every field of message ``source`` into the empty ``target`` except ``skip``."""
+    for field, value in source.ListFields():
+        if field.name == skip:
+            continue
+        if field.is_repeated:
+            getattr(target, field.name).extend(value)
+        elif field.message_type:
+            getattr(target, field.name).CopyFrom(value)
+        else:
+            setattr(target, field.name, value)
+
+
 def infer_types(model: onnx.ModelProto) -> dict[str, tuple[int, list | None]]:
     try:
-        inferred = onnx.shape_inference.infer_shapes(model, check_type=False, strict_mode=False,
-                                                     data_prop=True)
+        inferred = onnx.shape_inference.infer_shapes(skeleton(model), check_type=False,
+                                                     strict_mode=False, data_prop=True)
     except (onnx.shape_inference.InferenceError, ValueError, RuntimeError) as e:
         raise ModelFormatError(f"ONNX shape inference failed: {e}") from None
     g = inferred.graph
