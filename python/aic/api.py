@@ -18,7 +18,8 @@ def import_onnx(model, input_shapes=None, *, context=None, constants=None):
 def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, dump_dir=None,
             opt_level: int = 3, passes=None, plugins=(), from_level=None,
             threads: int | None = None, profile: bool = False, cache: bool = True,
-            timing: bool = False, verbose: bool = False) -> CompiledModel:
+            timing: bool = False, verbose: bool = False, specialize: bool = True,
+            max_variants: int = 8) -> CompiledModel:
     """Compile a model for ``target``: an ONNX model (path or ModelProto), or MLIR at any
     level (an ``.mlir`` path or an ``ir.Module``; its level is recognised from its ops, or
     given as ``from_level``).
@@ -38,7 +39,47 @@ def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, du
     ``ir.Module``. ``timing=True`` prints a wall-time report (stages,
     passes, backend) to stderr and keeps it as ``model.timing``; ``verbose=True`` prints
     progress (step, elapsed) to stderr.
+
+    Graph inputs whose values decide shapes (a Reshape's shape, Slice starts, TopK's k...)
+    may stay inputs: the model then compiles on its first call, specialised on their values,
+    and keeps one variant per distinct value set (at most ``max_variants``, least recently used
+    dropped; ``model.value_inputs``, ``model.variant_count``; ``aic.runtime.specialize``).
+    ``specialize=False`` raises ``ValueNeededError`` naming them instead (``constants=``
+    fixes them ahead of time).
     """
+    from aic.errors import ValueNeededError
+
+    args = dict(target=target, input_shapes=input_shapes, constants=constants,
+                dump_dir=dump_dir, opt_level=opt_level, passes=passes, plugins=plugins,
+                from_level=from_level, threads=threads, profile=profile, cache=cache,
+                timing=timing, verbose=verbose)
+    try:
+        return _compile(model, **args)
+    except ValueNeededError as e:
+        if not specialize or not e.inputs:
+            raise
+        return _specializing(model, args, e.inputs, max_variants)
+
+
+def _specializing(model, args: dict, value_inputs, max_variants: int) -> CompiledModel:
+    """A model that compiles per value set of ``value_inputs`` (see ``compile``)."""
+    from aic.compiler.driver import TensorInfo
+    from aic.frontend.onnx.loader import runtime_inputs
+    from aic.runtime.specialize import SpecializingModel
+
+    fixed = dict(args.pop("constants") or {})
+    inputs = [TensorInfo(*t) for t in runtime_inputs(model, args["input_shapes"], fixed)]
+
+    def compile_variant(values: dict) -> CompiledModel:
+        return _compile(model, constants={**fixed, **values}, **args)
+
+    return SpecializingModel(compile_variant, inputs, value_inputs, target=args["target"],
+                             max_variants=max_variants)
+
+
+def _compile(model, target, *, input_shapes, constants, dump_dir, opt_level, passes, plugins,
+             from_level, threads, profile, cache, timing, verbose) -> CompiledModel:
+    """``compile`` of one variant (every shape static)."""
     from aic import progress
     from aic import timing as timer
     from aic.plugins import load_plugin
