@@ -155,16 +155,10 @@ def _profiler(module, fn):
 
 
 def _cache_key(model, options: CompileOptions, opt_level: int, plugins) -> str | None:
-    import hashlib
-
-    import numpy as np
-
     from aic import timing as timer
     from aic.compiler import cache, openmp
 
-    constants = {name: [list(np.shape(v)), str(np.asarray(v).dtype),
-                        hashlib.sha256(np.ascontiguousarray(v).tobytes()).hexdigest()]
-                 for name, v in sorted((options.constants or {}).items())}
+    constants = cache.arrays_digest(options.constants)
     with timer.span("cache key"):
         return cache.key(model, {
             "artifact": "jit", "target": options.target, "shapes": options.input_shapes or None,

@@ -59,10 +59,11 @@ def emit_artifact(model: str, what: str, output: str | None, *, target: str = "c
                   debuginfo: bool = False, passes: dict | None = None,
                   start: str | None = None, threads: int | None = None,
                   cache: bool = True, plugins=(), force: bool = False,
-                  written: list[str] | None = None) -> Emitted:
+                  written: list[str] | None = None, constants: dict | None = None) -> Emitted:
     """``emit`` saying whether the compile cache served it. ``cache=False`` (or a
     ``dump_dir``, whose dumps need the compile to run) bypasses the cache; ``plugins``: the
-    plugin files loaded for this compile (their sources are part of the cache key).
+    plugin files loaded for this compile (their sources are part of the cache key);
+    ``constants``: graph inputs frozen to values (``--input-value``).
 
     Nothing is written over the model, a directory or a non-regular file, and a companion
     file (the library's header) holding other content is replaced only with ``force``.
@@ -74,8 +75,8 @@ def emit_artifact(model: str, what: str, output: str | None, *, target: str = "c
     if output != "-":
         files.check_output(output, [model])
     shapes = dict(parse_shape(s) for s in input_shapes) or None
-    options = CompileOptions(target, shapes, dump_dir=dump_dir, passes=passes, start=start,
-                             threads=threads)
+    options = CompileOptions(target, shapes, constants=constants, dump_dir=dump_dir,
+                             passes=passes, start=start, threads=threads)
     written = written if written is not None else []
     key = _cache_key(model, what, options, debuginfo, plugins) if cache and not dump_dir else None
     if key and _from_cache(key, output, [model], force, written):
@@ -96,6 +97,7 @@ def _cache_key(model, what: str, options: CompileOptions, debuginfo: bool,
     with timing.span("cache key"):
         return compile_cache.key(model, {
             "artifact": what, "target": options.target, "shapes": options.input_shapes or None,
+            "constants": compile_cache.arrays_digest(options.constants),
             "passes": options.passes or None, "from": options.start,
             "threads": openmp.thread_count(options.threads), "debuginfo": debuginfo},
             options.target, plugins)

@@ -79,7 +79,8 @@ class SpecializingModel(CompiledModel):
         return compiled
 
     def _call_variant(self, arrays: list[np.ndarray]) -> list[np.ndarray]:
-        by_name = dict(zip(self.input_names, arrays))
+        # (checked arrays: numpy's ascontiguousarray makes a 0-d array 1-d)
+        by_name = {t.name: a.reshape(t.shape) for t, a in zip(self.inputs, arrays)}
         compiled = self.variant(by_name)
         return compiled(*[a for n, a in by_name.items() if n not in set(self.value_inputs)])
 

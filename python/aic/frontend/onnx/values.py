@@ -29,9 +29,9 @@ def inputs_behind(graph, names: list[str], runtime: list[str]) -> list[str]:
 def hint(inputs: list[str]) -> str:
     listed = ", ".join(f"'{n}'" for n in inputs)
     first = inputs[0]
-    return (f"; it depends on the value of graph input(s) {listed} (aic.compile specialises on "
-            f"it at the first call; ahead of time give it: --input-value {first}=FILE.npy or "
-            f"{first}=[v0,v1,...])")
+    return (f"; it depends on the value of graph input(s) {listed}: give it ahead of time "
+            f"(--input-value {first}=FILE.npy or {first}=[v0,v1,...]; constants=) -- "
+            "aic.compile specialises on it at the first call by itself")
 
 def value_needed(imp, node, positions: list[int], message: str,
                  unknown_shape: bool = False) -> UnsupportedError:
