@@ -1,7 +1,8 @@
 """``aic-compile``: compile an ONNX model to any level or artifact.
 
     aic-compile MODEL.onnx [--target cpu] [--emit graph|linalg|tiled|hw|vector|llvm|llvmir|asm|obj|lib]
-                [-o OUT] [--force] [--dump-dir DIR] [--input-shape NAME=1x3x224x224]... [--threads N]
+                [-o OUT] [--force] [--dump-dir DIR] [--input-shape NAME=1x3x224x224]...
+                [--input-value NAME=FILE.npy|NAME=[v0,...]]... [--threads N]
                 [--mlir-print-debuginfo]
                 [--plugin FILE.py]... [--passes before|after:LEVEL=PASSES]... [--from LEVEL]
                 [--timing] [--no-cache] [--quiet | --progress]
@@ -14,7 +15,9 @@ the model, a directory or a FIFO/device, and an existing header beside a library
 text is kept unless ``--force`` is given. Every file written is printed. A compile the cache has
 seen (same model bytes, options and compiler) is written from the cache (``--no-cache`` compiles
 anyway); ``--timing`` prints where the time went; compiles longer than a second show progress on
-a terminal (docs/compile-time.md).
+a terminal (docs/compile-time.md). An input whose value decides shapes (a Reshape's shape,
+Slice starts...) must be fixed with ``--input-value``: a library has static shapes; without it
+the compile fails with an error naming the input.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--dump-dir", metavar="DIR", help="write every level's IR into DIR")
     p.add_argument("--input-shape", action="append", default=[], metavar="NAME=D0xD1...",
                    help="shape for an input with symbolic dims (repeatable)")
+    add_value_flag(p)
     p.add_argument("--threads", type=int, metavar="N",
                    help="threads the model runs on (default: $AIC_NUM_THREADS, else all cores)")
     add_extension_flags(p, levels)
@@ -48,6 +52,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--mlir-print-debuginfo", action="store_true",
                    help="print locations (ONNX node names) in emitted MLIR")
     return p
+
+
+def add_value_flag(p: argparse.ArgumentParser) -> None:
+    """--input-value: shared with aic-run."""
+    p.add_argument("--input-value", action="append", default=[], metavar="NAME=VALUE",
+                   help="fix an input whose value decides shapes (a Reshape's shape, Slice "
+                        "starts, TopK's k...) to VALUE: a .npy file or a literal list such as "
+                        "[2,-1]; it becomes a constant (repeatable)")
 
 
 def add_extension_flags(p: argparse.ArgumentParser, levels: list[str], resume: bool = True) -> None:
@@ -99,21 +111,24 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _compile(argv: list[str]) -> int:
-    from aic.compiler.driver import parse_pass_hooks
+    from aic.compiler.driver import parse_pass_hooks, parse_shape
     from aic.compiler.emit import emit_artifact
     from aic.plugins import load_plugin
+    from aic.runner import input_values
 
     args = _parser().parse_args(argv)
     written: list[str] = []
     for plugin in args.plugin:
         load_plugin(plugin)
+    shapes = dict(parse_shape(s) for s in args.input_shape) or None
+    values = input_values(args.model, args.input_value, shapes) or None
     with observed(args):
         done = emit_artifact(args.model, args.emit, args.output, target=args.target,
                              dump_dir=args.dump_dir, input_shapes=args.input_shape,
                              debuginfo=args.mlir_print_debuginfo,
                              passes=parse_pass_hooks(args.passes), start=args.from_level,
                              threads=args.threads, cache=args.cache, plugins=args.plugin,
-                             force=args.force, written=written)
+                             force=args.force, written=written, constants=values)
     if done.path != "-" and not args.quiet:
         print(f"wrote {', '.join(written)}" + (" (from the compile cache)" if done.cached else ""),
               file=sys.stderr)
