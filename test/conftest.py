@@ -3,6 +3,9 @@
 The suite never reads or writes the user's cache (``~/.cache/aic``): ``AIC_CACHE_DIR`` points at
 a session temporary folder (tools started as subprocesses inherit it). Tests that need their
 own cache state set ``AIC_CACHE_DIR`` again (``test/python/test_cache.py``).
+
+Tests marked ``slow`` (whole model-zoo CNNs, the full conformance sweep) are skipped unless
+the marker expression names them (``pytest -m slow``).
 """
 
 import os
@@ -19,3 +22,12 @@ def _session_compile_cache(tmp_path_factory):
         os.environ.pop("AIC_CACHE_DIR", None)
     else:
         os.environ["AIC_CACHE_DIR"] = saved
+
+
+def pytest_collection_modifyitems(config, items):
+    if "slow" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="slow: run with pytest -m slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

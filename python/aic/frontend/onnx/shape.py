@@ -41,7 +41,11 @@ def dropout(n):
     if training and ratio != 0:  # ratio 0 drops nothing: the identity, as in inference
         raise n.unsupported("training_mode=true with a nonzero ratio is not supported "
                             "(random; inference only)")
-    mask = np.ones(n.out_shape(1), np.bool_) if n.has_output(1) else None
+    mask = None
+    if n.has_output(1) and n.version < 10:  # Dropout-7: the mask has the input's type and
+        mask = np.ones(n.shape(0), n.dtype(0))  # shape (ONNX's inference leaves it untyped)
+    elif n.has_output(1):
+        mask = np.ones(n.out_shape(1), np.bool_)
     return [identity(n), mask]
 
 
