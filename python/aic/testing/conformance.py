@@ -1,8 +1,9 @@
 """ONNX node-test conformance: run ONNX's own node cases through ``aic.compile``.
 
 The cases come from the installed onnx package (``collect_testcases``). A case is *claimed*
-when every op of its graph has an importer handler at the case's opset — the importer's
-registry is the claim, so claim and test cannot drift apart. Each claimed case is compiled
+when every op of its graph has an importer handler at the case's opset and every element
+type of its inputs, outputs, Cast targets and constants is one the importer maps -- the
+importer's registry and dtype table are the claim, so claim and test cannot drift apart. Each claimed case is compiled
 and run on its data sets in a worker process (a crash or a hang costs one case, not the
 run) and compared at the case's tolerance. Expected failures are listed in
 ``conformance_xfail.XFAIL`` with their reasons.
@@ -85,11 +86,40 @@ def primary_op(case) -> str:
     return max(named, key=len) if named else sorted(ops)[0]
 
 
+def _types_of(model) -> list[int | None]:
+    """ONNX element types of the graph's inputs and outputs and of Cast targets and Constant
+    values (None: a value that is not a tensor -- a sequence, map or optional)."""
+    g = model.graph
+    types = [v.type.tensor_type.elem_type if v.type.HasField("tensor_type") else None
+             for v in [*g.input, *g.output]]
+    for node in g.node:
+        for a in node.attribute:
+            if a.name == "to" and node.op_type == "Cast":
+                types.append(a.i)
+            elif a.type == a.TENSOR:
+                types.append(a.t.data_type)
+    return types
+
+
+def _supported_type(elem_type: int | None) -> bool:
+    import numpy as np
+    import onnx.helper
+
+    from aic.frontend.onnx.tensors import supported_dtypes
+
+    try:
+        return np.dtype(onnx.helper.tensor_dtype_to_np_dtype(elem_type)) in supported_dtypes()
+    except (KeyError, TypeError):
+        return False
+
+
 def claimed(case) -> bool:
+    """Every op has a handler at the case's opset and every element type an MLIR type."""
     from aic.frontend.onnx.registry import lookup
 
     version = _opset(case.model)
-    return all(lookup(op, version) is not None for op in _ops_of(case.model))
+    return (all(lookup(op, version) is not None for op in _ops_of(case.model))
+            and all(_supported_type(t) for t in _types_of(case.model)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -340,7 +370,7 @@ def report(outcomes: list[Outcome], unclaimed: int, total: int | None = None) ->
         lines.append(f"{op:<28} {cells[0]:>24}   {cells[1]:>24}")
     total = total or len(outcomes) + unclaimed
     lines += ["", f"ONNX node cases: {total}; run (claimed by the importer): {len(outcomes)}; "
-              f"not claimed (an op or opset aic does not import): {unclaimed}"]
+              f"not claimed (an op, opset or element type aic does not import): {unclaimed}"]
     for title, key in (("as given", "status"), ("inputs frozen", "frozen")):
         c = Counter(getattr(o, key) for o in outcomes)
         lines.append(f"{title}: passed {c['passed']} of {total} -- "
