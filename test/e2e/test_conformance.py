@@ -29,3 +29,21 @@ def test_claimed_onnx_node_cases_every_op_family():
 @pytest.mark.slow
 def test_claimed_onnx_node_cases_all():
     _run(per_op=None)
+
+
+def test_claim_needs_ops_and_element_types():
+    cases = {c.name: c for c in conformance.all_cases()}
+    assert conformance.claimed(cases["test_relu"])
+    assert not conformance.claimed(cases["test_cast_FLOAT_to_BFLOAT16"])  # element type
+    assert not conformance.claimed(cases["test_stft"])  # an op aic does not import
+
+
+def test_report_has_both_columns():
+    outcomes = [conformance.Outcome("test_a", "Reshape", "passed", "", "passed"),
+                conformance.Outcome("test_b", "Reshape", "unsupported", "why", "passed"),
+                conformance.Outcome("test_c", "Slice", "crashed", "", "crashed")]
+    text = conformance.report(outcomes, unclaimed=7)
+    assert "as given: passed 1 of 10 -- failed 0, unsupported 1," in text
+    assert "inputs frozen: passed 2 of 10 -- failed 0, unsupported 0," in text
+    row = next(line for line in text.splitlines() if line.startswith("Reshape"))
+    assert row.split() == ["Reshape", "1", "1", "0", "0", "2", "0", "0", "0"]
