@@ -17,7 +17,7 @@ def _run(per_op):
     cases, unclaimed = conformance.select_cases(per_op=per_op)
     assert cases, "the importer claims no op"
     outcomes = conformance.run_cases(cases, jobs=2)
-    print("\n" + conformance.report(outcomes, unclaimed))
+    print("\n" + conformance.report(outcomes, unclaimed, len(conformance.all_cases())))
     bad = [f"{o.status}: {o.name}: {o.detail}" for o in outcomes if o.status in conformance.BAD]
     assert not bad, f"{len(bad)} of {len(outcomes)} claimed cases:\n" + "\n".join(bad[:60])
 
