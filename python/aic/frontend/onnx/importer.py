@@ -21,6 +21,8 @@ Contract (what the rest of aic relies on):
   called ``<OpType>_<index>``.
 * Errors: unknown op, attribute value or dtype -> ``UnsupportedError`` naming node, op and
   opset; unreadable or malformed model -> ``ModelFormatError``. Never a silent miscompile.
+  A value needed at compile time (a shape, axes, k...) or an output shape ONNX cannot infer,
+  when computed from graph inputs -> ``ValueNeededError`` naming those inputs (``values.py``).
 
 Assumes: nodes are topologically sorted (the ONNX rule); only the default domain; no
 control flow (If/Loop/Scan are unsupported unless they fold). May import: onnx, numpy, the

@@ -3,7 +3,9 @@ Gather, GatherElements, Expand, Tile, Pad, DepthToSpace, SpaceToDepth, Identity,
 Shape, Size, ConstantOfShape, Trilu, OneHot, Resize, Upsample.
 
 Result shapes come from ONNX shape inference; shape-like inputs (Reshape's shape, Slice's
-starts/ends, Pad's pads, Tile's repeats...) must be constants at import time. Shape and Size
+starts/ends, Pad's pads, Tile's repeats...) must be constants at import time -- when one is
+computed from graph inputs, ``ValueNeededError`` names them (``values.py``) and
+``aic.compile`` specialises on their values. Shape and Size
 fold to constants (shapes are static). Attribute->input migrations (Slice 10, Split 13,
 Squeeze/Unsqueeze 13, Pad 11) are handled by reading whichever form the node carries.
 """
