@@ -3,6 +3,9 @@
 The suite never reads or writes the user's cache (``~/.cache/aic``): ``AIC_CACHE_DIR`` points at
 a session temporary folder (tools started as subprocesses inherit it). Tests that need their
 own cache state set ``AIC_CACHE_DIR`` again (``test/python/test_cache.py``).
+
+Tests marked ``slow`` (whole model-zoo CNNs, the full conformance sweep) are skipped unless
+the marker expression names them (``pytest -m slow``).
 """
 
 import os
@@ -22,8 +25,14 @@ def _session_compile_cache(tmp_path_factory):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``cuda`` run where a CUDA GPU and driver answer; elsewhere they are
-    skipped with the reason (no driver, no device), never silently."""
+    """Tests marked ``slow`` run only when ``-m`` names them (reason given); tests marked
+    ``cuda`` run where a CUDA GPU and driver answer, elsewhere they are skipped with the
+    reason (no driver, no device), never silently."""
+    if "slow" not in (config.getoption("markexpr") or ""):
+        skip = pytest.mark.skip(reason="slow: run with pytest -m slow")
+        for item in items:
+            if "slow" in item.keywords:
+                item.add_marker(skip)
     marked = [item for item in items if item.get_closest_marker("cuda")]
     if not marked:
         return

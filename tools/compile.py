@@ -2,7 +2,8 @@
 
     aic-compile MODEL.onnx [--target cpu|cuda] [--gpu-arch sm_80|sm_86|sm_89|sm_90] [--gpu-precision tf32|f32] [--emulate]
                 [--emit graph|linalg|tiled|hw|vector|llvm|llvmir|asm|obj|lib|gpu|nvvm|ptx|cubin]
-                [-o OUT] [--force] [--dump-dir DIR] [--input-shape NAME=1x3x224x224]... [--threads N]
+                [-o OUT] [--force] [--dump-dir DIR] [--input-shape NAME=1x3x224x224]...
+                [--input-value NAME=FILE.npy|NAME=[v0,...]]... [--threads N]
                 [--mlir-print-debuginfo] [--keep-weights]
                 [--plugin FILE.py]... [--passes before|after:LEVEL=PASSES]... [--from LEVEL]
                 [--timing] [--no-cache] [--quiet | --progress]
@@ -19,7 +20,9 @@ anyway); ``--timing`` prints where the time went; compiles longer than a second 
 a terminal (docs/compile-time.md). ``--target cuda`` maps the kernels to CUDA blocks and threads:
 ``--emit gpu|nvvm|ptx|cubin`` (cubin: ptxas; without it the PTX is written and the error says
 how to get one); with ``--emulate`` the CUDA-mapped program is lowered for the CPU instead
-(``--emit llvm|llvmir|asm|obj|lib``): docs/cuda.md.
+(``--emit llvm|llvmir|asm|obj|lib``): docs/cuda.md. An input whose value decides
+shapes (a Reshape's shape, Slice starts...) must be fixed with ``--input-value``: a library has
+static shapes; without it the compile fails with an error naming the input.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--dump-dir", metavar="DIR", help="write every level's IR into DIR")
     p.add_argument("--input-shape", action="append", default=[], metavar="NAME=D0xD1...",
                    help="shape for an input with symbolic dims (repeatable)")
+    add_value_flag(p)
     p.add_argument("--threads", type=int, metavar="N",
                    help="threads the model runs on (default: $AIC_NUM_THREADS, else all cores)")
     add_extension_flags(p, levels)
@@ -74,6 +78,14 @@ def add_target_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--emulate", action="store_true",
                    help="cuda: run the CUDA-mapped program on the CPU (block and thread loops, "
                         "barrier phases in order) -- checks CUDA numerics without a GPU")
+
+
+def add_value_flag(p: argparse.ArgumentParser) -> None:
+    """--input-value: shared with aic-run."""
+    p.add_argument("--input-value", action="append", default=[], metavar="NAME=VALUE",
+                   help="fix an input whose value decides shapes (a Reshape's shape, Slice "
+                        "starts, TopK's k...) to VALUE: a .npy file or a literal list such as "
+                        "[2,-1]; it becomes a constant (repeatable)")
 
 
 def add_extension_flags(p: argparse.ArgumentParser, levels: list[str], resume: bool = True) -> None:
@@ -125,14 +137,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _compile(argv: list[str]) -> int:
-    from aic.compiler.driver import parse_pass_hooks
+    from aic.compiler.driver import parse_pass_hooks, parse_shape
     from aic.compiler.emit import emit_artifact
     from aic.plugins import load_plugin
+    from aic.runner import input_values
 
     args = _parser().parse_args(argv)
     written: list[str] = []
     for plugin in args.plugin:
         load_plugin(plugin)
+    shapes = dict(parse_shape(s) for s in args.input_shape) or None
+    values = input_values(args.model, args.input_value, shapes) or None
     with observed(args):
         done = emit_artifact(args.model, args.emit, args.output, target=args.target,
                              dump_dir=args.dump_dir, input_shapes=args.input_shape,
@@ -141,7 +156,8 @@ def _compile(argv: list[str]) -> int:
                              threads=args.threads, cache=args.cache, plugins=args.plugin,
                              force=args.force, written=written, gpu_arch=args.gpu_arch,
                              gpu_precision=args.gpu_precision,
-                             emulate=args.emulate, keep_weights=args.keep_weights)
+                             emulate=args.emulate, keep_weights=args.keep_weights,
+                             constants=values)
     if done.path != "-" and not args.quiet:
         print(f"wrote {', '.join(written)}" + (" (from the compile cache)" if done.cached else ""),
               file=sys.stderr)

@@ -3,7 +3,9 @@
     aic-run MODEL(.onnx|.mlir|.so) [--inputs IN.npz] [--input NAME=FILE.npy]... [--output OUT.npz]
             [--benchmark N] [--compare-onnxruntime] [--input-shape NAME=1x3x224x224]...
             [--profile [N]] [--plugin FILE.py]... [--passes before|after:LEVEL=PASSES]... [--from LEVEL] [--threads N]
-            [--target cpu|cuda] [--gpu-arch sm_80|sm_86|sm_89|sm_90] [--gpu-precision tf32|f32] [--emulate] [--timing] [--no-cache] [--quiet | --progress]
+            [--target cpu|cuda] [--gpu-arch sm_80|sm_86|sm_89|sm_90] [--gpu-precision tf32|f32] [--emulate]
+            [--input-value NAME=FILE.npy|NAME=[v0,...]]...
+            [--timing] [--no-cache] [--quiet | --progress]
 
 Missing inputs get deterministic random data (seed 0) of the right shape and dtype.
 ``--output`` is written under exactly the name given (no ``.npz`` is added), to a new file
@@ -45,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
                         "cores; a library runs on the threads it was compiled for); "
                         "onnxruntime uses as many")
     from aic.compiler.stages import stage_table
-    from aic.tools.compile import add_compile_flags, add_extension_flags, add_target_flags
+    from aic.tools.compile import (add_compile_flags, add_extension_flags, add_target_flags,
+                                   add_value_flag)
+    add_value_flag(p)
 
     add_target_flags(p)
     add_extension_flags(p, stage_table("cpu-generic").mlir_levels)
@@ -72,19 +76,24 @@ def _run(args) -> int:
     if args.profile and is_library:
         raise AicError("--profile needs the model (ONNX or MLIR) to compile it with timers, "
                        "not a library")
+    if args.input_value and (is_library or not args.model.endswith(".onnx")):
+        raise AicError("--input-value fixes inputs of an ONNX model when it is compiled, not "
+                       "of a library or MLIR")
     if args.threads is not None and is_library:
         raise AicError("--threads applies when compiling: a library runs on the threads it "
                        "was compiled for (aic-compile --threads N)")
     if args.output is not None:
         files.check_output(args.output, [args.model, args.inputs,
                                          *(s.partition("=")[2] for s in args.input)])
-    start = time.perf_counter()
+    start, values = time.perf_counter(), {}
     if is_library:
         model = aic.load(args.model)
     else:
         shapes = dict(runner.parse_shape(s) for s in args.input_shape) or None
+        values = runner.input_values(args.model, args.input_value, shapes)
         with observed(args):
             model = aic.compile(args.model, args.target, input_shapes=shapes,
+                                constants=values or None, specialize=False,
                                 passes=parse_pass_hooks(args.passes), plugins=args.plugin,
                                 from_level=args.from_level, threads=args.threads,
                                 profile=bool(args.profile), cache=args.cache,
@@ -110,13 +119,14 @@ def _run(args) -> int:
     if args.profile:
         sys.stdout.write(runner.profile(model, inputs, args.profile, args.model))
     if args.compare_onnxruntime:
-        rows, session = runner.compare_onnxruntime(args.model, inputs, outputs,
+        rows, session = runner.compare_onnxruntime(args.model, {**inputs, **values}, outputs,
                                                    threads=model.threads or None)
         for name, abs_err, rel_err in rows:
             print(f"  vs onnxruntime {name}: max abs error {abs_err:.3g}, "
                   f"max rel error {rel_err:.3g}")
         if args.benchmark:
-            feed = {i.name: inputs[i.name] for i in session.get_inputs() if i.name in inputs}
+            given = {**inputs, **values}
+            feed = {i.name: given[i.name] for i in session.get_inputs() if i.name in given}
             o = runner.benchmark(lambda: session.run(None, feed), args.benchmark)
             print(f"onnxruntime latency over {o.runs} runs: median {o.median_ms:.3f} ms, "
                   f"min {o.min_ms:.3f} ms (onnxruntime/aic: {o.median_ms / t.median_ms:.2f})")

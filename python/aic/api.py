@@ -19,7 +19,8 @@ def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, du
             opt_level: int = 3, passes=None, plugins=(), from_level=None,
             threads: int | None = None, profile: bool = False, cache: bool = True,
             timing: bool = False, verbose: bool = False, gpu_arch: str | None = None,
-            emulate: bool = False, gpu_precision: str | None = None) -> CompiledModel:
+            emulate: bool = False, gpu_precision: str | None = None,
+            specialize: bool = True, max_variants: int = 8) -> CompiledModel:
     """Compile a model for ``target``: an ONNX model (path or ModelProto), or MLIR at any
     level (an ``.mlir`` path or an ``ir.Module``; its level is recognised from its ops, or
     given as ``from_level``).
@@ -47,7 +48,49 @@ def compile(model, target: str = "cpu", *, input_shapes=None, constants=None, du
     the GPU, and a machine without a GPU or driver gets one ``AicError`` saying so.
     ``gpu_precision``: f32 matmuls on TF32 tensor cores (``"tf32"``, the default: about 3
     decimal digits in each product) or in full f32 (``"f32"``, no tensor cores).
+
+    Graph inputs whose values decide shapes (a Reshape's shape, Slice starts, TopK's k...)
+    may stay inputs: the model then compiles on its first call, specialised on their values,
+    and keeps one variant per distinct value set (at most ``max_variants``, least recently used
+    dropped; ``model.value_inputs``, ``model.variant_count``; ``aic.runtime.specialize``).
+    ``specialize=False`` raises ``ValueNeededError`` naming them instead (``constants=``
+    fixes them ahead of time).
     """
+    from aic.errors import ValueNeededError
+
+    args = dict(target=target, input_shapes=input_shapes, constants=constants,
+                dump_dir=dump_dir, opt_level=opt_level, passes=passes, plugins=plugins,
+                from_level=from_level, threads=threads, profile=profile, cache=cache,
+                timing=timing, verbose=verbose, gpu_arch=gpu_arch, emulate=emulate,
+                gpu_precision=gpu_precision)
+    try:
+        return _compile(model, **args)
+    except ValueNeededError as e:
+        if not specialize or not e.inputs:
+            raise
+        return _specializing(model, args, e.inputs, max_variants)
+
+
+def _specializing(model, args: dict, value_inputs, max_variants: int) -> CompiledModel:
+    """A model that compiles per value set of ``value_inputs`` (see ``compile``)."""
+    from aic.compiler.driver import TensorInfo
+    from aic.frontend.onnx.loader import runtime_inputs
+    from aic.runtime.specialize import SpecializingModel
+
+    fixed = dict(args.pop("constants") or {})
+    inputs = [TensorInfo(*t) for t in runtime_inputs(model, args["input_shapes"], fixed)]
+
+    def compile_variant(values: dict) -> CompiledModel:
+        return _compile(model, constants={**fixed, **values}, **args)
+
+    return SpecializingModel(compile_variant, inputs, value_inputs, target=args["target"],
+                             max_variants=max_variants)
+
+
+def _compile(model, target, *, input_shapes, constants, dump_dir, opt_level, passes, plugins,
+             from_level, threads, profile, cache, timing, verbose, gpu_arch, emulate,
+             gpu_precision) -> CompiledModel:
+    """``compile`` of one variant (every shape static)."""
     from aic import progress
     from aic import timing as timer
     from aic.plugins import load_plugin
@@ -131,16 +174,10 @@ def _profiler(module, fn):
 
 
 def _cache_key(model, options: CompileOptions, opt_level: int, plugins) -> str | None:
-    import hashlib
-
-    import numpy as np
-
     from aic import timing as timer
     from aic.compiler import cache, openmp
 
-    constants = {name: [list(np.shape(v)), str(np.asarray(v).dtype),
-                        hashlib.sha256(np.ascontiguousarray(v).tobytes()).hexdigest()]
-                 for name, v in sorted((options.constants or {}).items())}
+    constants = cache.arrays_digest(options.constants)
     with timer.span("cache key"):
         return cache.key(model, {
             "artifact": "jit", "target": options.target, "shapes": options.input_shapes or None,

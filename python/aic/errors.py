@@ -40,3 +40,14 @@ class PipelineError(AicError):
 
 class InputError(AicError):
     """Inputs given to a compiled model have the wrong names, shapes or dtypes."""
+
+
+class ValueNeededError(UnsupportedError):
+    """A shape depends on the values of graph inputs (a Reshape's shape, Slice starts, TopK's
+    k...) that are inputs at run time. ``inputs``: those graph inputs, in graph order.
+    ``aic.compile`` specialises on their values (``aic.runtime.specialize``); ahead of time,
+    ``--input-value NAME=...`` fixes them."""
+
+    def __init__(self, message: str, inputs: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.inputs = tuple(inputs)

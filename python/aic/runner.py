@@ -69,6 +69,51 @@ def load_npy(spec: str) -> tuple[str, np.ndarray]:
         raise AicError(f"cannot read '{path}': {e}") from None
 
 
+def input_values(model: str, specs: list[str], input_shapes: dict | None = None
+                 ) -> dict[str, np.ndarray]:
+    """``--input-value NAME=FILE.npy`` or ``NAME=[1,2,3]`` / ``NAME=3`` (a literal, given the
+    graph input's dtype and, when the count matches, its shape) -> ``{name: array}``: values
+    that fix inputs deciding shapes (they become constants)."""
+    from aic.frontend.onnx.loader import runtime_inputs
+
+    if specs and not model.endswith(".onnx"):
+        raise AicError("--input-value applies to an ONNX model")
+    declared = {name: (shape, dtype) for name, shape, dtype in
+                runtime_inputs(model, input_shapes)} if specs else {}
+    values = {}
+    for spec in specs:
+        name, eq, text = spec.partition("=")
+        if not eq or not name or not text:
+            raise AicError(f"bad --input-value '{spec}': expected NAME=FILE.npy or NAME=[v0,...]")
+        if name not in declared:
+            raise AicError(f"--input-value names unknown input '{name}'; the graph inputs are "
+                           f"{sorted(declared)}")
+        values[name] = _value(name, text, *declared[name])
+    return values
+
+
+def _value(name: str, text: str, shape, dtype) -> np.ndarray:
+    import ast
+
+    if text.endswith(".npy"):
+        array = load_npy(f"{name}={text}")[1]
+    else:
+        try:
+            array = np.asarray(ast.literal_eval(text))
+        except (ValueError, SyntaxError):
+            raise AicError(f"bad --input-value {name}={text}: not a .npy file or a literal "
+                           "list of numbers") from None
+        if array.dtype.kind not in "biuf":
+            raise AicError(f"bad --input-value {name}={text}: not numbers")
+        array = array.astype(dtype)
+        if array.size == int(np.prod(shape)):
+            array = array.reshape(shape)
+    if tuple(array.shape) != tuple(shape) or array.dtype != dtype:
+        raise AicError(f"--input-value {name}: {array.dtype}{list(array.shape)}, the model "
+                       f"declares {np.dtype(dtype)}{list(shape)}")
+    return array
+
+
 @dataclass
 class Timing:
     runs: int

@@ -121,6 +121,15 @@ def _sha256_file(path: str) -> str:
 
 # -- what goes into the key -------------------------------------------------------------------
 
+def arrays_digest(arrays: dict | None) -> dict:
+    """``name -> [shape, dtype, sha256]`` of frozen inputs (``constants``): part of a key."""
+    import numpy as np
+
+    return {name: [list(np.shape(v)), str(np.asarray(v).dtype),
+                   hashlib.sha256(np.ascontiguousarray(v).tobytes()).hexdigest()]
+            for name, v in sorted((arrays or {}).items())}
+
+
 def model_digest(model) -> str | None:
     """SHA-256 of the model's bytes (ONNX with its external data, ModelProto, .mlir text)."""
     if isinstance(model, (str, os.PathLike)):

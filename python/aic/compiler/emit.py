@@ -65,10 +65,11 @@ def emit_artifact(model: str, what: str, output: str | None, *, target: str = "c
                   cache: bool = True, plugins=(), force: bool = False,
                   written: list[str] | None = None, gpu_arch: str | None = None,
                   emulate: bool = False, gpu_precision: str | None = None,
-                  keep_weights: bool = False) -> Emitted:
+                  keep_weights: bool = False, constants: dict | None = None) -> Emitted:
     """``emit`` saying whether the compile cache served it. ``cache=False`` (or a
     ``dump_dir``, whose dumps need the compile to run) bypasses the cache; ``plugins``: the
-    plugin files loaded for this compile (their sources are part of the cache key).
+    plugin files loaded for this compile (their sources are part of the cache key);
+    ``constants``: graph inputs frozen to values (``--input-value``).
 
     Nothing is written over the model, a directory or a non-regular file, and a companion
     file (the library's header) holding other content is replaced only with ``force``.
@@ -80,7 +81,8 @@ def emit_artifact(model: str, what: str, output: str | None, *, target: str = "c
     """
     options = CompileOptions(target, None, dump_dir=dump_dir, passes=passes, start=start,
                              threads=threads, gpu_arch=gpu_arch, emulate=emulate,
-                             gpu_precision=gpu_precision, keep_weights=keep_weights)
+                             gpu_precision=gpu_precision, keep_weights=keep_weights,
+                             constants=constants)
     target = options.target
     output = default_output(model, what, target, emulate) if output is None else output
     if output == "-" and what == "lib":
@@ -119,6 +121,7 @@ def _cache_key(model, what: str, options: CompileOptions, debuginfo: bool,
             "artifact": what, "target": options.target, "shapes": options.input_shapes or None,
             **({"emulate": True} if options.emulate else {}),
             **({"gpu_precision": options.gpu_precision} if options.gpu_precision else {}),
+            "constants": compile_cache.arrays_digest(options.constants),
             "passes": options.passes or None, "from": options.start,
             "threads": openmp.thread_count(options.threads), "debuginfo": debuginfo,
             "keep_weights": options.keep_weights},

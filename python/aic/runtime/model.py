@@ -40,6 +40,9 @@ def with_index_checks(run: Callable[[list[np.ndarray]], list[np.ndarray]],
 
 
 class CompiledModel:
+    value_inputs: list[str] = []  # inputs it specialises on (aic.runtime.specialize)
+    variant_count = 1  # compiled variants it holds (more: aic.runtime.specialize)
+
     def __init__(self, run: Callable[[list[np.ndarray]], list[np.ndarray]], inputs, outputs,
                  llvm_module_text: str | None = None, target: str = "cpu", threads: int = 0,
                  index_checks: list[IndexCheck] = (), llvm_module=None, weights=()):

@@ -1,15 +1,25 @@
 """ONNX node-test conformance: run ONNX's own node cases through ``aic.compile``.
 
 The cases come from the installed onnx package (``collect_testcases``). A case is *claimed*
-when every op of its graph has an importer handler at the case's opset — the importer's
-registry is the claim, so claim and test cannot drift apart. Each claimed case is compiled
+when every op of its graph has an importer handler at the case's opset and every element
+type of its inputs, outputs, Cast targets and constants is one the importer maps -- the
+importer's registry and dtype table are the claim, so claim and test cannot drift apart. Each claimed case is compiled
 and run on its data sets in a worker process (a crash or a hang costs one case, not the
 run) and compared at the case's tolerance. Expected failures are listed in
 ``conformance_xfail.XFAIL`` with their reasons.
 
-    python -m aic.testing.conformance [-j N] [--ops Add,Conv] [--json OUT] [--verbose]
+Two columns: **as given** (the headline) feeds every graph input at run time, exactly as the
+case gives it -- ``aic.compile`` itself decides how to handle inputs that decide shapes (it
+specialises on their values, ``aic.runtime.specialize``); **inputs frozen** compiles again,
+where the first column does not pass, with such inputs frozen into constants (what a user
+can do by hand with ``constants=``). A claimed case that ends ``unsupported`` counts as a
+failure: the importer claimed it.
 
-prints totals (passed / failed / xfailed / unsupported / crashed / hung) and a per-op table.
+    python -m aic.testing.conformance [-j N] [--ops Add,Conv] [--per-op N] [--json OUT] [--verbose]
+
+prints a per-op table and the totals of both columns (passed / failed / unsupported /
+xfailed / xpassed / crashed / hung, of all ONNX node cases); exit 1 if a claimed case did
+not pass as given and is not an expected failure.
 """
 
 from __future__ import annotations
@@ -35,8 +45,10 @@ CASE_TIMEOUT_S = 120
 class Outcome:
     name: str
     op: str
-    status: str  # passed | failed | xfailed | xpassed | unsupported | crashed | hung
+    status: str  # as given: passed | failed | xfailed | xpassed | unsupported | crashed | hung
     detail: str = ""
+    frozen: str = ""  # the same with shape-deciding inputs frozen into constants
+    frozen_detail: str = ""
 
 
 def all_cases():
@@ -74,15 +86,44 @@ def primary_op(case) -> str:
     return max(named, key=len) if named else sorted(ops)[0]
 
 
+def _types_of(model) -> list[int | None]:
+    """ONNX element types of the graph's inputs and outputs and of Cast targets and Constant
+    values (None: a value that is not a tensor -- a sequence, map or optional)."""
+    g = model.graph
+    types = [v.type.tensor_type.elem_type if v.type.HasField("tensor_type") else None
+             for v in [*g.input, *g.output]]
+    for node in g.node:
+        for a in node.attribute:
+            if a.name == "to" and node.op_type == "Cast":
+                types.append(a.i)
+            elif a.type == a.TENSOR:
+                types.append(a.t.data_type)
+    return types
+
+
+def _supported_type(elem_type: int | None) -> bool:
+    import numpy as np
+    import onnx.helper
+
+    from aic.frontend.onnx.tensors import supported_dtypes
+
+    try:
+        return np.dtype(onnx.helper.tensor_dtype_to_np_dtype(elem_type)) in supported_dtypes()
+    except (KeyError, TypeError):
+        return False
+
+
 def claimed(case) -> bool:
+    """Every op has a handler at the case's opset and every element type an MLIR type."""
     from aic.frontend.onnx.registry import lookup
 
     version = _opset(case.model)
-    return all(lookup(op, version) is not None for op in _ops_of(case.model))
+    return (all(lookup(op, version) is not None for op in _ops_of(case.model))
+            and all(_supported_type(t) for t in _types_of(case.model)))
 
 
 # ---------------------------------------------------------------------------------------------
-# Worker side: compile and run one case
+# Worker side: compile and run one case, as given and with shape-deciding inputs frozen
 
 
 _COMPILE_TIME = re.compile(r"\(input \d+, '([^']+)'\) must be known at compile time")
@@ -104,11 +145,10 @@ def _freeze_more(message: str, names: list[str], values: dict, frozen: dict) -> 
     return {}
 
 
-def compile_case(model, values: dict):
-    """Compile a case, freezing shape-like inputs (axes, pads, shapes, repeats...) when the
-    importer needs them at compile time. ONNX's node tests pass such values as runtime
-    inputs; aic, like most compilers, specialises on them. Data inputs stay runtime inputs.
-    """
+def compile_frozen(model, values: dict):
+    """The second column: compile a case with shape-like inputs (axes, pads, shapes,
+    repeats...) frozen into constants whenever the compile asks for compile-time values --
+    what a user does by hand with ``constants=``. Data inputs stay runtime inputs."""
     import aic
 
     names, frozen = _graph_inputs(model), {}
@@ -131,20 +171,38 @@ def _array(value):
     return value
 
 
-def run_case(model_bytes: bytes, data_sets, rtol: float, atol: float) -> tuple[str, str]:
+def _compare(outputs, expected, rtol: float, atol: float) -> str | None:
+    """Why ``outputs`` differ from ``expected`` (None: they match)."""
     import numpy as np
-    import onnx
 
+    if len(outputs) != len(expected):
+        return f"{len(outputs)} outputs, expected {len(expected)}"
+    for got, want in zip(outputs, expected):
+        want = np.asarray(want)
+        if got.shape != want.shape:
+            return f"shape {got.shape} != expected {want.shape}"
+        if got.dtype == np.bool_ or want.dtype == np.bool_:
+            if not np.array_equal(got.astype(bool), want.astype(bool)):
+                return "boolean outputs differ"
+            continue
+        try:
+            np.testing.assert_allclose(got.astype(np.float64), want.astype(np.float64),
+                                       rtol=rtol, atol=atol, equal_nan=True)
+        except AssertionError as e:
+            lines = [x for x in str(e).splitlines() if "Max" in x or "Mismatch" in x]
+            return "; ".join(lines)[:300]
+    return None
+
+
+def _attempt(compile_fn, names, data_sets, rtol, atol) -> tuple[str, str]:
+    """Compile with ``compile_fn() -> (model, frozen)`` and run every data set.
+
+    A claimed case that ends unsupported is a failure (``unsupported``, counted as failed)."""
     import aic
-    from aic.errors import UnsupportedError
 
-    model = onnx.load_from_string(model_bytes)
-    names = _graph_inputs(model)
-    data_sets = [([_array(v) for v in ins], [_array(v) for v in outs]) for ins, outs in data_sets]
-    first = dict(zip(names, data_sets[0][0]))
     try:
-        compiled, frozen = compile_case(model, first)
-    except UnsupportedError as e:
+        compiled, frozen = compile_fn()
+    except aic.UnsupportedError as e:
         return "unsupported", str(e).splitlines()[0][:300]
     except aic.AicError as e:
         return "failed", f"compile: {str(e).splitlines()[0][:300]}"
@@ -152,24 +210,34 @@ def run_case(model_bytes: bytes, data_sets, rtol: float, atol: float) -> tuple[s
         feed = {n: v for n, v in zip(names, inputs) if n not in frozen}
         try:
             outputs = compiled(**feed)
+        except aic.UnsupportedError as e:
+            return "unsupported", f"run: {str(e).splitlines()[0][:300]}"
         except aic.AicError as e:
             return "failed", f"run: {str(e)[:300]}"
-        for got, want in zip(outputs, expected):
-            want = np.asarray(want)
-            if got.shape != want.shape:
-                return "failed", f"shape {got.shape} != expected {want.shape}"
-            if got.dtype == np.bool_ or want.dtype == np.bool_:
-                ok = np.array_equal(got.astype(bool), want.astype(bool))
-                if not ok:
-                    return "failed", "boolean outputs differ"
-                continue
-            try:
-                np.testing.assert_allclose(got.astype(np.float64), want.astype(np.float64),
-                                           rtol=rtol, atol=atol, equal_nan=True)
-            except AssertionError as e:
-                lines = [x for x in str(e).splitlines() if "Max" in x or "Mismatch" in x]
-                return "failed", "; ".join(lines)[:300]
+        why = _compare(outputs, expected, rtol, atol)
+        if why:
+            return "failed", why
     return "passed", ""
+
+
+def run_case(model_bytes: bytes, data_sets, rtol: float, atol: float) -> dict:
+    """Both columns of one case: ``given`` (every graph input an input at run time, as the
+    case gives them) and ``frozen`` (shape-deciding inputs frozen; run only where ``given``
+    does not pass)."""
+    import aic
+    import onnx
+
+    model = onnx.load_from_string(model_bytes)
+    names = _graph_inputs(model)
+    data_sets = [([_array(v) for v in ins], [_array(v) for v in outs]) for ins, outs in data_sets]
+    given = _attempt(lambda: (aic.compile(model), {}), names, data_sets, rtol, atol)
+    if given[0] == "passed":
+        frozen = given
+    else:
+        first = dict(zip(names, data_sets[0][0]))
+        frozen = _attempt(lambda: compile_frozen(model, first), names, data_sets, rtol, atol)
+    return {"status": given[0], "detail": given[1],
+            "frozen": frozen[0], "frozen_detail": frozen[1]}
 
 
 def _worker_main() -> int:
@@ -181,10 +249,12 @@ def _worker_main() -> int:
         (size,) = struct.unpack("<Q", header)
         name, model_bytes, data_sets, rtol, atol = pickle.loads(sys.stdin.buffer.read(size))
         try:
-            status, detail = run_case(model_bytes, data_sets, rtol, atol)
+            result = run_case(model_bytes, data_sets, rtol, atol)
         except Exception as e:  # noqa: BLE001 - a bug in aic: report it, keep the worker
-            status, detail = "failed", f"internal error: {type(e).__name__}: {e}"[:300]
-        out.write((json.dumps({"name": name, "status": status, "detail": detail}) + "\n").encode())
+            detail = f"internal error: {type(e).__name__}: {e}"[:300]
+            result = {"status": "failed", "detail": detail, "frozen": "failed",
+                      "frozen_detail": detail}
+        out.write((json.dumps({"name": name, **result}) + "\n").encode())
         out.flush()
 
 
@@ -228,13 +298,19 @@ def run_cases(cases, jobs: int, on_result=None) -> list[Outcome]:
     workers = [_Worker() for _ in range(max(1, min(jobs, len(todo))))]
     by_fd = {w.proc.stdout.fileno(): w for w in workers}
 
-    def finish(w, status, detail):
+    def judged(name, status, detail):
+        if status in ("failed", "unsupported") and name in XFAIL:
+            return "xfailed", XFAIL[name]
+        if status == "passed" and name in XFAIL:
+            return "xpassed", detail
+        return status, detail
+
+    def finish(w, status, detail, frozen=None, frozen_detail=""):
         case = w.case
-        if status == "failed" and case.name in XFAIL:
-            status, detail = "xfailed", XFAIL[case.name]
-        elif status == "passed" and case.name in XFAIL:
-            status = "xpassed"
-        outcome = Outcome(case.name, primary_op(case), status, detail)
+        status, detail = judged(case.name, status, detail)
+        frozen, frozen_detail = ((status, detail) if frozen is None else
+                                 judged(case.name, frozen, frozen_detail))
+        outcome = Outcome(case.name, primary_op(case), status, detail, frozen, frozen_detail)
         results.append(outcome)
         if on_result:
             on_result(outcome)
@@ -257,7 +333,7 @@ def run_cases(cases, jobs: int, on_result=None) -> list[Outcome]:
             line = w.proc.stdout.readline()
             if line:
                 msg = json.loads(line)
-                finish(w, msg["status"], msg["detail"])
+                finish(w, msg["status"], msg["detail"], msg["frozen"], msg["frozen_detail"])
             else:  # the worker died: a crash of the process
                 replace(fd, w, "crashed", f"worker exited with {w.proc.wait()}")
             if todo:
@@ -272,27 +348,49 @@ def run_cases(cases, jobs: int, on_result=None) -> list[Outcome]:
     return sorted(results, key=lambda o: o.name)
 
 
-def report(outcomes: list[Outcome], unclaimed: int) -> str:
-    totals = Counter(o.status for o in outcomes)
-    per_op: dict[str, Counter] = defaultdict(Counter)
+STATUSES = ("passed", "failed", "unsupported", "xfailed", "xpassed", "crashed", "hung")
+BAD = ("failed", "unsupported", "crashed", "hung", "xpassed")  # a claimed case must not end so
+
+
+def report(outcomes: list[Outcome], unclaimed: int, total: int | None = None) -> str:
+    """The per-op table and the totals of both columns: as given (the headline) and frozen.
+    ``total``: all ONNX node cases (default: the cases run plus the unclaimed ones)."""
+    per_op: dict[str, list[Counter]] = defaultdict(lambda: [Counter(), Counter()])
     for o in outcomes:
-        per_op[o.op][o.status] += 1
-    lines = [f"{'op':<28} passed failed xfailed other"]
+        per_op[o.op][0][o.status] += 1
+        per_op[o.op][1][o.frozen] += 1
+    lines = [f"{'op':<28} {'as given':>24}   {'inputs frozen':>24}",
+             f"{'':<28} {'pass fail xfail other':>24}   {'pass fail xfail other':>24}"]
     for op in sorted(per_op):
-        c = per_op[op]
-        other = sum(v for k, v in c.items() if k not in ("passed", "failed", "xfailed"))
-        lines.append(f"{op:<28} {c['passed']:>6} {c['failed']:>6} {c['xfailed']:>7} {other:>5}")
-    lines.append("")
-    lines.append(f"claimed cases: {len(outcomes)}; not claimed (op not supported): {unclaimed}")
-    lines.append("totals: " + ", ".join(f"{k} {totals.get(k, 0)}" for k in
-                 ("passed", "failed", "xfailed", "xpassed", "unsupported", "crashed", "hung")))
+        cells = []
+        for c in per_op[op]:
+            fail = c["failed"] + c["unsupported"]
+            other = sum(c.values()) - c["passed"] - fail - c["xfailed"]
+            cells.append(f"{c['passed']:>7} {fail:>4} {c['xfailed']:>5} {other:>5}")
+        lines.append(f"{op:<28} {cells[0]:>24}   {cells[1]:>24}")
+    total = total or len(outcomes) + unclaimed
+    lines += ["", f"ONNX node cases: {total}; run (claimed by the importer): {len(outcomes)}; "
+              f"not claimed (an op, opset or element type aic does not import): {unclaimed}"]
+    for title, key in (("as given", "status"), ("inputs frozen", "frozen")):
+        c = Counter(getattr(o, key) for o in outcomes)
+        lines.append(f"{title}: passed {c['passed']} of {total} -- "
+                     + ", ".join(f"{k} {c.get(k, 0)}" for k in STATUSES[1:]))
     return "\n".join(lines)
 
 
-def select_cases(ops: set[str] | None = None):
+def select_cases(ops: set[str] | None = None, per_op: int | None = None):
+    """Claimed cases (of ``ops`` if given; at most ``per_op`` per op, spread over its cases)
+    and the number of cases not claimed."""
     cases = all_cases()
-    chosen = [c for c in cases if claimed(c) and (not ops or primary_op(c) in ops)]
-    return chosen, len(cases) - len([c for c in cases if claimed(c)])
+    claimed_cases = [c for c in cases if claimed(c)]
+    chosen = [c for c in claimed_cases if not ops or primary_op(c) in ops]
+    if per_op:
+        by_op: dict[str, list] = defaultdict(list)
+        for c in chosen:
+            by_op[primary_op(c)].append(c)
+        chosen = [c for group in by_op.values()
+                  for c in group[::max(1, -(-len(group) // per_op))]]
+    return chosen, len(cases) - len(claimed_cases)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -300,24 +398,28 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Run ONNX node test cases through aic.")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--ops", help="comma-separated op types to run (default: all claimed)")
+    parser.add_argument("--per-op", type=int, metavar="N",
+                        help="at most N cases per op, spread over its cases (default: all)")
     parser.add_argument("--json", metavar="OUT", help="write per-case outcomes as JSON")
     parser.add_argument("--verbose", action="store_true", help="print every non-pass")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         return _worker_main()
-    cases, unclaimed = select_cases(set(args.ops.split(",")) if args.ops else None)
+    cases, unclaimed = select_cases(set(args.ops.split(",")) if args.ops else None,
+                                    args.per_op)
 
     def show(o: Outcome):
         if args.verbose and o.status not in ("passed", "xfailed"):
-            print(f"{o.status.upper()}: {o.name} ({o.op}): {o.detail}", flush=True)
+            frozen = "" if o.frozen == o.status else f" [frozen: {o.frozen}]"
+            print(f"{o.status.upper()}: {o.name} ({o.op}): {o.detail}{frozen}", flush=True)
 
     outcomes = run_cases(cases, args.jobs, show)
-    print(report(outcomes, unclaimed))
+    print(report(outcomes, unclaimed, len(all_cases())))
     if args.json:
         with open(args.json, "w") as f:
             json.dump([o.__dict__ for o in outcomes], f, indent=1)
-    bad = [o for o in outcomes if o.status in ("failed", "crashed", "hung", "xpassed")]
+    bad = [o for o in outcomes if o.status in BAD]
     return 1 if bad else 0
 
 

@@ -21,6 +21,8 @@ Contract (what the rest of aic relies on):
   called ``<OpType>_<index>``.
 * Errors: unknown op, attribute value or dtype -> ``UnsupportedError`` naming node, op and
   opset; unreadable or malformed model -> ``ModelFormatError``. Never a silent miscompile.
+  A value needed at compile time (a shape, axes, k...) or an output shape ONNX cannot infer,
+  when computed from graph inputs -> ``ValueNeededError`` naming those inputs (``values.py``).
 
 Assumes: nodes are topologically sorted (the ONNX rule); only the default domain. Control
 flow bodies (If branches, Scan bodies) import into the regions of ``scf`` ops through
@@ -37,7 +39,7 @@ import onnx.helper
 import onnx.numpy_helper
 
 from aic.errors import AicError, ModelFormatError, UnsupportedError
-from aic.frontend.onnx import loader, registry
+from aic.frontend.onnx import loader, registry, values
 from aic.frontend.onnx.node import SUPPORTED_HINT, NodeView
 from aic.frontend.onnx.tensors import (elements_attr, element_type, onnx_to_np, resource_name,
                                        tensor_type)
@@ -142,9 +144,10 @@ class GraphImporter:
         if (info is None or info[1] is None or None in info[1]) and like is not None:
             return tensor_type(node.shape(like), node.elem(like))
         if info is None or info[1] is None or None in info[1]:
-            raise ModelFormatError(f"{node}: the shape of output '{name}' is unknown after "
-                                   f"shape inference ({info[1] if info else 'no type'}); "
-                                   "check input_shapes")
+            raise values.value_needed(self, node, values.shape_deciding(node),
+                                      f"{node}: the shape of output '{name}' is unknown after "
+                                      f"shape inference ({info[1] if info else 'no type'})",
+                                      unknown_shape=True)
         what = f"{node} output '{name}'"
         return tensor_type(info[1], element_type(onnx_to_np(info[0], what), what))
 

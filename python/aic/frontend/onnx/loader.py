@@ -229,3 +229,16 @@ def value_types(values) -> dict[str, tuple[int, list | None]]:
                 dims = [d if isinstance(d, int) else None for d in dims]
             out[v.name] = (v.type.tensor_type.elem_type, dims)
     return out
+
+
+def runtime_inputs(model_or_path, input_shapes: dict | None = None,
+                   constants: dict | None = None) -> list[tuple[str, tuple[int, ...], object]]:
+    """The model's runtime inputs as ``(name, shape, numpy dtype)`` (what ``@main`` will
+    take), without importing it."""
+    from aic.frontend.onnx.tensors import onnx_to_np
+
+    model, _ = load_model(model_or_path)
+    _, runtime = specialise(model, input_shapes, constants)
+    return [(v.name, tuple(d.dim_value for d in v.type.tensor_type.shape.dim),
+             onnx_to_np(v.type.tensor_type.elem_type, f"graph input '{v.name}'"))
+            for v in runtime]

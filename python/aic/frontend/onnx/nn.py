@@ -7,6 +7,7 @@ against ONNX shape inference; a disagreement is refused, never compiled.
 
 from __future__ import annotations
 
+import numpy as np
 
 from aic.dialects.graph import (BatchNormOp, ConvOp, ConvTransposeOp, DenseOp, GlobalPoolOp,
                                 GroupNormOp, LayerNormOp, LrnOp, MatMulOp, PoolOp)
@@ -145,15 +146,36 @@ handler("GlobalMaxPool", 1)(lambda n: n.op(GlobalPoolOp, n.out_type(), x=n.value
 
 @handler("BatchNormalization", 7, attrs={"epsilon", "momentum", "spatial", "training_mode"})
 def batch_norm(n):
-    if int(n.attr("spatial", 1)) != 1:
-        raise n.unsupported("spatial=0 is not supported")
     if int(n.attr("training_mode", 0)) and n.version >= 14:
         return _batch_norm_training(n)
     if int(n.attr("training_mode", 0)) != 0 or any(n.has_output(i) for i in range(1, 5)):
         raise n.unsupported("training mode before opset 14 (saved statistics outputs) is "
                             "not supported")
+    if int(n.attr("spatial", 1)) != 1:
+        return _batch_norm_per_activation(n)
     return n.op(BatchNormOp, n.out_type(like=0), x=n.value(0), scale=n.value(1), bias=n.value(2),
                 mean=n.value(3), var=n.value(4), epsilon=float(n.attr("epsilon", 1e-5)))
+
+
+def _batch_norm_per_activation(n):
+    """BatchNormalization-7 with ``spatial=0``: statistics per activation -- scale, bias, mean
+    and var hold C x D1 x ... x Dn values (one per element of a sample), so
+    ``y = (x - mean) * rsqrt(var + epsilon) * scale + bias`` broadcast over the batch."""
+    from aic.dialects.graph import AddOp, MulOp, SubOp
+    from aic.frontend.onnx.common import binary, unary
+    x, elem, sample = n.value(0), elem_of(n.value(0)), n.shape(0)[1:]
+    size = int(np.prod(sample))
+    stats = []
+    for i in range(1, 5):
+        if int(np.prod(n.shape(i))) != size or n.dtype(i) != n.dtype(0):
+            raise n.unsupported(f"spatial=0 needs input {i} of {size} {n.dtype(0)} values (one "
+                                f"per activation), got {n.dtype(i)}{n.shape(i)}")
+        stats.append(reshape(n, n.value(i), sample))
+    scale, bias, mean, var = stats
+    eps = n.scalar(float(n.attr("epsilon", 1e-5)), elem)
+    inv = unary(n, binary(n, AddOp, var, eps), "rsqrt")
+    y = binary(n, MulOp, binary(n, SubOp, x, mean), binary(n, MulOp, inv, scale))
+    return binary(n, AddOp, y, bias, out_type=n.out_type(like=0))
 
 
 def _batch_norm_training(n):

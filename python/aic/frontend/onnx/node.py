@@ -72,8 +72,10 @@ class NodeView:
     def need_const(self, i: int, what: str) -> np.ndarray:
         c = self.const(i)
         if c is None:
-            raise self.unsupported(f"{what} (input {i}, '{self.proto.input[i]}') must be known "
-                                   "at compile time (a constant or computed from constants)")
+            from aic.frontend.onnx.values import value_needed
+            raise value_needed(self.imp, self, [i], f"{self}: {what} (input {i}, "
+                               f"'{self.proto.input[i]}') must be known at compile time (a "
+                               "constant or computed from constants)")
         return c
 
     def value(self, i: int) -> ir.Value:

@@ -3,7 +3,9 @@ Gather, GatherElements, Expand, Tile, Pad, DepthToSpace, SpaceToDepth, Identity,
 Shape, Size, ConstantOfShape, Trilu, OneHot, Resize, Upsample.
 
 Result shapes come from ONNX shape inference; shape-like inputs (Reshape's shape, Slice's
-starts/ends, Pad's pads, Tile's repeats...) must be constants at import time. Shape and Size
+starts/ends, Pad's pads, Tile's repeats...) must be constants at import time -- when one is
+computed from graph inputs, ``ValueNeededError`` names them (``values.py``) and
+``aic.compile`` specialises on their values. Shape and Size
 fold to constants (shapes are static). Attribute->input migrations (Slice 10, Split 13,
 Squeeze/Unsqueeze 13, Pad 11) are handled by reading whichever form the node carries.
 """
@@ -41,7 +43,11 @@ def dropout(n):
     if training and ratio != 0:  # ratio 0 drops nothing: the identity, as in inference
         raise n.unsupported("training_mode=true with a nonzero ratio is not supported "
                             "(random; inference only)")
-    mask = np.ones(n.out_shape(1), np.bool_) if n.has_output(1) else None
+    mask = None
+    if n.has_output(1) and n.version < 10:  # Dropout-7: the mask has the input's type and
+        mask = np.ones(n.shape(0), n.dtype(0))  # shape (ONNX's inference leaves it untyped)
+    elif n.has_output(1):
+        mask = np.ones(n.out_shape(1), np.bool_)
     return [identity(n), mask]
 
 

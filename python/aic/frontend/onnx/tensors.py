@@ -46,6 +46,11 @@ def onnx_to_np(elem_type: int, what: str = "a tensor") -> np.dtype:
         raise ModelFormatError(f"{what} has element type {elem_type} ({name})") from None
 
 
+def supported_dtypes() -> frozenset[np.dtype]:
+    """The numpy dtypes the importer maps to MLIR element types."""
+    return frozenset(_NP_TO_MLIR)
+
+
 def element_type(dtype, what: str) -> ir.Type:
     """The MLIR element type of numpy ``dtype``; ``what`` names the value in the error."""
     make = _NP_TO_MLIR.get(np.dtype(dtype))
