@@ -4,7 +4,6 @@ kernels (matmul, elementwise) of their own."""
 
 import aic
 import numpy as np
-import onnx
 import pytest
 from aic.runner import onnxruntime_session
 from onnx import TensorProto, helper, numpy_helper
