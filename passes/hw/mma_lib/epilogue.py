@@ -139,7 +139,8 @@ def from_hw(ops, acc: ir.Value, ivs) -> tuple[Epilogue, list[ir.Value]] | None:
             if src is not None and src not in sources:
                 sources.append(src)
                 t = ir.RankedTensorType(src.type)
-                operands.append(f"memref<{'x'.join(map(str, t.shape))}x{t.element_type}>")
+                dims = "".join(f"{d}x" for d in t.shape)  # a 0-d operand: memref<f32>
+                operands.append(f"memref<{dims}{t.element_type}>")
 
     def lines(text: Text, value: str, rows: list[str], col: str) -> str:
         current, names = value, {acc: value}

@@ -85,11 +85,19 @@ def test_compress_with_a_constant_condition():
     np.testing.assert_array_equal(check(m, {"x": x}), x[:, [0, 3]])
 
 
-def test_compress_with_a_run_time_condition_is_refused():
+def test_compress_with_a_run_time_condition_specialises_on_it():
+    """The condition decides the output's shape: aic.compile specialises on its value at the
+    call (one variant per condition); with specialize=False it is refused, naming it."""
     node = helper.make_node("Compress", ["x", "c"], ["y"], axis=0)
     m = model(node, [("x", F, [3]), ("c", TensorProto.BOOL, [3])], [None], opset=11)
     with pytest.raises(aic.UnsupportedError, match="condition .* must be known at compile time"):
-        aic.compile(m)
+        aic.compile(m, specialize=False)
+    compiled = aic.compile(m, cache=False)
+    x = np.array([1.5, -2.0, 3.0], np.float32)
+    for c in ([True, False, True], [False, True, False]):
+        (got,) = compiled(x, np.array(c))
+        np.testing.assert_array_equal(got, x[np.array(c)])
+    assert compiled.variant_count == 2
 
 
 @pytest.mark.parametrize("mode,padding,align", [

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import onnx
 
-from aic.errors import ModelFormatError
+from aic.errors import ModelFormatError, ValueNeededError
 from aic.frontend.onnx.common import reshape, transpose
 from aic.frontend.onnx.loops import index, step_slice, step_store
 from aic.frontend.onnx.registry import handler
@@ -133,7 +133,7 @@ def _scan_output_types(n, body, states, xs, k: int) -> list[ir.RankedTensorType]
     output types with the scan axis inserted."""
     try:
         return [n.out_type(i) for i in range(len(states), len(states) + k)]
-    except ModelFormatError:
+    except (ModelFormatError, ValueNeededError):  # ONNX could not type it: import the body
         pass
     names = [i.name for i in body.input]
     steps = _scratch_types(n, body, lambda: dict(zip(names, states + [step_slice(x, index(0))
@@ -194,7 +194,7 @@ def loop(n):
         return dict(zip(names, [iteration, np.array(True)] + list(carried)))
     try:
         out_types = [n.out_type(i) for i in range(len(states), len(states) + k)]
-    except ModelFormatError:
+    except (ModelFormatError, ValueNeededError):  # ONNX could not type it: import the body
         steps = _scratch_types(n, body, lambda: bind(_iteration(index(0)), states))
         out_types = [_with_dim(t, 0, trips) for t in steps[1 + len(states):]]
     inits = [tensor.empty(list(t.shape), t.element_type, loc=n.loc) for t in out_types]
