@@ -78,19 +78,10 @@ def _emulate(launch: ir.Operation) -> None:
     for child in ops[:-1]:  # all but gpu.terminator
         child.operation.move_before(anchor)
     _serialize(inner, args[3:6], block)
-    with ir.InsertionPoint(_next(launch)), launch.location:
+    with ir.InsertionPoint.after(launch), launch.location:
         for buffer in buffers:
             memref.DeallocOp(buffer)
     launch.erase()
-
-
-def _next(op: ir.Operation) -> ir.Operation:
-    found = False
-    for child in op.block.operations:
-        if found:
-            return child.operation
-        found = child.operation == op
-    raise AssertionError("gpu.launch is the last op of its block")
 
 
 def _shared_buffers(attributions) -> list[ir.Value]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from aic.errors import PassError
 from aic.mlir_api import gpu, ir, memref
 from aic.pass_base import Pass, register_pass
-from aic.verify import user_op, walk
+from aic.verify import defining_op, user_op, walk
 
 
 @register_pass
@@ -110,22 +110,6 @@ def _upload(get: ir.Operation) -> None:
     with ir.InsertionPoint(get), get.location:
         buffer = _managed(get.results[0].type, get.location)
     get.results[0].replace_all_uses_with(buffer)
-    get.move_before(_owner(buffer))
-    with ir.InsertionPoint(_after(buffer)), get.location:
+    get.move_before(defining_op(buffer))
+    with ir.InsertionPoint.after(defining_op(buffer)), get.location:
         memref.CopyOp(get.results[0], buffer)
-
-
-def _owner(value: ir.Value) -> ir.Operation:
-    owner = value.owner
-    return owner.operation if isinstance(owner, ir.OpView) else owner
-
-
-def _after(value: ir.Value) -> ir.Operation:
-    """The op after the one defining ``value``."""
-    op = _owner(value)
-    found = False
-    for child in op.block.operations:
-        if found:
-            return child.operation
-        found = child.operation == op
-    raise AssertionError("no op after the buffer")

@@ -11,20 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 from aic.dialects import graph as g
-from aic.dialects.graph.eval.registry import Unevaluable, handles
+from aic.dialects.graph.eval.registry import handles
+from aic.dialects.graph.eval.shape import normalise_indices
 
 _COMBINE = {"none": lambda a, b: b, "add": np.add, "mul": np.multiply,
             "max": np.maximum, "min": np.minimum}
 
 
-def _positions(idx: np.ndarray, sizes) -> np.ndarray:
-    """Rows of ``idx`` (last axis: one coordinate per entry of ``sizes``) made non-negative."""
-    sizes = np.asarray(sizes, dtype=np.int64)
-    idx = idx.astype(np.int64)
-    idx = np.where(idx < 0, idx + sizes, idx)
-    if np.any(idx < 0) or np.any(idx >= sizes):
-        raise Unevaluable("index out of range")
-    return idx
 
 
 @handles(g.GatherNDOp)
@@ -32,7 +25,7 @@ def _gather_nd(op, xs, shapes):
     x, idx = xs
     b = op.batch_dims
     k = idx.shape[-1]
-    idx = _positions(idx, x.shape[b:b + k])
+    idx = normalise_indices(idx, x.shape[b:b + k])
     batch = int(np.prod(x.shape[:b], dtype=np.int64))
     xb = x.reshape(batch, *x.shape[b:])
     ib = idx.reshape(batch, -1, k)
@@ -44,7 +37,7 @@ def _gather_nd(op, xs, shapes):
 def _scatter_nd(op, xs, shapes):
     x, idx, upd = xs
     k = idx.shape[-1]
-    idx = _positions(idx, x.shape[:k]).reshape(-1, k)
+    idx = normalise_indices(idx, x.shape[:k]).reshape(-1, k)
     upd = upd.reshape(idx.shape[0], *x.shape[k:])
     out, combine = x.copy(), _COMBINE[op.reduction]
     for q in range(idx.shape[0]):
@@ -57,7 +50,7 @@ def _scatter_nd(op, xs, shapes):
 def _scatter_elements(op, xs, shapes):
     x, idx, upd = xs
     axis = op.axis
-    idx = _positions(idx[..., None], [x.shape[axis]])[..., 0]
+    idx = normalise_indices(idx[..., None], [x.shape[axis]])[..., 0]
     out, combine = x.copy(), _COMBINE[op.reduction]
     for p in np.ndindex(*idx.shape):
         at = p[:axis] + (idx[p],) + p[axis + 1:]

@@ -43,9 +43,13 @@ def _slice(op, xs, shapes):
     return [x]
 
 
-def _normalise(indices, size):
-    indices = np.where(indices < 0, indices + size, indices)
-    if np.any(indices < 0) or np.any(indices >= size):
+def normalise_indices(indices, sizes):
+    """``indices`` made non-negative against ``sizes`` (a size, or one per entry of the last
+    axis), as int64; an index out of range cannot be evaluated."""
+    sizes = np.asarray(sizes, dtype=np.int64)
+    indices = np.asarray(indices).astype(np.int64)
+    indices = np.where(indices < 0, indices + sizes, indices)
+    if np.any(indices < 0) or np.any(indices >= sizes):
         raise Unevaluable("index out of range")
     return indices
 
@@ -53,13 +57,13 @@ def _normalise(indices, size):
 @handles(g.GatherOp)
 def _gather(op, xs, shapes):
     x, idx = xs
-    return [np.take(x, _normalise(idx, x.shape[op.axis]), axis=op.axis)]
+    return [np.take(x, normalise_indices(idx, x.shape[op.axis]), axis=op.axis)]
 
 
 @handles(g.GatherElementsOp)
 def _gather_elements(op, xs, shapes):
     x, idx = xs
-    return [np.take_along_axis(x, _normalise(idx, x.shape[op.axis]), axis=op.axis)]
+    return [np.take_along_axis(x, normalise_indices(idx, x.shape[op.axis]), axis=op.axis)]
 
 
 _PAD_MODES = {"constant": "constant", "reflect": "reflect", "edge": "edge", "wrap": "wrap"}

@@ -136,8 +136,7 @@ def _aligned(value: ir.Value, nr: int) -> bool:
         if op.name != "arith.constant":
             return False
         return ir.IntegerAttr(op.attributes["value"]).value % nr == 0
-    owner = value.owner.owner  # the block argument's op
-    owner = owner.opview if hasattr(owner, "opview") else owner
+    owner = _argument_owner(value)
     if isinstance(owner, ParallelOp):  # a multiple of the step; a single tile is at 0
         step = list(owner.steps)[value.arg_number]
         return step % nr == 0 or step >= list(owner.upper_bounds)[value.arg_number]
@@ -146,6 +145,12 @@ def _aligned(value: ir.Value, nr: int) -> bool:
         return all(b is not None and b.name == "arith.constant"
                    and ir.IntegerAttr(b.attributes["value"]).value % nr == 0 for b in bounds)
     return False
+
+
+def _argument_owner(value: ir.Value):
+    """The op (as its OpView) whose region block has the block argument ``value``."""
+    owner = value.owner.owner
+    return owner.opview if hasattr(owner, "opview") else owner
 
 
 def _row_tiles_share(op: MicrokernelOp) -> bool:
@@ -157,8 +162,7 @@ def _row_tiles_share(op: MicrokernelOp) -> bool:
     rows, _ = _offsets(a_tile)
     if rows is None or not isinstance(rows.owner, ir.Block):
         return False
-    owner = rows.owner.owner
-    owner = owner.opview if hasattr(owner, "opview") else owner
+    owner = _argument_owner(rows)
     if not isinstance(owner, ParallelOp) or rows.arg_number >= len(list(owner.steps)):
         return False
     d = rows.arg_number

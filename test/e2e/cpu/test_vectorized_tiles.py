@@ -134,18 +134,12 @@ def test_constant_weight_prepacked(m, k, n):
 def test_runtime_b_packed_by_its_own_kernel(m, k, n):
     """A run-time B read by four or more row tiles is packed once per call by a kernel of its
     own (ragged N: the last panel zero-padded); the numbers are numpy's."""
-    from onnx import TensorProto, helper
-
     import aic
     from aic.compiler.driver import CompileOptions, compile_module
+    from test_threads import _matmul
 
     a, b = rand(m, k), rand(k, n, seed=1)
-    graph = helper.make_graph(
-        [helper.make_node("MatMul", ["a", "b"], ["y"])], "mm",
-        [helper.make_tensor_value_info("a", TensorProto.FLOAT, [m, k]),
-         helper.make_tensor_value_info("b", TensorProto.FLOAT, [k, n])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])])
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model = _matmul(m, k, n)
     hw = str(compile_module(model, CompileOptions("cpu-avx512", None, emit="hw")).module)
     assert f"x{k}x32xf32> to tensor<1x{k}x32xf32>" in hw  # the packing kernel's panel tile
     (out,) = aic.compile(model, "cpu-avx512", cache=False)(a, b)
