@@ -34,7 +34,9 @@ from aic.errors import PassError
 from aic.mlir_api import ir
 from aic.pass_base import Pass, option, register_pass
 from aic.passes.conversions.graph_to_linalg_lib import LOWERINGS
-from aic.passes.conversions.graph_to_linalg_lib.common import check_static
+from aic.passes.conversions.graph_to_linalg_lib import dims
+from aic.passes.conversions.graph_to_linalg_lib.common import check_ranked
+from aic.passes.conversions.graph_to_linalg_lib.result_dims import result_dims
 from aic.passes.conversions.graph_to_linalg_lib.im2col import CONV_IM2COL
 from aic.passes.conversions.graph_to_linalg_lib.index_checks import CHECKS, attach_status
 from aic.passes.conversions.graph_to_linalg_lib.signless import (make_signless,
@@ -65,9 +67,16 @@ def lower_op(op: ir.OpView) -> None:
         supported = ", ".join(sorted(cls.OPERATION_NAME for cls in LOWERINGS))
         raise PassError(f"no lowering to linalg for '{op.operation.name}' "
                         f"(supported: {supported})", op)
-    check_static(op)
+    check_ranked(op)
     with ir.InsertionPoint(op), op.location:
-        new_values = lowering(op)
+        token = dims.RESULT_DIMS.set(result_dims(op))
+        try:
+            new_values = lowering(op)
+        except dims.DynamicDimError as e:
+            raise PassError(f"dynamic dims are not supported by this lowering ({e}); give "
+                            "the model's input shapes (--input-shape) to compile it", op) from None
+        finally:
+            dims.RESULT_DIMS.reset(token)
     results = list(op.operation.results)
     if len(new_values) != len(results):
         raise PassError(f"internal: lowering gave {len(new_values)} values for "

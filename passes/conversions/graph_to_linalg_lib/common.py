@@ -2,7 +2,7 @@
 
 Every function here builds IR at the current insertion point and location (the lowering
 driver enters ``ir.InsertionPoint(op)`` and ``op.location`` before calling a lowering), on
-ranked tensors with static shapes. ``generic`` builds a ``linalg.generic`` whose body is a
+ranked tensors; shapes are lists of ints and ``dims.Dim`` (dynamic extents). ``generic`` builds a ``linalg.generic`` whose body is a
 Python callback; ``map_elementwise`` builds one with numpy-broadcasting indexing maps.
 
 May import: the MLIR shim and aic.errors.
@@ -10,12 +10,14 @@ May import: the MLIR shim and aic.errors.
 
 from __future__ import annotations
 
+import math
 from typing import Callable, Sequence
 
 import numpy as np
 
 from aic.errors import PassError
 from aic.mlir_api import arith, ir, linalg, tensor
+from aic.passes.conversions.graph_to_linalg_lib import dims
 
 PARALLEL = "parallel"
 REDUCTION = "reduction"
@@ -23,16 +25,16 @@ REDUCTION = "reduction"
 
 # -- types ------------------------------------------------------------------------------------
 
-def shape_of(value: ir.Value) -> list[int]:
-    return list(ir.RankedTensorType(value.type).shape)
+shape_of = dims.shape_of
+"""The shape of a value: ints, ``dims.Dim`` for a dynamic dim (see ``dims``)."""
 
 
 def elem_of(value: ir.Value) -> ir.Type:
     return ir.RankedTensorType(value.type).element_type
 
 
-def tensor_type(shape: Sequence[int], element: ir.Type) -> ir.Type:
-    return ir.RankedTensorType.get(list(shape), element)
+def tensor_type(shape: Sequence, element: ir.Type) -> ir.Type:
+    return ir.RankedTensorType.get(dims.static_shape(shape), element)
 
 
 def is_float(t: ir.Type) -> bool:
@@ -47,15 +49,12 @@ def is_unsigned_int(t: ir.Type) -> bool:
     return not is_float(t) and ir.IntegerType(t).is_unsigned
 
 
-def check_static(op: ir.OpView) -> None:
-    """Raise PassError unless every operand and result is a ranked, static tensor."""
+def check_ranked(op: ir.OpView) -> None:
+    """Raise PassError unless every operand and result is a ranked tensor."""
     for v in list(op.operation.operands) + list(op.operation.results):
         t = v.type.maybe_downcast()
         if not isinstance(t, ir.RankedTensorType):
             raise PassError(f"expected ranked tensors, got {v.type}", op)
-        if not t.has_static_shape:
-            raise PassError(f"dynamic shapes are not supported (got {v.type}); run shape "
-                            "inference first", op)
 
 
 def norm_axis(axis: int, rank: int) -> int:
@@ -112,8 +111,8 @@ def dense_const(array: np.ndarray, element: ir.Type) -> ir.Value:
     return arith.ConstantOp(ttype, ir.DenseElementsAttr.get(values, type=ttype)).result
 
 
-def empty(shape: Sequence[int], element: ir.Type) -> ir.Value:
-    return tensor.EmptyOp(list(shape), element).result
+def empty(shape: Sequence, element: ir.Type) -> ir.Value:
+    return tensor.EmptyOp(dims.mixed(shape), element).result
 
 
 def filled(shape: Sequence[int], element: ir.Type, scalar: ir.Value) -> ir.Value:
@@ -192,8 +191,8 @@ def broadcast_map(in_shape: Sequence[int], out_shape: Sequence[int]) -> ir.Affin
         raise ValueError(f"cannot broadcast {list(in_shape)} to {list(out_shape)}")
     exprs = []
     for i, size in enumerate(in_shape):
-        if size == out_shape[i + offset]:
-            exprs.append(i + offset)
+        if size == out_shape[i + offset] or (dims.is_dim(size) and dims.is_dim(out_shape[i + offset])):
+            exprs.append(i + offset)  # two dynamic dims: equal (they never broadcast)
         elif size == 1:
             exprs.append(None)
         else:
@@ -233,18 +232,29 @@ def reduce_dims(x: ir.Value, dims: Sequence[int], init: ir.Value,
 
 # -- reshapes ---------------------------------------------------------------------------------
 
-def reassociation(src: Sequence[int], dst: Sequence[int]) -> list[list[int]] | None:
-    """Groups of ``src`` dims that form each ``dst`` dim (``src`` has more dims), or None."""
+def reassociation(src: Sequence, dst: Sequence) -> list[list[int]] | None:
+    """Groups of ``src`` dims that form each ``dst`` dim (``src`` has more dims), or None.
+    A dynamic ``dst`` dim is one equal ``src`` dim (with unit dims before it)."""
+    if len(dst) == 1:
+        return [list(range(len(src)))]
     groups, i = [], 0
     for size in dst:
         if i >= len(src):
             return None
         group, prod = [i], src[i]
         i += 1
-        while prod < size and i < len(src):
-            group.append(i)
-            prod *= src[i]
-            i += 1
+        if dims.is_dim(size):
+            while prod == 1 and i < len(src):
+                group.append(i)
+                prod = src[i]
+                i += 1
+        elif dims.is_dim(prod):
+            return None
+        else:
+            while prod < size and i < len(src) and not dims.is_dim(src[i]):
+                group.append(i)
+                prod *= src[i]
+                i += 1
         if prod != size:
             return None
         groups.append(group)
@@ -255,8 +265,8 @@ def reassociation(src: Sequence[int], dst: Sequence[int]) -> list[list[int]] | N
     return groups
 
 
-def reshape(x: ir.Value, out_shape: Sequence[int]) -> ir.Value:
-    """Reshape a static tensor: expand/collapse_shape where possible, else through 1-D."""
+def reshape(x: ir.Value, out_shape: Sequence) -> ir.Value:
+    """Reshape a tensor: expand/collapse_shape where possible, else through 1-D."""
     shape = shape_of(x)
     out_shape = list(out_shape)
     ttype = tensor_type(out_shape, elem_of(x))
@@ -274,10 +284,23 @@ def reshape(x: ir.Value, out_shape: Sequence[int]) -> ir.Value:
             return tensor.collapse_shape(ttype, x, _reassoc_attr(groups))
     elif len(shape) < len(out_shape):
         groups = reassociation(out_shape, shape)
+        if groups is not None and any(sum(map(dims.is_dim, (out_shape[d] for d in g))) > 1
+                                      for g in groups):
+            return _reshape_dynamic(x, out_shape)  # expand_shape: one dynamic dim per group
         if groups is not None:
-            return tensor.expand_shape(ttype, x, _reassoc_attr(groups), [], out_shape)
-    flat = reshape(x, [int(np.prod(shape))])
+            return tensor.expand_shape(ttype, x, _reassoc_attr(groups),
+                                       dims.dynamic_values(out_shape),
+                                       dims.static_shape(out_shape))
+    flat = reshape(x, [math.prod(shape)])
     return reshape(flat, out_shape)
+
+
+def _reshape_dynamic(x: ir.Value, out_shape: list) -> ir.Value:
+    """``tensor.reshape`` to a shape tensor: for dynamic shapes no expand_shape can state."""
+    index = ir.IndexType.get()
+    sizes = [d.value if dims.is_dim(d) else dims.index(d) for d in out_shape]
+    shape = tensor.from_elements(ir.RankedTensorType.get([len(sizes)], index), sizes)
+    return tensor.reshape(tensor_type(out_shape, elem_of(x)), x, shape)
 
 
 def _reassoc_attr(groups: list[list[int]]) -> ir.ArrayAttr:

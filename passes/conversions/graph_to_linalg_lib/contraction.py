@@ -13,10 +13,9 @@ May import: the MLIR shim, the graph op classes, ``common`` and ``scalar``.
 
 from __future__ import annotations
 
-import numpy as np
-
 from aic.dialects.graph import DenseOp, MatMulOp
 from aic.mlir_api import ir, linalg
+from aic.passes.conversions.graph_to_linalg_lib import dims
 from aic.passes.conversions.graph_to_linalg_lib import scalar as s
 from aic.passes.conversions.graph_to_linalg_lib.common import (PARALLEL, REDUCTION, affine_map,
                                                                const, elem_of, empty, filled,
@@ -36,13 +35,13 @@ def matmul_2d(a: ir.Value, b: ir.Value, elem: ir.Type) -> ir.Value:
 def _batched(a, b, elem):
     """``a`` [..., M, K] @ ``b`` [..., K, N] with numpy batch broadcasting."""
     sa, sb = shape_of(a), shape_of(b)
-    batch = list(np.broadcast_shapes(tuple(sa[:-2]), tuple(sb[:-2])))
+    batch = dims.broadcast_shapes(sa[:-2], sb[:-2])
     m, k, n = sa[-2], sa[-1], sb[-1]
     if len(sb) == 2:
-        flat = reshape(a, [int(np.prod(sa[:-1])), k])
+        flat = reshape(a, [dims.prod(sa[:-1]), k])
         return reshape(matmul_2d(flat, b, elem), batch + [m, n])
     if sa[:-2] == batch and sb[:-2] == batch:
-        nb = int(np.prod(batch))
+        nb = dims.prod(batch)
         out = linalg.batch_matmul(reshape(a, [nb, m, k]), reshape(b, [nb, k, n]),
                                   outs=[_zeros([nb, m, n], elem)])
         return reshape(out, batch + [m, n])

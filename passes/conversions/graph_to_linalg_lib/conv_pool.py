@@ -28,6 +28,7 @@ from aic.dialects.graph import ConvOp, ConvTransposeOp, GlobalPoolOp, PoolOp
 from aic.mlir_api import ir, linalg, tensor
 from aic.passes.conversions.graph_to_linalg_lib import im2col
 from aic.passes.conversions.graph_to_linalg_lib import scalar as s
+from aic.passes.conversions.graph_to_linalg_lib import dims
 from aic.passes.conversions.graph_to_linalg_lib.common import (
     PARALLEL, REDUCTION, affine_map, const, dense_const, dim, elem_of, empty, filled, generic,
     is_unsigned_int, lowest, map_elementwise, reduce_dims, reshape, shape_of)
@@ -239,7 +240,7 @@ def lower_global_pool(op):
     x = op.x
     sx, elem = shape_of(x), elem_of(x)
     if len(sx) > 3:  # one innermost reduced dim, which the vectorizer reduces along
-        x = reshape(x, sx[:2] + [int(np.prod(sx[2:]))])
+        x = reshape(x, sx[:2] + [dims.prod(sx[2:])])
     spatial = list(range(2, len(shape_of(x))))
     is_max = op.kind == "max"
     init = lowest(elem) if is_max else const(elem, 0.0)

@@ -39,7 +39,7 @@ import onnx.helper
 import onnx.numpy_helper
 
 from aic.errors import AicError, ModelFormatError, UnsupportedError
-from aic.frontend.onnx import loader, registry, values
+from aic.frontend.onnx import loader, registry, symbolic, values
 from aic.frontend.onnx.node import SUPPORTED_HINT, NodeView
 from aic.frontend.onnx.tensors import (elements_attr, element_type, onnx_to_np, resource_name,
                                        tensor_type)
@@ -93,7 +93,8 @@ class GraphImporter:
         arg_types = [self._input_type(v) for v in self.runtime_inputs]
         with ir.InsertionPoint(module.body):
             fn = func.FuncOp("main", ir.FunctionType.get(arg_types, []))
-        fn.arg_attrs = ir.ArrayAttr.get([_name_attr(v.name) for v in self.runtime_inputs])
+        fn.arg_attrs = ir.ArrayAttr.get([_name_attr(v.name, self.dim_names(v.name))
+                                         for v in self.runtime_inputs])
         block = fn.add_entry_block()
         for v, arg in zip(self.runtime_inputs, block.arguments):
             self.env[v.name] = arg
@@ -108,13 +109,22 @@ class GraphImporter:
             func.ReturnOp(results)
         fn.attributes["function_type"] = ir.TypeAttr.get(
             ir.FunctionType.get(arg_types, [r.type for r in results]))
-        fn.res_attrs = ir.ArrayAttr.get([_name_attr(o.name) for o in self.graph.output])
+        fn.res_attrs = ir.ArrayAttr.get([_name_attr(o.name, _names_of(r.type, self.dim_names(o.name)))
+                                         for o, r in zip(self.graph.output, results)])
         return module
 
     def _input_type(self, value: onnx.ValueInfoProto) -> ir.Type:
         t, what = value.type.tensor_type, f"graph input '{value.name}'"
         elem = element_type(onnx_to_np(t.elem_type, what), what)
-        return tensor_type([d.dim_value for d in t.shape.dim], elem)
+        return tensor_type([d.dim_value if d.HasField("dim_value") else -1 for d in t.shape.dim],
+                           elem)
+
+    def dim_names(self, name: str) -> list[str]:
+        """ONNX's names of the dims of value ``name`` (``""`` for static or unknown ones)."""
+        info = self.types.get(name)
+        if info is None or info[1] is None:
+            return []
+        return [d if isinstance(d, str) else "" for d in info[1]]
 
     # -- values ------------------------------------------------------------------------------
 
@@ -124,6 +134,10 @@ class GraphImporter:
         v = self.env[name]
         if not isinstance(v, np.ndarray):
             return v
+        if symbolic.is_symbolic(v):
+            raise UnsupportedError(f"value '{name}' = {list(v.flat)} is computed from dynamic "
+                                   "dims and used as data at run time, which is not supported; "
+                                   "give the input shapes (--input-shape / input_shapes=)")
         if name not in self.materialized:
             self.materialized[name] = self.materialize(v, name, self.const_loc.get(name, loc))
         return self.materialized[name]
@@ -149,7 +163,8 @@ class GraphImporter:
                                       f"shape inference ({info[1] if info else 'no type'})",
                                       unknown_shape=True)
         what = f"{node} output '{name}'"
-        return tensor_type(info[1], element_type(onnx_to_np(info[0], what), what))
+        shape = [-1 if isinstance(d, str) else d for d in info[1]]
+        return tensor_type(shape, element_type(onnx_to_np(info[0], what), what))
 
     def _infer_locally(self, node: onnx.NodeProto) -> None:
         """Shape inference of one node with its constant inputs known (after folding)."""
@@ -261,14 +276,37 @@ class GraphImporter:
             self.env[name] = value
             if isinstance(value, np.ndarray):
                 self.const_loc[name] = view.loc
+            else:
+                _annotate_dims(value, self.dim_names(name))
+
+    def _fold_symbolic(self, view: NodeView, arrays: list) -> list:
+        """Evaluate a shape op on symbolic arrays (``symbolic``), else fail naming the node."""
+        proto = view.proto
+        if not all(a is None or isinstance(a, np.ndarray) for a in arrays):
+            return None  # a runtime input too: the handler decides (need_const fails clearly)
+        if view.op_type in symbolic.SHAPE_OPS:
+            attrs = {a.name: onnx.helper.get_attribute_value(a) for a in proto.attribute}
+            try:
+                return [symbolic.evaluate(view.op_type, arrays, attrs)]
+            except (symbolic.NotSymbolic, ValueError, IndexError, TypeError):
+                pass
+        raise view.unsupported("computes on dynamic dims (inputs "
+                               f"{[list(a.flat) if isinstance(a, np.ndarray) else 'runtime' for a in arrays]}) "
+                               "in a way aic cannot keep symbolic; give the input shapes "
+                               "(--input-shape / input_shapes=) to compile it")
 
     def _fold(self, view: NodeView) -> list | None:
         """Evaluate ``view`` with the ONNX reference evaluator if all its inputs are known."""
         proto = view.proto
         if view.op_type in NO_FOLD or not any(view.has(i) for i in range(view.n_inputs)):
             return None
-        arrays = [view.const(i) for i in range(view.n_inputs) if view.has(i)]
-        if any(a is None for a in arrays) or sum(a.size for a in arrays) > FOLD_LIMIT:
+        arrays = [self.env[proto.input[i]] if view.has(i) else None
+                  for i in range(view.n_inputs)]
+        if any(symbolic.is_symbolic(a) for a in arrays):
+            return self._fold_symbolic(view, arrays)
+        arrays = [a for a in arrays if a is not None]
+        if (any(not isinstance(a, np.ndarray) for a in arrays)
+                or sum(a.size for a in arrays) > FOLD_LIMIT):
             return None
         if any(a.type == onnx.AttributeProto.GRAPH for a in proto.attribute):
             return None
@@ -289,6 +327,23 @@ class GraphImporter:
         return [by_name.get(o) for o in proto.output]
 
 
+def _names_of(t: ir.Type, names: list[str]) -> list[str]:
+    return names if names and not ir.RankedTensorType(t).has_static_shape else []
+
+
+def _annotate_dims(value, names: list[str]) -> None:
+    """Record the ONNX names of ``value``'s dynamic dims on its (single-result) defining op."""
+    t = ir.RankedTensorType(value.type)
+    if t.has_static_shape or not any(names) or len(names) != t.rank:
+        return
+    owner = value.owner
+    if isinstance(owner, ir.Block):
+        return
+    op = owner.operation
+    if len(op.results) == 1:
+        op.attributes["aic.dims"] = ir.ArrayAttr.get([ir.StringAttr.get(n) for n in names])
+
+
 def _to_array(t: onnx.TensorProto) -> np.ndarray:
     try:
         return np.asarray(onnx.numpy_helper.to_array(t))
@@ -296,5 +351,9 @@ def _to_array(t: onnx.TensorProto) -> np.ndarray:
         raise ModelFormatError(f"initializer '{t.name}' cannot be read: {e}") from None
 
 
-def _name_attr(name: str) -> ir.DictAttr:
-    return ir.DictAttr.get({"aic.name": ir.StringAttr.get(name)})
+def _name_attr(name: str, dims: list[str] | None = None) -> ir.DictAttr:
+    """``aic.name`` and, for a value with named dynamic dims, ``aic.dims``."""
+    attrs = {"aic.name": ir.StringAttr.get(name)}
+    if dims and any(dims):
+        attrs["aic.dims"] = ir.ArrayAttr.get([ir.StringAttr.get(n) for n in dims])
+    return ir.DictAttr.get(attrs)

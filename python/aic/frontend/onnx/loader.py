@@ -3,9 +3,10 @@
 ``load_model`` reads a path or takes a ``ModelProto`` and validates it (truncated, non-ONNX or
 malformed files raise ``ModelFormatError``). ``specialise`` decides the runtime inputs (graph
 inputs that are not initializers, plus initializers the caller overrides through
-``input_shapes``) and gives every one of them a static shape (symbolic dims must be given by the
-caller). ``infer_types`` runs ONNX shape inference with data propagation and returns
-``name -> (onnx elem type, shape with None for unknown dims)``.
+``input_shapes``) and fixes the dims given there; the other symbolic dims stay dynamic, each
+with a name (its ``dim_param``, or ``<input>_<axis>``). ``infer_types`` runs ONNX shape
+inference with data propagation and returns ``name -> (onnx elem type, shape)``: ints, the
+name of a dynamic dim, None for an unknown one.
 """
 
 from __future__ import annotations
@@ -171,9 +172,9 @@ def _fix_shape(value: onnx.ValueInfoProto, given: list[int] | None) -> None:
         raise ModelFormatError(f"input '{value.name}' has a negative dim {negative[0]} ({dims})")
     if dims is None:
         raise ModelFormatError(f"input '{value.name}' has an unknown rank: {hint}")
-    for d in dims:
-        if not isinstance(d, int):
-            raise ModelFormatError(f"input '{value.name}' has symbolic dim '{d}': {hint}")
+    for axis, d in enumerate(shape.dim):  # dynamic dims stay dynamic, each with a name
+        if not d.HasField("dim_value") and not d.dim_param:
+            d.dim_param = f"{value.name}_{axis}"
 
 
 SKELETON_BYTES = 4096
@@ -225,8 +226,8 @@ def value_types(values) -> dict[str, tuple[int, list | None]]:
     for v in values:
         if v.type.HasField("tensor_type"):
             dims = _dims(v)
-            if dims is not None:
-                dims = [d if isinstance(d, int) else None for d in dims]
+            if dims is not None:  # a name for a dynamic dim ONNX named, None if unknown
+                dims = [None if d == "?" else d for d in dims]
             out[v.name] = (v.type.tensor_type.elem_type, dims)
     return out
 
@@ -239,6 +240,7 @@ def runtime_inputs(model_or_path, input_shapes: dict | None = None,
 
     model, _ = load_model(model_or_path)
     _, runtime = specialise(model, input_shapes, constants)
-    return [(v.name, tuple(d.dim_value for d in v.type.tensor_type.shape.dim),
+    return [(v.name, tuple(d.dim_value if d.HasField("dim_value") else -1
+                           for d in v.type.tensor_type.shape.dim),
              onnx_to_np(v.type.tensor_type.elem_type, f"graph input '{v.name}'"))
             for v in runtime]

@@ -4,7 +4,9 @@ A handler reads attributes (``attr``), inputs as import-time constants (``const`
 ``need_const``) or as IR values (``value``; constants are materialised as ``graph.constant``),
 input/output shapes and element types (outputs typed by ONNX shape inference), and builds graph
 ops at the node's location (``op``, ``build``). ``unsupported(reason)`` makes the error that
-names the node, its op type and opset version. Shapes are static: every dim is known.
+names the node, its op type and opset version. Dims are static, or dynamic (``?``, named by
+``dim_names``); inputs computed from dynamic dims at import time (``symbolic``) are not
+``const``: ``need_const`` of one fails with ``UnsupportedError``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import onnx
 import onnx.helper
 
 from aic.errors import UnsupportedError
+from aic.frontend.onnx import symbolic
 from aic.frontend.onnx.tensors import element_type, np_dtype, tensor_type
 from aic.mlir_api import ir
 
@@ -67,10 +70,12 @@ class NodeView:
     def const(self, i: int) -> np.ndarray | None:
         """Input ``i`` as an array if it is known at import time, else None."""
         v = self.imp.env[self.proto.input[i]] if self.has(i) else None
-        return v if isinstance(v, np.ndarray) else None
+        return v if isinstance(v, np.ndarray) and v.dtype != object else None
 
     def need_const(self, i: int, what: str) -> np.ndarray:
         c = self.const(i)
+        if c is None and self.has(i) and symbolic.is_symbolic(self.imp.env[self.proto.input[i]]):
+            raise symbolic_needed(self, i, what)
         if c is None:
             from aic.frontend.onnx.values import value_needed
             raise value_needed(self.imp, self, [i], f"{self}: {what} (input {i}, "
@@ -83,6 +88,10 @@ class NodeView:
 
     def values(self) -> list[ir.Value | None]:
         return [self.value(i) if self.has(i) else None for i in range(self.n_inputs)]
+
+    def dim_names(self, i: int) -> list[str]:
+        """ONNX's names of input ``i``'s dims (``""`` for a static or unnamed one)."""
+        return self.imp.dim_names(self.proto.input[i])
 
     def shape(self, i: int) -> list[int]:
         v = self.imp.env[self.proto.input[i]]
@@ -138,3 +147,11 @@ class NodeView:
 
     def ttype(self, shape, elem: ir.Type) -> ir.RankedTensorType:
         return tensor_type(shape, elem)
+
+
+def symbolic_needed(view: NodeView, i: int, what: str) -> UnsupportedError:
+    value = view.imp.env[view.proto.input[i]]
+    return view.unsupported(f"{what} (input {i}, '{view.proto.input[i]}') is computed from "
+                            f"dynamic dims ({list(value.flat)}), which this op needs as a "
+                            "constant; give the input shapes (--input-shape / input_shapes=) "
+                            "to compile it")

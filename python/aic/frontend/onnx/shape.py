@@ -6,7 +6,7 @@ Result shapes come from ONNX shape inference; shape-like inputs (Reshape's shape
 starts/ends, Pad's pads, Tile's repeats...) must be constants at import time -- when one is
 computed from graph inputs, ``ValueNeededError`` names them (``values.py``) and
 ``aic.compile`` specialises on their values. Shape and Size
-fold to constants (shapes are static). Attribute->input migrations (Slice 10, Split 13,
+fold to constants, or, over dynamic dims, to symbolic arrays (``symbolic.py``). Attribute->input migrations (Slice 10, Split 13,
 Squeeze/Unsqueeze 13, Pad 11) are handled by reading whichever form the node carries.
 """
 
@@ -16,6 +16,7 @@ import numpy as np
 
 from aic.dialects.graph import (ConcatOp, ExpandOp, GatherElementsOp, GatherOp, OneHotOp, PadOp,
                                 ReshapeOp, ResizeOp, SliceOp, TileOp, TriluOp)
+from aic.frontend.onnx import symbolic
 from aic.frontend.onnx.common import (check_shape, float_attr_scalar, norm_axes, norm_axis,
                                       reshape, transpose)
 from aic.frontend.onnx.registry import handler
@@ -188,16 +189,34 @@ def space_to_depth(n):
     return reshape(n, transpose(n, y, perm), n.out_shape())
 
 
+def _symbolic_dims(n) -> list:
+    """Input 0's dims: ints, and ``symbolic.Sym`` for a dynamic dim (by its ONNX name)."""
+    names = n.dim_names(0)
+    out = []
+    for axis, d in enumerate(n.shape(0)):
+        if d >= 0:
+            out.append(int(d))
+        elif axis < len(names) and names[axis]:
+            out.append(symbolic.Sym.dim(names[axis]))
+        else:
+            raise n.unsupported(f"dim {axis} of input '{n.proto.input[0]}' is dynamic and "
+                                "unnamed after shape inference")
+    return out
+
+
 @handler("Shape", 1, attrs={"start", "end"})
 def shape(n):
-    dims = n.shape(0)
+    dims = _symbolic_dims(n)
     start, end = int(n.attr("start", 0)), n.attr("end")
-    return np.array(dims[start:None if end is None else int(end)], np.int64)
+    return symbolic.shape_array(dims[start:None if end is None else int(end)])
 
 
 @handler("Size", 1)
 def size(n):
-    return np.array(int(np.prod(n.shape(0))), np.int64)
+    total = 1
+    for d in _symbolic_dims(n):
+        total = total * d
+    return symbolic.shape_array([total]).reshape(())
 
 
 @handler("ConstantOfShape", 9, attrs={"value"})

@@ -66,7 +66,9 @@ def np_dtype(elem: ir.Type) -> np.dtype:
 
 
 def tensor_type(shape, elem: ir.Type) -> ir.RankedTensorType:
-    return ir.RankedTensorType.get([int(d) for d in shape], elem)
+    """A ranked tensor type; a negative dim is dynamic (``?``)."""
+    dyn = ir.ShapedType.get_dynamic_size()
+    return ir.RankedTensorType.get([dyn if int(d) < 0 else int(d) for d in shape], elem)
 
 
 def shape_of(value: ir.Value) -> list[int]:
