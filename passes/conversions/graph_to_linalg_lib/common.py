@@ -169,17 +169,20 @@ def indexed_generic(inputs: Sequence[ir.Value], inits: Sequence[ir.Value],
     Positions come from constant iota inputs (``[0, n)``, i64) read along each loop, not from
     ``linalg.index``: a tiled generic's ``linalg.index`` counts from the tile origin.
     """
-    n_loops, dims = len(iterators), sorted(loops)
+    n_loops = len(iterators)
+    static = sorted(d for d in loops if not dims.is_dim(loops[d]))
+    dynamic = sorted(d for d in loops if dims.is_dim(loops[d]))  # no constant iota: linalg.index
     i64 = ir.IntegerType.get_signless(64)
     iotas = [arith.ConstantOp(tensor_type([loops[d]], i64), ir.DenseElementsAttr.get(
-        np.arange(loops[d], dtype=np.int64))).result for d in dims]
-    iota_maps = [affine_map(n_loops, [d]) for d in dims]
+        np.arange(loops[d], dtype=np.int64))).result for d in static]
+    iota_maps = [affine_map(n_loops, [d]) for d in static]
     n_in = len(inputs)
 
     def wrapped(*args):
         pos = {d: arith.index_cast(ir.IndexType.get(), a)
-               for d, a in zip(dims, args[n_in:n_in + len(dims)])}
-        return body(pos, *args[:n_in], *args[n_in + len(dims):])
+               for d, a in zip(static, args[n_in:n_in + len(static)])}
+        pos.update({d: linalg.IndexOp(d).result for d in dynamic})
+        return body(pos, *args[:n_in], *args[n_in + len(static):])
     return generic(list(inputs) + iotas, inits, list(maps[:n_in]) + iota_maps + list(maps[n_in:]),
                    iterators, wrapped)
 

@@ -39,7 +39,8 @@ def pad(x: ir.Value, low: list[int], high: list[int], value: ir.Value) -> ir.Val
     if not any(low) and not any(high):
         return x
     shape = [d + lo + hi for d, lo, hi in zip(shape_of(x), low, high)]
-    op = tensor.PadOp(ir.RankedTensorType.get(shape, elem_of(x)), x, [], [], low, high)
+    op = tensor.PadOp(ir.RankedTensorType.get(dims.static_shape(shape), elem_of(x)), x, [], [],
+                      low, high)
     block = op.regions[0].blocks.append(*[ir.IndexType.get()] * len(low))
     with ir.InsertionPoint(block):
         tensor.YieldOp(value)

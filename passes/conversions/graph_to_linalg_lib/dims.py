@@ -147,6 +147,12 @@ def dynamic_values(shape: Sequence) -> list[ir.Value]:
     return [d.value for d in shape if isinstance(d, Dim)]
 
 
+def split(sizes: Sequence) -> tuple[list[ir.Value], list[int]]:
+    """(dynamic values, static entries) of mixed sizes/offsets, as ``tensor.extract_slice``
+    and ``insert_slice`` take them."""
+    return dynamic_values(sizes), static_shape(sizes)
+
+
 def mixed(shape: Sequence) -> list:
     """``shape`` for builders taking mixed sizes (``tensor.empty``, ``expand_shape``)."""
     return [d.value if isinstance(d, Dim) else int(d) for d in shape]
@@ -193,10 +199,22 @@ def _entry_block(value: ir.Value) -> ir.Block:
 
 
 def dim_of_name(name: str, table: dict[str, tuple[ir.Value, int]]) -> Dim | None:
-    if name not in table:
+    """The extent ``name`` stands for: a named dim of an argument, or a product of them
+    (``batch*seq``, ``2*seq``: the importer writes products of names this way)."""
+    out = None
+    for part in name.split("*"):
+        if part.isdigit():
+            factor = int(part)
+        elif part in table:
+            arg, axis = table[part]
+            factor = Dim(tensor.dim(arg, index(axis)), part)
+        else:
+            return None
+        out = factor if out is None else out * factor
+    if not isinstance(out, Dim):
         return None
-    arg, axis = table[name]
-    return Dim(tensor.dim(arg, index(axis)), name)
+    out.key = name
+    return out
 
 
 def shape_of(value: ir.Value) -> list:

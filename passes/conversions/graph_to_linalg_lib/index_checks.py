@@ -32,6 +32,7 @@ import numpy as np
 from aic.diagnostics import location_names
 from aic.errors import PassError
 from aic.mlir_api import arith, func, ir, tensor
+from aic.passes.conversions.graph_to_linalg_lib import dims
 from aic.passes.conversions.graph_to_linalg_lib.common import (
     REDUCTION, affine_map, const, const_index, elem_of, filled, generic, int_width,
     is_unsigned_int, reshape, shape_of)
@@ -111,7 +112,7 @@ def check_indices(op: ir.OpView, idx: ir.Value, size: int) -> None:
 
 def _bounds(idx: ir.Value) -> tuple[ir.Value, ir.Value]:
     """(min, max) of integer tensor ``idx`` as two ``tensor<i64>``: one reduction generic."""
-    flat = reshape(idx, [int(np.prod(shape_of(idx), dtype=np.int64))])
+    flat = reshape(idx, [dims.prod(shape_of(idx))])
     elem = elem_of(idx)
     i64 = _i64()
     inits = [filled([], i64, const(i64, _I64_MAX)), filled([], i64, const(i64, _I64_MIN))]

@@ -19,6 +19,7 @@ from __future__ import annotations
 from aic.dialects.graph import (ConcatOp, ExpandOp, GatherElementsOp, GatherOp, PadOp,
                                 ReshapeOp, SliceOp, TileOp, TransposeOp)
 from aic.mlir_api import arith, ir, linalg, tensor
+from aic.passes.conversions.graph_to_linalg_lib import dims
 from aic.passes.conversions.graph_to_linalg_lib.common import (
     PARALLEL, affine_map, const, const_index, dim, elem_of, empty, generic, indexed_generic,
     reshape, shape_of, tensor_type)
@@ -49,14 +50,16 @@ def lower_concat(op):
         if 0 in sx:  # nothing to insert (and its offset may lie past the end)
             continue
         offsets = [offset if d == axis else 0 for d in range(len(shape))]
-        acc = tensor.insert_slice(x, acc, [], [], [], offsets, sx, [1] * len(shape))
+        (dyn_off, off), (dyn_sizes, sizes) = dims.split(offsets), dims.split(sx)
+        acc = tensor.insert_slice(x, acc, dyn_off, dyn_sizes, [], off, sizes, [1] * len(shape))
         offset += sx[axis]
     return [acc]
 
 
 def extract(x, offsets, sizes, strides):
-    return tensor.extract_slice(tensor_type(sizes, elem_of(x)), x, [], [], [], offsets, sizes,
-                                strides)
+    (dyn_off, offsets), (dyn_sizes, static) = dims.split(offsets), dims.split(sizes)
+    return tensor.extract_slice(tensor_type(sizes, elem_of(x)), x, dyn_off, dyn_sizes, [],
+                                offsets, static, strides)
 
 
 def lower_slice(op):

@@ -40,8 +40,9 @@ import onnx.numpy_helper
 
 from aic.errors import AicError, ModelFormatError, UnsupportedError
 from aic.frontend.onnx import loader, registry, symbolic, values
+from aic.frontend.onnx.symbolic_dims import dims_of_result
 from aic.frontend.onnx.node import SUPPORTED_HINT, NodeView
-from aic.frontend.onnx.tensors import (elements_attr, element_type, onnx_to_np, resource_name,
+from aic.frontend.onnx.tensors import (annotate_dims, elements_attr, element_type, onnx_to_np, resource_name,
                                        tensor_type)
 from aic.mlir_api import func, ir
 
@@ -81,6 +82,7 @@ class GraphImporter:
         self.materialized: dict[str, ir.Value] = {}
         self.const_loc: dict[str, ir.Location] = {}
         self.blob_names: set[str] = set()
+        self.vdims: dict = {}  # ir.Value -> dims (ints, symbolic.Sym, None where unknown)
 
     def run(self) -> ir.Module:
         with self.context:
@@ -98,6 +100,8 @@ class GraphImporter:
         block = fn.add_entry_block()
         for v, arg in zip(self.runtime_inputs, block.arguments):
             self.env[v.name] = arg
+            self.vdims[arg] = [symbolic.Sym.parse(n) if n else d for n, d in
+                               zip(self.dim_names(v.name), ir.RankedTensorType(arg.type).shape)]
         for t in self.graph.initializer:
             if t.name not in self.env:
                 self.env[t.name] = _to_array(t)
@@ -135,7 +139,7 @@ class GraphImporter:
         if not isinstance(v, np.ndarray):
             return v
         if symbolic.is_symbolic(v):
-            raise UnsupportedError(f"value '{name}' = {list(v.flat)} is computed from dynamic "
+            raise UnsupportedError(f"value '{name}' = {symbolic.show(v)} is computed from dynamic "
                                    "dims and used as data at run time, which is not supported; "
                                    "give the input shapes (--input-shape / input_shapes=)")
         if name not in self.materialized:
@@ -277,23 +281,43 @@ class GraphImporter:
             if isinstance(value, np.ndarray):
                 self.const_loc[name] = view.loc
             else:
-                _annotate_dims(value, self.dim_names(name))
+                self._record_dims(value, name)
 
-    def _fold_symbolic(self, view: NodeView, arrays: list) -> list:
-        """Evaluate a shape op on symbolic arrays (``symbolic``), else fail naming the node."""
-        proto = view.proto
+    # -- symbolic dims ------------------------------------------------------------------------
+
+    def value_dims(self, value: ir.Value) -> list:
+        """The dims of a runtime value: ints, ``symbolic.Sym`` for a dynamic dim, None where
+        no name is known."""
+        t = ir.RankedTensorType(value.type)
+        if t.has_static_shape:
+            return list(t.shape)
+        if value in self.vdims:
+            return self.vdims[value]
+        return [None if t.is_dynamic_dim(i) else t.shape[i] for i in range(t.rank)]
+
+    def _record_dims(self, value: ir.Value, onnx_name: str) -> None:
+        """Work out the symbolic dims of a node's output and record them (``aic.dims``)."""
+        dims = dims_of_result(value, self.value_dims)
+        known = {n for v in self.runtime_inputs for n in self.dim_names(v.name) if n}
+        onnx_names = self.dim_names(onnx_name)
+        for i, d in enumerate(dims):
+            if d is None and i < len(onnx_names) and onnx_names[i] in known:
+                dims[i] = symbolic.Sym.dim(onnx_names[i])
+        self.vdims[value] = dims
+        annotate_dims(value, [d.name() if isinstance(d, symbolic.Sym) else "" for d in dims])
+
+    def _fold_symbolic(self, view: NodeView, arrays: list) -> list | None:
+        """Evaluate a shape op on symbolic arrays (``symbolic``); None: the handler decides
+        (it reads them with ``sym_const``, or fails naming the node)."""
+        if view.op_type not in symbolic.SHAPE_OPS:
+            return None
         if not all(a is None or isinstance(a, np.ndarray) for a in arrays):
-            return None  # a runtime input too: the handler decides (need_const fails clearly)
-        if view.op_type in symbolic.SHAPE_OPS:
-            attrs = {a.name: onnx.helper.get_attribute_value(a) for a in proto.attribute}
-            try:
-                return [symbolic.evaluate(view.op_type, arrays, attrs)]
-            except (symbolic.NotSymbolic, ValueError, IndexError, TypeError):
-                pass
-        raise view.unsupported("computes on dynamic dims (inputs "
-                               f"{[list(a.flat) if isinstance(a, np.ndarray) else 'runtime' for a in arrays]}) "
-                               "in a way aic cannot keep symbolic; give the input shapes "
-                               "(--input-shape / input_shapes=) to compile it")
+            return None
+        attrs = {a.name: onnx.helper.get_attribute_value(a) for a in view.proto.attribute}
+        try:
+            return [symbolic.evaluate(view.op_type, arrays, attrs)]
+        except (symbolic.NotSymbolic, ValueError, IndexError, TypeError):
+            return None
 
     def _fold(self, view: NodeView) -> list | None:
         """Evaluate ``view`` with the ONNX reference evaluator if all its inputs are known."""
@@ -329,19 +353,6 @@ class GraphImporter:
 
 def _names_of(t: ir.Type, names: list[str]) -> list[str]:
     return names if names and not ir.RankedTensorType(t).has_static_shape else []
-
-
-def _annotate_dims(value, names: list[str]) -> None:
-    """Record the ONNX names of ``value``'s dynamic dims on its (single-result) defining op."""
-    t = ir.RankedTensorType(value.type)
-    if t.has_static_shape or not any(names) or len(names) != t.rank:
-        return
-    owner = value.owner
-    if isinstance(owner, ir.Block):
-        return
-    op = owner.operation
-    if len(op.results) == 1:
-        op.attributes["aic.dims"] = ir.ArrayAttr.get([ir.StringAttr.get(n) for n in names])
 
 
 def _to_array(t: onnx.TensorProto) -> np.ndarray:

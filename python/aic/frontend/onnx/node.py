@@ -89,6 +89,18 @@ class NodeView:
     def values(self) -> list[ir.Value | None]:
         return [self.value(i) if self.has(i) else None for i in range(self.n_inputs)]
 
+    def sym_const(self, i: int, what: str) -> np.ndarray:
+        """Input ``i`` known at import time: constant, or symbolic (``symbolic``)."""
+        v = self.imp.env[self.proto.input[i]] if self.has(i) else None
+        if isinstance(v, np.ndarray) and v.dtype == object:
+            return v
+        return self.need_const(i, what)
+
+    def sym_dims(self, i: int) -> list:
+        """Input ``i``'s dims: ints, ``symbolic.Sym`` for dynamic ones, None if unknown."""
+        v = self.imp.env[self.proto.input[i]]
+        return list(v.shape) if isinstance(v, np.ndarray) else self.imp.value_dims(v)
+
     def dim_names(self, i: int) -> list[str]:
         """ONNX's names of input ``i``'s dims (``""`` for a static or unnamed one)."""
         return self.imp.dim_names(self.proto.input[i])
@@ -152,6 +164,6 @@ class NodeView:
 def symbolic_needed(view: NodeView, i: int, what: str) -> UnsupportedError:
     value = view.imp.env[view.proto.input[i]]
     return view.unsupported(f"{what} (input {i}, '{view.proto.input[i]}') is computed from "
-                            f"dynamic dims ({list(value.flat)}), which this op needs as a "
+                            f"dynamic dims ({symbolic.show(value)}), which this op needs as a "
                             "constant; give the input shapes (--input-shape / input_shapes=) "
                             "to compile it")

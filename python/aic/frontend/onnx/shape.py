@@ -20,11 +20,56 @@ from aic.frontend.onnx import symbolic
 from aic.frontend.onnx.common import (check_shape, float_attr_scalar, norm_axes, norm_axis,
                                       reshape, transpose)
 from aic.frontend.onnx.registry import handler
+from aic.frontend.onnx.tensors import annotate_dims, tensor_type
 
 
 def _reshape_like(n):
-    return n.op(ReshapeOp, n.out_type(), x=n.value(0))
+    out = n.op(ReshapeOp, n.out_type(), x=n.value(0))
+    if any(d < 0 for d in n.out_shape()):
+        annotate_dims(out, [_name(d) for d in _reshaped_dims(n)])
+    return out
 
+
+def _name(d) -> str:
+    return d.name() if isinstance(d, symbolic.Sym) else ""
+
+
+def _reshaped_dims(n) -> list:
+    """The symbolic dims of a Reshape/Flatten/Squeeze/Unsqueeze result (None where unknown)."""
+    dims, out_shape = n.sym_dims(0), n.out_shape()
+    if n.op_type == "Reshape":
+        target = n.sym_const(1, "shape").reshape(-1).tolist()
+        allow_zero = int(n.attr("allowzero", 0))
+        target = [dims[i] if (not allow_zero and isinstance(t, int) and t == 0) else t
+                  for i, t in enumerate(target)]
+        if any(t is None for t in target) or any(d is None for d in dims):
+            return [None] * len(out_shape)
+        if -1 in [t for t in target if isinstance(t, int)]:
+            known = 1
+            for t in target:
+                known = known * t if not (isinstance(t, int) and t == -1) else known
+            total = 1
+            for d in dims:
+                total = total * d
+            try:
+                rest = total // known
+            except symbolic.NotSymbolic:
+                rest = None
+            target = [rest if isinstance(t, int) and t == -1 else t for t in target]
+        return target
+    if n.op_type == "Flatten":
+        axis = int(n.attr("axis", 1))
+        axis = axis + len(dims) if axis < 0 else axis
+        if any(d is None for d in dims):
+            return [None, None]
+        head, tail = 1, 1
+        for d in dims[:axis]:
+            head = head * d
+        for d in dims[axis:]:
+            tail = tail * d
+        return [head, tail]
+    dynamic = iter([d for d in dims if not isinstance(d, int) or d < 0])  # (Un)squeeze
+    return [next(dynamic, None) if d < 0 else d for d in out_shape]
 
 handler("Reshape", 5, attrs={"allowzero"})(_reshape_like)
 handler("Flatten", 1, attrs={"axis"})(_reshape_like)
@@ -81,8 +126,9 @@ def split(n):
     for t, size in zip(types, sizes):  # one graph.slice per piece
         starts = [0] * len(t.shape)
         starts[axis] = begin
-        outs.append(n.build(SliceOp, [t], x=n.value(0), starts=starts,
-                            steps=[1] * len(t.shape)).result)
+        piece = n.build(SliceOp, [t], x=n.value(0), starts=starts, steps=[1] * len(t.shape))
+        annotate_dims(piece.result, [_name(d) for d in n.sym_dims(0)])  # split on a static axis
+        outs.append(piece.result)
         begin += size
     return outs
 
@@ -92,8 +138,8 @@ def _slice_params(n):
         starts, ends = n.attr("starts"), n.attr("ends")
         axes, steps = n.attr("axes"), None
     else:
-        starts = n.need_const(1, "starts").tolist()
-        ends = n.need_const(2, "ends").tolist()
+        starts = n.sym_const(1, "starts").tolist()
+        ends = n.sym_const(2, "ends").tolist()
         axes = n.need_const(3, "axes").tolist() if n.has(3) else None
         steps = n.need_const(4, "steps").tolist() if n.has(4) else None
     rank = n.rank(0)
@@ -106,15 +152,44 @@ def slice_(n):
     starts, ends, axes, steps = _slice_params(n)
     shape = n.shape(0)
     first, step, count = [0] * len(shape), [1] * len(shape), list(shape)
+    names = [_name(d) for d in n.sym_dims(0)]
     for a, s, e, st in zip(axes, starts, ends, steps):
         if st == 0:
             raise n.unsupported("slice step 0")
+        if shape[a] < 0 or isinstance(s, symbolic.Sym) or isinstance(e, symbolic.Sym):
+            first[a], count[a], names[a] = _dynamic_slice(n, a, s, e, st)
+            continue
         picked = range(shape[a])[slice(int(s), int(e), int(st))]
         first[a], step[a], count[a] = (picked.start if len(picked) else 0), int(st), len(picked)
+        names[a] = ""
     check_shape(n, count)
     if first == [0] * len(shape) and count == shape:
         return n.value(0)
-    return n.op(SliceOp, n.out_type(), x=n.value(0), starts=first, steps=step)
+    out = n.op(SliceOp, tensor_type(count, n.elem(0)), x=n.value(0), starts=first, steps=step)
+    annotate_dims(out, names)
+    return out
+
+
+def _dynamic_slice(n, axis: int, start, end, step) -> tuple[int, int, str]:
+    """A slice over a dynamic extent or to a symbolic end, as (first, count, name): step 1,
+    a constant non-negative start, and an end that is the extent itself ("to the end") or a
+    symbolic dim (``x[:, :seq]``); the count is then a named dynamic dim."""
+    extent = n.shape(0)[axis]
+    name = _name(n.sym_dims(0)[axis])
+    if step != 1 or isinstance(start, symbolic.Sym) or int(start) < 0:
+        raise n.unsupported(f"slice of axis {axis} from {start} to {end} step {step} over a "
+                            "dynamic dim: only step 1 from a constant start is supported")
+    start = int(start)
+    if isinstance(end, symbolic.Sym):
+        count = end - start
+    elif extent < 0 and int(end) >= 2**31 - 1 and start == 0:
+        return 0, -1, name  # the whole dynamic extent
+    else:
+        raise n.unsupported(f"slice of axis {axis} to {end} over a dynamic extent")
+    if not isinstance(count, symbolic.Sym) or not count.name():
+        raise n.unsupported(f"slice of axis {axis} to {end}: the count {count} is not a dim "
+                            "of the model's inputs")
+    return start, -1, count.name()
 
 
 @handler("Gather", 1, attrs={"axis"})
@@ -191,13 +266,10 @@ def space_to_depth(n):
 
 def _symbolic_dims(n) -> list:
     """Input 0's dims: ints, and ``symbolic.Sym`` for a dynamic dim (by its ONNX name)."""
-    names = n.dim_names(0)
     out = []
-    for axis, d in enumerate(n.shape(0)):
-        if d >= 0:
-            out.append(int(d))
-        elif axis < len(names) and names[axis]:
-            out.append(symbolic.Sym.dim(names[axis]))
+    for axis, d in enumerate(n.sym_dims(0)):
+        if d is not None:
+            out.append(d)
         else:
             raise n.unsupported(f"dim {axis} of input '{n.proto.input[0]}' is dynamic and "
                                 "unnamed after shape inference")

@@ -81,10 +81,29 @@ class Sym:
     def __floordiv__(self, other):
         if isinstance(other, Sym) and other == self:
             return 1
+        if isinstance(other, Sym) and len(other.terms) == 1:
+            return self._divide(*next(iter(other.terms.items())))
         other = _int(other)
         if other and all(c % other == 0 for c in self.terms.values()):
             return Sym({m: c // other for m, c in self.terms.items()}).simplified()
         raise NotSymbolic(f"{self} // {other}")
+
+    def _divide(self, monomial: tuple, coefficient: int):
+        """Exact division by one term, else NotSymbolic."""
+        terms = {}
+        for m, c in self.terms.items():
+            rest = list(m)
+            for name in monomial:
+                if name not in rest:
+                    raise NotSymbolic(f"{self} // {Sym({monomial: coefficient})}")
+                rest.remove(name)
+            if c % coefficient:
+                raise NotSymbolic(f"{self} // {Sym({monomial: coefficient})}")
+            terms[tuple(rest)] = c // coefficient
+        return Sym(terms).simplified()
+
+    def __rfloordiv__(self, other):
+        return Sym(_terms(other)) // self if _terms(other) else 0
 
     def __eq__(self, other) -> bool:
         return _terms(other) == self.terms if isinstance(other, (Sym, int, np.integer)) else False
@@ -92,10 +111,27 @@ class Sym:
     def __hash__(self) -> int:
         return hash(tuple(sorted(self.terms.items())))
 
+    # A dim is a positive size: it is never negative (not ``shapes.DYN``) and never 1 for
+    # broadcasting; any other order question has no symbolic answer.
     def __lt__(self, other):
+        if isinstance(other, (int, np.integer)) and other <= 0:
+            return False
         raise NotSymbolic(f"{self} < {other}")
 
-    __le__ = __gt__ = __ge__ = __lt__
+    def __le__(self, other):
+        if isinstance(other, (int, np.integer)) and other < 0:
+            return False
+        raise NotSymbolic(f"{self} <= {other}")
+
+    def __gt__(self, other):
+        if isinstance(other, (int, np.integer)) and other <= 0:
+            return True
+        raise NotSymbolic(f"{self} > {other}")
+
+    def __ge__(self, other):
+        if isinstance(other, (int, np.integer)) and other <= 1:
+            return True
+        raise NotSymbolic(f"{self} >= {other}")
 
     def __bool__(self) -> bool:
         return True  # a dim name stands for a positive size
@@ -113,12 +149,22 @@ class Sym:
         return " + ".join(parts)
 
     def name(self) -> str:
-        """The dim name if this is one named dim, else ``""``."""
-        if len(self.terms) == 1:
-            (m, c), = self.terms.items()
-            if c == 1 and len(m) == 1:
-                return m[0]
-        return ""
+        """A product of named dims (``batch``, ``batch*seq``, ``2*seq``) as text, else ``""``
+        (the form ``aic.dims`` records and the lowering reads back)."""
+        if len(self.terms) != 1:
+            return ""
+        (m, c), = self.terms.items()
+        return "*".join(([str(c)] if c != 1 else []) + list(m))
+
+    @staticmethod
+    def parse(text: str) -> "Sym | None":
+        """The inverse of ``name``; None for ``""``."""
+        if not text:
+            return None
+        out = Sym({(): 1})
+        for part in text.split("*"):
+            out = out * (int(part) if part.isdigit() else Sym.dim(part))
+        return out
 
 
 def _terms(x) -> dict:
@@ -131,6 +177,12 @@ def _int(x) -> int:
     if isinstance(x, (bool, np.bool_)):
         raise NotSymbolic("a boolean in a shape computation")
     return int(x)
+
+
+def show(a: np.ndarray, limit: int = 8) -> str:
+    """A short text of a (symbolic) array for messages."""
+    items = [str(v) for v in a.flat]
+    return "[" + ", ".join(items[:limit]) + (", ..." if len(items) > limit else "") + "]"
 
 
 def is_symbolic(a) -> bool:

@@ -102,3 +102,16 @@ def elements_attr(array: np.ndarray, type_: ir.RankedTensorType, name: str | Non
     if name is not None and array.size > INLINE_LIMIT:
         return resource_attr(array, name, type_)
     return ir.DenseElementsAttr.get(array, type=type_)
+
+
+def annotate_dims(value, names: list[str]) -> None:
+    """Record the ONNX names of ``value``'s dynamic dims on its (single-result) defining op."""
+    t = ir.RankedTensorType(value.type)
+    if t.has_static_shape or not any(names) or len(names) != t.rank:
+        return
+    owner = value.owner
+    if isinstance(owner, ir.Block):
+        return
+    op = owner.operation
+    if len(op.results) == 1 and "aic.dims" not in op.attributes:
+        op.attributes["aic.dims"] = ir.ArrayAttr.get([ir.StringAttr.get(n) for n in names])
