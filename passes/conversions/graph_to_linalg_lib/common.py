@@ -112,12 +112,12 @@ def dense_const(array: np.ndarray, element: ir.Type) -> ir.Value:
 
 
 def empty(shape: Sequence, element: ir.Type) -> ir.Value:
-    return tensor.EmptyOp(dims.mixed(shape), element).result
+    return dims.remember(tensor.EmptyOp(dims.mixed(shape), element).result, shape)
 
 
 def filled(shape: Sequence[int], element: ir.Type, scalar: ir.Value) -> ir.Value:
     """``linalg.fill`` of a fresh tensor with ``scalar``."""
-    return linalg.fill(scalar, outs=[empty(shape, element)])
+    return dims.remember(linalg.fill(scalar, outs=[empty(shape, element)]), shape)
 
 
 # -- linalg.generic ---------------------------------------------------------------------------
@@ -155,7 +155,12 @@ def generic(inputs: Sequence[ir.Value], inits: Sequence[ir.Value], maps: Sequenc
         if isinstance(yielded, ir.Value):
             yielded = [yielded]
         linalg.YieldOp(list(yielded))
-    return list(op.results)
+    return [dims.remember(r, shape_of(init)) if not _static(init) else r
+            for r, init in zip(op.results, inits)]
+
+
+def _static(value: ir.Value) -> bool:
+    return ir.RankedTensorType(value.type).has_static_shape
 
 
 
@@ -237,7 +242,7 @@ def reduce_dims(x: ir.Value, dims: Sequence[int], init: ir.Value,
 
 def reassociation(src: Sequence, dst: Sequence) -> list[list[int]] | None:
     """Groups of ``src`` dims that form each ``dst`` dim (``src`` has more dims), or None.
-    A dynamic ``dst`` dim is one equal ``src`` dim (with unit dims before it)."""
+    Dynamic dims group by equal products (``batch*seq`` from ``batch`` and ``seq``)."""
     if len(dst) == 1:
         return [list(range(len(src)))]
     groups, i = [], 0
@@ -246,13 +251,11 @@ def reassociation(src: Sequence, dst: Sequence) -> list[list[int]] | None:
             return None
         group, prod = [i], src[i]
         i += 1
-        if dims.is_dim(size):
-            while prod == 1 and i < len(src):
+        if dims.is_dim(size) or dims.is_dim(prod):
+            while prod != size and i < len(src):
                 group.append(i)
-                prod = src[i]
+                prod = prod * src[i]
                 i += 1
-        elif dims.is_dim(prod):
-            return None
         else:
             while prod < size and i < len(src) and not dims.is_dim(src[i]):
                 group.append(i)
@@ -280,20 +283,21 @@ def reshape(x: ir.Value, out_shape: Sequence) -> ir.Value:
     if not out_shape:
         return tensor.collapse_shape(ttype, x, ir.ArrayAttr.get([]))
     if not shape:
-        return tensor.expand_shape(ttype, x, _reassoc_attr([]), [], out_shape)
+        return tensor.expand_shape(ttype, x, _reassoc_attr([]), [], dims.static_shape(out_shape))
     if len(shape) > len(out_shape):
         groups = reassociation(shape, out_shape)
         if groups is not None:
-            return tensor.collapse_shape(ttype, x, _reassoc_attr(groups))
+            return dims.remember(tensor.collapse_shape(ttype, x, _reassoc_attr(groups)),
+                                 out_shape)
     elif len(shape) < len(out_shape):
         groups = reassociation(out_shape, shape)
         if groups is not None and any(sum(map(dims.is_dim, (out_shape[d] for d in g))) > 1
                                       for g in groups):
             return _reshape_dynamic(x, out_shape)  # expand_shape: one dynamic dim per group
         if groups is not None:
-            return tensor.expand_shape(ttype, x, _reassoc_attr(groups),
-                                       dims.dynamic_values(out_shape),
-                                       dims.static_shape(out_shape))
+            return dims.remember(tensor.expand_shape(ttype, x, _reassoc_attr(groups),
+                                                     dims.dynamic_values(out_shape),
+                                                     dims.static_shape(out_shape)), out_shape)
     flat = reshape(x, [math.prod(shape)])
     return reshape(flat, out_shape)
 
@@ -303,7 +307,7 @@ def _reshape_dynamic(x: ir.Value, out_shape: list) -> ir.Value:
     index = ir.IndexType.get()
     sizes = [d.value if dims.is_dim(d) else dims.index(d) for d in out_shape]
     shape = tensor.from_elements(ir.RankedTensorType.get([len(sizes)], index), sizes)
-    return tensor.reshape(tensor_type(out_shape, elem_of(x)), x, shape)
+    return dims.remember(tensor.reshape(tensor_type(out_shape, elem_of(x)), x, shape), out_shape)
 
 
 def _reassoc_attr(groups: list[list[int]]) -> ir.ArrayAttr:

@@ -29,7 +29,7 @@ def _zeros(shape, elem):
 
 def matmul_2d(a: ir.Value, b: ir.Value, elem: ir.Type) -> ir.Value:
     m, n = shape_of(a)[0], shape_of(b)[1]
-    return linalg.matmul(a, b, outs=[_zeros([m, n], elem)])
+    return dims.remember(linalg.matmul(a, b, outs=[_zeros([m, n], elem)]), [m, n])
 
 
 def _batched(a, b, elem):

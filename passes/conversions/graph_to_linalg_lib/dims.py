@@ -100,6 +100,9 @@ class Dim:
             value, key = index(other), other
         else:
             return NotImplemented
+        if op == "mul":  # products compare equal whatever the order they were built in
+            factors = sorted(_factors(self.key) + _factors(key), key=repr)
+            return Dim(fold(self.value, value), ("mul", *factors))
         return Dim(fold(self.value, value), (op, self.key, key))
 
     def __add__(self, other):
@@ -127,6 +130,10 @@ class Dim:
 
     def __mod__(self, other):
         return self._binary(other, "mod", arith.remsi)
+
+
+def _factors(key) -> list:
+    return list(key[1:]) if isinstance(key, tuple) and key and key[0] == "mul" else [key]
 
 
 def index(value: int) -> ir.Value:
@@ -211,10 +218,16 @@ def dim_of_name(name: str, table: dict[str, tuple[ir.Value, int]]) -> Dim | None
         else:
             return None
         out = factor if out is None else out * factor
-    if not isinstance(out, Dim):
-        return None
-    out.key = name
-    return out
+    return out if isinstance(out, Dim) else None
+
+
+def remember(value: ir.Value, shape: Sequence) -> ir.Value:
+    """Record the shape a lowering built ``value`` with, so ``shape_of`` gives the same Dims
+    back (equal keys) instead of fresh ``tensor.dim`` reads; returns ``value``."""
+    known = RESULT_DIMS.get()
+    if known is not None and any(isinstance(d, Dim) for d in shape):
+        known[value] = list(shape)
+    return value
 
 
 def shape_of(value: ir.Value) -> list:
