@@ -148,7 +148,8 @@ def cpu_table(target: str = "cpu", threads: int = 0) -> StageTable:
         Stage("graph", "model-level ops after shape inference, folding, simplification",
               GRAPH_OPTIMIZE),
         Stage("linalg", "upstream linalg on tensors",
-              "aic-convert-graph-to-linalg,canonicalize,cse,aic-linalg-fuse-elementwise"),
+              "aic-convert-graph-to-linalg,canonicalize,cse,aic-linalg-fuse-elementwise,"
+              "aic-linalg-chunk-dynamic,canonicalize"),
         Stage("tiled", "tile programs: kernels with iteration spaces, tile sizes, fused bodies",
               f"aic-hw-set-target{{{set_target}}},aic-convert-linalg-to-tiled"),
         Stage("hw", "target mapping: parallel over cores, micro-kernels",

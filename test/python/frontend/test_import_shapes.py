@@ -18,12 +18,32 @@ def _dynamic_mlp():
                       {"w": w})
 
 
-def test_symbolic_dim_without_input_shapes_is_a_clear_error():
-    with pytest.raises(ModelFormatError) as info:
-        import_onnx(_dynamic_mlp())
-    message = str(info.value)
-    assert "input 'x'" in message and "'batch'" in message
-    assert "input_shapes={'x': [...]}" in message and "--input-shape x=" in message
+def test_symbolic_dims_without_input_shapes_stay_dynamic_and_named():
+    text = str(import_onnx(_dynamic_mlp()))
+    assert 'tensor<?x?x4xf32> {aic.dims = ["batch", "seq", ""], aic.name = "x"}' in text
+    assert 'tensor<?x?x3xf32> {aic.dims = ["batch", "seq", ""], aic.name = "y"}' in text
+
+
+def test_unnamed_dynamic_dim_gets_a_name():
+    nodes = [helper.make_node("Relu", ["x"], ["y"], name="relu")]
+    model = make_model(nodes, [("x", F, [None, 4])], [("y", F, [None, 4])], {})
+    assert 'aic.dims = ["x_0", ""]' in str(import_onnx(model))
+
+
+def test_shape_subgraph_on_dynamic_dims_folds_symbolically():
+    """Shape -> Gather -> Unsqueeze -> Concat -> Reshape: the reshape's dynamic dims are named."""
+    from aic.testing.models import symbolic_attention
+    text = str(import_onnx(symbolic_attention()))
+    assert "graph.shape" not in text and "graph.concat" not in text
+    assert 'aic.dims = ["batch", "seq", "", ""]' in text
+
+
+def test_dynamic_dims_used_as_data_is_a_clear_error():
+    nodes = [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+             helper.make_node("Cast", ["s"], ["y"], name="cast", to=F)]
+    model = make_model(nodes, [("x", F, ["batch", 4])], [("y", F, [2])], {})
+    with pytest.raises(AicError, match="computed from dynamic dims"):
+        import_onnx(model)
 
 
 def test_symbolic_dims_specialised_to_input_shapes():

@@ -83,6 +83,8 @@ class GraphImporter:
         self.const_loc: dict[str, ir.Location] = {}
         self.blob_names: set[str] = set()
         self.vdims: dict = {}  # ir.Value -> dims (ints, symbolic.Sym, None where unknown)
+        self.input_dim_names = {d.dim_param for v in runtime_inputs
+                                for d in v.type.tensor_type.shape.dim if d.dim_param}
 
     def run(self) -> ir.Module:
         with self.context:
@@ -154,21 +156,29 @@ class GraphImporter:
         return ConstantOp(out_type=type_, value=elements_attr(array, type_, name), loc=loc).result
 
     def output_type(self, node: NodeView, i: int, like: int | None) -> ir.RankedTensorType:
+        """ONNX's type of output ``i``. A dim counts as known when it is static or named after
+        an input's dynamic dim; in a model with dynamic inputs, dims ONNX cannot tell
+        (``unk__3``) are dynamic too (``symbolic_dims`` names them), in a static model an
+        unknown dim is an error."""
         name = node.proto.output[i]
         info = self.types.get(name)
-        if info is None or info[1] is None or None in info[1]:
+        if self._unknown(info):
             self._infer_locally(node.proto)
             info = self.types.get(name)
-        if (info is None or info[1] is None or None in info[1]) and like is not None:
+        if self._unknown(info) and like is not None:
             return tensor_type(node.shape(like), node.elem(like))
-        if info is None or info[1] is None or None in info[1]:
+        if self._unknown(info) and not (self.input_dim_names and info and info[1] is not None):
             raise values.value_needed(self, node, values.shape_deciding(node),
                                       f"{node}: the shape of output '{name}' is unknown after "
                                       f"shape inference ({info[1] if info else 'no type'})",
                                       unknown_shape=True)
         what = f"{node} output '{name}'"
-        shape = [-1 if isinstance(d, str) else d for d in info[1]]
+        shape = [-1 if d is None or isinstance(d, str) else d for d in info[1]]
         return tensor_type(shape, element_type(onnx_to_np(info[0], what), what))
+
+    def _unknown(self, info) -> bool:
+        return info is None or info[1] is None or any(
+            d is None or (isinstance(d, str) and d not in self.input_dim_names) for d in info[1])
 
     def _infer_locally(self, node: onnx.NodeProto) -> None:
         """Shape inference of one node with its constant inputs known (after folding)."""
@@ -186,14 +196,17 @@ class GraphImporter:
                 continue
             seen.add(name)
             v = self.env[name]
-            if isinstance(v, np.ndarray):
+            if symbolic.is_symbolic(v):  # a shape computed from dynamic dims: a typed input
+                dtype, shape = np.dtype(np.int64), v.shape
+            elif isinstance(v, np.ndarray):
                 dtype, shape = v.dtype, v.shape
                 if with_constants:
                     inits.append(onnx.numpy_helper.from_array(v, name))
             else:
                 from aic.frontend.onnx.tensors import np_dtype
                 t = ir.RankedTensorType(v.type)
-                dtype, shape = np_dtype(t.element_type), t.shape
+                dtype = np_dtype(t.element_type)
+                shape = [d if d >= 0 else _dim_param(x) for d, x in zip(t.shape, self.value_dims(v))]
             elem = onnx.helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
             inputs.append(onnx.helper.make_tensor_value_info(name, elem, list(shape)))
         outputs = [onnx.helper.make_empty_tensor_value_info(o) for o in node.output if o]
@@ -349,6 +362,11 @@ class GraphImporter:
             outputs.append(r)
         by_name = dict(zip(names, outputs))
         return [by_name.get(o) for o in proto.output]
+
+
+def _dim_param(d) -> str | None:
+    """A dynamic dim for ``make_tensor_value_info``: its name, or None (unknown)."""
+    return d.name() if isinstance(d, symbolic.Sym) and d.name() else None
 
 
 def _names_of(t: ir.Type, names: list[str]) -> list[str]:

@@ -24,10 +24,19 @@ from aic.frontend.onnx.tensors import annotate_dims, tensor_type
 
 
 def _reshape_like(n):
-    out = n.op(ReshapeOp, n.out_type(), x=n.value(0))
-    if any(d < 0 for d in n.out_shape()):
-        annotate_dims(out, [_name(d) for d in _reshaped_dims(n)])
+    dims = _reshaped_dims(n) if _dynamic(n) else None
+    if dims is None or any(d is None for d in dims):
+        return n.op(ReshapeOp, n.out_type(), x=n.value(0))
+    shape = [-1 if isinstance(d, symbolic.Sym) else int(d) for d in dims]
+    out = n.op(ReshapeOp, tensor_type(shape, n.elem(0)), x=n.value(0))
+    annotate_dims(out, [_name(d) for d in dims])
     return out
+
+
+def _dynamic(n) -> bool:
+    """Input 0 has dynamic dims, or the target shape is computed from them."""
+    return any(d < 0 for d in n.shape(0)) or (
+        n.has(1) and symbolic.is_symbolic(n.imp.env[n.proto.input[1]]))
 
 
 def _name(d) -> str:

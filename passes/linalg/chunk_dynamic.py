@@ -1,0 +1,210 @@
+"""``aic-linalg-chunk-dynamic``: run linalg ops over dynamic extents as loops of static chunks.
+
+aic's kernels (``aic-convert-linalg-to-tiled`` and below: micro-kernels, prepacked weights,
+vectorized rows) are built for static shapes. A model compiled with dynamic dims (batch,
+sequence) has linalg ops over ``?`` extents; this pass turns each into loops over chunks of
+static size, so every op that reaches the kernel formers is static and takes the fast path:
+
+* each dynamic loop dim ``d`` of the op (an iterator dim whose extent is dynamic) is split into
+  a loop over full chunks of ``T`` and a loop over the remainder one at a time: ``T`` is
+  ``rows`` for a contraction's M and N, a generic's innermost dynamic parallel dim and every
+  dynamic reduction dim, and 1 for the other (batch-like) dims;
+* the body of each loop is a clone of the op on ``tensor.extract_slice`` s of its operands
+  (static along ``d``), its results inserted into the loop-carried outs (``tensor.insert_slice``
+  along ``d``; a reduction dim carries the whole outs: chunks accumulate, as linalg's
+  semantics say), and the clones are chunked again until no dynamic dim is left.
+
+Ops chunked: ``linalg.matmul``, ``batch_matmul``, ``fill``, ``broadcast``, ``pooling_nchw_*``
+and ``linalg.generic``, along the dynamic dims that every operand reads as a plain index (not
+inside ``oh * 2 + kh``: the batch of an im2col copy is chunked, its windows are not). Other
+ops over dynamic extents stay as they are and run as loops
+(``convert-linalg-to-parallel-loops``). Options: ``rows`` (default 32). Precondition: linalg on
+tensors. Postcondition: semantics unchanged; the chunked ops have static shapes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from aic.mlir_api import arith, ir, scf, tensor
+from aic.pass_base import Pass, option, register_pass
+from aic.verify import walk
+
+_NAMED_MAPS = {
+    "linalg.matmul": ("(m, n, k)", [[0, 2], [2, 1], [0, 1]], ["p", "p", "r"]),
+    "linalg.batch_matmul": ("(b, m, n, k)", [[0, 1, 3], [0, 3, 2], [0, 1, 2]],
+                            ["p", "p", "p", "r"]),
+}
+
+
+def loop_structure(op: ir.Operation) -> tuple[list[list], list[str]] | None:
+    """Per operand, what each of its axes reads: a loop dim (int), None (broadcast, or a
+    scalar operand: no axes) or the set of dims of a compound index (``oh * 2 + kh``); and the
+    iterator kinds ("p"/"r"). None for an op this pass does not chunk."""
+    if op.name in _NAMED_MAPS:
+        _, maps, kinds = _NAMED_MAPS[op.name]
+        return [list(m) for m in maps], list(kinds)
+    if op.name == "linalg.fill":
+        rank = ir.RankedTensorType(op.results[0].type).rank
+        return [[], list(range(rank))], ["p"] * rank
+    if op.name == "linalg.broadcast":
+        rank = ir.RankedTensorType(op.results[0].type).rank
+        added = set(ir.DenseI64ArrayAttr(op.attributes["dimensions"]))
+        return [[d for d in range(rank) if d not in added], list(range(rank))], ["p"] * rank
+    if op.name.startswith("linalg.pooling_nchw_"):
+        return [[0, 1, {2, 4}, {3, 5}], [4, 5], [0, 1, 2, 3]], ["p"] * 4 + ["r"] * 2
+    if op.name != "linalg.generic":
+        return None
+    maps = [[_axis(e) for e in ir.AffineMapAttr(a).value.results]
+            for a in ir.ArrayAttr(op.attributes["indexing_maps"])]
+    kinds = ["p" if "parallel" in str(a) else "r"
+             for a in ir.ArrayAttr(op.attributes["iterator_types"])]
+    return maps, kinds
+
+
+def _axis(expr: ir.AffineExpr):
+    """A dim expression's position, None for the constant 0, else the set of dims used."""
+    for kind, read in ((ir.AffineDimExpr, lambda e: e.position),
+                       (ir.AffineConstantExpr, lambda e: None if e.value == 0 else set())):
+        try:
+            return read(kind(expr))
+        except ValueError:
+            continue
+    return {int(m) for m in re.findall(r"d(\d+)", str(expr))}
+
+
+def dynamic_dims(op: ir.Operation, maps) -> list[int]:
+    """Loop dims read by some operand axis of dynamic size (and by none of static size),
+    that no compound index uses (those cannot be cut into independent chunks)."""
+    static, dynamic, compound = set(), set(), set()
+    for value, axes in zip(op.operands, maps):
+        if not axes:
+            continue
+        t = ir.RankedTensorType(value.type)
+        for axis, d in enumerate(axes):
+            if isinstance(d, set):
+                compound |= d
+            elif d is not None:
+                (dynamic if t.is_dynamic_dim(axis) else static).add(d)
+    return sorted(dynamic - static - compound)
+
+
+def _extent(op: ir.Operation, maps, d: int) -> ir.Value:
+    for value, axes in zip(op.operands, maps):
+        if d in axes and ir.RankedTensorType(value.type).is_dynamic_dim(axes.index(d)):
+            return tensor.dim(value, arith.ConstantOp.create_index(axes.index(d)).result)
+    raise ValueError(f"loop dim {d} is read by no operand")
+
+
+def _slice(value: ir.Value, axes, d: int, iv: ir.Value, size: int) -> ir.Value:
+    """``value`` cut to ``size`` at ``iv`` along the axes that read loop dim ``d``."""
+    if d not in axes:
+        return value  # a scalar, or an operand the chunked dim does not index
+    t = ir.RankedTensorType(value.type)
+    offsets, sizes, dyn_offsets, dyn_sizes = [], [], [], []
+    dyn = ir.ShapedType.get_dynamic_size()
+    for axis, a in enumerate(axes):
+        if a == d:
+            offsets.append(dyn)
+            dyn_offsets.append(iv)
+            sizes.append(size)
+        else:
+            offsets.append(0)
+            sizes.append(t.shape[axis])
+            if t.is_dynamic_dim(axis):
+                dyn_sizes.append(tensor.dim(value, arith.ConstantOp.create_index(axis).result))
+    result = ir.RankedTensorType.get(sizes, t.element_type)
+    return tensor.extract_slice(result, value, dyn_offsets, dyn_sizes, [], offsets, sizes,
+                                [1] * t.rank)
+
+
+def _insert(part: ir.Value, into: ir.Value, axes, d: int, iv: ir.Value) -> ir.Value:
+    if d not in axes:
+        return part  # a reduction chunk: the whole outs, accumulated
+    t, pt = ir.RankedTensorType(into.type), ir.RankedTensorType(part.type)
+    offsets = [ir.ShapedType.get_dynamic_size() if a == d else 0 for a in axes]
+    dyn_sizes = [tensor.dim(part, arith.ConstantOp.create_index(axis).result)
+                 for axis in range(pt.rank) if pt.is_dynamic_dim(axis)]
+    return tensor.insert_slice(part, into, [iv], dyn_sizes, [], offsets, list(pt.shape),
+                               [1] * t.rank)
+
+
+def _loop(op: ir.Operation, maps, d: int, lo: ir.Value, hi: ir.Value, size: int,
+          inits: list[ir.Value]) -> tuple[list[ir.Value], ir.Operation]:
+    """``scf.for`` from ``lo`` to ``hi`` step ``size`` running a clone of ``op`` per chunk."""
+    n_in = len(op.operands) - len(op.results)
+    step = arith.ConstantOp.create_index(size).result
+    loop = scf.ForOp(lo, hi, step, inits)
+    with ir.InsertionPoint(loop.body):
+        iv, carried = loop.induction_variable, list(loop.inner_iter_args)
+        operands = [_slice(v, axes, d, iv, size)
+                    for v, axes in zip(list(op.operands)[:n_in], maps[:n_in])]
+        operands += [_slice(c, axes, d, iv, size) for c, axes in zip(carried, maps[n_in:])]
+        clone = op.clone()
+        for i, v in enumerate(operands):
+            clone.operands[i] = v
+        for r, v in zip(clone.results, operands[n_in:]):
+            r.set_type(v.type)
+        scf.YieldOp([_insert(r, c, axes, d, iv)
+                     for r, c, axes in zip(clone.results, carried, maps[n_in:])])
+    return list(loop.results), clone
+
+
+_ROW_DIMS = {"linalg.matmul": (0, 1), "linalg.batch_matmul": (1, 2)}
+"""The dims of a contraction chunked by ``rows`` (M, N); its batch dim goes one at a time."""
+
+
+def _chunk_size(name: str, kinds: list[str], dyn: list[int], d: int, rows: int) -> int:
+    """``rows`` for reductions, a contraction's M and N and a generic's innermost dynamic
+    parallel dim; 1 for the other (batch-like) dims."""
+    if kinds[d] == "r":
+        return rows
+    if name in _ROW_DIMS:
+        return rows if d in _ROW_DIMS[name] else 1
+    return rows if d == max(x for x in dyn if kinds[x] == "p") else 1
+
+
+def chunk(op: ir.Operation, rows: int) -> list[ir.Operation]:
+    """Replace ``op`` by chunk loops along its first dynamic dim; returns the clones (which
+    may still have dynamic dims), or [] when ``op`` is not chunked."""
+    structure = loop_structure(op)
+    if structure is None:
+        return []
+    maps, kinds = structure
+    dyn = dynamic_dims(op, maps)
+    if not dyn or len(maps) != len(op.operands):
+        return []
+    d = dyn[0]
+    size = _chunk_size(op.name, kinds, dyn, d, rows)
+    n_in = len(op.operands) - len(op.results)
+    with ir.InsertionPoint(op), op.location:
+        extent = _extent(op, maps, d)
+        inits = list(op.operands)[n_in:]
+        zero = arith.ConstantOp.create_index(0).result
+        clones = []
+        if size > 1:
+            t = arith.ConstantOp.create_index(size).result
+            full = arith.muli(arith.floordivsi(extent, t), t)
+            inits, clone = _loop(op, maps, d, zero, full, size, inits)
+            clones.append(clone)
+            zero = full
+        results, clone = _loop(op, maps, d, zero, extent, 1, inits)
+        clones.append(clone)
+    for old, new in zip(op.results, results):
+        old.replace_all_uses_with(new)
+    op.erase()
+    return clones
+
+
+@register_pass
+class ChunkDynamic(Pass):
+    """Run linalg ops over dynamic extents as loops of static-size chunks (see the module
+    docstring). Option: `rows` (default 32), the chunk of a matmul's rows and of reductions."""
+
+    NAME = "aic-linalg-chunk-dynamic"
+    rows: int = option(32, "chunk size of the row dim (a matmul's M) and of reductions")
+
+    def run(self, op):
+        work = [o.operation for o in walk(op) if loop_structure(o.operation) is not None]
+        while work:
+            work.extend(chunk(work.pop(), self.rows))
