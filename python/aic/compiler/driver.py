@@ -159,15 +159,41 @@ def interface(module: ir.Module) -> tuple[list[TensorInfo], list[TensorInfo]]:
 
 
 def record_interface(module: ir.Module, inputs, outputs) -> None:
+    """Dynamic dims are -1 in ``shape``; ``dim_names`` (only where some dim is dynamic) gives
+    each dim's ONNX name from ``@main``'s ``aic.dims`` attributes ("" when static/unnamed)."""
     with module.context:
-        def describe(t):
-            return ir.DictAttr.get({"name": ir.StringAttr.get(t.name),
-                                    "shape": ir.DenseI64ArrayAttr.get(list(t.shape)),
-                                    "dtype": ir.StringAttr.get(mlir_type_name(t.dtype))})
+        names = _dim_names(module)
+
+        def describe(t, dims):
+            entry = {"name": ir.StringAttr.get(t.name),
+                     "shape": ir.DenseI64ArrayAttr.get([d if d >= 0 else -1 for d in t.shape]),
+                     "dtype": ir.StringAttr.get(mlir_type_name(t.dtype))}
+            if any(d < 0 for d in t.shape):
+                dims = dims or [""] * len(t.shape)
+                entry["dim_names"] = ir.ArrayAttr.get([ir.StringAttr.get(n) for n in dims])
+            return ir.DictAttr.get(entry)
 
         module.operation.attributes[INTERFACE_ATTR] = ir.DictAttr.get({
-            "inputs": ir.ArrayAttr.get([describe(t) for t in inputs]),
-            "outputs": ir.ArrayAttr.get([describe(t) for t in outputs])})
+            key: ir.ArrayAttr.get([describe(t, dims) for t, dims in
+                                   zip(infos, names[key] + [None] * len(infos))])
+            for key, infos in (("inputs", inputs), ("outputs", outputs))})
+
+
+def _dim_names(module: ir.Module) -> dict[str, list]:
+    """``@main``'s ``aic.dims`` per argument and result (None where absent)."""
+    out = {"inputs": [], "outputs": []}
+    try:
+        main = find_func(module, "main")
+    except KeyError:
+        return out
+    for key, attr in (("inputs", "arg_attrs"), ("outputs", "res_attrs")):
+        if attr not in main.attributes:
+            continue
+        for d in ir.ArrayAttr(main.attributes[attr]):
+            d = ir.DictAttr(d)
+            out[key].append([ir.StringAttr(n).value for n in ir.ArrayAttr(d["aic.dims"])]
+                            if "aic.dims" in d else None)
+    return out
 
 
 def run_pipeline(module: ir.Module, pipeline: str, what: str) -> None:
