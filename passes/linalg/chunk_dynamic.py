@@ -7,8 +7,9 @@ static size, so every op that reaches the kernel formers is static and takes the
 
 * each dynamic loop dim ``d`` of the op (an iterator dim whose extent is dynamic) is split into
   a loop over full chunks of ``T`` and a loop over the remainder one at a time: ``T`` is
-  ``rows`` for a contraction's M and N, a generic's innermost dynamic parallel dim and every
-  dynamic reduction dim, and 1 for the other (batch-like) dims;
+  ``rows`` for a contraction's M and N, a generic's innermost dynamic parallel dim when it is
+  one of the last two loop dims (a matrix's rows: ``batch*seq`` tokens), and every dynamic
+  reduction dim; 1 for the other (batch-like) dims;
 * the body of each loop is a clone of the op on ``tensor.extract_slice`` s of its operands
   (static along ``d``), its results inserted into the loop-carried outs (``tensor.insert_slice``
   along ``d``; a reduction dim carries the whole outs: chunks accumulate, as linalg's
@@ -97,9 +98,14 @@ def _extent(op: ir.Operation, maps, d: int) -> ir.Value:
 
 
 def _slice(value: ir.Value, axes, d: int, iv: ir.Value, size: int) -> ir.Value:
-    """``value`` cut to ``size`` at ``iv`` along the axes that read loop dim ``d``."""
+    """``value`` cut to ``size`` at ``iv`` along the axes that read loop dim ``d``; a fill or
+    a broadcast along those axes is rebuilt at the chunk's size instead (no full-size copy is
+    read, and the kernel formers see the init they fuse)."""
     if d not in axes:
         return value  # a scalar, or an operand the chunked dim does not index
+    rebuilt = _rebuilt_producer(value, axes, d, size)
+    if rebuilt is not None:
+        return rebuilt
     t = ir.RankedTensorType(value.type)
     offsets, sizes, dyn_offsets, dyn_sizes = [], [], [], []
     dyn = ir.ShapedType.get_dynamic_size()
@@ -116,6 +122,28 @@ def _slice(value: ir.Value, axes, d: int, iv: ir.Value, size: int) -> ir.Value:
     result = ir.RankedTensorType.get(sizes, t.element_type)
     return tensor.extract_slice(result, value, dyn_offsets, dyn_sizes, [], offsets, sizes,
                                 [1] * t.rank)
+
+
+def _rebuilt_producer(value: ir.Value, axes, d: int, size: int) -> ir.Value | None:
+    owner = value.owner
+    if isinstance(owner, ir.Block) or owner.operation.name not in ("linalg.fill",
+                                                                   "linalg.broadcast"):
+        return None
+    producer = owner.operation
+    if producer.name == "linalg.broadcast":
+        added = set(ir.DenseI64ArrayAttr(producer.attributes["dimensions"]))
+        if any(a == d and axis not in added for axis, a in enumerate(axes)):
+            return None  # the chunked axis comes from the broadcast's input: slice instead
+    t = ir.RankedTensorType(value.type)
+    shape = [size if a == d else t.shape[axis] for axis, a in enumerate(axes)]
+    dyn_sizes = [tensor.dim(value, arith.ConstantOp.create_index(axis).result)
+                 for axis, a in enumerate(axes) if a != d and t.is_dynamic_dim(axis)]
+    init = tensor.EmptyOp([dyn_sizes.pop(0) if s < 0 else s for s in shape],
+                          t.element_type).result
+    clone = producer.clone()
+    clone.operands[len(clone.operands) - 1] = init
+    clone.results[0].set_type(init.type)
+    return clone.results[0]
 
 
 def _insert(part: ir.Value, into: ir.Value, axes, d: int, iv: ir.Value) -> ir.Value:
@@ -161,7 +189,8 @@ def _chunk_size(name: str, kinds: list[str], dyn: list[int], d: int, rows: int) 
         return rows
     if name in _ROW_DIMS:
         return rows if d in _ROW_DIMS[name] else 1
-    return rows if d == max(x for x in dyn if kinds[x] == "p") else 1
+    innermost = d == max(x for x in dyn if kinds[x] == "p")
+    return rows if innermost and d >= len(kinds) - 2 else 1  # rows of a matrix, not a batch
 
 
 def chunk(op: ir.Operation, rows: int) -> list[ir.Operation]:

@@ -1,0 +1,71 @@
+// RUN: aic-opt %s -p "aic-linalg-chunk-dynamic{rows=4},canonicalize,cse" --split-input-file | FileCheck %s
+
+// A matmul's dynamic rows: full chunks of `rows`, then the remainder one row at a time.
+// CHECK-LABEL: func.func @matmul_rows
+// CHECK-SAME: (%[[A:.*]]: tensor<?x8xf32>, %[[B:.*]]: tensor<8x16xf32>, %[[C:.*]]: tensor<?x16xf32>)
+// CHECK: %[[M:.*]] = tensor.dim %[[A]], %c0
+// CHECK: %[[Q:.*]] = arith.floordivsi %[[M]], %c4
+// CHECK: %[[FULL:.*]] = arith.muli %[[Q]], %c4
+// CHECK: %[[R1:.*]] = scf.for %[[I:.*]] = %c0 to %[[FULL]] step %c4 iter_args(%[[ACC:.*]] = %[[C]])
+// CHECK: %[[AT:.*]] = tensor.extract_slice %[[A]][%[[I]], 0] [4, 8] [1, 1] : tensor<?x8xf32> to tensor<4x8xf32>
+// CHECK: %[[MM:.*]] = linalg.matmul ins(%[[AT]], %[[B]] : tensor<4x8xf32>, tensor<8x16xf32>) outs(%{{.*}} : tensor<4x16xf32>)
+// CHECK: tensor.insert_slice %[[MM]] into %[[ACC]][%[[I]], 0] [4, 16]
+// CHECK: %[[R2:.*]] = scf.for %{{.*}} = %[[FULL]] to %[[M]] step %c1 iter_args(%{{.*}} = %[[R1]])
+// CHECK: linalg.matmul ins(%{{.*}}, %[[B]] : tensor<1x8xf32>, tensor<8x16xf32>)
+// CHECK: return %[[R2]]
+func.func @matmul_rows(%a: tensor<?x8xf32>, %b: tensor<8x16xf32>, %c: tensor<?x16xf32>) -> tensor<?x16xf32> {
+  %r = linalg.matmul ins(%a, %b : tensor<?x8xf32>, tensor<8x16xf32>) outs(%c : tensor<?x16xf32>) -> tensor<?x16xf32>
+  return %r : tensor<?x16xf32>
+}
+
+// -----
+
+// A batch-like dim goes one at a time.
+// CHECK-LABEL: func.func @relu_batch
+// CHECK: scf.for %[[N:.*]] = %c0 to %{{.*}} step %c1
+// CHECK: tensor.extract_slice %{{.*}}[%[[N]], 0, 0, 0] [1, 4, 6, 6]
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<1x4x6x6xf32>) outs(%{{.*}} : tensor<1x4x6x6xf32>)
+// CHECK-NOT: scf.for
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @relu_batch(%x: tensor<?x4x6x6xf32>, %init: tensor<?x4x6x6xf32>) -> tensor<?x4x6x6xf32> {
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<?x4x6x6xf32>) outs(%init : tensor<?x4x6x6xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %z = arith.constant 0.0 : f32
+    %m = arith.maximumf %in, %z : f32
+    linalg.yield %m : f32
+  } -> tensor<?x4x6x6xf32>
+  return %r : tensor<?x4x6x6xf32>
+}
+
+// -----
+
+// A dynamic reduction dim: chunks accumulate into the whole (unsliced) outs.
+// CHECK-LABEL: func.func @row_sum
+// CHECK-SAME: (%[[X:.*]]: tensor<4x?xf32>, %[[INIT:.*]]: tensor<4xf32>)
+// CHECK: %[[R1:.*]] = scf.for %[[K:.*]] = %c0 to %{{.*}} step %c4 iter_args(%[[ACC:.*]] = %[[INIT]])
+// CHECK: %[[XT:.*]] = tensor.extract_slice %[[X]][0, %[[K]]] [4, 4]
+// CHECK: %[[S:.*]] = linalg.generic {{.*}} ins(%[[XT]] : tensor<4x4xf32>) outs(%[[ACC]] : tensor<4xf32>)
+// CHECK: scf.yield %[[S]]
+// CHECK: scf.for %{{.*}} iter_args(%{{.*}} = %[[R1]])
+// CHECK: tensor<4x1xf32>
+#in = affine_map<(d0, d1) -> (d0, d1)>
+#out = affine_map<(d0, d1) -> (d0)>
+func.func @row_sum(%x: tensor<4x?xf32>, %init: tensor<4xf32>) -> tensor<4xf32> {
+  %r = linalg.generic {indexing_maps = [#in, #out], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<4x?xf32>) outs(%init : tensor<4xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %s = arith.addf %in, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}
+
+// -----
+
+// Static ops are left alone.
+// CHECK-LABEL: func.func @static_untouched
+// CHECK-NOT: scf.for
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<4x8xf32>, tensor<8x16xf32>)
+func.func @static_untouched(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %r = linalg.matmul ins(%a, %b : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %r : tensor<4x16xf32>
+}
