@@ -5,8 +5,9 @@ lower to one generic per ONNX node, so every node is a kernel that reads and wri
 tensor. This pass merges them: one generic per group, one pass over memory, one kernel (and,
 after a contraction, one epilogue: the merged GELU reads the matmul result once).
 
-Members: `linalg.generic` ops with static shapes, every iterator parallel, one result with the
-identity map, and a body of region-free ops. A group grows from its last op (the root) towards
+Members: `linalg.generic` ops with every iterator parallel, one result with the identity map,
+and a body of region-free ops (dynamic shapes too: a producer read with the identity map has
+its consumer's extents). A group grows from its last op (the root) towards
 its producers: a producer joins when it is a member with the root's loop space, the consumer
 reads it with the identity map, and every use of its result is inside the group (so nothing
 outside needs it and it disappears). Upstream's `linalg-fuse-elementwise-ops` stops at values
@@ -61,7 +62,7 @@ def _is_member(op: ir.Operation) -> bool:
         return False
     maps = [ir.AffineMapAttr(m).value for m in ir.ArrayAttr(attrs["indexing_maps"])]
     out_type = op.results[0].type
-    if not isinstance(out_type, ir.RankedTensorType) or not out_type.has_static_shape:
+    if not isinstance(out_type, ir.RankedTensorType):
         return False
     if maps[-1] != ir.AffineMap.get_identity(out_type.rank):
         return False
@@ -80,7 +81,7 @@ def fuse_block(block: ir.Block) -> None:
     for o in [o.operation for o in block.operations]:
         if generalize_transpose(o):
             continue
-        if _is_member(o):
+        if _is_member(o) and o.results[0].type.has_static_shape:
             sink_expand(o)
     ops = [o.operation for o in block.operations]
     # (handles hash by the op's address; an address freed by a merge and reused by a new op

@@ -221,3 +221,30 @@ func.func @chain_in_loop_body(%h0: tensor<8xf32>) -> tensor<8xf32> {
   }
   return %r : tensor<8xf32>
 }
+
+// -----
+
+// Dynamic extents: a producer read with the identity map has its consumer's extents, so the
+// chain merges as with static shapes.
+#dyn = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @dynamic_chain
+// CHECK-SAME: (%[[X:.*]]: tensor<?x8xf32>, %[[E:.*]]: tensor<?x8xf32>)
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[X]] : tensor<?x8xf32>) outs(%[[E]] : tensor<?x8xf32>)
+// CHECK: arith.maximumf
+// CHECK: arith.mulf
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[R]]
+func.func @dynamic_chain(%x: tensor<?x8xf32>, %e: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %r = linalg.generic {indexing_maps = [#dyn, #dyn], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<?x8xf32>) outs(%e : tensor<?x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %z : f32
+    linalg.yield %m : f32
+  } -> tensor<?x8xf32>
+  %s = linalg.generic {indexing_maps = [#dyn, #dyn], iterator_types = ["parallel", "parallel"]} ins(%r : tensor<?x8xf32>) outs(%e : tensor<?x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.mulf %in, %in : f32
+    linalg.yield %m : f32
+  } -> tensor<?x8xf32>
+  return %s : tensor<?x8xf32>
+}
