@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import onnx
 
+from aic.testing import dynamic_models
 from aic.testing.models import _Builder as Builder
 from aic.testing.models import _f32 as f32
 
@@ -301,8 +302,50 @@ LARGE_MODELS = {
 }
 
 
+def with_dynamic_batch(model: onnx.ModelProto) -> onnx.ModelProto:
+    """``model`` with dim 0 of its (single) input and output named ``batch``: a CNN exported
+    with ``dynamic_axes={"image": {0: "batch"}, ...}`` (Conv..Flatten+Gemm take any batch)."""
+    for value in (*model.graph.input[:1], *model.graph.output):
+        value.type.tensor_type.shape.dim[0].dim_param = "batch"
+    return model
+
+
+def _bert_dynamic(**k):
+    return dynamic_models.bert(**{"layers": 2, "d": 768, "heads": 12, "ffn": 3072,
+                                  "vocab": 30522, "max_pos": 512, **k})
+
+
+def _tokens(batch: int, seq: int) -> dict:
+    return {"input_ids": [batch, seq], "attention_mask": [batch, seq]}
+
+
+DYNAMIC_MODELS = {
+    # name: (maker, call shapes, quick kwargs, quick call shapes). Each row compiles the model
+    # once without input shapes (dynamic) and once specialised to the call shapes, and times
+    # both against onnxruntime at those shapes.
+    "resnet18_224_dynamic_b1": (lambda **k: with_dynamic_batch(resnet(18, **k)),
+                                {"image": [1, 3, 224, 224]}, {"image": 64},
+                                {"image": [1, 3, 64, 64]}),
+    "resnet18_224_dynamic_b4": (lambda **k: with_dynamic_batch(resnet(18, **k)),
+                                {"image": [4, 3, 224, 224]}, {"image": 64},
+                                {"image": [4, 3, 64, 64]}),
+    "bert_base_2layers_dynamic_seq128": (_bert_dynamic, _tokens(1, 128), {"layers": 1},
+                                         _tokens(1, 32)),
+}
+
+
 def build(name: str, quick: bool = False) -> onnx.ModelProto:
-    """Model ``name`` of ``MODELS`` (or ``LARGE_MODELS``); ``quick``: its small variant."""
+    """Model ``name`` of ``MODELS``, ``DYNAMIC_MODELS`` or ``LARGE_MODELS``; ``quick``: its
+    small variant."""
+    if name in DYNAMIC_MODELS:
+        make, _, quick_kwargs, _ = DYNAMIC_MODELS[name]
+        return make(**(quick_kwargs if quick else {}))
     make, quick_kwargs = MODELS[name] if name in MODELS else LARGE_MODELS[name]
     return make(**(quick_kwargs if quick else {}))
+
+
+def call_shapes(name: str, quick: bool = False) -> dict:
+    """The input shapes a ``DYNAMIC_MODELS`` row is called (and specialised) with."""
+    _, shapes, _, quick_shapes = DYNAMIC_MODELS[name]
+    return quick_shapes if quick else shapes
 

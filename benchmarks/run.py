@@ -3,7 +3,9 @@
     python -m benchmarks.run [--threads 1,2] [--only GLOB,...] [--runs N] [--quick] [--json OUT]
 
 Cases are the kernels of ``benchmarks.kernels`` and the realistic models of
-``benchmarks.models``. Per case and thread count: aic compiles the model (``compile_s``),
+``benchmarks.models``, and its dynamic rows (``DYNAMIC_MODELS``: a model with dynamic axes
+compiled once without input shapes, timed at the row's shapes next to the same model
+specialised to them: ``spec_ms``, ``dyn_over_spec``). Per case and thread count: aic compiles the model (``compile_s``),
 then aic is warmed up and timed, then onnxruntime (its session is created only then: its
 spinning workers would take a core from aic's threads) on the same inputs, and the
 medians are reported with ``ratio = ort_ms / aic_ms`` (above 1: aic is faster), GFLOP/s and %
@@ -64,6 +66,8 @@ class Row:
     aic_min_ms: float | None = None
     ort_min_ms: float | None = None
     rel_err: float | None = None
+    spec_ms: float | None = None  # "dynamic" rows: the artifact specialised to the call shapes
+    dyn_over_spec: float | None = None  # "dynamic" rows: aic_ms / spec_ms (goal: <= 1.3)
     error: str | None = None
 
 
@@ -79,6 +83,8 @@ def cases(quick: bool) -> list[tuple[str, str, object]]:
     """(name, kind, maker) for every kernel and model; ``quick`` builds models smaller."""
     out = [(name, "kernel", make) for name, make in kernels.KERNELS.items()]
     out += [(name, "model", lambda n=name: models.build(n, quick)) for name in models.MODELS]
+    out += [(name, "dynamic", lambda n=name: models.build(n, quick))
+            for name in models.DYNAMIC_MODELS]
     return out
 
 
@@ -93,10 +99,10 @@ def select(all_cases, only: str | None):
     return chosen
 
 
-def _compile(model, threads: int):
+def _compile(model, threads: int, **extra):
     from aic import api
 
-    options = {"threads": threads} if aic_accepts_threads() else {}
+    options = {"threads": threads, **extra} if aic_accepts_threads() else dict(extra)
     if "cache" in inspect.signature(api.compile).parameters:
         options["cache"] = False  # the compile time of a real compile, not of a cache hit
     start = time.perf_counter()
@@ -132,10 +138,21 @@ def _time_block(call, settings: Settings) -> list[float]:
 
 
 def measure(row: Row, model, settings: Settings) -> None:
-    """Fill ``row``'s timings; raises what aic or onnxruntime raise."""
+    """Fill ``row``'s timings; raises what aic or onnxruntime raise. A "dynamic" row times
+    the model compiled without input shapes, called at its row's shapes, and the same model
+    specialised to those shapes."""
     compiled, row.compile_s = _compile(model, row.threads)
     rng = np.random.default_rng(0)
-    feed = {t.name: random_input(t.shape, t.dtype, rng) for t in compiled.inputs}
+    if row.kind == "dynamic":
+        shapes = models.call_shapes(row.name, settings.quick)
+        specialised, _ = _compile(model, row.threads, input_shapes=shapes)
+        feed = {t.name: random_input(tuple(shapes[t.name]), t.dtype, rng)
+                for t in specialised.inputs}
+        specialised(**feed)
+        row.spec_ms = statistics.median(_time_block(lambda: specialised(**feed), settings))
+        del specialised
+    else:
+        feed = {t.name: random_input(t.shape, t.dtype, rng) for t in compiled.inputs}
     # aic is timed before onnxruntime's session exists: its intra-op workers keep spinning
     # between calls and, on 2 cores, took the second core from aic's threads (measured: a
     # 2-thread conv at 7.5 ms with an idle session in the process, 4.7 ms without spinning)
@@ -148,6 +165,8 @@ def measure(row: Row, model, settings: Settings) -> None:
     row.aic_ms, row.ort_ms = statistics.median(aic_t), statistics.median(ort_t)
     row.aic_min_ms, row.ort_min_ms = min(aic_t), min(ort_t)
     row.ratio = row.ort_ms / row.aic_ms
+    if row.spec_ms:
+        row.dyn_over_spec = row.aic_ms / row.spec_ms
 
 
 def run_case(name: str, kind: str, model, flops, threads: int, settings: Settings,
@@ -192,7 +211,9 @@ def print_row(row: Row) -> None:
         return
     print(COLUMNS.format(row.name, row.threads, _fmt(row.aic_ms, ".3f"), _fmt(row.ort_ms, ".3f"),
                          _fmt(row.ratio, ".2f"), _fmt(row.gflops, ".1f"),
-                         _fmt(row.pct_peak, ".1f"), _fmt(row.compile_s, ".1f")), flush=True)
+                         _fmt(row.pct_peak, ".1f"), _fmt(row.compile_s, ".1f"))
+          + (f"  specialised {row.spec_ms:.3f} ms, dynamic/specialised {row.dyn_over_spec:.2f}"
+             if row.spec_ms else ""), flush=True)
 
 
 def parse_args(argv):
@@ -274,7 +295,7 @@ def measure_cases(chosen, counts: list[int], args, settings: Settings, peak: flo
                 yield run_isolated(name, kind, threads, args)
             continue
         model = make()
-        flops = count_flops(model)
+        flops = None if kind == "dynamic" else count_flops(model)
         for threads in counts:
             yield run_case(name, kind, model, flops, threads, settings, peak)
 
@@ -286,7 +307,8 @@ def child_main(args, settings: Settings, peak: float) -> int:
         raise SystemExit(f"no benchmark case '{args.case}' (see --list)")
     ((name, kind, make),) = found
     model = make()
-    row = run_case(name, kind, model, count_flops(model), int(args.threads), settings, peak)
+    flops = None if kind == "dynamic" else count_flops(model)
+    row = run_case(name, kind, model, flops, int(args.threads), settings, peak)
     print(json.dumps(asdict(row)))
     return 0
 
