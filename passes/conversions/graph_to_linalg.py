@@ -69,7 +69,8 @@ def lower_op(op: ir.OpView) -> None:
                         f"(supported: {supported})", op)
     check_ranked(op)
     with ir.InsertionPoint(op), op.location:
-        token = dims.RESULT_DIMS.set(result_dims(op))
+        shapes = result_dims(op)
+        token = dims.RESULT_DIMS.set(shapes)
         try:
             new_values = lowering(op)
         except dims.DynamicDimError as e:
@@ -84,6 +85,8 @@ def lower_op(op: ir.OpView) -> None:
     for old, new in zip(results, new_values):
         if old.type != new.type:
             raise PassError(f"internal: lowering produced {new.type}, expected {old.type}", op)
+        if old in shapes:
+            dims.annotate(new, shapes[old])  # the users' lowerings read the names
         old.replace_all_uses_with(new)
     op.operation.erase()
 
@@ -128,4 +131,7 @@ class ConvertGraphToLinalg(Pass):
             require_valid(graph_op)
         for graph_op in graph_ops:
             lower_op(graph_op)
+        for o in walk(op):  # names were for the lowering; types keep the ? dims
+            if o.operation.name != "func.func" and dims.DIMS_ATTR in o.operation.attributes:
+                del o.operation.attributes[dims.DIMS_ATTR]
         make_signless(op)

@@ -199,8 +199,11 @@ def broadcast_map(in_shape: Sequence[int], out_shape: Sequence[int]) -> ir.Affin
         raise ValueError(f"cannot broadcast {list(in_shape)} to {list(out_shape)}")
     exprs = []
     for i, size in enumerate(in_shape):
-        if size == out_shape[i + offset] or (dims.is_dim(size) and dims.is_dim(out_shape[i + offset])):
-            exprs.append(i + offset)  # two dynamic dims: equal (they never broadcast)
+        if size == out_shape[i + offset]:
+            exprs.append(i + offset)
+        elif dims.is_dim(size) and dims.is_dim(out_shape[i + offset]):
+            raise dims.DynamicDimError(f"broadcasts dynamic dim {size.key} against "
+                                       f"{out_shape[i + offset].key}, which may differ")
         elif size == 1:
             exprs.append(None)
         else:

@@ -214,7 +214,8 @@ def dim_of_name(name: str, table: dict[str, tuple[ir.Value, int]]) -> Dim | None
             factor = int(part)
         elif part in table:
             arg, axis = table[part]
-            factor = Dim(tensor.dim(arg, index(axis)), part)
+            with ir.InsertionPoint.at_block_begin(arg.owner):  # dominates every use
+                factor = Dim(tensor.dim(arg, index(axis)), part)
         else:
             return None
         out = factor if out is None else out * factor
@@ -254,6 +255,30 @@ def shape_of(value: ir.Value) -> list:
     return out
 
 
+def name_of(d) -> str:
+    """The ``aic.dims`` text of a dim: its name or product of names, "" if it has none."""
+    if not isinstance(d, Dim):
+        return ""
+    if isinstance(d.key, str):
+        return d.key
+    if isinstance(d.key, tuple) and d.key and d.key[0] == "mul" and all(
+            isinstance(f, (str, int)) for f in d.key[1:]):
+        return "*".join(str(f) for f in d.key[1:])
+    return ""
+
+
+def annotate(value: ir.Value, shape) -> None:
+    """Record the names of ``value``'s dynamic dims on its defining op (``aic.dims``), so the
+    lowering of its users resolves them as named extents."""
+    owner = value.owner
+    if isinstance(owner, ir.Block) or shape is None:
+        return
+    op = owner.operation
+    names = [name_of(d) for d in shape]
+    if len(op.results) == 1 and any(names):
+        op.attributes[DIMS_ATTR] = ir.ArrayAttr.get([ir.StringAttr.get(n) for n in names])
+
+
 def prod(sizes) -> "int | Dim":
     """The product of ``sizes`` (ints and Dims)."""
     out = 1
@@ -264,13 +289,16 @@ def prod(sizes) -> "int | Dim":
 
 def broadcast_shapes(*shapes) -> list:
     """numpy broadcasting of shapes holding Dims: a dynamic dim broadcasts only against 1 or an
-    equal dim (two different dynamic dims are taken as equal, the first one kept)."""
+    equal dim (two dynamic dims that may differ are refused: ``DynamicDimError``)."""
     rank = max((len(s) for s in shapes), default=0)
     out = []
     for i in range(rank):
         sizes = [s[len(s) - rank + i] for s in shapes if len(s) - rank + i >= 0]
         dynamic = [d for d in sizes if isinstance(d, Dim)]
         static = {int(d) for d in sizes if not isinstance(d, Dim) and d != 1}
+        if dynamic and any(d != dynamic[0] for d in dynamic):
+            raise DynamicDimError(f"broadcasts dynamic dims {[d.key for d in dynamic]}, "
+                                  "which may differ")
         if dynamic and not static:
             out.append(dynamic[0])
         elif len(static) > 1:
