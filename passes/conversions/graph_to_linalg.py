@@ -2,8 +2,11 @@
 
 Recipe:
 
-* Preconditions: graph ops live in ``func.func`` bodies (or nested regions) and have ranked,
-  static tensor operands and results (run shape inference first); element types f32, f16,
+* Preconditions: graph ops live in ``func.func`` bodies (or nested regions) and have ranked
+  tensor operands and results (run shape inference first). Dynamic dims (``?``) resolve
+  through the ``aic.dims`` names of ``@main``'s arguments and of the ops (``lib/dims.py``,
+  ``lib/result_dims.py``); a lowering that needs a dynamic dim's value fails with a located
+  error; element types f32, f16,
   f64, i64, i32, i16, i8, i1 and the unsigned ui64, ui32, ui16, ui8. The graph ops must be
   semantically valid (``aic.verify``); the pass checks each before it lowers any, so IR that
   skipped the verifier (``aic-opt --no-verify-aic``) fails with a located error.
@@ -99,8 +102,8 @@ class ConvertGraphToLinalg(Pass):
     (false: linalg.conv_2d_nchw_fchw); `check-indices` (default true): functions reading at
     data-dependent indices return a status result flagging indices out of range (the
     module's `aic.index_checks` describes it; false: indices are only clamped). Fails with a
-    located error on dynamic shapes, an op without a lowering, or a graph op that fails aic's
-    semantic verifier.
+    located error on a dynamic dim a lowering cannot handle, an op without a lowering, or a
+    graph op that fails aic's semantic verifier.
     """
 
     NAME = "aic-convert-graph-to-linalg"

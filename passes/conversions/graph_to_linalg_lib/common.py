@@ -2,8 +2,8 @@
 
 Every function here builds IR at the current insertion point and location (the lowering
 driver enters ``ir.InsertionPoint(op)`` and ``op.location`` before calling a lowering), on
-ranked tensors; shapes are lists of ints and ``dims.Dim`` (dynamic extents). ``generic`` builds a ``linalg.generic`` whose body is a
-Python callback; ``map_elementwise`` builds one with numpy-broadcasting indexing maps.
+ranked tensors; shapes are lists of ints and ``dims.Dim`` (dynamic extents). ``generic``
+builds a ``linalg.generic`` whose body is a Python callback; ``map_elementwise`` builds one with numpy-broadcasting indexing maps.
 
 May import: the MLIR shim and aic.errors.
 """

@@ -7,10 +7,13 @@ Contract (what the rest of aic relies on):
   exporters list weights as inputs too: those stay constants unless named in
   ``input_shapes``), in graph-input order; results are the graph outputs in order. Arguments and
   results carry ``aic.name = "<onnx name>"``. The module keeps its context alive.
-* Types are ranked tensors with static shapes of f32, f16, f64, i64, i32, i16, i8, i1 or
+* Types are ranked tensors of f32, f16, f64, i64, i32, i16, i8, i1 or
   ui8/ui16/ui32/ui64 (unsigned, kept at the graph level); anything
-  else is ``UnsupportedError``. Symbolic input dims are specialised to ``input_shapes``; a dim
-  still unknown after ONNX shape inference (with data propagation) is ``ModelFormatError``.
+  else is ``UnsupportedError``. Symbolic input dims are specialised to ``input_shapes``; the
+  others stay dynamic (``?``), named by ``aic.dims`` on the arguments, the results and the ops
+  that produce dynamic values (``symbolic``, ``symbolic_dims``; docs/dynamic-shapes.md). In a
+  model without dynamic dims, a dim unknown after ONNX shape inference (with data
+  propagation) is ``ModelFormatError``.
 * Constants (initializers, Constant nodes, anything computed from constants) are
   ``graph.constant``; more than 64 elements -> ``dense_resource`` named after the value.
 * A node whose inputs are all known at import time is evaluated with
@@ -115,8 +118,9 @@ class GraphImporter:
             func.ReturnOp(results)
         fn.attributes["function_type"] = ir.TypeAttr.get(
             ir.FunctionType.get(arg_types, [r.type for r in results]))
-        fn.res_attrs = ir.ArrayAttr.get([_name_attr(o.name, _names_of(r.type, self.dim_names(o.name)))
-                                         for o, r in zip(self.graph.output, results)])
+        fn.res_attrs = ir.ArrayAttr.get([
+            _name_attr(o.name, _names_of(r.type, self.dim_names(o.name)))
+            for o, r in zip(self.graph.output, results)])
         return module
 
     def _input_type(self, value: onnx.ValueInfoProto) -> ir.Type:
@@ -206,7 +210,8 @@ class GraphImporter:
                 from aic.frontend.onnx.tensors import np_dtype
                 t = ir.RankedTensorType(v.type)
                 dtype = np_dtype(t.element_type)
-                shape = [d if d >= 0 else _dim_param(x) for d, x in zip(t.shape, self.value_dims(v))]
+                shape = [d if d >= 0 else _dim_param(x)
+                         for d, x in zip(t.shape, self.value_dims(v))]
             elem = onnx.helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
             inputs.append(onnx.helper.make_tensor_value_info(name, elem, list(shape)))
         outputs = [onnx.helper.make_empty_tensor_value_info(o) for o in node.output if o]

@@ -6,7 +6,8 @@ Result shapes come from ONNX shape inference; shape-like inputs (Reshape's shape
 starts/ends, Pad's pads, Tile's repeats...) must be constants at import time -- when one is
 computed from graph inputs, ``ValueNeededError`` names them (``values.py``) and
 ``aic.compile`` specialises on their values. Shape and Size
-fold to constants, or, over dynamic dims, to symbolic arrays (``symbolic.py``). Attribute->input migrations (Slice 10, Split 13,
+fold to constants, or, over dynamic dims, to symbolic arrays (``symbolic.py``).
+Attribute->input migrations (Slice 10, Split 13,
 Squeeze/Unsqueeze 13, Pad 11) are handled by reading whichever form the node carries.
 """
 
