@@ -51,7 +51,8 @@ def _parser() -> argparse.ArgumentParser:
                         "it holds other content")
     p.add_argument("--dump-dir", metavar="DIR", help="write every level's IR into DIR")
     p.add_argument("--input-shape", action="append", default=[], metavar="NAME=D0xD1...",
-                   help="shape for an input with symbolic dims (repeatable)")
+                   help="fix an input's symbolic dims to this shape (repeatable); without it "
+                   "they stay dynamic and the artifact runs any size (docs/dynamic-shapes.md)")
     add_value_flag(p)
     p.add_argument("--threads", type=int, metavar="N",
                    help="threads the model runs on (default: $AIC_NUM_THREADS, else all cores)")
