@@ -23,12 +23,29 @@ from aic.dsl.dtypes import mlir_type_name, numpy_dtype, tensor_spec
 
 @dataclass
 class TensorInfo:
+    """One input or output of a model: ``shape`` has -1 for a dynamic dim; ``dim_names`` (empty,
+    or one per dim) the ONNX ``dim_param`` of each dynamic dim ("" for a static or unnamed one):
+    two input dims of one name must be equal at run time (issue 10)."""
+
     name: str
     shape: tuple[int, ...]
     dtype: object  # numpy dtype
+    dim_names: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        self.shape = tuple(-1 if d < 0 else int(d) for d in self.shape)
+        self.dim_names = tuple(self.dim_names)
+
+    @property
+    def is_dynamic(self) -> bool:
+        return -1 in self.shape
+
+    def dim_name(self, d: int) -> str:
+        return self.dim_names[d] if d < len(self.dim_names) else ""
 
     def describe(self) -> str:
-        return f"{self.name}: {'x'.join(map(str, self.shape)) or 'scalar'} {self.dtype}"
+        dims = [self.dim_name(d) or "?" if n < 0 else str(n) for d, n in enumerate(self.shape)]
+        return f"{self.name}: {'x'.join(dims) or 'scalar'} {self.dtype}"
 
 
 @dataclass
@@ -132,9 +149,11 @@ def interface(module: ir.Module) -> tuple[list[TensorInfo], list[TensorInfo]]:
 
         def info(t):
             t = ir.DictAttr(t)
+            names = ([ir.StringAttr(n).value for n in ir.ArrayAttr(t["dim_names"])]
+                     if "dim_names" in t else [])
             return TensorInfo(ir.StringAttr(t["name"]).value,
                               tuple(ir.DenseI64ArrayAttr(t["shape"])),
-                              numpy_dtype(ir.StringAttr(t["dtype"]).value))
+                              numpy_dtype(ir.StringAttr(t["dtype"]).value), tuple(names))
 
         return tuple([info(t) for t in ir.ArrayAttr(record[key])] for key in ("inputs", "outputs"))
     try:
@@ -161,9 +180,13 @@ def interface(module: ir.Module) -> tuple[list[TensorInfo], list[TensorInfo]]:
 def record_interface(module: ir.Module, inputs, outputs) -> None:
     with module.context:
         def describe(t):
-            return ir.DictAttr.get({"name": ir.StringAttr.get(t.name),
-                                    "shape": ir.DenseI64ArrayAttr.get(list(t.shape)),
-                                    "dtype": ir.StringAttr.get(mlir_type_name(t.dtype))})
+            entry = {"name": ir.StringAttr.get(t.name),
+                     "shape": ir.DenseI64ArrayAttr.get(list(t.shape)),
+                     "dtype": ir.StringAttr.get(mlir_type_name(t.dtype))}
+            if any(getattr(t, "dim_names", ())):
+                entry["dim_names"] = ir.ArrayAttr.get([ir.StringAttr.get(n)
+                                                       for n in t.dim_names])
+            return ir.DictAttr.get(entry)
 
         module.operation.attributes[INTERFACE_ATTR] = ir.DictAttr.get({
             "inputs": ir.ArrayAttr.get([describe(t) for t in inputs]),

@@ -39,6 +39,28 @@ def with_index_checks(run: Callable[[list[np.ndarray]], list[np.ndarray]],
     return checked
 
 
+def _conforms(shape, info) -> bool:
+    """Whether ``shape`` has ``info``'s rank and its static dims (-1: any size)."""
+    return len(shape) == len(info.shape) and all(
+        want < 0 or got == want for got, want in zip(shape, info.shape))
+
+
+def _expected(info) -> str:
+    dims = [info.dim_name(d) or "?" if n < 0 else str(n) for d, n in enumerate(info.shape)]
+    return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
+
+
+def check_named_dims(groups: dict[str, list[tuple[int, int]]], arrays, names=None) -> None:
+    """Raise ``InputError`` unless the dims of each name have one size in ``arrays``."""
+    for name, places in groups.items():
+        (i0, d0), sizes = places[0], [arrays[i].shape[d] for i, d in places]
+        for (i, d), size in zip(places, sizes):
+            if size != sizes[0]:
+                who = names or [f"#{k}" for k in range(len(arrays))]
+                raise InputError(f"input '{who[i]}' has size {size} in dim {d} ('{name}'), but "
+                                 f"input '{who[i0]}' has {sizes[0]} in dim {d0} ('{name}')")
+
+
 class CompiledModel:
     value_inputs: list[str] = []  # inputs it specialises on (aic.runtime.specialize)
     variant_count = 1  # compiled variants it holds (more: aic.runtime.specialize)
@@ -102,11 +124,27 @@ class CompiledModel:
             if array.dtype != info.dtype:
                 raise InputError(f"input '{info.name}' has dtype {array.dtype}, "
                                  f"expected {np.dtype(info.dtype)}")
-            if tuple(array.shape) != tuple(info.shape):
+            if tuple(array.shape) != tuple(info.shape) and not _conforms(array.shape, info):
                 raise InputError(f"input '{info.name}' has shape {tuple(array.shape)}, "
-                                 f"expected {tuple(info.shape)}")
+                                 f"expected {_expected(info)}")
             checked.append(np.ascontiguousarray(array))
+        if self._named_dims:
+            check_named_dims(self._named_dims, checked, self.input_names)
         return checked
+
+    @property
+    def _named_dims(self) -> dict[str, list[tuple[int, int]]]:
+        """Dim name -> the (input, dim) pairs of that name that are dynamic (issue 10)."""
+        groups = self.__dict__.get("_groups")
+        if groups is None:
+            groups = {}
+            for i, t in enumerate(self.inputs):
+                for d, size in enumerate(t.shape):
+                    if size < 0 and t.dim_name(d):
+                        groups.setdefault(t.dim_name(d), []).append((i, d))
+            groups = {k: v for k, v in groups.items() if len(v) > 1}
+            self.__dict__["_groups"] = groups
+        return groups
 
     def save(self, path: str) -> str:
         """Write a shared library (and its header and metadata beside it); return its path."""
