@@ -111,9 +111,13 @@ class _CallFrame:
     def results(self, frame: np.ndarray, dtypes) -> list[np.ndarray]:
         """The returned buffers of a call on ``frame`` as numpy arrays (the caller owns them:
         each is freed when its array goes)."""
-        out = []
+        out, seen = [], {}
         for (at, rank), dtype in zip(self.result_at, dtypes):
             allocated, aligned, offset, *sizes = frame[at: at + 3 + rank].tolist()
+            if allocated and allocated in seen:  # one buffer returned twice: freed once
+                out.append(out[seen[allocated]].copy())
+                continue
+            seen[allocated] = len(out)
             out.append(owned_array(allocated, aligned + offset * np.dtype(dtype).itemsize,
                                    sizes, dtype))
         return out
