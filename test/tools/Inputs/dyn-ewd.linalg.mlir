@@ -1,5 +1,6 @@
+// y = relu(x @ W) + x with W[i][j] = (4 i + j) / 10: a matmul with a dynamic M (dim "batch").
 #map = affine_map<(d0, d1) -> (d0, d1)>
-module attributes {aic.interface = {inputs = [{dtype = "f32", name = "x", shape = array<i64: -1, 4>}], outputs = [{dtype = "f32", name = "y", shape = array<i64: -1, 4>}]}} {
+module attributes {aic.interface = {inputs = [{dtype = "f32", name = "x", shape = array<i64: -1, 4>, dim_names = ["batch", ""]}], outputs = [{dtype = "f32", name = "y", shape = array<i64: -1, 4>, dim_names = ["batch", ""]}]}} {
   func.func @main(%arg0: tensor<?x4xf32> {aic.name = "x"}) -> (tensor<?x4xf32> {aic.name = "y"}) {
     %cst = arith.constant dense<[[0.000000e+00, 1.000000e-01, 2.000000e-01, 3.000000e-01], [4.000000e-01, 5.000000e-01, 6.000000e-01, 0.699999988], [8.000000e-01, 0.899999976, 1.000000e+00, 1.100000e+00], [1.200000e+00, 1.300000e+00, 1.400000e+00, 1.500000e+00]]> : tensor<4x4xf32>
     %cst_0 = arith.constant 0.000000e+00 : f32
