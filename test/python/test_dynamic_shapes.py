@@ -129,7 +129,7 @@ def test_the_interface_keeps_dim_names(models):
     jit, lib = models["dyn-concat"]
     for model in (jit, lib):
         assert [t.shape for t in model.inputs] == [(-1, 4)] * 3
-        assert [t.dim_names for t in model.inputs][0] == ("batch", "")
+        assert model.inputs[0].dim_names == ("batch", "")
         assert [t.describe() for t in model.outputs][:2] == ["y: ?x4 float32",
                                                              "z: batchx4 float32"]
 

@@ -234,8 +234,8 @@ def _tables(inputs, outputs, checks: list[IndexCheck]) -> list[str]:
         shape_at.append(len(flat))
         flat += list(t.shape)
     groups, group_names = _groups(inputs, outputs)
-    lines = [f"enum {{ N_GROUPS = {len(group_names)}, "
-             f"N_GROUPS_AT_LEAST_1 = {max(1, len(group_names))} }};",
+    counts = f"N_GROUPS = {len(group_names)}, N_GROUPS_AT_LEAST_1 = {max(1, len(group_names))}"
+    lines = [f"enum {{ {counts} }};",
              _strings("NAMES", [t.name for t in tensors]), _strings("DTYPE_NAMES", names),
              _array("int32_t", "RANKS", [len(t.shape) for t in tensors]),
              _array("int32_t", "DTYPES", [DTYPE_CODES[n] for n in names]),
@@ -321,9 +321,8 @@ def wrapper_source(inputs, outputs, threads: int = 0,
         lines.append(results_struct(outputs, checks))
     else:
         params = ", ".join(f"aic_memref{r} *" for r in ranks) or "void"
-    lines += ["", f"extern void _mlir_ciface_main({params});", "",
-              f"enum {{ N_IN = {len(inputs)}, N_OUT = {len(outputs)}, "
-              f"RETURNS = {int(returns)} }};",
+    counts = f"N_IN = {len(inputs)}, N_OUT = {len(outputs)}, RETURNS = {int(returns)}"
+    lines += ["", f"extern void _mlir_ciface_main({params});", "", f"enum {{ {counts} }};",
               *_tables(inputs, outputs, checks), _RUNTIME, _STATUS if checks else ""]
     signature = json.dumps({
         "inputs": [_describe(t) for t in inputs], "outputs": [_describe(t) for t in outputs],
