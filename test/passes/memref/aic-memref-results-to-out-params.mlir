@@ -30,7 +30,8 @@ func.func @negative_dynamic_result(%x: memref<?xf32>) -> memref<?xf32> {
 
 // -----
 
-// One dynamic result anywhere: no function changes, static results are returned too.
+// Decided per function: a dynamic result keeps all results of its function returned; a
+// function beside it with static results gets out-params.
 // CHECK-LABEL: func.func @negative_mixed
 // CHECK-SAME: (%[[X:.*]]: memref<?xf32>) -> (memref<?xf32>, memref<2xi64>)
 // CHECK: return %{{.*}}, %{{.*}} : memref<?xf32>, memref<2xi64>
@@ -42,9 +43,30 @@ func.func @negative_mixed(%x: memref<?xf32>) -> (memref<?xf32>, memref<2xi64>) {
   return %0, %1 : memref<?xf32>, memref<2xi64>
 }
 
-// CHECK-LABEL: func.func @negative_static_beside_a_dynamic_one
-// CHECK-SAME: () -> memref<3xf32>
-func.func @negative_static_beside_a_dynamic_one() -> memref<3xf32> {
+// CHECK-LABEL: func.func @static_beside_a_dynamic_one
+// CHECK-SAME: (%[[OUT:.*]]: memref<3xf32>)
+// CHECK-NOT: memref.alloc
+// CHECK: return
+// CHECK-NOT: memref<3xf32>
+func.func @static_beside_a_dynamic_one() -> memref<3xf32> {
   %0 = memref.alloc() : memref<3xf32>
   return %0 : memref<3xf32>
+}
+
+// -----
+
+// Visibility is kept: a public function stays public, a private one private.
+// CHECK-LABEL: func.func private @helper
+// CHECK-SAME: (%{{.*}}: memref<2xf32>)
+// CHECK-LABEL: func.func @entry
+// CHECK-SAME: (%[[OUT:.*]]: memref<2xf32>)
+// CHECK: call @helper(%{{.*}}) : (memref<2xf32>) -> ()
+// CHECK: memref.copy %{{.*}}, %[[OUT]]
+func.func private @helper() -> memref<2xf32> {
+  %0 = memref.alloc() : memref<2xf32>
+  return %0 : memref<2xf32>
+}
+func.func @entry() -> memref<2xf32> {
+  %0 = call @helper() : () -> memref<2xf32>
+  return %0 : memref<2xf32>
 }
