@@ -145,3 +145,19 @@ def test_the_compile_cache_serves_a_dynamic_model(tmp_path, monkeypatch):
                 np.testing.assert_allclose(g, e, rtol=1e-6)
     assert model.library_path is not None
     assert model.inputs[0].dim_names == ("batch", "")
+
+
+@pytest.mark.parametrize("how", ["jit", "library"])
+def test_results_aliasing_an_input_or_a_constant_are_copies(tmp_path, how):
+    model = aic.compile(str(INPUTS / "dyn-alias.linalg.mlir"), cache=False)
+    if how == "library":
+        model = aic.load(model.save(str(tmp_path / "alias.so")))
+    for n in (2, 5):
+        x = _rand(n, 4)
+        same, table = model(x)
+        np.testing.assert_array_equal(same, x)
+        np.testing.assert_array_equal(table, [1.5, 2.5])
+        same[:] = 0
+        table[:] = 0
+        assert x.any()
+    assert model(x)[1].tolist() == [1.5, 2.5]  # the constant itself was not written

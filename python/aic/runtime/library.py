@@ -3,7 +3,9 @@
 ``load_library(path)`` opens the shared library, reads ``aic_signature`` (JSON: names, shapes,
 dtypes) and returns a ``CompiledModel`` whose calls go to ``aic_run`` (the ABI:
 ``aic.compiler.c_entry``). A non-zero return code becomes ``InputError`` carrying
-``aic_last_error()``'s message (an index out of range in the inputs, say). May import the
+``aic_last_error()``'s message (an index out of range in the inputs, say). A library with
+dynamic dims takes inputs of any conforming shape; its dynamic outputs come back as the
+buffers ``aic_run`` allocated (wrapped without a copy, released with ``aic_free``). May import the
 compiler (for ``TensorInfo`` and the ABI) and the runtime; nothing above.
 
 The system loader caches libraries by path and maps their file: opening ``path`` itself would

@@ -1,7 +1,9 @@
 """``CompiledModel``: a compiled model you call with numpy arrays.
 
 Inputs are given positionally (graph input order, constants excluded) or by name; shapes and
-dtypes are checked before any native code runs (``InputError``). Outputs come back as a list
+dtypes are checked before any native code runs (``InputError``). A dim that is -1 in an
+input's ``TensorInfo.shape`` takes any size (issue 10); dynamic input dims of one name
+(``TensorInfo.dim_names``) must have one size. Outputs come back as a list
 of numpy arrays in graph output order; an index out of range in the input data (Gather,
 GatherElements) raises ``InputError`` after the call (``with_index_checks``). ``save(path)``
 writes a shared library with a C entry point (see ``aic.compiler.cpu_backend``);
