@@ -41,6 +41,10 @@ def make_inputs(model, given: dict[str, np.ndarray], seed: int = 0,
     if unknown:
         raise InputError(f"unknown input(s) {unknown}; the model's inputs are {model.input_names}")
     shapes = {k: tuple(v) for k, v in (shapes or {}).items()}
+    unknown = sorted(set(shapes) - set(model.input_names))
+    if unknown:
+        raise InputError(f"--input-shape for unknown input(s) {unknown}; the model's inputs are "
+                         f"{model.input_names}")
     named = _named_sizes(model.inputs, {**shapes, **{k: v.shape for k, v in given.items()}})
     rng = np.random.default_rng(seed)
     out = {}

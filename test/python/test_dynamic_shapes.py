@@ -161,3 +161,17 @@ def test_results_aliasing_an_input_or_a_constant_are_copies(tmp_path, how):
         table[:] = 0
         assert x.any()
     assert model(x)[1].tolist() == [1.5, 2.5]  # the constant itself was not written
+
+
+def test_random_inputs_take_sizes_from_shapes_and_from_named_dims(models):
+    from aic import runner
+
+    model = models["dyn-concat"][0]
+    a = _rand(3, 4)
+    inputs = runner.make_inputs(model, {"a": a}, shapes={"b": [2, 4]})
+    assert [inputs[k].shape for k in "abc"] == [(3, 4), (2, 4), (3, 4)]  # c: 'batch' of a
+    assert len(model(**inputs)) == 3
+    with pytest.raises(InputError, match=r"input 'b' has dynamic dims \(b: otherx4 float32\)"):
+        runner.make_inputs(model, {"a": a})
+    with pytest.raises(InputError, match=r"--input-shape for unknown input\(s\) \['q'\]"):
+        runner.make_inputs(model, {"a": a}, shapes={"q": [1]})
