@@ -12,6 +12,7 @@ writes a shared library with a C entry point (see ``aic.compiler.cpu_backend``);
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Callable
 
@@ -52,15 +53,15 @@ def _expected(info) -> str:
     return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
 
 
-def check_named_dims(groups: dict[str, list[tuple[int, int]]], arrays, names=None) -> None:
-    """Raise ``InputError`` unless the dims of each name have one size in ``arrays``."""
+def check_named_dims(groups: dict[str, list[tuple[int, int]]], arrays, names) -> None:
+    """Raise ``InputError`` unless the dims of each name (``groups``: name -> (input, dim)
+    pairs) have one size in ``arrays`` (inputs called ``names``)."""
     for name, places in groups.items():
         (i0, d0), sizes = places[0], [arrays[i].shape[d] for i, d in places]
         for (i, d), size in zip(places, sizes):
             if size != sizes[0]:
-                who = names or [f"#{k}" for k in range(len(arrays))]
-                raise InputError(f"input '{who[i]}' has size {size} in dim {d} ('{name}'), but "
-                                 f"input '{who[i0]}' has {sizes[0]} in dim {d0} ('{name}')")
+                raise InputError(f"input '{names[i]}' has size {size} in dim {d} ('{name}'), "
+                                 f"but input '{names[i0]}' has {sizes[0]} in dim {d0} ('{name}')")
 
 
 class CompiledModel:
@@ -134,19 +135,16 @@ class CompiledModel:
             check_named_dims(self._named_dims, checked, self.input_names)
         return checked
 
-    @property
+    @functools.cached_property
     def _named_dims(self) -> dict[str, list[tuple[int, int]]]:
-        """Dim name -> the (input, dim) pairs of that name that are dynamic (issue 10)."""
-        groups = self.__dict__.get("_groups")
-        if groups is None:
-            groups = {}
-            for i, t in enumerate(self.inputs):
-                for d, size in enumerate(t.shape):
-                    if size < 0 and t.dim_name(d):
-                        groups.setdefault(t.dim_name(d), []).append((i, d))
-            groups = {k: v for k, v in groups.items() if len(v) > 1}
-            self.__dict__["_groups"] = groups
-        return groups
+        """Dim name -> the (input, dim) pairs of that name that are dynamic, for names with
+        more than one (issue 10)."""
+        groups: dict[str, list[tuple[int, int]]] = {}
+        for i, t in enumerate(self.inputs):
+            for d, size in enumerate(t.shape):
+                if size < 0 and t.dim_name(d):
+                    groups.setdefault(t.dim_name(d), []).append((i, d))
+        return {k: v for k, v in groups.items() if len(v) > 1}
 
     def save(self, path: str) -> str:
         """Write a shared library (and its header and metadata beside it); return its path."""
