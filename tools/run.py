@@ -7,7 +7,9 @@
             [--input-value NAME=FILE.npy|NAME=[v0,...]]...
             [--timing] [--no-cache] [--quiet | --progress]
 
-Missing inputs get deterministic random data (seed 0) of the right shape and dtype.
+Missing inputs get deterministic random data (seed 0) of the right shape and dtype; an input
+with dynamic dims (a library or MLIR module compiled without fixed sizes) takes its shape
+from ``--input-shape`` or, dim by dim, from a given input's dim of the same name.
 ``--output`` is written under exactly the name given (no ``.npz`` is added), to a new file
 renamed into place; it may not name the model, an input file, a directory or a FIFO/device.
 ``--target cuda --emulate`` runs the CUDA-mapped program on the CPU (docs/cuda.md).
@@ -32,7 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--input", action="append", default=[], metavar="NAME=FILE.npy",
                    help="one input from a .npy file (repeatable)")
     p.add_argument("--input-shape", action="append", default=[], metavar="NAME=D0xD1...",
-                   help="shape for an input with symbolic dims (repeatable)")
+                   help="shape for an input with symbolic dims (repeatable): an ONNX model is "
+                        "compiled for it; a library or MLIR module with dynamic dims runs "
+                        "with a random input of that shape")
     p.add_argument("--output", metavar="OUT.npz", help="write outputs keyed by output name "
                    "(an .npz archive, under exactly this name)")
     p.add_argument("--benchmark", type=int, default=0, metavar="N",
@@ -86,10 +90,10 @@ def _run(args) -> int:
         files.check_output(args.output, [args.model, args.inputs,
                                          *(s.partition("=")[2] for s in args.input)])
     start, values = time.perf_counter(), {}
+    shapes = dict(runner.parse_shape(s) for s in args.input_shape) or None
     if is_library:
         model = aic.load(args.model)
     else:
-        shapes = dict(runner.parse_shape(s) for s in args.input_shape) or None
         values = runner.input_values(args.model, args.input_value, shapes)
         with observed(args):
             model = aic.compile(args.model, args.target, input_shapes=shapes,
@@ -102,7 +106,7 @@ def _run(args) -> int:
     compile_ms = (time.perf_counter() - start) * 1e3
     given = runner.load_npz(args.inputs) if args.inputs else {}
     given.update(dict(runner.load_npy(s) for s in args.input))
-    inputs = runner.make_inputs(model, given)
+    inputs = runner.make_inputs(model, given, shapes=shapes)
     outputs = dict(zip(model.output_names, model(**inputs)))
     cached = ", from the compile cache" if not is_library and model.library_path else ""
     where = (f"{model.target}, emulated on the CPU" if args.emulate else

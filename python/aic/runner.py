@@ -32,16 +32,52 @@ def random_input(shape, dtype, rng: np.random.Generator) -> np.ndarray:
     return rng.standard_normal(shape).astype(dtype)
 
 
-def make_inputs(model, given: dict[str, np.ndarray], seed: int = 0) -> dict[str, np.ndarray]:
+def make_inputs(model, given: dict[str, np.ndarray], seed: int = 0,
+                shapes: dict[str, list[int]] | None = None) -> dict[str, np.ndarray]:
+    """The model's inputs: ``given`` ones, the others random (seed ``seed``). A random input
+    with dynamic dims takes its shape from ``shapes`` (``--input-shape``), else each dynamic
+    dim from a given input's dim of the same name (issue 10)."""
     unknown = sorted(set(given) - set(model.input_names))
     if unknown:
         raise InputError(f"unknown input(s) {unknown}; the model's inputs are {model.input_names}")
+    shapes = {k: tuple(v) for k, v in (shapes or {}).items()}
+    unknown = sorted(set(shapes) - set(model.input_names))
+    if unknown:
+        raise InputError(f"--input-shape for unknown input(s) {unknown}; the model's inputs are "
+                         f"{model.input_names}")
+    named = _named_sizes(model.inputs, {**shapes, **{k: v.shape for k, v in given.items()}})
     rng = np.random.default_rng(seed)
     out = {}
     for info in model.inputs:
         out[info.name] = given[info.name] if info.name in given else random_input(
-            info.shape, info.dtype, rng)
+            shapes.get(info.name) or _random_shape(info, named), info.dtype, rng)
     return out
+
+
+def _named_sizes(inputs, known: dict[str, tuple]) -> dict[str, int]:
+    """Dim name -> size, from the inputs whose shapes are ``known``."""
+    sizes = {}
+    for info in inputs:
+        shape = known.get(info.name)
+        if shape is None or len(shape) != len(info.shape):
+            continue
+        for d, size in enumerate(shape):
+            if info.shape[d] < 0 and info.dim_name(d):
+                sizes.setdefault(info.dim_name(d), size)
+    return sizes
+
+
+def _random_shape(info, named: dict[str, int]) -> tuple[int, ...]:
+    shape = []
+    for d, size in enumerate(info.shape):
+        if size < 0:
+            size = named.get(info.dim_name(d), -1)
+            if size < 0:
+                raise InputError(f"input '{info.name}' has dynamic dims ({info.describe()}): "
+                                 f"give its shape (--input-shape {info.name}=D0x...) or its "
+                                 "data (--input/--inputs)")
+        shape.append(size)
+    return tuple(shape)
 
 
 def load_npz(path: str) -> dict[str, np.ndarray]:

@@ -25,6 +25,7 @@ import json
 import numpy as np
 
 from aic.compiler import openmp
+from aic.compiler.c_results import DELIVER, results_struct, run_returning
 from aic.compiler.index_checks import C_FORMAT, IndexCheck
 from aic.dsl.dtypes import mlir_type_name
 
@@ -45,7 +46,8 @@ enum { AIC_F32 = 1, AIC_U8 = 2, AIC_I8 = 3, AIC_U16 = 4, AIC_I16 = 5, AIC_I32 = 
        AIC_BF16 = 16 };
 
 enum { AIC_OK = 0,
-       AIC_ERROR_ARGUMENT = 1,  /* wrong count, NULL pointer, rank, dtype or input shape */
+       AIC_ERROR_ARGUMENT = 1,  /* wrong count, NULL pointer, rank, dtype or input shape
+                                   (a static dim, or two dims of one name that differ) */
        AIC_ERROR_BUFFER = 2,    /* a buffer smaller than its tensor */
        AIC_ERROR_INPUT = 3 };   /* invalid input data, e.g. a Gather index out of range */
 """
@@ -60,12 +62,20 @@ extern "C" {
 #endif
 """ + _TYPES + """
 /* Runs the model on n_in inputs and n_out outputs (graph order; counts, pointers, ranks,
-   dtypes, input shapes and buffer sizes are checked first). Writes each output's shape into
-   out[i].shape. Returns AIC_OK, or an AIC_ERROR_* code with the reason in aic_last_error(). */
+   dtypes, input shapes -- static dims, and equal sizes for dims of one name -- and buffer
+   sizes are checked first). Writes each output's shape into out[i].shape. Returns AIC_OK, or
+   an AIC_ERROR_* code with the reason in aic_last_error().
+   Dynamic outputs (-1 in aic_signature): an output buffer too small for the shape this call
+   produced is refused with AIC_ERROR_BUFFER after the shapes are written (call again with
+   larger buffers); an output given as data = NULL, bytes = 0 receives a buffer allocated by
+   the library (out[i].data, out[i].bytes), released with aic_free. */
 int aic_run(const aic_tensor *in, size_t n_in, aic_tensor *out, size_t n_out);
+/* Releases an output buffer that aic_run allocated (NULL: nothing). */
+void aic_free(void *data);
 /* The message of this thread's last failed aic_run ("" after a success). */
 const char *aic_last_error(void);
-/* JSON description of inputs and outputs: name, shape, dtype, dtype_code; threads. */
+/* JSON description of inputs and outputs: name, shape (-1: dynamic), dim_names (for a tensor
+   with dynamic dims), dtype, dtype_code; threads. */
 const char *aic_signature(void);
 #ifdef __cplusplus
 }
@@ -76,6 +86,7 @@ const char *aic_signature(void);
 _RUNTIME = r"""
 static __thread char last_error[512];
 const char *aic_last_error(void) { return last_error; }
+void aic_free(void *data) { free(data); }
 
 static int fail(int code, const char *fmt, ...) {
   va_list args;
@@ -85,8 +96,26 @@ static int fail(int code, const char *fmt, ...) {
   return code;
 }
 
-/* Checks tensor i (inputs first) against the signature; writes an output's shape. */
-static int check_tensor(const aic_tensor *t, int i) {
+/* The first (input, dim) of each dim name seen in a call and its size. */
+typedef struct { int64_t size[N_GROUPS_AT_LEAST_1]; int tensor[N_GROUPS_AT_LEAST_1];
+                 int dim[N_GROUPS_AT_LEAST_1]; } aic_names;
+
+static int check_name(aic_names *seen, int i, int d, int64_t size) {
+  int g = GROUPS[SHAPE_AT[i] + d];
+  if (g < 0) return AIC_OK;
+  if (seen->tensor[g] < 0) {
+    seen->size[g] = size, seen->tensor[g] = i, seen->dim[g] = d;
+    return AIC_OK;
+  }
+  if (seen->size[g] == size) return AIC_OK;
+  return fail(AIC_ERROR_ARGUMENT, "input '%s' has size %lld in dim %d ('%s'), but input '%s' "
+              "has %lld in dim %d ('%s')", NAMES[i], (long long)size, d, GROUP_NAMES[g],
+              NAMES[seen->tensor[g]], (long long)seen->size[g], seen->dim[g], GROUP_NAMES[g]);
+}
+
+/* Checks tensor i (inputs first) against the signature; writes a static output's shape;
+   *need: its byte count. A returned (dynamic) output's shape and buffer come after the run. */
+static int check_tensor(const aic_tensor *t, int i, aic_names *seen, size_t *need) {
   const char *what = i < N_IN ? "input" : "output";
   const int64_t *dims = SHAPES + SHAPE_AT[i];
   if (t->rank != RANKS[i])
@@ -97,16 +126,30 @@ static int check_tensor(const aic_tensor *t, int i) {
                 NAMES[i], (int)t->dtype, (int)DTYPES[i], DTYPE_NAMES[i]);
   if (RANKS[i] && !t->shape)
     return fail(AIC_ERROR_ARGUMENT, "%s '%s' has a NULL shape", what, NAMES[i]);
+  if (i >= N_IN && RETURNS)
+    return t->data || !t->bytes ? AIC_OK
+        : fail(AIC_ERROR_ARGUMENT, "output '%s' has a NULL data pointer and %zu bytes (0 bytes: "
+               "aic_run allocates it)", NAMES[i], t->bytes);
+  size_t count = 1;
   for (int d = 0; d < RANKS[i]; ++d) {
     if (i >= N_IN) t->shape[d] = dims[d];
-    else if (t->shape[d] != dims[d])
+    else if (dims[d] >= 0 && t->shape[d] != dims[d])
       return fail(AIC_ERROR_ARGUMENT, "input '%s' has size %lld in dim %d, expected %lld",
                   NAMES[i], (long long)t->shape[d], d, (long long)dims[d]);
+    else if (t->shape[d] < 0)
+      return fail(AIC_ERROR_ARGUMENT, "input '%s' has size %lld in dim %d", NAMES[i],
+                  (long long)t->shape[d], d);
+    else if (check_name(seen, i, d, t->shape[d])) return AIC_ERROR_ARGUMENT;
+    if (__builtin_mul_overflow(count, (size_t)t->shape[d], &count))
+      return fail(AIC_ERROR_ARGUMENT, "%s '%s' has more elements than fit in memory", what,
+                  NAMES[i]);
   }
-  if (t->bytes < BYTES[i])
+  if (__builtin_mul_overflow(count, ITEMSIZE[i], need))
+    return fail(AIC_ERROR_ARGUMENT, "%s '%s' has more bytes than fit in memory", what, NAMES[i]);
+  if (t->bytes < *need)
     return fail(AIC_ERROR_BUFFER, "%s '%s' has a buffer of %zu bytes, needs %zu", what,
-                NAMES[i], t->bytes, BYTES[i]);
-  if (!t->data && BYTES[i])
+                NAMES[i], t->bytes, *need);
+  if (!t->data && *need)
     return fail(AIC_ERROR_ARGUMENT, "%s '%s' has a NULL data pointer", what, NAMES[i]);
   return AIC_OK;
 }
@@ -117,8 +160,11 @@ static int check_call(const aic_tensor *in, size_t n_in, aic_tensor *out, size_t
                 N_IN, N_OUT, n_in, n_out);
   if ((N_IN && !in) || (N_OUT && !out))
     return fail(AIC_ERROR_ARGUMENT, "NULL %s array", !in && N_IN ? "input" : "output");
+  aic_names seen;
+  for (int g = 0; g < N_GROUPS; ++g) seen.tensor[g] = -1;
   for (int i = 0; i < N_IN + N_OUT; ++i) {
-    int rc = check_tensor(i < N_IN ? &in[i] : &out[i - N_IN], i);
+    size_t need = 0;
+    int rc = check_tensor(i < N_IN ? &in[i] : &out[i - N_IN], i, &seen, &need);
     if (rc) return rc;
   }
   return AIC_OK;
@@ -161,22 +207,41 @@ def _strings(name: str, texts) -> str:
     return f"static const char *const {name}[] = {{{', '.join(map(_c_str, texts)) or '0'}}};"
 
 
-def _nbytes(t) -> int:
-    return int(np.prod(t.shape, dtype=np.int64)) * np.dtype(t.dtype).itemsize
+def _itemsize(t) -> int:
+    return np.dtype(t.dtype).itemsize
 
 
-def _tables(tensors, checks: list[IndexCheck]) -> list[str]:
+def _groups(inputs, outputs) -> tuple[list[int], list[str]]:
+    """Per dim of every tensor (inputs, then outputs, flattened): the index of its name among
+    the names of dynamic input dims, or -1; and those names."""
+    names: list[str] = []
+    flat = []
+    for k, t in enumerate(list(inputs) + list(outputs)):
+        for d, size in enumerate(t.shape):
+            name = t.dim_name(d) if k < len(inputs) and size < 0 else ""
+            if name and name not in names:
+                names.append(name)
+            flat.append(names.index(name) if name else -1)
+    return flat, names
+
+
+def _tables(inputs, outputs, checks: list[IndexCheck]) -> list[str]:
     """The signature as C arrays (tensors: inputs, then outputs) and the index checks."""
+    tensors = list(inputs) + list(outputs)
     names = [mlir_type_name(t.dtype) for t in tensors]
     shape_at, flat = [], []
     for t in tensors:
         shape_at.append(len(flat))
         flat += list(t.shape)
-    lines = [_strings("NAMES", [t.name for t in tensors]), _strings("DTYPE_NAMES", names),
+    groups, group_names = _groups(inputs, outputs)
+    counts = f"N_GROUPS = {len(group_names)}, N_GROUPS_AT_LEAST_1 = {max(1, len(group_names))}"
+    lines = [f"enum {{ {counts} }};",
+             _strings("NAMES", [t.name for t in tensors]), _strings("DTYPE_NAMES", names),
              _array("int32_t", "RANKS", [len(t.shape) for t in tensors]),
              _array("int32_t", "DTYPES", [DTYPE_CODES[n] for n in names]),
              _array("int64_t", "SHAPES", flat), _array("int32_t", "SHAPE_AT", shape_at),
-             _array("size_t", "BYTES", [_nbytes(t) for t in tensors])]
+             _array("size_t", "ITEMSIZE", [_itemsize(t) for t in tensors]),
+             _array("int32_t", "GROUPS", groups), _strings("GROUP_NAMES", group_names)]
     if checks:
         lines += [f"enum {{ N_CHECKS = {len(checks)} }};",
                   _array("int64_t", "CHECK_SIZES", [c.size for c in checks]),
@@ -194,23 +259,42 @@ def _memref_types(ranks) -> list[str]:
     return lines
 
 
+def _product(terms) -> str:
+    """C for the product of ``terms`` (ints and expressions), constants folded."""
+    const, exprs = 1, []
+    for term in terms:
+        if isinstance(term, int):
+            const *= term
+        else:
+            exprs.append(term)
+    return " * ".join(exprs + ([str(const)] if const != 1 or not exprs else []))
+
+
 def _memref(i: int, rank: int, src: str, shape) -> str:
-    strides, acc = [], 1
-    for d in reversed(shape):
-        strides.insert(0, acc)
-        acc *= d
-    dims = (", { " + ", ".join(map(str, shape)) + " }, { " + ", ".join(map(str, strides))
-            + " }") if rank else ""
+    """The descriptor of a dense row-major buffer; ``shape`` holds ints and C expressions
+    (the caller's dims, for dynamic ones)."""
+    sizes = [str(d) for d in shape]
+    strides = [_product(shape[d + 1:]) for d in range(len(shape))]
+    dims = (", { " + ", ".join(sizes) + " }, { " + ", ".join(strides) + " }") if rank else ""
     return f"  aic_memref{rank} m{i} = {{ {src}, {src}, 0{dims} }};"
 
 
+def _input_memrefs(inputs) -> list[str]:
+    lines = []
+    for i, t in enumerate(inputs):
+        shape = [d if d >= 0 else f"in[{i}].shape[{k}]" for k, d in enumerate(t.shape)]
+        lines.append(_memref(i, len(t.shape), f"(void *)in[{i}].data", shape))
+    return lines
+
+
 def _run_function(inputs, outputs, checks: list[IndexCheck]) -> list[str]:
+    """``aic_run`` of a model whose outputs are out-params (every output shape static)."""
     tensors = list(inputs) + list(outputs)
     lines = ["int aic_run(const aic_tensor *in, size_t n_in, aic_tensor *out, size_t n_out) {",
-             "  int rc = check_call(in, n_in, out, n_out);", "  if (rc) return rc;"]
-    for i, t in enumerate(tensors):
-        src = f"in[{i}].data" if i < len(inputs) else f"out[{i - len(inputs)}].data"
-        lines.append(_memref(i, len(t.shape), f"(void *){src}", t.shape))
+             "  int rc = check_call(in, n_in, out, n_out);", "  if (rc) return rc;",
+             *_input_memrefs(inputs)]
+    for k, t in enumerate(outputs):
+        lines.append(_memref(len(inputs) + k, len(t.shape), f"(void *)out[{k}].data", t.shape))
     args = [f"&m{i}" for i in range(len(tensors))]
     if checks:
         lines.append(f"  int64_t status[{2 * len(checks)}];")
@@ -227,26 +311,36 @@ def wrapper_source(inputs, outputs, threads: int = 0,
                    checks: list[IndexCheck] = ()) -> str:
     """The C file defining the library's entry points for a model with this interface."""
     checks = list(checks)
-    tensors = list(inputs) + list(outputs)
-    ranks = [len(t.shape) for t in tensors] + ([1] if checks else [])
+    returns = any(t.is_dynamic for t in outputs)
+    ranks = [len(t.shape) for t in list(inputs) + list(outputs)] + ([1] if checks else [])
     lines = ["#include <stdarg.h>", "#include <stddef.h>", "#include <stdint.h>",
-             "#include <stdio.h>", openmp.CONSTRUCTOR_C, _TYPES, *_memref_types(ranks)]
-    params = ", ".join(f"aic_memref{r} *" for r in ranks)
-    lines += ["", f"extern void _mlir_ciface_main({params or 'void'});", "",
-              f"enum {{ N_IN = {len(inputs)}, N_OUT = {len(outputs)} }};",
-              *_tables(tensors, checks), _RUNTIME, _STATUS if checks else ""]
+             "#include <stdio.h>", "#include <stdlib.h>", "#include <string.h>",
+             openmp.CONSTRUCTOR_C, _TYPES, *_memref_types(ranks)]
+    if returns:
+        params = ", ".join(["aic_results *"] + [f"aic_memref{len(t.shape)} *" for t in inputs])
+        lines.append(results_struct(outputs, checks))
+    else:
+        params = ", ".join(f"aic_memref{r} *" for r in ranks) or "void"
+    counts = f"N_IN = {len(inputs)}, N_OUT = {len(outputs)}, RETURNS = {int(returns)}"
+    lines += ["", f"extern void _mlir_ciface_main({params});", "", f"enum {{ {counts} }};",
+              *_tables(inputs, outputs, checks), _RUNTIME, _STATUS if checks else ""]
     signature = json.dumps({
         "inputs": [_describe(t) for t in inputs], "outputs": [_describe(t) for t in outputs],
         "threads": threads})
     lines += [f"const char *aic_signature(void) {{ return {_c_str(signature)}; }}", ""]
+    if returns:
+        return "\n".join(lines + [DELIVER, *run_returning(inputs, outputs, checks,
+                                                          _input_memrefs(inputs))])
     return "\n".join(lines + _run_function(inputs, outputs, checks))
 
 
 def _describe(t) -> dict:
     name = mlir_type_name(t.dtype)
-    return {"name": t.name, "shape": list(t.shape), "dtype": name,
-            "dtype_code": DTYPE_CODES[name]}
+    entry = {"name": t.name, "shape": list(t.shape)}
+    if t.is_dynamic:
+        entry["dim_names"] = [t.dim_name(d) for d in range(len(t.shape))]
+    return {**entry, "dtype": name, "dtype_code": DTYPE_CODES[name]}
 
 
-EXPORTS = ("aic_run", "aic_last_error", "aic_signature")
+EXPORTS = ("aic_run", "aic_free", "aic_last_error", "aic_signature")
 """The library's exported symbols (everything else stays local)."""

@@ -23,12 +23,29 @@ from aic.dsl.dtypes import mlir_type_name, numpy_dtype, tensor_spec
 
 @dataclass
 class TensorInfo:
+    """One input or output of a model: ``shape`` has -1 for a dynamic dim; ``dim_names`` (empty,
+    or one per dim) the ONNX ``dim_param`` of each dynamic dim ("" for a static or unnamed one):
+    two input dims of one name must be equal at run time (issue 10)."""
+
     name: str
     shape: tuple[int, ...]
     dtype: object  # numpy dtype
+    dim_names: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        self.shape = tuple(-1 if d < 0 else int(d) for d in self.shape)
+        self.dim_names = tuple(self.dim_names)
+
+    @property
+    def is_dynamic(self) -> bool:
+        return -1 in self.shape
+
+    def dim_name(self, d: int) -> str:
+        return self.dim_names[d] if d < len(self.dim_names) else ""
 
     def describe(self) -> str:
-        return f"{self.name}: {'x'.join(map(str, self.shape)) or 'scalar'} {self.dtype}"
+        dims = [self.dim_name(d) or "?" if n < 0 else str(n) for d, n in enumerate(self.shape)]
+        return f"{self.name}: {'x'.join(dims) or 'scalar'} {self.dtype}"
 
 
 @dataclass
@@ -132,9 +149,11 @@ def interface(module: ir.Module) -> tuple[list[TensorInfo], list[TensorInfo]]:
 
         def info(t):
             t = ir.DictAttr(t)
+            names = ([ir.StringAttr(n).value for n in ir.ArrayAttr(t["dim_names"])]
+                     if "dim_names" in t else [])
             return TensorInfo(ir.StringAttr(t["name"]).value,
                               tuple(ir.DenseI64ArrayAttr(t["shape"])),
-                              numpy_dtype(ir.StringAttr(t["dtype"]).value))
+                              numpy_dtype(ir.StringAttr(t["dtype"]).value), tuple(names))
 
         return tuple([info(t) for t in ir.ArrayAttr(record[key])] for key in ("inputs", "outputs"))
     try:
@@ -143,57 +162,41 @@ def interface(module: ir.Module) -> tuple[list[TensorInfo], list[TensorInfo]]:
         raise AicError("the module has no func.func @main (and no aic.interface record)") from None
     ftype = ir.FunctionType(ir.TypeAttr(main.attributes["function_type"]).value)
 
-    def names(attr_name: str, count: int, prefix: str) -> list[str]:
-        out = [f"{prefix}{i}" for i in range(count)]
+    def names(attr_name: str, count: int, prefix: str) -> tuple[list[str], list[tuple]]:
+        out, dims = [f"{prefix}{i}" for i in range(count)], [()] * count
         if attr_name in main.attributes:
             for i, d in enumerate(ir.ArrayAttr(main.attributes[attr_name])):
                 d = ir.DictAttr(d)
                 if "aic.name" in d:
                     out[i] = ir.StringAttr(d["aic.name"]).value
-        return out
+                if "aic.dims" in d:  # the importer's names of dynamic dims
+                    dims[i] = tuple(ir.StringAttr(n).value for n in ir.ArrayAttr(d["aic.dims"]))
+        return out, dims
 
-    ins = names("arg_attrs", len(ftype.inputs), "input")
-    outs = names("res_attrs", len(ftype.results), "output")
-    return ([TensorInfo(n, *tensor_spec(t)) for n, t in zip(ins, ftype.inputs)],
-            [TensorInfo(n, *tensor_spec(t)) for n, t in zip(outs, ftype.results)])
+    (ins, in_dims), (outs, out_dims) = (names("arg_attrs", len(ftype.inputs), "input"),
+                                        names("res_attrs", len(ftype.results), "output"))
+    return ([TensorInfo(n, *tensor_spec(t), dims)
+             for n, t, dims in zip(ins, ftype.inputs, in_dims)],
+            [TensorInfo(n, *tensor_spec(t), dims)
+             for n, t, dims in zip(outs, ftype.results, out_dims)])
 
 
 def record_interface(module: ir.Module, inputs, outputs) -> None:
-    """Dynamic dims are -1 in ``shape``; ``dim_names`` (only where some dim is dynamic) gives
-    each dim's ONNX name from ``@main``'s ``aic.dims`` attributes ("" when static/unnamed)."""
+    """Dynamic dims are -1 in ``shape``; ``dim_names`` (where some dim is named) gives each
+    dim's ONNX name, from ``@main``'s ``aic.dims`` attributes ("" when static/unnamed)."""
     with module.context:
-        names = _dim_names(module)
-
-        def describe(t, dims):
+        def describe(t):
             entry = {"name": ir.StringAttr.get(t.name),
-                     "shape": ir.DenseI64ArrayAttr.get([d if d >= 0 else -1 for d in t.shape]),
+                     "shape": ir.DenseI64ArrayAttr.get(list(t.shape)),
                      "dtype": ir.StringAttr.get(mlir_type_name(t.dtype))}
-            if any(d < 0 for d in t.shape):
-                dims = dims or [""] * len(t.shape)
-                entry["dim_names"] = ir.ArrayAttr.get([ir.StringAttr.get(n) for n in dims])
+            if any(getattr(t, "dim_names", ())):
+                entry["dim_names"] = ir.ArrayAttr.get([ir.StringAttr.get(n)
+                                                       for n in t.dim_names])
             return ir.DictAttr.get(entry)
 
         module.operation.attributes[INTERFACE_ATTR] = ir.DictAttr.get({
-            key: ir.ArrayAttr.get([describe(t, dims) for t, dims in
-                                   zip(infos, names[key] + [None] * len(infos))])
-            for key, infos in (("inputs", inputs), ("outputs", outputs))})
-
-
-def _dim_names(module: ir.Module) -> dict[str, list]:
-    """``@main``'s ``aic.dims`` per argument and result (None where absent)."""
-    out = {"inputs": [], "outputs": []}
-    try:
-        main = find_func(module, "main")
-    except KeyError:
-        return out
-    for key, attr in (("inputs", "arg_attrs"), ("outputs", "res_attrs")):
-        if attr not in main.attributes:
-            continue
-        for d in ir.ArrayAttr(main.attributes[attr]):
-            d = ir.DictAttr(d)
-            out[key].append([ir.StringAttr(n).value for n in ir.ArrayAttr(d["aic.dims"])]
-                            if "aic.dims" in d else None)
-    return out
+            "inputs": ir.ArrayAttr.get([describe(t) for t in inputs]),
+            "outputs": ir.ArrayAttr.get([describe(t) for t in outputs])})
 
 
 def run_pipeline(module: ir.Module, pipeline: str, what: str) -> None:

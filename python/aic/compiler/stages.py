@@ -34,7 +34,7 @@ from aic.errors import AicError, UnsupportedError
 BUFFERIZE = (
     "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
     "function-boundary-type-conversion=identity-layout-map},"
-    "buffer-results-to-out-params{hoist-static-allocs=true modify-public-functions=true},"
+    "aic-memref-results-to-out-params,"
     "buffer-deallocation-pipeline,convert-bufferization-to-memref"
 )
 # aic-convert-scf-to-openmp: outermost parallel loops -> OpenMP on hw.target's cores; its

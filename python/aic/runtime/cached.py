@@ -69,8 +69,10 @@ def _link_cached_object(key: str) -> cache.Entry | None:
 
 
 def _describe(t: TensorInfo) -> dict:
-    return {"name": t.name, "shape": list(t.shape), "dtype": mlir_type_name(t.dtype)}
+    names = {"dim_names": list(t.dim_names)} if any(t.dim_names) else {}
+    return {"name": t.name, "shape": list(t.shape), "dtype": mlir_type_name(t.dtype), **names}
 
 
 def _infos(items: list[dict]) -> list[TensorInfo]:
-    return [TensorInfo(t["name"], tuple(t["shape"]), numpy_dtype(t["dtype"])) for t in items]
+    return [TensorInfo(t["name"], tuple(t["shape"]), numpy_dtype(t["dtype"]),
+                       tuple(t.get("dim_names", ()))) for t in items]

@@ -3,7 +3,8 @@
 ``lower_to_llvm(module)`` runs the CPU backend's upstream tail (bufferize, results to
 out-params, deallocation, loops, LLVM). ``JitFunction(module, name)`` compiles with MLIR's
 ExecutionEngine and calls the function through its C interface with numpy arrays:
-inputs are read, outputs are freshly allocated numpy arrays the code writes into.
+inputs are read (any size in their dynamic dims), outputs are freshly allocated numpy arrays
+the code writes into -- or, for a function with a dynamic output, the buffers it returns.
 ``run_mlir(module_or_text, name, inputs)`` does all of it once (handy in tests).
 """
 
@@ -20,6 +21,7 @@ from aic.compiler.driver import find_func
 from aic.compiler.stages import BUFFERIZE, TO_LLVM
 from aic.compiler.weights import Weight
 from aic.dsl.dtypes import tensor_spec
+from aic.runtime.buffers import owned_array
 
 @dataclass
 class Signature:
@@ -30,8 +32,11 @@ class Signature:
 def signature_of(module: ir.Module, name: str) -> Signature:
     f = find_func(module, name)
     ftype = ir.FunctionType(ir.TypeAttr(f.attributes["function_type"]).value)
-    return Signature([tensor_spec(t) for t in ftype.inputs],
-                     [tensor_spec(t) for t in ftype.results])
+    def spec(t):
+        shape, dtype = tensor_spec(t)
+        return tuple(-1 if d < 0 else d for d in shape), dtype
+
+    return Signature([spec(t) for t in ftype.inputs], [spec(t) for t in ftype.results])
 
 
 def lower_to_llvm(module: ir.Module, name: str | None = None) -> None:
@@ -44,34 +49,51 @@ def lower_to_llvm(module: ir.Module, name: str | None = None) -> None:
     pm.run(module.operation)
 
 
+MAX_FRAMES = 256
+"""Input shapes a JitFunction keeps a call frame for (then it starts again)."""
+
+
+def _strides(shape) -> list[int]:
+    strides, acc = [], 1
+    for d in reversed(shape):
+        strides.insert(0, acc)
+        acc *= d
+    return strides
+
+
 class _CallFrame:
     """Everything a call passes to a packed C-interface function, as one int64 buffer.
 
-    Per argument a memref descriptor ``{allocated, aligned, offset, sizes[r], strides[r]}``
-    (every field 8 bytes, no padding); then one pointer per descriptor (the C-interface
-    arguments); then the packed ``void**`` table pointing at those pointers. Sizes and strides
-    are static (dense row-major arrays), so they are written once into ``template``; a call
-    copies it and fills in the data pointers and the addresses -- a few vectorised numpy ops
-    instead of a ctypes object per field (DESIGN: a call costs microseconds above its kernels).
+    First, for a function returning its results (a model with a dynamic output), the struct
+    of result descriptors it writes; then per argument a memref descriptor ``{allocated,
+    aligned, offset, sizes[r], strides[r]}`` (every field 8 bytes, no padding); then one
+    pointer per C-interface argument (the result struct first, if any, then each descriptor);
+    then the packed ``void**`` table pointing at those pointers. Sizes and strides are those
+    of dense row-major arrays of one shape, so they are written once into ``template`` (a
+    frame per input shape: ``JitFunction`` caches them); a call copies it and fills in the
+    data pointers and the addresses -- a few vectorised numpy ops instead of a ctypes object
+    per field (DESIGN: a call costs microseconds above its kernels).
     """
 
-    def __init__(self, shapes: list[tuple[int, ...]]):
-        words, desc_offsets = [], []
+    def __init__(self, shapes: list[tuple[int, ...]], result_ranks: tuple[int, ...] = ()):
+        self.result_at = []
+        words = []
+        for rank in result_ranks:
+            self.result_at.append((len(words), rank))
+            words += [0] * (3 + 2 * rank)
+        desc_offsets = []
         for shape in shapes:
             desc_offsets.append(len(words))
-            strides, acc = [], 1
-            for d in reversed(shape):
-                strides.insert(0, acc)
-                acc *= d
-            words += [0, 0, 0, *shape, *strides]
-        n = len(shapes)
+            words += [0, 0, 0, *shape, *_strides(shape)]
+        starts = ([0] if result_ranks else []) + desc_offsets
+        n = len(starts)
         self.pointers_at = len(words)
         self.packed_at = self.pointers_at + n
         self.template = np.zeros(self.packed_at + n, np.int64)
         self.template[: len(words)] = words
         self.allocated_slots = np.array(desc_offsets, np.intp)
         self.aligned_slots = self.allocated_slots + 1
-        self.desc_bytes = np.array(desc_offsets, np.int64) * 8
+        self.desc_bytes = np.array(starts, np.int64) * 8
         self.pointer_bytes = (self.pointers_at + np.arange(n, dtype=np.int64)) * 8
 
     def build(self, arrays: list[np.ndarray]) -> tuple[np.ndarray, int]:
@@ -86,9 +108,29 @@ class _CallFrame:
         frame[self.packed_at:] = self.pointer_bytes + base
         return frame, base + self.packed_at * 8
 
+    def results(self, frame: np.ndarray, dtypes) -> list[np.ndarray]:
+        """The returned buffers of a call on ``frame`` as numpy arrays (the caller owns them:
+        each is freed when its array goes)."""
+        out, seen = [], {}
+        for (at, rank), dtype in zip(self.result_at, dtypes):
+            allocated, aligned, offset, *sizes = frame[at: at + 3 + rank].tolist()
+            if allocated and allocated in seen:  # one buffer returned twice: freed once
+                out.append(out[seen[allocated]].copy())
+                continue
+            seen[allocated] = len(out)
+            out.append(owned_array(allocated, aligned + offset * np.dtype(dtype).itemsize,
+                                   sizes, dtype))
+        return out
+
 
 class JitFunction:
     """A function of a lowered module, callable with numpy arrays.
+
+    Inputs may have any size in their dynamic (-1) dims: the argument frame is made once per
+    input shape and cached. Outputs of static shape are allocated by the caller (numpy) and
+    passed as out-params; when an output has a dynamic dim, the function returns every result
+    (``aic-memref-results-to-out-params``) and they come back without a copy
+    (``aic.runtime.buffers``).
 
     ``weights`` (``aic.compiler.weights.externalize``) are the module's external constants:
     each symbol is bound to its array's address before the first lookup materialises code, and
@@ -114,8 +156,24 @@ class JitFunction:
         address = self.engine.raw_lookup(f"_mlir_ciface_{name}")
         if not address:
             raise KeyError(f"function {name} not found after lowering")
-        self._frame = _CallFrame([tuple(shape) for shape, _ in signature.inputs + signature.outputs])
+        self.returns_results = returns_results(signature)
+        self._output_dtypes = [dtype for _, dtype in signature.outputs]
+        self._frames: dict[tuple, _CallFrame] = {}
+        self._frame = self._frame_for(tuple(tuple(s) for s, _ in signature.inputs))
         self._fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(address)
+
+    def _frame_for(self, shapes: tuple) -> _CallFrame | None:
+        """The cached frame for these input shapes (None for shapes with dynamic dims)."""
+        frame = self._frames.get(shapes)
+        if frame is None and all(-1 not in s for s in shapes):
+            if self.returns_results:
+                frame = _CallFrame(list(shapes), tuple(len(s) for s, _ in self.signature.outputs))
+            else:
+                frame = _CallFrame(list(shapes) + [tuple(s) for s, _ in self.signature.outputs])
+            if len(self._frames) >= MAX_FRAMES:
+                self._frames.clear()
+            self._frames[shapes] = frame
+        return frame
 
     def sibling(self, name: str, signature: Signature) -> "JitFunction":
         """Another function of the same compiled module (same engine, same globals)."""
@@ -123,11 +181,22 @@ class JitFunction:
 
     def __call__(self, inputs: list[np.ndarray]) -> list[np.ndarray]:
         inputs = [a if a.flags.c_contiguous else np.ascontiguousarray(a) for a in inputs]
+        frame = self._frame or self._frame_for(tuple(a.shape for a in inputs))
+        if self.returns_results:
+            words, packed = frame.build(inputs)
+            self._fn(packed)
+            return frame.results(words, self._output_dtypes)
         outputs = [np.empty(shape, dtype) for shape, dtype in self.signature.outputs]
-        frame, packed = self._frame.build(inputs + outputs)
+        words, packed = frame.build(inputs + outputs)
         self._fn(packed)
-        del frame  # (kept alive through the call above)
+        del words  # (kept alive through the call above)
         return outputs
+
+
+def returns_results(signature: Signature) -> bool:
+    """Whether the lowered function returns its results (an output with a dynamic dim) instead
+    of writing caller-allocated out-params (``aic-memref-results-to-out-params``)."""
+    return any(-1 in tuple(shape) for shape, _ in signature.outputs)
 
 
 def run_mlir(module: ir.Module | str, name: str, inputs: list[np.ndarray],

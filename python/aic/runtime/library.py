@@ -3,7 +3,9 @@
 ``load_library(path)`` opens the shared library, reads ``aic_signature`` (JSON: names, shapes,
 dtypes) and returns a ``CompiledModel`` whose calls go to ``aic_run`` (the ABI:
 ``aic.compiler.c_entry``). A non-zero return code becomes ``InputError`` carrying
-``aic_last_error()``'s message (an index out of range in the inputs, say). May import the
+``aic_last_error()``'s message (an index out of range in the inputs, say). A library with
+dynamic dims takes inputs of any conforming shape; its dynamic outputs come back as the
+buffers ``aic_run`` allocated (wrapped without a copy, released with ``aic_free``). May import the
 compiler (for ``TensorInfo`` and the ABI) and the runtime; nothing above.
 
 The system loader caches libraries by path and maps their file: opening ``path`` itself would
@@ -32,6 +34,7 @@ from aic.compiler.c_entry import DTYPE_CODES
 from aic.compiler.driver import TensorInfo
 from aic.dsl.dtypes import mlir_type_name, numpy_dtype
 from aic.errors import AicError, InputError
+from aic.runtime.buffers import owned_array
 from aic.runtime.model import CompiledModel
 
 _LOADS = itertools.count()
@@ -64,11 +67,13 @@ class _TensorFrame:
     """The ``aic_tensor`` array of a call, as one int64 buffer per thread.
 
     Per tensor (inputs, then outputs) one ``aic_tensor`` of four words ``{data, bytes, shape,
-    rank | dtype << 32}``, then every tensor's dims. Only the data pointers change from call
-    to call: each thread keeps its own frame (``aic_run`` writes the output shapes into it, so
-    threads must not share one) with ready-made ``aic_run`` arguments, and a call stores the
-    data pointers through a ctypes view -- no per-call allocation or numpy op (a call costs
-    microseconds above its kernels).
+    rank | dtype << 32}``, then every tensor's dims. For a static model only the data
+    pointers change from call to call: each thread keeps its own frame (``aic_run`` writes the
+    output shapes into it, so threads must not share one) with ready-made ``aic_run``
+    arguments, and a call stores the data pointers through a ctypes view -- no per-call
+    allocation or numpy op (a call costs microseconds above its kernels). A dynamic input's
+    dims and byte count are stored per call too; a dynamic model's outputs are passed as
+    ``data = NULL, bytes = 0`` and come back as buffers the library allocated.
     """
 
     WORDS = 4
@@ -81,11 +86,12 @@ class _TensorFrame:
             shape_at.append(n * self.WORDS + len(dims))
             dims += list(t.shape)
             code = DTYPE_CODES[mlir_type_name(t.dtype)]
-            nbytes = int(np.prod(t.shape, dtype=np.int64)) * np.dtype(t.dtype).itemsize
+            nbytes = max(0, int(np.prod(t.shape, dtype=np.int64))) * np.dtype(t.dtype).itemsize
             words[i * self.WORDS + 1] = nbytes
             words[i * self.WORDS + 3] = len(t.shape) | (code << 32)
         self.template = np.concatenate([words, np.array(dims, np.int64)])
         self.data_slots = [i * self.WORDS for i in range(n)]
+        self.dims_at = shape_at  # word index of tensor i's first dim
         self.shape_bytes = np.array(shape_at, np.int64) * 8
         self._local = threading.local()
 
@@ -125,14 +131,25 @@ def _open(path: str):
     return lib, meta
 
 
+def _infos(items) -> list[TensorInfo]:
+    return [TensorInfo(t["name"], tuple(t["shape"]), numpy_dtype(t["dtype"]),
+                       tuple(t.get("dim_names", ()))) for t in items]
+
+
 def load_library(path: str):
     lib, meta = _open(path)
-
-    def infos(items):
-        return [TensorInfo(t["name"], tuple(t["shape"]), numpy_dtype(t["dtype"])) for t in items]
-
-    inputs, outputs = infos(meta["inputs"]), infos(meta["outputs"])
+    inputs, outputs = _infos(meta["inputs"]), _infos(meta["outputs"])
     frame = _TensorFrame(inputs + outputs, len(inputs))
+    if any(t.is_dynamic for t in inputs + outputs):
+        run = _dynamic_run(lib, frame, inputs, outputs)
+    else:
+        run = _static_run(lib, frame, outputs)
+    model = CompiledModel(run, inputs, outputs, threads=meta.get("threads", 0))
+    model._library = lib  # keep the library loaded as long as the model lives
+    return model
+
+
+def _static_run(lib, frame: _TensorFrame, outputs):
     run_c, slots = lib.aic_run, frame.data_slots
 
     def run(arrays):
@@ -143,7 +160,31 @@ def load_library(path: str):
         if run_c(*args):
             raise InputError(lib.aic_last_error().decode(errors="replace"))
         return outs
+    return run
 
-    model = CompiledModel(run, inputs, outputs, threads=meta.get("threads", 0))
-    model._library = lib  # keep the library loaded as long as the model lives
-    return model
+
+def _dynamic_run(lib, frame: _TensorFrame, inputs, outputs):
+    """Inputs of any conforming shape; outputs allocated by the library when one is dynamic
+    (handed to numpy without a copy, released with ``aic_free``)."""
+    run_c, n_in = lib.aic_run, len(inputs)
+    lib.aic_free.argtypes, lib.aic_free.restype = [ctypes.c_void_p], None
+    returns = any(t.is_dynamic for t in outputs)
+    in_slots = list(zip(frame.data_slots, frame.dims_at))
+    out_slots = list(zip(frame.data_slots[n_in:], frame.dims_at[n_in:], outputs))
+
+    def run(arrays):
+        words, args = frame.get()
+        for (slot, dims), a in zip(in_slots, arrays):
+            words[slot], words[slot + 1] = a.ctypes.data, a.nbytes
+            words[dims: dims + a.ndim] = a.shape
+        outs = [] if returns else [np.empty(t.shape, t.dtype) for t in outputs]
+        for k, (slot, _, _) in enumerate(out_slots):
+            words[slot] = outs[k].ctypes.data if outs else 0
+            words[slot + 1] = outs[k].nbytes if outs else 0
+        if run_c(*args):
+            raise InputError(lib.aic_last_error().decode(errors="replace"))
+        if not returns:
+            return outs
+        return [owned_array(words[slot], words[slot], words[dims: dims + len(t.shape)], t.dtype,
+                            lib.aic_free) for slot, dims, t in out_slots]
+    return run

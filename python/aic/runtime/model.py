@@ -1,7 +1,9 @@
 """``CompiledModel``: a compiled model you call with numpy arrays.
 
 Inputs are given positionally (graph input order, constants excluded) or by name; shapes and
-dtypes are checked before any native code runs (``InputError``). Outputs come back as a list
+dtypes are checked before any native code runs (``InputError``). A dim that is -1 in an
+input's ``TensorInfo.shape`` takes any size (issue 10); dynamic input dims of one name
+(``TensorInfo.dim_names``) must have one size. Outputs come back as a list
 of numpy arrays in graph output order; an index out of range in the input data (Gather,
 GatherElements) raises ``InputError`` after the call (``with_index_checks``). ``save(path)``
 writes a shared library with a C entry point (see ``aic.compiler.cpu_backend``);
@@ -10,6 +12,7 @@ writes a shared library with a C entry point (see ``aic.compiler.cpu_backend``);
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Callable
 
@@ -37,6 +40,28 @@ def with_index_checks(run: Callable[[list[np.ndarray]], list[np.ndarray]],
                 raise InputError(message(*first_bad(checks, status)))
         return outputs
     return checked
+
+
+def _conforms(shape, info) -> bool:
+    """Whether ``shape`` has ``info``'s rank and its static dims (-1: any size)."""
+    return len(shape) == len(info.shape) and all(
+        want < 0 or got == want for got, want in zip(shape, info.shape))
+
+
+def _expected(info) -> str:
+    dims = [info.dim_name(d) or "?" if n < 0 else str(n) for d, n in enumerate(info.shape)]
+    return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
+
+
+def check_named_dims(groups: dict[str, list[tuple[int, int]]], arrays, names) -> None:
+    """Raise ``InputError`` unless the dims of each name (``groups``: name -> (input, dim)
+    pairs) have one size in ``arrays`` (inputs called ``names``)."""
+    for name, places in groups.items():
+        (i0, d0), sizes = places[0], [arrays[i].shape[d] for i, d in places]
+        for (i, d), size in zip(places, sizes):
+            if size != sizes[0]:
+                raise InputError(f"input '{names[i]}' has size {size} in dim {d} ('{name}'), "
+                                 f"but input '{names[i0]}' has {sizes[0]} in dim {d0} ('{name}')")
 
 
 class CompiledModel:
@@ -102,11 +127,24 @@ class CompiledModel:
             if array.dtype != info.dtype:
                 raise InputError(f"input '{info.name}' has dtype {array.dtype}, "
                                  f"expected {np.dtype(info.dtype)}")
-            if tuple(array.shape) != tuple(info.shape):
+            if tuple(array.shape) != tuple(info.shape) and not _conforms(array.shape, info):
                 raise InputError(f"input '{info.name}' has shape {tuple(array.shape)}, "
-                                 f"expected {tuple(info.shape)}")
+                                 f"expected {_expected(info)}")
             checked.append(np.ascontiguousarray(array))
+        if self._named_dims:
+            check_named_dims(self._named_dims, checked, self.input_names)
         return checked
+
+    @functools.cached_property
+    def _named_dims(self) -> dict[str, list[tuple[int, int]]]:
+        """Dim name -> the (input, dim) pairs of that name that are dynamic, for names with
+        more than one (issue 10)."""
+        groups: dict[str, list[tuple[int, int]]] = {}
+        for i, t in enumerate(self.inputs):
+            for d, size in enumerate(t.shape):
+                if size < 0 and t.dim_name(d):
+                    groups.setdefault(t.dim_name(d), []).append((i, d))
+        return {k: v for k, v in groups.items() if len(v) > 1}
 
     def save(self, path: str) -> str:
         """Write a shared library (and its header and metadata beside it); return its path."""
