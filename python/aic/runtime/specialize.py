@@ -79,8 +79,10 @@ class SpecializingModel(CompiledModel):
         return compiled
 
     def _call_variant(self, arrays: list[np.ndarray]) -> list[np.ndarray]:
-        # (checked arrays: numpy's ascontiguousarray makes a 0-d array 1-d)
-        by_name = {t.name: a.reshape(t.shape) for t, a in zip(self.inputs, arrays)}
+        # (checked arrays: numpy's ascontiguousarray makes a 0-d array 1-d; only a 0-d input
+        # needs its shape back, and dynamic dims keep the array's own)
+        by_name = {t.name: a.reshape(()) if not t.shape else a
+                   for t, a in zip(self.inputs, arrays)}
         compiled = self.variant(by_name)
         return compiled(*[a for n, a in by_name.items() if n not in set(self.value_inputs)])
 
