@@ -13,6 +13,8 @@ Contract (what the rest of aic relies on):
   still unknown after ONNX shape inference (with data propagation) is ``ModelFormatError``.
 * Constants (initializers, Constant nodes, anything computed from constants) are
   ``graph.constant``; more than 64 elements -> ``dense_resource`` named after the value.
+* QDQ contractions (``DequantizeLinear -> Conv/MatMul/Gemm -> QuantizeLinear``) are first
+  rewritten into integer ops on the ONNX graph (``qdq.py``).
 * A node whose inputs are all known at import time is evaluated with
   ``onnx.reference.ReferenceEvaluator`` (shape subgraphs such as Shape -> Gather -> Concat ->
   Reshape fold away); other nodes go to their handler (``registry.py``), keyed by op type and
@@ -39,7 +41,7 @@ import onnx.helper
 import onnx.numpy_helper
 
 from aic.errors import AicError, ModelFormatError, UnsupportedError
-from aic.frontend.onnx import loader, registry, values
+from aic.frontend.onnx import loader, qdq, registry, values
 from aic.frontend.onnx.node import SUPPORTED_HINT, NodeView
 from aic.frontend.onnx.tensors import (elements_attr, element_type, onnx_to_np, resource_name,
                                        tensor_type)
@@ -61,6 +63,7 @@ def import_onnx(model_or_path, input_shapes: dict[str, list[int]] | None = None,
     model, source = loader.load_model(model_or_path)
     opset = loader.default_opset(model, source)
     model, runtime_inputs = loader.specialise(model, input_shapes, constants)
+    model = qdq.fuse(model)
     types = loader.infer_types(model)
     if context is None:
         from aic.context import make_context
