@@ -131,3 +131,17 @@ def test_qlinear_conv_per_channel(dtype):
                consts=("w", "ws", "wzp", "b"))
     (got,), (want,) = _run_both(m, feed)
     np.testing.assert_array_equal(got, want)
+
+
+def test_matmul_integer_constant_weights_exact():
+    """A larger u8 x i8 product with constant weights (packed at compile time into the i32
+    micro-kernel's panels, a ragged last panel): exact against numpy's int64 product."""
+    a, b = _ints(np.uint8, (33, 96)), _ints(np.int8, (96, 50))
+    azp, bzp = np.array(131, np.uint8), np.array(-3, np.int8)
+    feed = {"a": a, "b": b, "azp": azp, "bzp": bzp}
+    m = _model("MatMulInteger", feed, {"y": (np.int32, [33, 50])}, 10,
+               consts=("b", "azp", "bzp"))
+    (got,), (want,) = _run_both(m, feed)
+    exact = (a.astype(np.int64) - 131) @ (b.astype(np.int64) + 3)
+    np.testing.assert_array_equal(got, exact)
+    np.testing.assert_array_equal(want, exact)
