@@ -81,3 +81,12 @@ def test_dynamic_encoder_matches_onnxruntime_within_one_step():
             diff = np.abs(got[name].astype(np.int32) - want[name].astype(np.int32))
             assert diff.max() <= 1, name
         np.testing.assert_allclose(got["y"], want["y"], rtol=1e-4, atol=1e-4)
+
+
+def test_qdq_cnn_cuda_mapping_emulated():
+    """The CUDA-mapped program (integer convolutions on blocks and threads), run on the CPU."""
+    model = quant_models.qdq_cnn()
+    x = np.random.default_rng(5).standard_normal((1, 3, 32, 32)).astype(np.float32)
+    (got,) = aic.compile(model, target="cuda", emulate=True, cache=False)(image=x)
+    (want,) = onnxruntime_session(model.SerializeToString()).run(None, {"image": x})
+    np.testing.assert_allclose(got, want, rtol=0, atol=_scale(model, "logits_scale") * 1.001)
