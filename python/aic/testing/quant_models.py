@@ -5,8 +5,9 @@ strided Conv, GlobalAveragePool, Gemm) quantized with ``quantize_static`` (QDQ f
 activations and per-channel int8 weights) from a seeded calibration reader;
 ``dynamic_encoder()`` is a BERT-style encoder layer (``aic.testing.models.transformer_encoder``)
 quantized with ``quantize_dynamic`` (DynamicQuantizeLinear + MatMulInteger, uint8
-activations, int8 weights). Both need onnxruntime (its ``quantization`` package).
-``python -m aic.testing.quant_models DIR`` writes both to DIR.
+activations, int8 weights); ``qdq_encoder()`` that encoder layer quantized statically. All
+need onnxruntime (its ``quantization`` package). ``python -m aic.testing.quant_models DIR``
+writes them to DIR.
 """
 
 from __future__ import annotations
@@ -56,31 +57,55 @@ class _Calibration:
         return next(self._batches, None)
 
 
-def qdq_cnn(seed: int = 10, size: int = 32) -> onnx.ModelProto:
-    """``float_cnn`` quantized statically: QDQ format, int8 activations, per-channel int8
-    weights, calibrated on 8 seeded random images."""
+def quantize_static_qdq(model: onnx.ModelProto, input_name: str, shape, seed: int = 0,
+                        batches: int = 8) -> onnx.ModelProto:
+    """``model`` quantized by onnxruntime's ``quantize_static``: QDQ format, int8 activations,
+    per-channel int8 weights, calibrated on ``batches`` seeded random inputs. Batch norms are
+    folded first (onnxruntime's ``quant_pre_process``) when the model has any."""
     from onnxruntime.quantization import QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization.shape_inference import quant_pre_process
     with tempfile.TemporaryDirectory() as tmp:
         src, dst = Path(tmp) / "float.onnx", Path(tmp) / "qdq.onnx"
-        onnx.save(float_cnn(seed, size), src)
-        quantize_static(str(src), str(dst), _Calibration("image", [1, 3, size, size], 8, seed),
+        onnx.save(model, src)
+        if any(n.op_type == "BatchNormalization" for n in model.graph.node):
+            folded = Path(tmp) / "folded.onnx"
+            quant_pre_process(str(src), str(folded), skip_symbolic_shape=True)
+            src = folded
+        quantize_static(str(src), str(dst), _Calibration(input_name, shape, batches, seed),
                         quant_format=QuantFormat.QDQ, per_channel=True,
                         activation_type=QuantType.QInt8, weight_type=QuantType.QInt8)
         return onnx.load(dst)
 
 
-def dynamic_encoder(seed: int = 11, seq: int = 16, d: int = 64, heads: int = 4):
-    """A BERT-style encoder layer quantized with ``quantize_dynamic`` (its MatMuls with
-    constant weights become DynamicQuantizeLinear + MatMulInteger + rescale)."""
+def quantize_dynamic_model(model: onnx.ModelProto) -> onnx.ModelProto:
+    """``model`` quantized by onnxruntime's ``quantize_dynamic`` (defaults: uint8
+    activations quantized at run time, int8 weights)."""
     from onnxruntime.quantization import quantize_dynamic
     with tempfile.TemporaryDirectory() as tmp:
         src, dst = Path(tmp) / "float.onnx", Path(tmp) / "dynamic.onnx"
-        onnx.save(transformer_encoder(seed, seq, d, heads), src)
+        onnx.save(model, src)
         quantize_dynamic(str(src), str(dst))
         return onnx.load(dst)
 
 
-ALL = {"qdq_cnn": qdq_cnn, "dynamic_encoder": dynamic_encoder}
+def qdq_cnn(seed: int = 10, size: int = 32) -> onnx.ModelProto:
+    """``float_cnn`` quantized statically (``quantize_static_qdq``)."""
+    return quantize_static_qdq(float_cnn(seed, size), "image", [1, 3, size, size], seed)
+
+
+def dynamic_encoder(seed: int = 11, seq: int = 16, d: int = 64, heads: int = 4):
+    """A BERT-style encoder layer quantized with ``quantize_dynamic`` (its MatMuls with
+    constant weights become DynamicQuantizeLinear + MatMulInteger + rescale)."""
+    return quantize_dynamic_model(transformer_encoder(seed, seq, d, heads))
+
+
+def qdq_encoder(seed: int = 12, seq: int = 8, d: int = 32, heads: int = 4):
+    """The encoder layer quantized statically (QDQ, int8, per-channel weights): QDQ MatMuls
+    with weights and the attention products between activations."""
+    return quantize_static_qdq(transformer_encoder(seed, seq, d, heads), "x", [1, seq, d], seed)
+
+
+ALL = {"qdq_cnn": qdq_cnn, "dynamic_encoder": dynamic_encoder, "qdq_encoder": qdq_encoder}
 
 
 def main(argv: list[str]) -> int:

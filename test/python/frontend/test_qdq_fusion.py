@@ -94,3 +94,23 @@ def test_fusion_does_not_modify_its_input():
     fuse(model)
     assert model.SerializeToString() == before
     onnx.checker.check_model(fuse(model))
+
+
+def test_activation_product_becomes_qlinear_matmul():
+    """DQ(a) @ DQ(b) -> Q with both operands values (attention's scores): QLinearMatMul."""
+    inits = {"s": np.array(0.05, np.float32), "z": np.array(2, np.int8),
+             "ys": np.array(0.4, np.float32), "yz": np.array(-1, np.int8)}
+    nodes = [helper.make_node("QuantizeLinear", [v, "s", "z"], [f"{v}q"]) for v in "ab"]
+    nodes += [helper.make_node("DequantizeLinear", [f"{v}q", "s", "z"], [f"{v}d"]) for v in "ab"]
+    nodes += [helper.make_node("MatMul", ["ad", "bd"], ["mm"]),
+              helper.make_node("QuantizeLinear", ["mm", "ys", "yz"], ["y"])]
+    graph = helper.make_graph(
+        nodes, "qk", [helper.make_tensor_value_info(v, TensorProto.FLOAT, [2, 6, 6]) for v in "ab"],
+        [helper.make_tensor_value_info("y", TensorProto.INT8, [2, 6, 6])],
+        [numpy_helper.from_array(v, k) for k, v in inits.items()])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    assert _ops(fuse(model))["QLinearMatMul"] == 1
+    feed = {v: RNG.standard_normal((2, 6, 6)).astype(np.float32) * 4 for v in "ab"}
+    (got,) = aic.compile(model, cache=False)(**feed)
+    (want,) = onnxruntime_session(model.SerializeToString()).run(None, feed)
+    np.testing.assert_array_equal(got, want)

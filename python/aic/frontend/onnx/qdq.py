@@ -17,7 +17,8 @@ The importer then lowers these to i8/u8 -> i32 contractions and one requantizati
 (``quant.py``), instead of dequantizing to f32 around a float contraction. Conditions (else
 the node is left alone and computes in float): the two operands come from DequantizeLinear
 nodes whose scales and zero points are initializers; x and y are quantized per tensor, the
-weight per tensor or per output channel (no blocks) and is an int8/uint8 initializer; the
+weight per tensor or per output channel (no blocks) and is an int8/uint8 initializer (a
+MatMul's B may also be a value quantized per tensor: attention's products); the
 contraction's only consumer is the QuantizeLinear (and it is not a graph output); a bias is
 the DequantizeLinear of an int32 initializer with zero point 0 and scale ``x_scale *
 w_scale``. DequantizeLinear nodes are kept (other consumers may read them; unused ones are
@@ -111,7 +112,9 @@ def _plan(node, inits, producer, uses, outputs) -> dict | None:
     if x is None or w is None or y is None or x["scale"].size != 1 or y["scale"].size != 1:
         return None
     wq = _array(inits, w["node"].input[0])
-    if wq is None or wq.dtype.type not in _QTYPES or not _weight_axis_ok(node, w, wq):
+    if wq is None and node.op_type == "MatMul" and w["scale"].size == 1:
+        pass  # activation x activation (attention scores): QLinearMatMul of two values
+    elif wq is None or wq.dtype.type not in _QTYPES or not _weight_axis_ok(node, w, wq):
         return None
     plan = dict(q=q, x=x, w=w, y=y, wq=wq, bias=None)
     if len(node.input) > 2 and node.input[2]:
