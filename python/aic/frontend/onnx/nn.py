@@ -85,8 +85,8 @@ def conv_operands(n, x, w, bias) -> dict:
     strides, dilations, pads = _window(n, x_shape[2:], kernel)
     check_shape(n, x_shape[:1] + [w_shape[0]] +
                 _window_out(x_shape[2:], kernel, strides, dilations, pads))
-    return dict(x=x, w=w, bias=bias, strides=strides, pads=pads, dilations=dilations,
-                group=int(n.attr("group", 1)))
+    return {"x": x, "w": w, "bias": bias, "strides": strides, "pads": pads,
+            "dilations": dilations, "group": int(n.attr("group", 1))}
 
 
 @handler("ConvTranspose", 1, attrs={"auto_pad", "dilations", "group", "kernel_shape",

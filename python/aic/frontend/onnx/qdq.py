@@ -91,7 +91,7 @@ def _qparams(node, inits) -> dict | None:
     scale, zp = _array(inits, node.input[1]), _array(inits, node.input[2])
     if scale is None or zp is None or zp.dtype.type not in _QTYPES or zp.shape != scale.shape:
         return None
-    return dict(scale=scale, zp=zp, axis=int(_attr(node, "axis", 1)), node=node)
+    return {"scale": scale, "zp": zp, "axis": int(_attr(node, "axis", 1)), "node": node}
 
 
 def _dq_of(name, producer, inits) -> dict | None:
@@ -116,7 +116,7 @@ def _plan(node, inits, producer, uses, outputs) -> dict | None:
         pass  # activation x activation (attention scores): QLinearMatMul of two values
     elif wq is None or wq.dtype.type not in _QTYPES or not _weight_axis_ok(node, w, wq):
         return None
-    plan = dict(q=q, x=x, w=w, y=y, wq=wq, bias=None)
+    plan = {"q": q, "x": x, "w": w, "y": y, "wq": wq, "bias": None}
     if len(node.input) > 2 and node.input[2]:
         plan["bias"] = _bias(node.input[2], producer, inits, x, w)
         if plan["bias"] is None:
