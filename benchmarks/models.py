@@ -278,6 +278,20 @@ def mlp(sizes=(784, 512, 512, 10), batch: int = 1, seed: int = 17):
     return _finish(b, [f32("x", [batch, sizes[0]])], "logits", [batch, sizes[-1]], "mlp")
 
 
+def resnet18_qdq_int8(image: int = 224, **k):
+    """ResNet-18 quantized by onnxruntime's ``quantize_static`` (QDQ, int8 activations and
+    per-channel weights, batch norms folded, seeded calibration)."""
+    from aic.testing.quant_models import quantize_static_qdq
+    return quantize_static_qdq(resnet(18, image=image, **k), "image", [1, 3, image, image])
+
+
+def bert_dynamic_int8(**k):
+    """``bert`` quantized by onnxruntime's ``quantize_dynamic`` (MatMulInteger, uint8
+    activations quantized at run time, int8 weights)."""
+    from aic.testing.quant_models import quantize_dynamic_model
+    return quantize_dynamic_model(bert(**k))
+
+
 MODELS = {
     "resnet18_224": (lambda **k: resnet(18, **k), {"image": 64}),
     "resnet50_224": (lambda **k: resnet(50, **k), {"image": 64}),
@@ -290,6 +304,8 @@ MODELS = {
     "unet_base32_256": (unet, {"image": 64}),
     "lstm_2x512_seq32": (lstm, {"seq": 8}),
     "mlp_batch1_784x512x512x10": (mlp, {}),
+    "resnet18_224_qdq_int8": (resnet18_qdq_int8, {"image": 64}),
+    "bert_base_2layers_seq128_dynamic_int8": (bert_dynamic_int8, {"seq": 32, "layers": 1}),
 }
 
 

@@ -9,6 +9,7 @@ from aic.mlir_api import ir
 
 _F = Tensor(FLOAT_TYPES)
 _POOLED = Tensor(FLOAT_TYPES + ("i8", "ui8"))  # ONNX MaxPool also takes (u)int8
+_CONV = Tensor(FLOAT_TYPES + ("i32",))  # i32: integer convs (ConvInteger, QLinearConv)
 
 
 @graph.op(pure=True)
@@ -60,21 +61,22 @@ class DenseOp(InferredOp):
 @graph.op(pure=True)
 class ConvOp(InferredOp):
     """N-d convolution (NCHW-style layout): `x` is N x C x D1..Dn, `w` is M x C/group x K1..Kn,
-    optional `bias` of M. `pads` lists all begin pads then all end pads.
+    optional `bias` of M. `pads` lists all begin pads then all end pads. On `i32` operands
+    the products accumulate exactly in `i32` (integer convolutions of quantized models).
 
     ```mlir
     %r = "graph.conv"(%x, %w, %b) {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
     ```
     """
     NAME = "conv"
-    x = Operand(_F)
-    w = Operand(_F)
-    bias = Operand(_F, optional=True)
+    x = Operand(_CONV)
+    w = Operand(_CONV)
+    bias = Operand(_CONV, optional=True)
     strides = Attr(IntArrayAttr(min=1))
     pads = Attr(IntArrayAttr(min=0))
     dilations = Attr(IntArrayAttr(min=1))
     group = Attr(IntAttr(min=1), default=1)
-    out = Result(_F)
+    out = Result(_CONV)
 
     @staticmethod
     def infer(ins, attrs):

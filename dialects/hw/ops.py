@@ -80,6 +80,9 @@ def _check_yield(op: ParallelOp, block) -> str | None:
     return None
 
 
+_MK_TYPES = FLOAT_TYPES + ("i32",)
+
+
 @hw.op
 class MicrokernelOp(AicOp):
     """Register-tiled multiply-accumulate of tiles: `result = c + a @ b`.
@@ -89,18 +92,19 @@ class MicrokernelOp(AicOp):
     multiple of the vector width on CPU; an mma shape on CUDA). `b` may also be given packed:
     ceil(N/nr) x K x nr column panels, `b[j, p, c]` = B[p, j*nr + c] (zeros past N), the
     layout the CPU register tile reads (constant weights are packed at compile time).
+    `i32` tiles (integer contractions of quantized models; CPU targets) accumulate exactly.
 
     ```mlir
     %r = "hw.microkernel"(%a, %b, %c) {mr = 8 : i64, nr = 32 : i64} : (tensor<64x32xf32>, tensor<32x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32>
     ```
     """
     NAME = "microkernel"
-    a = Operand(Tensor(FLOAT_TYPES, rank=2))
-    b = Operand(Tensor(FLOAT_TYPES), doc="K x N, or packed: ceil(N/nr) x K x nr")
-    c = Operand(Tensor(FLOAT_TYPES, rank=2))
+    a = Operand(Tensor(_MK_TYPES, rank=2))
+    b = Operand(Tensor(_MK_TYPES), doc="K x N, or packed: ceil(N/nr) x K x nr")
+    c = Operand(Tensor(_MK_TYPES, rank=2))
     mr = Attr(IntAttr(min=1), doc="register tile rows")
     nr = Attr(IntAttr(min=1), doc="register tile columns")
-    result = Result(Tensor(FLOAT_TYPES, rank=2))
+    result = Result(Tensor(_MK_TYPES, rank=2))
 
     @classmethod
     def infer_result_types(cls, operands, attributes):

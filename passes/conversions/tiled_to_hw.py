@@ -6,7 +6,8 @@ the accumulator tile is sliced from the destination (an init that is a `linalg.f
 by this kernel: the destination is the fill's tensor and each tile fills its own slice), the reduction tiles become `scf.for`
 loops carrying it, the body and then the epilogue are moved in, and the final tile is
 yielded at the tile's offsets (expanded back to full rank when rank-reduced). `tiled.load`
-becomes `tensor.extract_slice`, and a 2-D `linalg.matmul` of one float type on tiles becomes
+becomes `tensor.extract_slice`, and a 2-D `linalg.matmul` of one float type (or `i32` on a CPU
+target) on tiles becomes
 `hw.microkernel` with the target's register tile (nr: a whole-register divisor of the tile's
 columns, else full registers with a masked last panel -- never narrow vectors); on a CPU
 target, a micro-kernel whose B tile is a slice of a constant reads that constant packed at
@@ -207,8 +208,9 @@ def _to_microkernel(op, target) -> None:
     types = [ir.RankedTensorType(v.type) for v in (a, b, c)]
     if any(t.rank != 2 or static_shape(t) is None for t in types):
         return
-    if len({str(t.element_type) for t in types}) != 1 or not str(types[0].element_type) in (
-            "f16", "bf16", "f32", "f64"):
+    elements = ("f16", "bf16", "f32", "f64") + (("i32",) if target.kind == "cpu" else ())
+    if len({str(t.element_type) for t in types}) != 1 or str(types[0].element_type) not in \
+            elements:
         return
     attrs = op.operation.attributes
     maps = [str(m) for m in ir.ArrayAttr(attrs["indexing_maps"])] if "indexing_maps" in attrs \

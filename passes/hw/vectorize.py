@@ -2,7 +2,8 @@
 
 Only for a CPU `hw.target` (missing: `cpu-generic`); on a CUDA target the pass does nothing.
 
-`hw.microkernel` C(m x n) += A(m x k) * B(k x n) with register tile mr x nr (mr dividing m,
+`hw.microkernel` C(m x n) += A(m x k) * B(k x n) with register tile mr x nr (f32-like floats
+or i32: integer tiles multiply and add instead of the FMA; mr dividing m,
 else the op is left for `aic-convert-hw-to-scf`, which makes it `linalg.matmul`; n need not be
 a multiple of nr: the last column panel is zero-padded and its C columns masked):
 
@@ -122,7 +123,9 @@ def _tile_loops(op, m, n, k, mr, nr, element) -> ir.Value:
 def _vector_io(nr, element, rank, in_bounds: bool = True):
     """(vector type, minor-identity map of ``rank`` dims, in_bounds, zero padding)."""
     minor = ir.AffineMapAttr.get(ir.AffineMap.get(rank, 0, [ir.AffineDimExpr.get(rank - 1)]))
-    pad = arith.ConstantOp(element, ir.FloatAttr.get(element, 0.0)).result
+    zero = ir.IntegerAttr.get(element, 0) if isinstance(element, ir.IntegerType) \
+        else ir.FloatAttr.get(element, 0.0)
+    pad = arith.ConstantOp(element, zero).result
     return (ir.VectorType.get([nr], element), minor,
             ir.ArrayAttr.get([ir.BoolAttr.get(in_bounds)]), pad)
 
@@ -157,6 +160,13 @@ def pack_panel(b, dest, jb, dest_panel, k, nr, ragged) -> ir.Value:
     return rows.results[0]
 
 
+def _multiply_add(a: ir.Value, b: ir.Value, acc: ir.Value) -> ir.Value:
+    """``a * b + acc``: one FMA on floats, a multiply and an add on integers (exact)."""
+    if isinstance(ir.VectorType(acc.type).element_type, ir.IntegerType):
+        return arith.addi(arith.muli(a, b), acc)
+    return vector.fma(a, b, acc)
+
+
 def _register_tile(op, packed, c, i, j, k, mr, nr, element, ragged=False) -> ir.Value:
     vtype, minor, c_in_bounds, pad = _vector_io(nr, element, 2, not ragged)
     in_bounds = ir.ArrayAttr.get([ir.BoolAttr.get(True)])
@@ -172,7 +182,7 @@ def _register_tile(op, packed, c, i, j, k, mr, nr, element, ragged=False) -> ir.
         new = []
         for row, acc in zip(rows, loop.inner_iter_args):
             a = vector.broadcast(vtype, tensor.extract(op.a, [row, p]))
-            new.append(vector.fma(a, b, acc))
+            new.append(_multiply_add(a, b, acc))
         scf.YieldOp(new)
     for row, acc in zip(rows, loop.results):
         c = vector.transfer_write(c.type, acc, c, [row, j], minor, c_in_bounds)

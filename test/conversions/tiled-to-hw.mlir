@@ -70,6 +70,24 @@ func.func @batch_tile(%a: tensor<2x16x4xf32>, %b: tensor<2x4x8xf32>, %init: tens
 
 // -----
 
+// An i32 tile matmul (an integer contraction) becomes a micro-kernel on a CPU target
+// (cpu-generic when none is given: 4x8).
+// CHECK-LABEL: func.func @matmul_i32
+// CHECK: "hw.microkernel"(%{{.*}}, %{{.*}}, %{{.*}}) {mr = 4 : i64, nr = 8 : i64} : (tensor<16x4xi32>, tensor<4x16xi32>, tensor<16x16xi32>)
+func.func @matmul_i32(%a: tensor<16x4xi32>, %b: tensor<4x16xi32>, %init: tensor<16x16xi32>) -> tensor<16x16xi32> {
+  %r = "tiled.kernel"(%init) ({
+  ^bb0(%i: index, %j: index, %k: index, %acc: tensor<16x16xi32>):
+    %la = "tiled.load"(%a, %i, %k) {sizes = array<i64: 16, 4>} : (tensor<16x4xi32>, index, index) -> tensor<16x4xi32>
+    %lb = "tiled.load"(%b, %k, %j) {sizes = array<i64: 4, 16>} : (tensor<4x16xi32>, index, index) -> tensor<4x16xi32>
+    %m = linalg.matmul ins(%la, %lb : tensor<16x4xi32>, tensor<4x16xi32>) outs(%acc : tensor<16x16xi32>) -> tensor<16x16xi32>
+    "gpu.yield"(%m) : (tensor<16x16xi32>) -> ()
+  }, {
+  }) {iterators = ["parallel", "parallel", "reduction"], kind = "matmul", outs_indexing = array<i64: 0, 1>, space = array<i64: 16, 16, 4>, tile_sizes = array<i64: 16, 16, 4>} : (tensor<16x16xi32>) -> tensor<16x16xi32>
+  return %r : tensor<16x16xi32>
+}
+
+// -----
+
 // A generic contraction stays linalg.generic inside the loop (only 2-D matmuls become
 // micro-kernels); a CUDA target maps the parallel dims to blocks.
 // CHECK-LABEL: func.func @negative_generic_contraction

@@ -111,6 +111,14 @@ def test_lstm_and_conv_transpose_flops():
     assert count_flops(up) == transpose + convs
 
 
+@pytest.mark.parametrize("name", ["resnet18_224", "bert_base_2layers_seq128"])
+def test_quantized_models_count_the_float_models_flops(name):
+    """Quantization keeps the multiply-adds (QDQ Convs, MatMulInteger counted like MatMul)."""
+    quantized = next(q for q in models.MODELS if q.startswith(name) and q.endswith("int8"))
+    assert count_flops(models.build(quantized, quick=True)) == \
+        count_flops(models.build(name, quick=True))
+
+
 @pytest.mark.parametrize("name", sorted(models.MODELS))
 def test_models_are_valid_onnx_that_onnxruntime_runs(name):
     from aic.runner import onnxruntime_session, random_input

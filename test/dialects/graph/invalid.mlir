@@ -41,8 +41,16 @@ func.func @compare_bad_predicate(%a: tensor<4xf32>) -> tensor<4xi1> {
 
 // -----
 
-func.func @conv_integer_input(%x: tensor<1x3x8x8xi32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
-  // expected-error @+1 {{operand 'x': element type i32 is not one of f16, bf16, f32, f64}}
+func.func @conv_i64_input(%x: tensor<1x3x8x8xi64>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{operand 'x': element type i64 is not one of f16, bf16, f32, f64, i32}}
+  %r = "graph.conv"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x3x8x8xi64>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return %r : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+func.func @conv_mixed_integer_float(%x: tensor<1x3x8x8xi32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{'graph.conv' op expects operands of one element type, got i32, f32}}
   %r = "graph.conv"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x3x8x8xi32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
   return %r : tensor<1x4x6x6xf32>
 }

@@ -33,6 +33,28 @@ func.func @microkernel(%a: tensor<16x8xf32>, %b: tensor<8x64xf32>, %c: tensor<16
 
 // -----
 
+// An i32 micro-kernel (integer contraction of a quantized model): a multiply and an add per
+// register row instead of the FMA, the accumulators i32 vectors.
+// CHECK-LABEL: func.func @microkernel_i32
+// CHECK: tensor.empty() : tensor<1x8x16xi32>
+// CHECK: scf.for {{.*}} -> (vector<16xi32>, vector<16xi32>)
+// CHECK: %[[BV:.*]] = vector.transfer_read {{.*}} : tensor<1x8x16xi32>, vector<16xi32>
+// CHECK: %[[AV:.*]] = vector.broadcast %{{.*}} : i32 to vector<16xi32>
+// CHECK: %[[PROD:.*]] = arith.muli %[[AV]], %[[BV]] : vector<16xi32>
+// CHECK: arith.addi %[[PROD]], %{{.*}} : vector<16xi32>
+// CHECK-NOT: vector.fma
+// CHECK-NOT: hw.microkernel
+func.func @microkernel_i32(%a: tensor<4x8xi32>, %b: tensor<8x16xi32>, %c: tensor<4x16xi32>) -> tensor<4x16xi32> {
+  %r = "hw.parallel"(%c) ({
+  ^bb0(%i: index, %j: index, %out: tensor<4x16xi32>):
+    %m = "hw.microkernel"(%a, %b, %out) {mr = 2 : i64, nr = 16 : i64} : (tensor<4x8xi32>, tensor<8x16xi32>, tensor<4x16xi32>) -> tensor<4x16xi32>
+    "gpu.yield"(%m, %i, %j) : (tensor<4x16xi32>, index, index) -> ()
+  }) {mapping = ["core", "core"], steps = array<i64: 4, 16>, upper_bounds = array<i64: 4, 16>} : (tensor<4x16xi32>) -> tensor<4x16xi32>
+  return %r : tensor<4x16xi32>
+}
+
+// -----
+
 // A ragged n (49 columns, nr = 16): four column panels, the last one packed from a masked B
 // read (zero padding) and its C columns read and written masked (no in_bounds attribute:
 // false, the default); never narrower vectors.

@@ -2,7 +2,8 @@
 
 ``count_flops(model)`` sums 2 x multiply-adds over the ops that dominate every benchmark
 model (``node_flops(model)`` gives them per node name, for ``aic-run --profile``): Conv,
-ConvTranspose, MatMul, Gemm, LSTM, GRU and RNN (biases, normalisations, activations and data
+ConvTranspose, MatMul, Gemm, LSTM, GRU and RNN, and the integer ConvInteger, QLinearConv,
+MatMulInteger and QLinearMatMul (biases, normalisations, activations and data
 movement are not counted, so a model's count is a slight underestimate of the work).
 It returns None when the model has none of these ops or a shape it needs is not static: no
 number rather than a wrong one.
@@ -33,8 +34,8 @@ def _attr(node: onnx.NodeProto, name: str, default):
     return default
 
 
-def _conv(node, shape):
-    out, w = shape(node.output[0]), shape(node.input[1])
+def _conv(node, shape, weight: int = 1):
+    out, w = shape(node.output[0]), shape(node.input[weight])
     return 2 * math.prod(out) * math.prod(w[1:])  # per output: cin/group * kh * kw
 
 
@@ -71,6 +72,11 @@ COUNTERS = {
     "LSTM": _recurrent,
     "GRU": _recurrent,
     "RNN": _recurrent,
+    # integer contractions of quantized models (multiply-adds counted like float ones)
+    "ConvInteger": _conv,
+    "QLinearConv": lambda node, shape: _conv(node, shape, weight=3),
+    "MatMulInteger": _matmul,
+    "QLinearMatMul": _matmul,
 }
 
 

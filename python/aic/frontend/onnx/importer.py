@@ -16,6 +16,8 @@ Contract (what the rest of aic relies on):
   propagation) is ``ModelFormatError``.
 * Constants (initializers, Constant nodes, anything computed from constants) are
   ``graph.constant``; more than 64 elements -> ``dense_resource`` named after the value.
+* QDQ contractions (``DequantizeLinear -> Conv/MatMul/Gemm -> QuantizeLinear``) are first
+  rewritten into integer ops on the ONNX graph (``qdq.py``).
 * A node whose inputs are all known at import time is evaluated with
   ``onnx.reference.ReferenceEvaluator`` (shape subgraphs such as Shape -> Gather -> Concat ->
   Reshape fold away); other nodes go to their handler (``registry.py``), keyed by op type and
@@ -42,11 +44,11 @@ import onnx.helper
 import onnx.numpy_helper
 
 from aic.errors import AicError, ModelFormatError, UnsupportedError
-from aic.frontend.onnx import loader, registry, symbolic, values
-from aic.frontend.onnx.symbolic_dims import dims_of_result
+from aic.frontend.onnx import loader, qdq, registry, symbolic, values
 from aic.frontend.onnx.node import SUPPORTED_HINT, NodeView
-from aic.frontend.onnx.tensors import (annotate_dims, elements_attr, element_type, onnx_to_np, resource_name,
-                                       tensor_type)
+from aic.frontend.onnx.symbolic_dims import dims_of_result
+from aic.frontend.onnx.tensors import (annotate_dims, element_type, elements_attr, onnx_to_np,
+                                       resource_name, tensor_type)
 from aic.mlir_api import func, ir
 
 NO_FOLD = {"RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike",
@@ -65,6 +67,7 @@ def import_onnx(model_or_path, input_shapes: dict[str, list[int]] | None = None,
     model, source = loader.load_model(model_or_path)
     opset = loader.default_opset(model, source)
     model, runtime_inputs = loader.specialise(model, input_shapes, constants)
+    model = qdq.fuse(model)
     types = loader.infer_types(model)
     if context is None:
         from aic.context import make_context

@@ -13,7 +13,7 @@ from aic.dialects.graph import (BatchNormOp, ConvOp, ConvTransposeOp, DenseOp, G
                                 GroupNormOp, LayerNormOp, LrnOp, MatMulOp, PoolOp)
 from aic.frontend.onnx.common import check_shape, norm_axis, reshape
 from aic.frontend.onnx.registry import handler
-from aic.frontend.onnx.tensors import elem_of
+from aic.frontend.onnx.tensors import elem_of, shape_of
 
 
 @handler("MatMul", 1)
@@ -71,16 +71,22 @@ def _window_out(spatial, kernel, strides, dilations, pads, ceil_mode=False):
 
 @handler("Conv", 1, attrs={"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"})
 def conv(n):
-    x_shape, w_shape = n.shape(0), n.shape(1)
+    bias = n.value(2) if n.has(2) else None
+    return n.op(ConvOp, n.out_type(), **conv_operands(n, n.value(0), n.value(1), bias))
+
+
+def conv_operands(n, x, w, bias) -> dict:
+    """``graph.conv``'s operands and attributes for a Conv-like node (Conv, ConvInteger,
+    QLinearConv) with the window attributes of ``n`` applied to ``x`` and ``w``."""
+    x_shape, w_shape = shape_of(x), shape_of(w)
     kernel = w_shape[2:]
     if list(n.attr("kernel_shape", kernel)) != kernel:
         raise n.unsupported("kernel_shape does not match the weight shape")
     strides, dilations, pads = _window(n, x_shape[2:], kernel)
     check_shape(n, x_shape[:1] + [w_shape[0]] +
                 _window_out(x_shape[2:], kernel, strides, dilations, pads))
-    return n.op(ConvOp, n.out_type(), x=n.value(0), w=n.value(1),
-                bias=n.value(2) if n.has(2) else None, strides=strides, pads=pads,
-                dilations=dilations, group=int(n.attr("group", 1)))
+    return {"x": x, "w": w, "bias": bias, "strides": strides, "pads": pads,
+            "dilations": dilations, "group": int(n.attr("group", 1))}
 
 
 @handler("ConvTranspose", 1, attrs={"auto_pad", "dilations", "group", "kernel_shape",

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 _FAMILIES = ("elementwise", "activation", "nn", "reduce", "shape", "misc", "rnn", "control",
-             "indexing", "transformer", "attention", "losses", "bitwise", "composite", "spectral")
+             "indexing", "transformer", "attention", "losses", "bitwise", "composite", "spectral",
+             "quant")
 
 
 @dataclass(frozen=True)
