@@ -13,7 +13,10 @@ static size, so every op that reaches the kernel formers is static and takes the
 * the body of each loop is a clone of the op on ``tensor.extract_slice`` s of its operands
   (static along ``d``), its results inserted into the loop-carried outs (``tensor.insert_slice``
   along ``d``; a reduction dim carries the whole outs: chunks accumulate, as linalg's
-  semantics say), and the clones are chunked again until no dynamic dim is left.
+  semantics say), and the clones are chunked again until no dynamic dim is left;
+* a matmul's elementwise epilogue (``epilogue``: bias, activation, residual -- generics that
+  take its result whole) is chunked in the same loop, right after it, so the kernel formers
+  fuse it as for a static model.
 
 Ops chunked: ``linalg.matmul``, ``batch_matmul``, ``fill``, ``broadcast``, ``pooling_nchw_*``
 and ``linalg.generic``, along the dynamic dims that every operand reads as a plain index (not
@@ -157,6 +160,36 @@ def _insert(part: ir.Value, into: ir.Value, axes, d: int, iv: ir.Value) -> ir.Va
                                [1] * t.rank)
 
 
+def _chain_loop(op, maps, d, chain, lo, hi, size, init) -> tuple[ir.Value, ir.Operation]:
+    """``_loop`` for a contraction and its ``epilogue``: the loop carries the last member's
+    outs; the contraction's and the other members' inits are read chunk by chunk."""
+    axis = maps[-1].index(d)  # the result axis of d: the members' loop dim (identity maps)
+    step = arith.ConstantOp.create_index(size).result
+    loop = scf.ForOp(lo, hi, step, [init])
+    with ir.InsertionPoint(loop.body):
+        iv, (carried,) = loop.induction_variable, list(loop.inner_iter_args)
+        previous, first = None, None
+        for member, member_maps, dim in [(op, maps, d)] + [
+                (m, loop_structure(m)[0], axis) for m in chain]:
+            last = member == (chain[-1] if chain else op)
+            n, operands = len(member.operands), []
+            for i, (v, axes) in enumerate(zip(member.operands, member_maps)):
+                if previous is not None and v == previous[0]:
+                    operands.append(previous[1])
+                elif i == n - 1 and last:
+                    operands.append(_slice(carried, axes, dim, iv, size))
+                else:
+                    operands.append(_slice(v, axes, dim, iv, size))
+            clone = member.clone()  # after its operands: they must dominate it
+            for i, v in enumerate(operands):
+                clone.operands[i] = v
+            clone.results[0].set_type(operands[n - 1].type)
+            previous, first = (member.results[0], clone.results[0]), first or clone
+        scf.YieldOp([_insert(previous[1], carried, (chain and loop_structure(chain[-1])[0][-1])
+                             or maps[-1], dim, iv)])
+    return loop.results[0], first
+
+
 def _loop(op: ir.Operation, maps, d: int, lo: ir.Value, hi: ir.Value, size: int,
           inits: list[ir.Value]) -> tuple[list[ir.Value], ir.Operation]:
     """``scf.for`` from ``lo`` to ``hi`` step ``size`` running a clone of ``op`` per chunk."""
@@ -176,6 +209,34 @@ def _loop(op: ir.Operation, maps, d: int, lo: ir.Value, hi: ir.Value, size: int,
         scf.YieldOp([_insert(r, c, axes, d, iv)
                      for r, c, axes in zip(clone.results, carried, maps[n_in:])])
     return list(loop.results), clone
+
+
+def epilogue(op: ir.Operation) -> list[ir.Operation]:
+    """The elementwise ops after a contraction that take its result whole (its only user, an
+    all-parallel generic reading it with the identity map, and so on down the chain): they
+    are chunked in the contraction's loop, so the kernel formers fuse them as its epilogue."""
+    if op.name not in _NAMED_MAPS:
+        return []
+    chain, value = [], op.results[0]
+    while len(op.results) == 1:
+        users = list(value.uses)
+        if len(users) != 1:
+            break
+        user = users[0].owner
+        user = user.operation if hasattr(user, "operation") else user
+        structure = loop_structure(user) if user.name == "linalg.generic" else None
+        if structure is None or len(user.results) != 1 or "r" in structure[1]:
+            break
+        maps, _ = structure
+        rank = ir.RankedTensorType(value.type).rank
+        identity = list(range(rank))
+        n_in = len(user.operands) - 1
+        reads = [i for i, v in enumerate(list(user.operands)[:n_in]) if v == value]
+        if len(reads) != 1 or maps[reads[0]] != identity or maps[-1] != identity:
+            break
+        chain.append(user)
+        op, value = user, user.results[0]
+    return chain
 
 
 _ROW_DIMS = {"linalg.matmul": (0, 1), "linalg.batch_matmul": (1, 2)}
@@ -205,6 +266,9 @@ def chunk(op: ir.Operation, rows: int) -> list[ir.Operation]:
         return []
     d = dyn[0]
     size = _chunk_size(op.name, kinds, dyn, d, rows)
+    chain = epilogue(op) if kinds[d] == "p" else []
+    if chain:
+        return _chunk_chain(op, maps, d, size, chain)
     n_in = len(op.operands) - len(op.results)
     with ir.InsertionPoint(op), op.location:
         extent = _extent(op, maps, d)
@@ -225,6 +289,28 @@ def chunk(op: ir.Operation, rows: int) -> list[ir.Operation]:
     return clones
 
 
+def _chunk_chain(op, maps, d: int, size: int, chain: list) -> list[ir.Operation]:
+    """``chunk`` of a contraction with its ``epilogue``: one loop nest runs them all."""
+    last = chain[-1]
+    with ir.InsertionPoint(last), op.location:  # every member's operands dominate the last
+        extent = _extent(op, maps, d)
+        result, clones = last.operands[len(last.operands) - 1], []
+        zero = arith.ConstantOp.create_index(0).result
+        if size > 1:
+            t = arith.ConstantOp.create_index(size).result
+            full = arith.muli(arith.floordivsi(extent, t), t)
+            result, clone = _chain_loop(op, maps, d, chain, zero, full, size, result)
+            clones.append(clone)
+            zero = full
+        result, clone = _chain_loop(op, maps, d, chain, zero, extent, 1, result)
+        clones.append(clone)
+    last.results[0].replace_all_uses_with(result)
+    for member in reversed(chain):
+        member.erase()
+    op.erase()
+    return clones
+
+
 @register_pass
 class ChunkDynamic(Pass):
     """Run linalg ops over dynamic extents as loops of static-size chunks (see the module
@@ -234,6 +320,8 @@ class ChunkDynamic(Pass):
     rows: int = option(32, "chunk size of the row dim (a matmul's M) and of reductions")
 
     def run(self, op):
-        work = [o.operation for o in walk(op) if loop_structure(o.operation) is not None]
+        ops = [o.operation for o in walk(op) if loop_structure(o.operation) is not None]
+        members = [m for o in ops for m in epilogue(o)]  # chunked with their contraction
+        work = [o for o in ops if not any(o == m for m in members)]
         while work:
             work.extend(chunk(work.pop(), self.rows))

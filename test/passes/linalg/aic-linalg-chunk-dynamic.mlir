@@ -69,3 +69,29 @@ func.func @static_untouched(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %c: tenso
   %r = linalg.matmul ins(%a, %b : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
   return %r : tensor<4x16xf32>
 }
+
+// -----
+
+// A contraction's elementwise epilogue (bias add) is chunked in the same loop, right after
+// it, so the kernel formers fuse it; the loop carries the epilogue's outs.
+#rows = affine_map<(d0, d1) -> (d0, d1)>
+#bias = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @matmul_bias
+// CHECK-SAME: (%[[A:.*]]: tensor<?x8xf32>, %[[B:.*]]: tensor<8x16xf32>, %[[BIAS:.*]]: tensor<16xf32>, %[[C:.*]]: tensor<?x16xf32>, %[[OUT:.*]]: tensor<?x16xf32>)
+// CHECK: scf.for %[[I:.*]] = %c0 to %{{.*}} step %c4 iter_args(%[[ACC:.*]] = %[[OUT]])
+// CHECK: %[[MM:.*]] = linalg.matmul ins(%{{.*}}, %[[B]] : tensor<4x8xf32>, tensor<8x16xf32>)
+// CHECK: %[[EP:.*]] = linalg.generic {{.*}} ins(%[[MM]], %[[BIAS]] : tensor<4x16xf32>, tensor<16xf32>)
+// CHECK: tensor.insert_slice %[[EP]] into %[[ACC]][%[[I]], 0] [4, 16]
+// CHECK: scf.for
+// CHECK: linalg.matmul {{.*}} tensor<1x8xf32>
+// CHECK: linalg.generic {{.*}} tensor<1x16xf32>
+// CHECK-NOT: linalg.generic
+func.func @matmul_bias(%a: tensor<?x8xf32>, %b: tensor<8x16xf32>, %bias: tensor<16xf32>, %c: tensor<?x16xf32>, %out: tensor<?x16xf32>) -> tensor<?x16xf32> {
+  %m = linalg.matmul ins(%a, %b : tensor<?x8xf32>, tensor<8x16xf32>) outs(%c : tensor<?x16xf32>) -> tensor<?x16xf32>
+  %r = linalg.generic {indexing_maps = [#rows, #bias, #rows], iterator_types = ["parallel", "parallel"]} ins(%m, %bias : tensor<?x16xf32>, tensor<16xf32>) outs(%out : tensor<?x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    linalg.yield %s : f32
+  } -> tensor<?x16xf32>
+  return %r : tensor<?x16xf32>
+}
