@@ -29,6 +29,7 @@ from typing import Callable
 from aic import targets
 from aic.compiler import cpu_backend as cpu
 from aic.compiler import cuda_backend as cuda
+from aic.compiler import cuda_library
 from aic.errors import AicError, UnsupportedError
 
 BUFFERIZE = (
@@ -175,9 +176,11 @@ TO_GPU = (
     "aic-convert-loops-to-gpu,canonicalize,cse"
 )
 # With tensor-core blocks (aic-hw-lower-mma: gpu.launch_func on the host, which declares no
-# memory effects), MLIR's buffer-deallocation-pipeline refuses the function: the host's
-# buffers are then not freed (docs/cuda.md, "What is still weak").
-TO_GPU_MMA = "aic-hw-lower-mma," + TO_GPU.replace(",buffer-deallocation-pipeline", "")
+# memory effects, so MLIR's buffer-deallocation-pipeline would refuse the function), the
+# launches are calls while that pipeline runs.
+TO_GPU_MMA = "aic-hw-lower-mma," + TO_GPU.replace(
+    ",buffer-deallocation-pipeline,",
+    ",aic-gpu-launches-to-calls,buffer-deallocation-pipeline,aic-gpu-calls-to-launches,")
 # CPU emulation of the `gpu` level: sequential block and thread loops, then the CPU lowering
 # on one thread (the emulation is about the CUDA mapping's numbers, not speed).
 EMULATE = ("aic-gpu-emulate,canonicalize,func.func(llvm-request-c-wrappers),"
@@ -192,9 +195,9 @@ def _nvvm(chip: str, features: str) -> str:
     exp/log/tanh/erf become polynomials first (no libdevice needed), i1 buffers bytes."""
     return (
         "func.func(llvm-request-c-wrappers),"
-        "aic-math-approximate,aic-memref-widen-i1,aic-gpu-host-buffers,convert-nvgpu-to-nvvm,"
-        "gpu-kernel-outlining,"
-        "aic-gpu-merge-kernels,"
+        "aic-math-approximate,aic-memref-widen-i1,convert-nvgpu-to-nvvm,"
+        "gpu-kernel-outlining,aic-gpu-merge-kernels,func.func(gpu-async-region),"
+        "aic-gpu-host-buffers,"
         "convert-vector-to-scf,convert-scf-to-cf,convert-nvvm-to-llvm,convert-func-to-llvm,"
         f"expand-strided-metadata,nvvm-attach-target{{chip={chip} features={features} O=3}},"
         "lower-affine,convert-arith-to-llvm,convert-index-to-llvm,canonicalize,cse,"
@@ -228,7 +231,10 @@ def cuda_table(target: str = "cuda-sm80", emulate: bool = False,
                 Stage("ptx", f"PTX for {chip}", produce=cuda.ptx_stage, source="nvvm",
                       suffix=".ptx"),
                 Stage("cubin", f"cubin for {chip} (ptxas)", produce=cuda.cubin_stage,
-                      source="ptx", suffix=".cubin"))
+                      source="ptx", suffix=".cubin"),
+                Stage("lib", f"shared library exporting aic_run/aic_signature (+ a C header): "
+                      f"the host code, the {chip} cubin embedded, aic's CUDA runtime",
+                      produce=cuda_library.lib_stage, source="nvvm", suffix=".so"))
     return StageTable(target, front + hw + tail)
 
 

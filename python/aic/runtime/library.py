@@ -3,7 +3,8 @@
 ``load_library(path)`` opens the shared library, reads ``aic_signature`` (JSON: names, shapes,
 dtypes) and returns a ``CompiledModel`` whose calls go to ``aic_run`` (the ABI:
 ``aic.compiler.c_entry``). A non-zero return code becomes ``InputError`` carrying
-``aic_last_error()``'s message (an index out of range in the inputs, say). May import the
+``aic_last_error()``'s message (an index out of range in the inputs, say), ``AIC_ERROR_CUDA``
+(a CUDA library without a driver or GPU, a CUDA error) an ``AicError``. May import the
 compiler (for ``TensorInfo`` and the ABI) and the runtime; nothing above.
 
 The system loader caches libraries by path and maps their file: opening ``path`` itself would
@@ -125,6 +126,10 @@ def _open(path: str):
     return lib, meta
 
 
+AIC_ERROR_CUDA = 4
+"""``aic_run``'s code for a CUDA failure (no driver or GPU, a CUDA error): an ``AicError``."""
+
+
 def load_library(path: str):
     lib, meta = _open(path)
 
@@ -140,8 +145,10 @@ def load_library(path: str):
         words, args = frame.get()
         for slot, a in zip(slots, [*arrays, *outs]):
             words[slot] = a.ctypes.data
-        if run_c(*args):
-            raise InputError(lib.aic_last_error().decode(errors="replace"))
+        code = run_c(*args)
+        if code:
+            error = AicError if code == AIC_ERROR_CUDA else InputError
+            raise error(lib.aic_last_error().decode(errors="replace"))
         return outs
 
     model = CompiledModel(run, inputs, outputs, threads=meta.get("threads", 0))
