@@ -20,7 +20,9 @@ Cached, so reused by every call: the arguments' buffers, the weights (uploaded o
 memory migrates them to the GPU on first touch and they stay there) and the allocations in
 the function's entry block (their ``memref.dealloc`` is dropped). An allocation nested in a
 region (a loop body) may be live across iterations, so it stays per call: ``gpu.alloc
-host_shared``, its ``memref.dealloc`` an async ``gpu.dealloc`` waited for.
+host_shared``, its ``memref.dealloc`` an async ``gpu.dealloc`` waited for. A private function
+(a helper such as the deallocation pipeline's ``dealloc_helper``) keeps its arguments (its
+caller placed them) and allocates per call; only its weights are cached.
 
 Calls must not overlap (the buffers are shared): aic's JIT and the CUDA library's ``aic_run``
 serialise them. `gpu-to-llvm` lowers ``gpu.alloc host_shared`` to ``mgpuMemAlloc(...,
@@ -87,6 +89,8 @@ class _Cache:
 
     def emit(self, ip: ir.InsertionPoint) -> list[ir.Value]:
         """The init (under the ready flag) and the loads, at ``ip``; the buffers in order."""
+        if not self.items:
+            return []
         i8 = ir.IntegerType.get_signless(8)
         slots = [self._global(str(i), ir.MemRefType.get([], _plain(t)))
                  for i, (t, _) in enumerate(self.items)]
@@ -124,7 +128,10 @@ def _rewrite(f: ir.Operation) -> None:
     _declare_status(f)
     entry = f.regions[0].blocks[0]
     cache = _Cache(f)
-    args = [a for a in entry.arguments if isinstance(a.type, ir.MemRefType)]
+    # A private function (a helper the entry calls, maybe in a loop) gets its buffers from
+    # its caller, and its allocations stay per call.
+    public = "sym_visibility" not in f.attributes
+    args = [a for a in entry.arguments if isinstance(a.type, ir.MemRefType) and public]
     for arg in args:
         cache.add(arg.type)
     weights: dict[str, int] = {}
@@ -137,7 +144,7 @@ def _rewrite(f: ir.Operation) -> None:
             if symbol not in weights:
                 weights[symbol] = cache.add(child.results[0].type, symbol)
             cached.append((child, weights[symbol]))
-        elif child.name == "memref.alloc" and child.parent == f:
+        elif child.name == "memref.alloc" and child.parent == f and public:
             cached.append((child, cache.add(child.results[0].type)))
         elif child.name == "memref.alloc":
             with ir.InsertionPoint(child), child.location:

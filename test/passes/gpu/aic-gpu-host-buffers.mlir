@@ -94,3 +94,29 @@ func.func @negative_no_kernels(%out: memref<4xf32>) {
   memref.dealloc %t : memref<4xf32>
   return
 }
+
+// -----
+
+// A private helper with kernels: its arguments come from its caller (already placed, of any
+// shape) and its allocation stays per call.
+// CHECK-LABEL: func.func private @helper
+// CHECK-SAME: (%[[ARG:.*]]: memref<?xi1>)
+// CHECK-NOT: memref.copy
+// CHECK: %[[T:.*]] = gpu.alloc  host_shared () : memref<4xf32>
+// CHECK: gpu.launch_func @k::@k
+// CHECK-SAME: args(%[[ARG]] : memref<?xi1>, %[[T]] : memref<4xf32>)
+// CHECK: gpu.dealloc async [%{{.*}}] %[[T]]
+module attributes {gpu.container_module} {
+  gpu.module @k {
+    gpu.func @k(%a: memref<?xi1>, %b: memref<4xf32>) kernel {
+      gpu.return
+    }
+  }
+  func.func private @helper(%flags: memref<?xi1>) {
+    %c1 = arith.constant 1 : index
+    %t = memref.alloc() : memref<4xf32>
+    gpu.launch_func @k::@k blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%flags : memref<?xi1>, %t : memref<4xf32>)
+    memref.dealloc %t : memref<4xf32>
+    return
+  }
+}
