@@ -190,8 +190,9 @@ EMULATE = ("aic-gpu-emulate,canonicalize,func.func(llvm-request-c-wrappers),"
 def _nvvm(chip: str, features: str) -> str:
     """MLIR's gpu-lower-to-nvvm-pipeline without its last step (gpu-module-to-binary, the
     `ptx` stage): kernels outlined into one gpu.module, device code in NVVM/LLVM, host code
-    in LLVM calling the MLIR CUDA runtime (mgpuModuleLoad, mgpuLaunchKernel, ...), its
-    buffers in managed memory (aic-gpu-host-buffers).
+    in LLVM calling the mgpu* runtime functions (mgpuModuleLoad, mgpuLaunchKernel, ...:
+    aic.compiler.cuda_host), its launches chained on streams (gpu-async-region), its buffers
+    in managed memory made on the first call (aic-gpu-host-buffers).
     exp/log/tanh/erf become polynomials first (no libdevice needed), i1 buffers bytes."""
     return (
         "func.func(llvm-request-c-wrappers),"
@@ -227,7 +228,7 @@ def cuda_table(target: str = "cuda-sm80", emulate: bool = False,
                 *cpu_table(target).stages[6:])
     else:
         tail = (Stage("nvvm", "kernels outlined into one gpu.module in NVVM/LLVM; host code "
-                      "calling the MLIR CUDA runtime", _nvvm(chip, features)),
+                      "calling the mgpu* runtime, buffers made once", _nvvm(chip, features)),
                 Stage("ptx", f"PTX for {chip}", produce=cuda.ptx_stage, source="nvvm",
                       suffix=".ptx"),
                 Stage("cubin", f"cubin for {chip} (ptxas)", produce=cuda.cubin_stage,
