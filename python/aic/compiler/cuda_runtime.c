@@ -6,10 +6,12 @@
    name and message) and the rest of the call degrades -- launches are skipped, allocations
    fall back to host memory so the host code can finish -- until aic_cuda_finish() reports
    it. A failed kernel-module load (the module loads in a global constructor) is kept and
-   reported by every later call.
+   reported by every call that launches its kernels. The error state is per thread (a call
+   runs on its caller's thread); the model's own lock keeps its calls from overlapping.
 
    Interface for the caller (aic's JIT through ctypes, the library's aic_run):
      int aic_cuda_begin(void);         0, or -1: no usable driver/GPU (message in aic_cuda_error)
+     int8_t aic_cuda_ok(void);         1 while the current call has had no error
      int aic_cuda_finish(void);        synchronize; 0, or -1 with the first error of the call
      const char *aic_cuda_error(void);
      void aic_cuda_counters(long long out[4]);  allocations, frees, launches, mgpuMemcpy calls
@@ -55,12 +57,13 @@ static struct {
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char driver_problem[256];    /* why the driver cannot be used ("" when it can) */
 static char load_problem[768];      /* why the kernel module did not load ("" when it did) */
-static char first_error[512];       /* the first error of the current call */
+static __thread char first_error[512];  /* the first error of this thread's current call */
 static CUcontext context;
 static long long counters[4];       /* allocations, frees, launches, mgpuMemcpy calls */
 
 typedef struct fallback { void *ptr; struct fallback *next; } fallback;
 static fallback *fallbacks;         /* host buffers handed out in place of device ones */
+static pthread_mutex_t fallback_lock = PTHREAD_MUTEX_INITIALIZER;
 
 const char *aic_cuda_error(void) { return first_error[0] ? first_error : driver_problem; }
 void aic_cuda_counters(long long out[4]) { memcpy(out, counters, sizeof counters); }
@@ -144,10 +147,6 @@ int aic_cuda_begin(void) {
   pthread_once(&once, load_driver);
   if (driver_problem[0]) {
     record("cannot run on a CUDA GPU: %s", driver_problem);
-    return -1;
-  }
-  if (load_problem[0]) {
-    record("%s", load_problem);
     return -1;
   }
   return 0;
@@ -245,21 +244,29 @@ void *mgpuMemAlloc(uint64_t bytes, CUstream stream, int8_t host_shared) {
   ptr = calloc(1, bytes);
   if (!node || !ptr) abort();
   node->ptr = ptr;
+  pthread_mutex_lock(&fallback_lock);
   node->next = fallbacks;
   fallbacks = node;
+  pthread_mutex_unlock(&fallback_lock);
   return ptr;
 }
 
 void mgpuMemFree(void *ptr, CUstream stream) {
   (void)stream;
+  fallback *node = 0;
+  pthread_mutex_lock(&fallback_lock);
   for (fallback **at = &fallbacks; *at; at = &(*at)->next) {
     if ((*at)->ptr == ptr) {
-      fallback *node = *at;
+      node = *at;
       *at = node->next;
-      free(node->ptr);
-      free(node);
-      return;
+      break;
     }
+  }
+  pthread_mutex_unlock(&fallback_lock);
+  if (node) {
+    free(node->ptr);
+    free(node);
+    return;
   }
   if (ptr && cu.MemFree) {
     counters[1]++;
