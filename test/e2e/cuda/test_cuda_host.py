@@ -94,6 +94,23 @@ def test_jit_makes_buffers_once_and_reports_cuda_errors(mlp_file, fake_driver):
     assert after_error["launches"] == 4 * first["launches"] + 1
 
 
+@pytest.mark.parametrize("name", ["lstm_1layer", "resnet_cnn"])
+def test_jit_host_code_of_loops_and_convolutions(name, fake_driver, tmp_path):
+    """LSTM's host loop (per-call buffers inside it, the deallocation helper on the host) and
+    a CNN's conv GEMMs: every call after the first makes the same allocations and launches."""
+    sys.path.insert(0, str(HERE))
+    from cuda_models import build
+
+    path = tmp_path / f"{name}.onnx"
+    onnx.save(build(name), str(path))
+    first, second, third, _ = _jit(str(path), fake_driver)["counts"]
+    for key in ("allocations", "frees", "launches"):
+        assert third[key] - second[key] == second[key] - first[key], key
+    assert second["launches"] == 2 * first["launches"]
+    if name == "resnet_cnn":
+        assert second["allocations"] == first["allocations"]
+
+
 @pytest.fixture(scope="module")
 def cuda_lib(mlp_file, tmp_path_factory) -> Path:
     """``aic-compile mlp.onnx --target cuda -o mlp.so`` (the library and its header)."""
