@@ -168,10 +168,11 @@ def cpu_table(target: str = "cpu", threads: int = 0) -> StageTable:
     ))
 
 
-# The CUDA `gpu` stage: hw -> scf.forall (blocks) + linalg on tiles, bufferized, linalg ops as
-# scf.parallel loops, then blocks/threads/shared memory (aic-convert-loops-to-gpu).
+# The CUDA `gpu` stage: row reductions split into block-level tree stages
+# (aic-hw-split-reductions), hw -> scf.forall (blocks) + linalg on tiles, bufferized, linalg
+# ops as scf.parallel loops, then blocks/threads/shared memory (aic-convert-loops-to-gpu).
 TO_GPU = (
-    "aic-convert-hw-to-scf{vectorize=false},canonicalize,"
+    "aic-hw-split-reductions,aic-convert-hw-to-scf{vectorize=false},canonicalize,"
     f"{BUFFERIZE},convert-linalg-to-parallel-loops,canonicalize,"
     "aic-convert-loops-to-gpu,canonicalize,cse"
 )
