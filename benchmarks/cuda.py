@@ -24,12 +24,12 @@ import statistics
 import sys
 import time
 
-import numpy as np
-
 import aic
+import numpy as np
 from aic.frontend.onnx.flops import count_flops
 from aic.runner import random_input
 from aic.runtime.cuda import driver_problem
+
 from benchmarks import kernels, models
 
 MATMULS = (1024, 2048, 4096)

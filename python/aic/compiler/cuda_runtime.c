@@ -93,10 +93,11 @@ static int check(CUresult status, const char *what) {
 
 static void load_driver(void) {
   const char *path = getenv("AIC_CUDA_DRIVER");
-  void *lib = dlopen(path && *path ? path : "libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (!path || !*path) path = "libcuda.so.1";
+  void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
   if (!lib) {
     snprintf(driver_problem, sizeof driver_problem,
-             "no CUDA driver on this machine (%s not found)", path && *path ? path : "libcuda.so.1");
+             "no CUDA driver on this machine (%s not found)", path);
     return;
   }
   const char *missing = 0;
@@ -218,7 +219,8 @@ CUstream mgpuStreamCreate(void) {
 }
 
 void mgpuStreamSynchronize(CUstream stream) {
-  if (ready() == 0 && stream) check(cu.StreamSynchronize(stream), "the kernel (cuStreamSynchronize)");
+  if (ready() == 0 && stream)
+    check(cu.StreamSynchronize(stream), "the kernels (cuStreamSynchronize)");
 }
 
 void mgpuStreamDestroy(CUstream stream) {
