@@ -16,7 +16,9 @@ init, so the result is the reduction in a tree order. ``L`` is the largest divis
 ``rows * L <= 256`` (a block's threads) and ``K / L >= 4``; a reduction of 16 or fewer is
 left alone.
 
-Applies to a `linalg.generic` inside a `hw.parallel` of a CUDA ``hw.target`` whose iterators
+Applies to a `linalg.generic` directly in the body of a `hw.parallel` over CUDA blocks (a
+``block_*`` mapping; not one in a loop inside it, e.g. a k loop over reduction tiles, nor in a
+sequential or thread-mapped `hw.parallel`) whose iterators
 are ``parallel^n, reduction`` (n >= 1), whose output map is ``(d0, ..., dn-1)``, whose inputs
 read ``dn`` (if at all) as their last dim, and whose body yields ``op(value, acc)`` (or
 ``op(acc, value)``) of the accumulator with ``op`` one of ``arith.addf``, ``mulf``,
@@ -58,12 +60,19 @@ class SplitReductions(Pass):
         target = enclosing_target(blocks[0]) if blocks else None
         if target is None or target.kind != "cuda":
             return
-        for block in blocks:
+        for block in [b for b in blocks if _is_block(b.operation)]:
             for child in [c for c in walk(block.operation)
-                          if c.operation.name == "linalg.generic"]:
+                          if c.operation.name == "linalg.generic"
+                          and c.operation.parent == block.operation]:
                 plan = _plan(child.operation)
                 if plan is not None:
                     _split(child.operation, *plan)
+
+
+def _is_block(op: ir.Operation) -> bool:
+    """A `hw.parallel` over CUDA blocks (its tiles' work runs on one block's threads)."""
+    mapping = [ir.StringAttr(m).value for m in ir.ArrayAttr(op.attributes["mapping"])]
+    return any(m.startswith("block_") for m in mapping)
 
 
 def _lanes(rows: int, length: int) -> int:

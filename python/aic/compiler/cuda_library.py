@@ -81,7 +81,7 @@ def link(obj: str, path: str, inputs, outputs, index_checks=()) -> None:
             f.write(f"{{ global: {'; '.join(EXPORTS)}; local: *; }};\n")
         out = os.path.join(tmp, "model.so")
         cmd = [c_compiler(), "-shared", "-fPIC", "-O2", "-o", out, wrapper, obj, str(SOURCE),
-               f"-Wl,--version-script={exports}", "-ldl", "-lpthread", "-lm"]
+               f"-Wl,--version-script={exports}", "-Wl,-z,defs", "-ldl", "-lpthread", "-lm"]
         with timing.span("linking"):
             proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if proc.returncode != 0:

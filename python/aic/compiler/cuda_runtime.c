@@ -26,7 +26,7 @@
 #include <string.h>
 
 typedef int CUresult;
-typedef void *CUcontext, *CUmodule, *CUfunction, *CUstream;
+typedef void *CUcontext, *CUmodule, *CUfunction, *CUstream, *CUevent;
 
 static struct {
   CUresult (*Init)(unsigned);
@@ -47,6 +47,11 @@ static struct {
   CUresult (*StreamCreate)(CUstream *, unsigned);
   CUresult (*StreamSynchronize)(CUstream);
   CUresult (*StreamDestroy)(CUstream);
+  CUresult (*StreamWaitEvent)(CUstream, CUevent, unsigned);
+  CUresult (*EventCreate)(CUevent *, unsigned);
+  CUresult (*EventRecord)(CUevent, CUstream);
+  CUresult (*EventSynchronize)(CUevent);
+  CUresult (*EventDestroy)(CUevent);
   CUresult (*MemAlloc)(void **, size_t);
   CUresult (*MemAllocManaged)(void **, size_t, unsigned);
   CUresult (*MemFree)(void *);
@@ -109,6 +114,9 @@ static void load_driver(void) {
   BIND(ModuleGetFunction, "cuModuleGetFunction") BIND(FuncSetAttribute, "cuFuncSetAttribute")
   BIND(LaunchKernel, "cuLaunchKernel") BIND(StreamCreate, "cuStreamCreate")
   BIND(StreamSynchronize, "cuStreamSynchronize") BIND(StreamDestroy, "cuStreamDestroy_v2")
+  BIND(StreamWaitEvent, "cuStreamWaitEvent") BIND(EventCreate, "cuEventCreate")
+  BIND(EventRecord, "cuEventRecord") BIND(EventSynchronize, "cuEventSynchronize")
+  BIND(EventDestroy, "cuEventDestroy_v2")
   BIND(MemAlloc, "cuMemAlloc_v2") BIND(MemAllocManaged, "cuMemAllocManaged")
   BIND(MemFree, "cuMemFree_v2") BIND(Memcpy, "cuMemcpy") BIND(MemsetD32, "cuMemsetD32_v2")
   if (missing) {
@@ -225,6 +233,29 @@ void mgpuStreamSynchronize(CUstream stream) {
 
 void mgpuStreamDestroy(CUstream stream) {
   if (stream && cu.StreamDestroy) cu.StreamDestroy(stream);
+}
+
+/* Events order streams when the host code waits on several launches at once. */
+CUevent mgpuEventCreate(void) {
+  CUevent event = 0;
+  if (ready() == 0) check(cu.EventCreate(&event, 2 /* DISABLE_TIMING */), "cuEventCreate");
+  return event;
+}
+
+void mgpuEventDestroy(CUevent event) {
+  if (event && cu.EventDestroy) cu.EventDestroy(event);
+}
+
+void mgpuEventSynchronize(CUevent event) {
+  if (ready() == 0 && event) check(cu.EventSynchronize(event), "the kernels (cuEventSynchronize)");
+}
+
+void mgpuEventRecord(CUevent event, CUstream stream) {
+  if (ready() == 0 && event) check(cu.EventRecord(event, stream), "cuEventRecord");
+}
+
+void mgpuStreamWaitEvent(CUstream stream, CUevent event) {
+  if (ready() == 0 && event) check(cu.StreamWaitEvent(stream, event, 0), "cuStreamWaitEvent");
 }
 
 /* -- memory -------------------------------------------------------------------------------- */

@@ -36,6 +36,11 @@ CUresult cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned
 CUresult cuStreamCreate(void **s, unsigned f) { (void)f; *s = &dummy; return 0; }
 CUresult cuStreamSynchronize(void *s) { (void)s; return 0; }
 CUresult cuStreamDestroy_v2(void *s) { (void)s; return 0; }
+CUresult cuStreamWaitEvent(void *s, void *e, unsigned f) { (void)s; (void)e; (void)f; return 0; }
+CUresult cuEventCreate(void **e, unsigned f) { (void)f; *e = &dummy; return 0; }
+CUresult cuEventRecord(void *e, void *s) { (void)e; (void)s; return 0; }
+CUresult cuEventSynchronize(void *e) { (void)e; return 0; }
+CUresult cuEventDestroy_v2(void *e) { (void)e; return 0; }
 CUresult cuMemAlloc_v2(void **p, size_t n) { *p = calloc(1, n); return 0; }
 CUresult cuMemAllocManaged(void **p, size_t n, unsigned f) { (void)f; *p = calloc(1, n); return 0; }
 CUresult cuMemFree_v2(void *p) { free(p); return 0; }

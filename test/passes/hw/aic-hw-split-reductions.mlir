@@ -150,3 +150,57 @@ module attributes {hw.target = {cores = 1 : i64, fma_units = 1 : i64, freq_ghz =
     return %r : tensor<1xf32>
   }
 }
+
+// -----
+
+// negative_sequential_loop: a reduction in a sequential `hw.parallel` (a loop over tiles on
+// the host, not a block) is left alone.
+// CHECK-LABEL: func.func @negative_sequential_loop
+// CHECK-NOT: tensor.expand_shape
+#map = affine_map<(d0, d1) -> (d0, d1)>
+#map1 = affine_map<(d0, d1) -> (d0)>
+module attributes {hw.target = {kind = "cuda", max_threads = 1024 : i64, mma = array<i64: 16, 8, 16>, sm = 80 : i64, smem = 166912 : i64, warp = 32 : i64}} {
+  func.func @negative_sequential_loop(%x: tensor<1x512xf32>, %init: tensor<1xf32>) -> tensor<1xf32> {
+    %e = tensor.empty() : tensor<1xf32>
+    %r = "hw.parallel"(%e) ({
+    ^bb0(%i: index, %acc: tensor<1xf32>):
+      %m = linalg.generic {indexing_maps = [#map, #map1], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<1x512xf32>) outs(%init : tensor<1xf32>) {
+      ^bb0(%in: f32, %out: f32):
+        %v = arith.addf %in, %out : f32
+        linalg.yield %v : f32
+      } -> tensor<1xf32>
+      gpu.yield %m, %i : tensor<1xf32>, index
+    }) {mapping = ["sequential"], steps = array<i64: 1>, upper_bounds = array<i64: 1>} : (tensor<1xf32>) -> tensor<1xf32>
+    return %r : tensor<1xf32>
+  }
+}
+
+// -----
+
+// negative_in_k_loop: a reduction inside a loop over reduction tiles (a pooling kernel's k
+// loop) is left alone: its stages would be remade every iteration.
+// CHECK-LABEL: func.func @negative_in_k_loop
+// CHECK-NOT: tensor.expand_shape
+#map = affine_map<(d0, d1) -> (d0, d1)>
+#map1 = affine_map<(d0, d1) -> (d0)>
+module attributes {hw.target = {kind = "cuda", max_threads = 1024 : i64, mma = array<i64: 16, 8, 16>, sm = 80 : i64, smem = 166912 : i64, warp = 32 : i64}} {
+  func.func @negative_in_k_loop(%x: tensor<1x512xf32>, %init: tensor<1xf32>) -> tensor<1xf32> {
+    %e = tensor.empty() : tensor<1xf32>
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    %r = "hw.parallel"(%e) ({
+    ^bb0(%i: index, %acc: tensor<1xf32>):
+      %s = scf.for %k = %c0 to %c2 step %c1 iter_args(%a = %init) -> (tensor<1xf32>) {
+        %m = linalg.generic {indexing_maps = [#map, #map1], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<1x512xf32>) outs(%a : tensor<1xf32>) {
+        ^bb0(%in: f32, %out: f32):
+          %v = arith.addf %in, %out : f32
+          linalg.yield %v : f32
+        } -> tensor<1xf32>
+        scf.yield %m : tensor<1xf32>
+      }
+      gpu.yield %s, %i : tensor<1xf32>, index
+    }) {mapping = ["block_x"], steps = array<i64: 1>, upper_bounds = array<i64: 1>} : (tensor<1xf32>) -> tensor<1xf32>
+    return %r : tensor<1xf32>
+  }
+}
