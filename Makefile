@@ -1,5 +1,5 @@
 # aic developer targets. `make help` lists them.
-.PHONY: help install check lit pytest generate conformance bench bench-quick
+.PHONY: help install check lit pytest generate conformance bench bench-quick bench-cuda
 
 help:           ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -26,3 +26,6 @@ bench:          ## aic vs onnxruntime benchmarks
 
 bench-quick:    ## the same at reduced model sizes, 3 timed calls (minutes, not tens)
 	python -m benchmarks.run --quick
+
+bench-cuda:     ## aic on the GPU vs onnxruntime's CUDA provider (says "no GPU" without one)
+	python -m benchmarks.cuda

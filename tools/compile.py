@@ -18,8 +18,9 @@ text is kept unless ``--force`` is given. Every file written is printed. A compi
 seen (same model bytes, options and compiler) is written from the cache (``--no-cache`` compiles
 anyway); ``--timing`` prints where the time went; compiles longer than a second show progress on
 a terminal (docs/compile-time.md). ``--target cuda`` maps the kernels to CUDA blocks and threads:
-``--emit gpu|nvvm|ptx|cubin`` (cubin: ptxas; without it the PTX is written and the error says
-how to get one); with ``--emulate`` the CUDA-mapped program is lowered for the CPU instead
+``--emit gpu|nvvm|ptx|cubin|lib`` (cubin: ptxas; without it the PTX is written and the error
+says how to get one; lib: the C entry with the cubin embedded, AIC_ERROR_CUDA without a
+driver); with ``--emulate`` the CUDA-mapped program is lowered for the CPU instead
 (``--emit llvm|llvmir|asm|obj|lib``): docs/cuda.md. An input whose value decides
 shapes (a Reshape's shape, Slice starts...) must be fixed with ``--input-value``: a library has
 static shapes; without it the compile fails with an error naming the input.

@@ -150,6 +150,8 @@ def _form_row_groups(op, target, user_sizes) -> None:
 def _build_row_group(group: list[LinalgInfo], target, user_sizes) -> None:
     root = group[-1]
     sizes = tiling.choose(root.space, root.iterators, target, user_sizes)
+    if getattr(target, "kind", None) == "cuda" and not user_sizes:
+        sizes = [1] * (len(sizes) - 1) + sizes[-1:]  # a block per row (aic-hw-split-reductions)
     sizes[-1] = root.space[-1]  # whole rows
     sizes = [s if e % s == 0 else tiling.largest_divisor(e, s)
              for e, s in zip(root.space, sizes)]

@@ -26,6 +26,8 @@ Recipe:
 * `scf.parallel` / `memref.copy` outside any forall -> a `gpu.launch` of `ceil(n / threads)`
   blocks, one iteration per thread (guarded by `l < n`).
 * other host ops that write memory (a whole-tensor reduction loop) -> a 1 x 1 launch.
+* functions the module's functions call (the deallocation pipeline's `dealloc_helper`:
+  ownership bookkeeping on host pointers) and the calls to them stay host code.
 
 Options: `threads` — threads per block (0: 256, at most the target's `max_threads`).
 A missing or CPU `hw.target` means `cuda-sm80`.
@@ -72,8 +74,30 @@ class ConvertLoopsToGpu(Pass):
                             f"{target.max_threads}", op)
         budget = min(target.smem, STATIC_SMEM)
         funcs = [f for f in walk(op) if f.operation.name == "func.func" and f.regions[0].blocks]
+        helpers = _helpers(op, funcs)
         for f in funcs:
-            _map_host_block(f.regions[0].blocks[0], threads, budget, target.max_threads)
+            if ir.StringAttr(f.attributes["sym_name"]).value not in helpers:
+                _map_host_block(f.regions[0].blocks[0], threads, budget, target.max_threads,
+                                helpers)
+
+
+def _helpers(op: ir.Operation, funcs) -> frozenset[str]:
+    """Functions of the module that other functions call (the deallocation pipeline's
+    ``dealloc_helper``: ownership bookkeeping on host pointers): they and the calls to them
+    stay host code."""
+    defined = {ir.StringAttr(f.attributes["sym_name"]).value for f in funcs}
+    called = {ir.FlatSymbolRefAttr(c.attributes["callee"]).value for c in walk(op)
+              if c.operation.name == "func.call"}
+    return frozenset(defined & called)
+
+
+def _host_only(op: ir.Operation, helpers: frozenset[str]) -> bool:
+    """``op`` writes memory only through calls of host helpers."""
+    ops = [op, *(c.operation for c in walk(op))]
+    writes = [o for o in ops if o.name in WRITES]
+    return bool(writes) and all(
+        o.name == "func.call" and ir.FlatSymbolRefAttr(o.attributes["callee"]).value in helpers
+        for o in writes)
 
 
 def _block_threads(forall: ir.Operation, default: int, max_threads: int) -> int:
@@ -88,10 +112,13 @@ def _block_threads(forall: ir.Operation, default: int, max_threads: int) -> int:
     return max(counts)
 
 
-def _map_host_block(block: ir.Block, threads: int, budget: int, max_threads: int) -> None:
+def _map_host_block(block: ir.Block, threads: int, budget: int, max_threads: int,
+                    helpers: frozenset[str] = frozenset()) -> None:
     for op in timing.counted(list(block.operations), "host ops"):
         op = op.operation
         name = op.name
+        if _host_only(op, helpers):
+            continue
         if name == "scf.forall":
             _launch_tiles(op, _block_threads(op, threads, max_threads), budget)
         elif name in PHASES:
@@ -99,7 +126,7 @@ def _map_host_block(block: ir.Block, threads: int, budget: int, max_threads: int
         elif name in ("scf.for", "scf.if") and _holds(op, PHASES | {"scf.forall"}):
             for region in op.regions:
                 for inner in region.blocks:
-                    _map_host_block(inner, threads, budget, max_threads)
+                    _map_host_block(inner, threads, budget, max_threads, helpers)
         elif name not in ("memref.dealloc",) and _holds_self(op, WRITES):
             _launch_single(op)
 

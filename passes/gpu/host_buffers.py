@@ -1,93 +1,201 @@
-"""``aic-gpu-host-buffers``: make every buffer a kernel touches reachable from the GPU.
+"""``aic-gpu-host-buffers``: give every buffer a kernel touches a device copy, made once.
 
-Host code after `aic-convert-loops-to-gpu` hands kernels the function's arguments, host
-allocations and `memref.get_global` weights: host memory, which a GPU cannot read. This pass
-rewrites each host function (a `func.func` holding `gpu.launch`es):
+Host code after `aic-convert-loops-to-gpu` (and `aic-hw-lower-mma`) hands kernels the
+function's arguments, host allocations and `memref.get_global` weights: host memory, which a
+GPU cannot read. This pass rewrites each host function (a `func.func` holding `gpu.launch` or
+`gpu.launch_func`) so that its buffers live in CUDA managed memory (`gpu.alloc host_shared`:
+one address valid on the host and the device) and are made **once**, on the first call:
 
-* a `memref.alloc` (an intermediate tensor) -> `gpu.alloc host_shared` (CUDA managed memory:
-  one address valid on the host and the device), its `memref.dealloc` -> an async
-  `gpu.dealloc` waited for;
-* a `memref.get_global` (weights) -> a managed buffer filled from the global by a host copy,
-  at the top of the function;
-* each memref argument -> a managed buffer: inputs copied in at entry, and every argument
-  copied back out before each `func.return` (outputs are out-params after bufferization).
+* a private global slot per buffer (``memref.global @__aic_gpu_<f>_<i> : memref<memref<T>>``)
+  and a ready flag (``@__aic_gpu_<f>_ready : memref<i8>``);
+* at entry, if the flag is 0: allocate every cached buffer, copy each weight from its global
+  into its buffer, store the buffers into their slots, then set the flag to
+  ``@aic_cuda_ok()`` (aic's CUDA runtime: 1 unless a CUDA error happened, so a failed first
+  call is redone by the next one);
+* then, every call: the buffers are loaded from their slots; the inputs are copied into
+  their buffers and, before each ``func.return``, every argument's buffer is copied back out
+  (outputs are out-params after bufferization).
 
-`gpu-to-llvm` lowers `gpu.alloc host_shared` to `mgpuMemAlloc(..., isHostShared=true)`
-(`cuMemAllocManaged`) and the synchronous launches to launch + stream synchronize, so host
-copies after a launch see its results. Weights are copied on every call (managed memory
-migrates them to the GPU on first touch). Precondition: static shapes. No-op on functions
-without launches.
+Cached, so reused by every call: the arguments' buffers, the weights (uploaded once; managed
+memory migrates them to the GPU on first touch and they stay there) and the allocations in
+the function's entry block (their ``memref.dealloc`` is dropped). An allocation nested in a
+region (a loop body) may be live across iterations, so it stays per call: ``gpu.alloc
+host_shared``, its ``memref.dealloc`` an async ``gpu.dealloc`` waited for. A private function
+(a helper such as the deallocation pipeline's ``dealloc_helper``) keeps its arguments (its
+caller placed them) and allocates per call; only its weights are cached.
+
+Calls must not overlap (the buffers are shared): aic's JIT and the CUDA library's ``aic_run``
+serialise them. `gpu-to-llvm` lowers ``gpu.alloc host_shared`` to ``mgpuMemAlloc(...,
+isHostShared=true)`` (``cuMemAllocManaged``). Precondition: static shapes. No-op on
+functions without kernels. Options: none.
 """
 
 from __future__ import annotations
 
 from aic.errors import PassError
-from aic.mlir_api import gpu, ir, memref
+from aic.mlir_api import arith, func, gpu, ir, memref, scf
 from aic.pass_base import Pass, register_pass
-from aic.verify import defining_op, user_op, walk
+from aic.verify import user_op, walk
+
+LAUNCHES = ("gpu.launch", "gpu.launch_func")
+STATUS_FUNCTION = "aic_cuda_ok"
+"""The runtime function (``aic.compiler.cuda_runtime.c``): 1 when no CUDA error happened."""
 
 
 @register_pass
 class GpuHostBuffers(Pass):
-    """Host buffers of CUDA kernels (allocs, weights, arguments) -> managed memory."""
+    """Host buffers of CUDA kernels (allocs, weights, arguments) -> managed memory, made once."""
 
     NAME = "aic-gpu-host-buffers"
 
     def run(self, op):
         for f in [c.operation for c in walk(op) if c.operation.name == "func.func"]:
-            if f.regions[0].blocks and any(c.operation.name == "gpu.launch" for c in walk(f)):
+            if f.regions[0].blocks and any(c.operation.name in LAUNCHES for c in walk(f)):
                 _rewrite(f)
 
 
-def _managed(type_: ir.Type, loc) -> ir.Value:
+def _plain(type_: ir.Type) -> ir.MemRefType:
     t = ir.MemRefType(type_)
     if not t.has_static_shape:
         raise PassError(f"a buffer of dynamic shape ({t}) cannot be placed for the GPU", None)
-    plain = ir.MemRefType.get(list(t.shape), t.element_type)
-    alloc = gpu.AllocOp(plain, None, [], [], [], hostShared=True, loc=loc)
-    value = alloc.results[0]
-    if plain != t:
-        value = memref.CastOp(t, value, loc=loc).result
-    return value
+    return ir.MemRefType.get(list(t.shape), t.element_type)
+
+
+def _managed(type_: ir.Type) -> ir.Value:
+    """A ``gpu.alloc host_shared`` of ``type_`` (cast back when it has a layout)."""
+    plain = _plain(type_)
+    value = gpu.AllocOp(plain, None, [], [], [], hostShared=True).results[0]
+    return value if plain == type_ else memref.CastOp(type_, value).result
+
+
+class _Cache:
+    """The cached buffers of one function: slot globals, the once-only init, the loads."""
+
+    def __init__(self, f: ir.Operation):
+        self.f, self.name = f, ir.StringAttr(f.attributes["sym_name"]).value
+        self.module_ip = ir.InsertionPoint(f)
+        self.items: list[tuple[ir.Type, str | None]] = []  # (type, weight global or None)
+
+    def add(self, type_: ir.Type, weight: str | None = None) -> int:
+        self.items.append((type_, weight))
+        return len(self.items) - 1
+
+    def _global(self, suffix: str, type_: ir.Type, init=None) -> str:
+        name = f"__aic_gpu_{self.name}_{suffix}"
+        with self.module_ip:
+            memref.GlobalOp(name, ir.TypeAttr.get(type_), sym_visibility="private",
+                            initial_value=init or ir.UnitAttr.get())
+        return name
+
+    def emit(self, ip: ir.InsertionPoint) -> list[ir.Value]:
+        """The init (under the ready flag) and the loads, at ``ip``; the buffers in order."""
+        if not self.items:
+            return []
+        i8 = ir.IntegerType.get_signless(8)
+        slots = [self._global(str(i), ir.MemRefType.get([], _plain(t)))
+                 for i, (t, _) in enumerate(self.items)]
+        flag_type = ir.MemRefType.get([], i8)
+        ready = self._global("ready", flag_type,
+                             ir.DenseElementsAttr.get_splat(ir.RankedTensorType.get([], i8),
+                                                            ir.IntegerAttr.get(i8, 0)))
+        with ip:
+            flag = memref.GetGlobalOp(flag_type, ready).result
+            zero = arith.ConstantOp(i8, 0).result
+            cold = arith.CmpIOp(arith.CmpIPredicate.eq, memref.LoadOp(flag, []).result, zero)
+            branch = scf.IfOp(cold.result)
+            with ir.InsertionPoint(branch.then_block):
+                for (type_, weight), slot in zip(self.items, slots):
+                    buffer = gpu.AllocOp(_plain(type_), None, [], [], [],
+                                         hostShared=True).results[0]
+                    if weight is not None:
+                        memref.CopyOp(memref.GetGlobalOp(type_, weight).result, buffer)
+                    memref.StoreOp(buffer, self._slot(slot, type_), [])
+                ok = func.CallOp([i8], STATUS_FUNCTION, []).result
+                memref.StoreOp(ok, flag, [])
+                scf.YieldOp([])
+            return [self._load(slot, type_) for (type_, _), slot in zip(self.items, slots)]
+
+    @staticmethod
+    def _slot(name: str, type_: ir.Type) -> ir.Value:
+        return memref.GetGlobalOp(ir.MemRefType.get([], _plain(type_)), name).result
+
+    def _load(self, slot: str, type_: ir.Type) -> ir.Value:
+        value = memref.LoadOp(self._slot(slot, type_), []).result
+        return value if _plain(type_) == type_ else memref.CastOp(type_, value).result
 
 
 def _rewrite(f: ir.Operation) -> None:
+    _declare_status(f)
     entry = f.regions[0].blocks[0]
-    first = list(entry.operations)[0].operation
-    frees = []
-    args = [a for a in entry.arguments if isinstance(a.type, ir.MemRefType)]
-    with ir.InsertionPoint(first), f.location:
-        for arg in args:
-            buffer = _managed(arg.type, f.location)
-            users = [user_op(u) for u in arg.uses]
-            memref.CopyOp(arg, buffer)
-            for use in list(arg.uses):
-                if user_op(use) in users:
-                    user_op(use).operands[use.operand_number] = buffer
-            frees.append((arg, buffer))
-    for child in list(walk(f)):
-        child = child.operation
-        if child.name == "memref.get_global" and not _in_launch(child):
-            _upload(child)
-        elif child.name == "memref.alloc" and not _in_launch(child):
-            _swap(child, lambda c: _managed(c.results[0].type, c.location))
-        elif child.name == "memref.dealloc" and not _in_launch(child):
+    cache = _Cache(f)
+    # A private function (a helper the entry calls, maybe in a loop) gets its buffers from
+    # its caller, and its allocations stay per call.
+    public = "sym_visibility" not in f.attributes
+    args = [a for a in entry.arguments if isinstance(a.type, ir.MemRefType) and public]
+    for arg in args:
+        cache.add(arg.type)
+    weights: dict[str, int] = {}
+    cached: list[tuple[ir.Operation, int]] = []  # (op whose result is replaced, buffer)
+    for child in [c.operation for c in walk(f)]:
+        if _in_launch(child):
+            continue
+        if child.name == "memref.get_global":
+            symbol = ir.FlatSymbolRefAttr(child.attributes["name"]).value
+            if symbol not in weights:
+                weights[symbol] = cache.add(child.results[0].type, symbol)
+            cached.append((child, weights[symbol]))
+        elif child.name == "memref.alloc" and child.parent == f and public:
+            cached.append((child, cache.add(child.results[0].type)))
+        elif child.name == "memref.alloc":
             with ir.InsertionPoint(child), child.location:
-                _free(child.operands[0])
+                child.results[0].replace_all_uses_with(_managed(child.results[0].type))
             child.erase()
+    with f.location:
+        buffers = cache.emit(ir.InsertionPoint(next(iter(entry.operations))))
+        for op, index in cached:
+            op.results[0].replace_all_uses_with(buffers[index])
+            op.erase()
+        _deallocs(f, {buffers[i] for _, i in cached})
+        _arguments(f, args, buffers[:len(args)])
+
+
+def _arguments(f: ir.Operation, args, buffers) -> None:
+    """Uses of each argument -> its buffer; the argument copied in after the buffer's load,
+    every buffer copied back out before each return."""
+    for arg, buffer in zip(args, buffers):
+        for use in list(arg.uses):
+            user_op(use).operands[use.operand_number] = buffer
+        with ir.InsertionPoint.after(buffer.owner):
+            memref.CopyOp(arg, buffer)
     for ret in [c.operation for c in walk(f) if c.operation.name == "func.return"]:
         with ir.InsertionPoint(ret), ret.location:
-            for arg, buffer in frees:
+            for arg, buffer in zip(args, buffers):
                 memref.CopyOp(buffer, arg)
-                _free(buffer)
 
 
-def _free(buffer: ir.Value) -> None:
-    """``gpu.dealloc`` in its async form (the one gpu-to-llvm lowers), waited for."""
-    token = gpu.AsyncTokenType.get()
-    ready = gpu.WaitOp(token, []).results[0]
-    freed = gpu.DeallocOp(token, [ready], buffer).results[0]
-    gpu.WaitOp(None, [freed])
+def _deallocs(f: ir.Operation, cached: set) -> None:
+    """Deallocs of cached buffers go; the others become ``gpu.dealloc``s waited for."""
+    for child in [c.operation for c in walk(f)]:
+        if child.name != "memref.dealloc" or _in_launch(child):
+            continue
+        if child.operands[0] not in cached:
+            with ir.InsertionPoint(child), child.location:
+                token = gpu.AsyncTokenType.get()
+                ready = gpu.WaitOp(token, []).results[0]
+                freed = gpu.DeallocOp(token, [ready], child.operands[0]).results[0]
+                gpu.WaitOp(None, [freed])
+        child.erase()
+
+
+def _declare_status(f: ir.Operation) -> None:
+    module = f.parent
+    if any(ir.StringAttr(op.attributes["sym_name"]).value == STATUS_FUNCTION
+           for op in module.regions[0].blocks[0].operations
+           if op.operation.name == "func.func"):
+        return
+    with ir.InsertionPoint(f), f.location:
+        decl = func.FuncOp(STATUS_FUNCTION, ([], [ir.IntegerType.get_signless(8)]))
+        decl.sym_visibility = ir.StringAttr.get("private")
 
 
 def _in_launch(op: ir.Operation) -> bool:
@@ -97,19 +205,3 @@ def _in_launch(op: ir.Operation) -> bool:
             return True
         parent = parent.parent
     return False
-
-
-def _swap(op: ir.Operation, build) -> None:
-    with ir.InsertionPoint(op), op.location:
-        new = build(op)
-    op.results[0].replace_all_uses_with(new)
-    op.erase()
-
-
-def _upload(get: ir.Operation) -> None:
-    with ir.InsertionPoint(get), get.location:
-        buffer = _managed(get.results[0].type, get.location)
-    get.results[0].replace_all_uses_with(buffer)
-    get.move_before(defining_op(buffer))
-    with ir.InsertionPoint.after(defining_op(buffer)), get.location:
-        memref.CopyOp(get.results[0], buffer)

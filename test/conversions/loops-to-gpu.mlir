@@ -167,3 +167,37 @@ func.func @too_much_shared(%x: memref<8xf32>) {
   }
   return
 }
+
+// -----
+
+// The deallocation pipeline's helper (a function other functions call) and the call to it
+// stay host code: its bookkeeping reads host pointers. A plain host store still becomes a
+// 1 x 1 launch.
+// CHECK-LABEL: func.func @host_helper_call
+// CHECK-SAME: (%[[FLAGS:.*]]: memref<2xi1>)
+// CHECK: gpu.launch
+// CHECK: memref.store
+// CHECK: gpu.terminator
+// CHECK-NOT: gpu.launch
+// CHECK: call @helper(%[[FLAGS]])
+// CHECK-LABEL: func.func private @helper
+// CHECK-NOT: gpu.launch
+// CHECK: scf.for
+// CHECK: memref.store
+func.func @host_helper_call(%flags: memref<2xi1>) {
+  %c0 = arith.constant 0 : index
+  %true = arith.constant true
+  memref.store %true, %flags[%c0] : memref<2xi1>
+  func.call @helper(%flags) : (memref<2xi1>) -> ()
+  return
+}
+func.func private @helper(%flags: memref<2xi1>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %false = arith.constant false
+  scf.for %i = %c0 to %c2 step %c1 {
+    memref.store %false, %flags[%i] : memref<2xi1>
+  }
+  return
+}

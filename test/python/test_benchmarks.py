@@ -149,3 +149,19 @@ def test_thread_counts_fall_back_to_one_without_threads_parameter(monkeypatch, a
     seen = []
     assert run.thread_counts("2,1", seen.append) == want
     assert len(seen) == notes
+
+
+def test_cuda_section_says_no_gpu_where_none_answers(tmp_path, capsys):
+    """benchmarks/cuda.py: without a GPU one line says so (and the JSON); its cases build."""
+    from aic.runtime.cuda import driver_problem
+    from benchmarks import cuda
+
+    names = [name for name, _ in cuda.cases(quick=True)]
+    assert names[0] == "matmul_1024" and "conv3x3_256to256_56" in names
+    assert all(name in models.MODELS for name in cuda.MODELS)
+    if driver_problem() is None:
+        pytest.skip("a GPU answers here: the section measures instead (run it by hand)")
+    out = tmp_path / "cuda.json"
+    assert cuda.main(["--quick", "--json", str(out)]) == 0
+    assert capsys.readouterr().out == f"CUDA: no GPU ({driver_problem()})\n"
+    assert json.loads(out.read_text()) == {"gpu": None, "reason": driver_problem(), "rows": []}

@@ -29,6 +29,7 @@ from typing import Callable
 from aic import targets
 from aic.compiler import cpu_backend as cpu
 from aic.compiler import cuda_backend as cuda
+from aic.compiler import cuda_library
 from aic.errors import AicError, UnsupportedError
 
 BUFFERIZE = (
@@ -168,17 +169,20 @@ def cpu_table(target: str = "cpu", threads: int = 0) -> StageTable:
     ))
 
 
-# The CUDA `gpu` stage: hw -> scf.forall (blocks) + linalg on tiles, bufferized, linalg ops as
-# scf.parallel loops, then blocks/threads/shared memory (aic-convert-loops-to-gpu).
+# The CUDA `gpu` stage: row reductions split into block-level tree stages
+# (aic-hw-split-reductions), hw -> scf.forall (blocks) + linalg on tiles, bufferized, linalg
+# ops as scf.parallel loops, then blocks/threads/shared memory (aic-convert-loops-to-gpu).
 TO_GPU = (
-    "aic-convert-hw-to-scf{vectorize=false},canonicalize,"
+    "aic-hw-split-reductions,aic-convert-hw-to-scf{vectorize=false},canonicalize,"
     f"{BUFFERIZE},convert-linalg-to-parallel-loops,canonicalize,"
     "aic-convert-loops-to-gpu,canonicalize,cse"
 )
 # With tensor-core blocks (aic-hw-lower-mma: gpu.launch_func on the host, which declares no
-# memory effects), MLIR's buffer-deallocation-pipeline refuses the function: the host's
-# buffers are then not freed (docs/cuda.md, "What is still weak").
-TO_GPU_MMA = "aic-hw-lower-mma," + TO_GPU.replace(",buffer-deallocation-pipeline", "")
+# memory effects, so MLIR's buffer-deallocation-pipeline would refuse the function), the
+# launches are calls while that pipeline runs.
+TO_GPU_MMA = "aic-hw-lower-mma," + TO_GPU.replace(
+    ",buffer-deallocation-pipeline,",
+    ",aic-gpu-launches-to-calls,buffer-deallocation-pipeline,aic-gpu-calls-to-launches,")
 # CPU emulation of the `gpu` level: sequential block and thread loops, then the CPU lowering
 # on one thread (the emulation is about the CUDA mapping's numbers, not speed).
 EMULATE = ("aic-gpu-emulate,canonicalize,func.func(llvm-request-c-wrappers),"
@@ -188,14 +192,15 @@ EMULATE = ("aic-gpu-emulate,canonicalize,func.func(llvm-request-c-wrappers),"
 def _nvvm(chip: str, features: str) -> str:
     """MLIR's gpu-lower-to-nvvm-pipeline without its last step (gpu-module-to-binary, the
     `ptx` stage): kernels outlined into one gpu.module, device code in NVVM/LLVM, host code
-    in LLVM calling the MLIR CUDA runtime (mgpuModuleLoad, mgpuLaunchKernel, ...), its
-    buffers in managed memory (aic-gpu-host-buffers).
+    in LLVM calling the mgpu* runtime functions (mgpuModuleLoad, mgpuLaunchKernel, ...:
+    aic.compiler.cuda_host), its launches chained on streams (gpu-async-region), its buffers
+    in managed memory made on the first call (aic-gpu-host-buffers).
     exp/log/tanh/erf become polynomials first (no libdevice needed), i1 buffers bytes."""
     return (
         "func.func(llvm-request-c-wrappers),"
-        "aic-math-approximate,aic-memref-widen-i1,aic-gpu-host-buffers,convert-nvgpu-to-nvvm,"
-        "gpu-kernel-outlining,"
-        "aic-gpu-merge-kernels,"
+        "aic-math-approximate,aic-memref-widen-i1,convert-nvgpu-to-nvvm,"
+        "gpu-kernel-outlining,aic-gpu-merge-kernels,func.func(gpu-async-region),"
+        "aic-gpu-host-buffers,"
         "convert-vector-to-scf,convert-scf-to-cf,convert-nvvm-to-llvm,convert-func-to-llvm,"
         f"expand-strided-metadata,nvvm-attach-target{{chip={chip} features={features} O=3}},"
         "lower-affine,convert-arith-to-llvm,convert-index-to-llvm,canonicalize,cse,"
@@ -225,11 +230,14 @@ def cuda_table(target: str = "cuda-sm80", emulate: bool = False,
                 *cpu_table(target).stages[6:])
     else:
         tail = (Stage("nvvm", "kernels outlined into one gpu.module in NVVM/LLVM; host code "
-                      "calling the MLIR CUDA runtime", _nvvm(chip, features)),
+                      "calling the mgpu* runtime, buffers made once", _nvvm(chip, features)),
                 Stage("ptx", f"PTX for {chip}", produce=cuda.ptx_stage, source="nvvm",
                       suffix=".ptx"),
                 Stage("cubin", f"cubin for {chip} (ptxas)", produce=cuda.cubin_stage,
-                      source="ptx", suffix=".cubin"))
+                      source="ptx", suffix=".cubin"),
+                Stage("lib", f"shared library exporting aic_run/aic_signature (+ a C header): "
+                      f"the host code, the {chip} cubin embedded, aic's CUDA runtime",
+                      produce=cuda_library.lib_stage, source="nvvm", suffix=".so"))
     return StageTable(target, front + hw + tail)
 
 

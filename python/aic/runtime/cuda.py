@@ -4,8 +4,8 @@
 failing, no device), or None. ``compile_for_gpu(model, options)`` is what
 ``aic.compile(target="cuda")`` (without ``emulate``) does: one clear ``AicError`` when there is
 no GPU or driver, else the `nvvm` level with the kernels as PTX (the driver JIT-compiles it for
-the GPU at hand) and the host code JIT-compiled with MLIR's CUDA runtime
-(``libmlir_cuda_runtime.so``: ``mgpuModuleLoad``, ``mgpuLaunchKernel``, ...).
+the GPU at hand) and the host code JIT-compiled against aic's CUDA runtime
+(``aic.compiler.cuda_host``: ``mgpuModuleLoad``, ``mgpuLaunchKernel``, ... on the driver API).
 """
 
 from __future__ import annotations

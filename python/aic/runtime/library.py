@@ -3,7 +3,8 @@
 ``load_library(path)`` opens the shared library, reads ``aic_signature`` (JSON: names, shapes,
 dtypes) and returns a ``CompiledModel`` whose calls go to ``aic_run`` (the ABI:
 ``aic.compiler.c_entry``). A non-zero return code becomes ``InputError`` carrying
-``aic_last_error()``'s message (an index out of range in the inputs, say). A library with
+``aic_last_error()``'s message (an index out of range in the inputs, say), ``AIC_ERROR_CUDA``
+(a CUDA library without a driver or GPU, a CUDA error) an ``AicError``. A library with
 dynamic dims takes inputs of any conforming shape; its dynamic outputs come back as the
 buffers ``aic_run`` allocated (wrapped without a copy, released with ``aic_free``). May import the
 compiler (for ``TensorInfo`` and the ABI) and the runtime; nothing above.
@@ -136,6 +137,10 @@ def _infos(items) -> list[TensorInfo]:
                        tuple(t.get("dim_names", ()))) for t in items]
 
 
+AIC_ERROR_CUDA = 4
+"""``aic_run``'s code for a CUDA failure (no driver or GPU, a CUDA error): an ``AicError``."""
+
+
 def load_library(path: str):
     lib, meta = _open(path)
     inputs, outputs = _infos(meta["inputs"]), _infos(meta["outputs"])
@@ -157,8 +162,10 @@ def _static_run(lib, frame: _TensorFrame, outputs):
         words, args = frame.get()
         for slot, a in zip(slots, [*arrays, *outs]):
             words[slot] = a.ctypes.data
-        if run_c(*args):
-            raise InputError(lib.aic_last_error().decode(errors="replace"))
+        code = run_c(*args)
+        if code:
+            error = AicError if code == AIC_ERROR_CUDA else InputError
+            raise error(lib.aic_last_error().decode(errors="replace"))
         return outs
     return run
 
@@ -181,8 +188,10 @@ def _dynamic_run(lib, frame: _TensorFrame, inputs, outputs):
         for k, (slot, _, _) in enumerate(out_slots):
             words[slot] = outs[k].ctypes.data if outs else 0
             words[slot + 1] = outs[k].nbytes if outs else 0
-        if run_c(*args):
-            raise InputError(lib.aic_last_error().decode(errors="replace"))
+        code = run_c(*args)
+        if code:
+            error = AicError if code == AIC_ERROR_CUDA else InputError
+            raise error(lib.aic_last_error().decode(errors="replace"))
         if not returns:
             return outs
         return [owned_array(words[slot], words[slot], words[dims: dims + len(t.shape)], t.dtype,

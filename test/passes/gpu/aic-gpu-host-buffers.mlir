@@ -1,26 +1,37 @@
 // RUN: aic-opt %s --split-input-file -p "aic-gpu-host-buffers" | FileCheck %s
 
-// The argument, the weight and the intermediate of a function with kernels move to managed
-// memory: the argument copied in at entry and back out before the return, the weight copied
-// from its global, the intermediate allocated there; every managed buffer freed (async
-// gpu.dealloc, waited for).
+// The argument, the weight and the intermediate of a function with kernels get managed
+// buffers made once, under the ready flag (the weight copied from its global there), kept in
+// slot globals; every call loads them, copies the argument in and back out. The cached
+// intermediate's dealloc is gone: nothing is allocated or freed per call.
+// CHECK-DAG: func.func private @aic_cuda_ok() -> i8
+// CHECK-DAG: memref.global "private" @__aic_gpu_main_0 : memref<memref<4xf32>> = uninitialized
+// CHECK-DAG: memref.global "private" @__aic_gpu_main_ready : memref<i8> = dense<0>
 // CHECK-LABEL: func.func @main
 // CHECK-SAME: (%[[ARG:.*]]: memref<4xf32>)
+// CHECK: %[[FLAG:.*]] = memref.get_global @__aic_gpu_main_ready
+// CHECK: %[[COLD:.*]] = arith.cmpi eq
+// CHECK: scf.if %[[COLD]] {
 // CHECK: %[[A:.*]] = gpu.alloc  host_shared () : memref<4xf32>
-// CHECK-NEXT: memref.copy %[[ARG]], %[[A]]
+// CHECK: memref.store %[[A]], %{{.*}}[] : memref<memref<4xf32>>
+// CHECK: %[[W:.*]] = gpu.alloc  host_shared () : memref<4xf32>
 // CHECK: %[[G:.*]] = memref.get_global @w : memref<4xf32>
-// CHECK-NEXT: %[[W:.*]] = gpu.alloc  host_shared () : memref<4xf32>
 // CHECK-NEXT: memref.copy %[[G]], %[[W]]
-// CHECK: %[[T:.*]] = gpu.alloc  host_shared () : memref<4xf32>
+// CHECK: %[[OK:.*]] = func.call @aic_cuda_ok() : () -> i8
+// CHECK-NEXT: memref.store %[[OK]], %[[FLAG]][]
+// CHECK: }
+// CHECK: %[[ABUF:.*]] = memref.load %{{.*}}[] : memref<memref<4xf32>>
+// CHECK-NEXT: memref.copy %[[ARG]], %[[ABUF]]
+// CHECK: %[[WBUF:.*]] = memref.load %{{.*}}[] : memref<memref<4xf32>>
+// CHECK: %[[TBUF:.*]] = memref.load %{{.*}}[] : memref<memref<4xf32>>
+// CHECK-NOT: gpu.alloc
 // CHECK: gpu.launch
-// CHECK: memref.load %[[W]]
-// CHECK: memref.store %{{.*}}, %[[T]]
-// CHECK: memref.load %[[T]]
-// CHECK: memref.store %{{.*}}, %[[A]]
-// CHECK: gpu.dealloc async [%{{.*}}] %[[T]]
-// CHECK: memref.copy %[[A]], %[[ARG]]
-// CHECK: gpu.dealloc async [%{{.*}}] %[[A]]
-// CHECK: return
+// CHECK: memref.load %[[WBUF]]
+// CHECK: memref.store %{{.*}}, %[[TBUF]]
+// CHECK: memref.store %{{.*}}, %[[ABUF]]
+// CHECK-NOT: dealloc
+// CHECK: memref.copy %[[ABUF]], %[[ARG]]
+// CHECK-NEXT: return
 memref.global "private" constant @w : memref<4xf32> = dense<[1.0, 2.0, 3.0, 4.0]>
 func.func @main(%out: memref<4xf32>) {
   %c1 = arith.constant 1 : index
@@ -40,6 +51,39 @@ func.func @main(%out: memref<4xf32>) {
 
 // -----
 
+// An allocation inside a loop (it may live across iterations) stays per call: a managed
+// allocation and, for its dealloc, an async gpu.dealloc waited for. A gpu.launch_func alone
+// (tensor-core kernels) makes the function a host function too.
+// CHECK-LABEL: func.func @loop_alloc
+// CHECK: scf.for
+// CHECK: %[[T:.*]] = gpu.alloc  host_shared () : memref<4xf32>
+// CHECK: gpu.launch_func @k::@k
+// CHECK-SAME: args(%[[T]] : memref<4xf32>)
+// CHECK: %[[READY:.*]] = gpu.wait async
+// CHECK: %[[FREED:.*]] = gpu.dealloc async [%[[READY]]] %[[T]]
+// CHECK: gpu.wait [%[[FREED]]]
+module attributes {gpu.container_module} {
+  gpu.module @k {
+    gpu.func @k(%a: memref<4xf32>) kernel {
+      gpu.return
+    }
+  }
+  func.func @loop_alloc(%out: memref<4xf32>) {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c4 = arith.constant 4 : index
+    scf.for %i = %c0 to %c4 step %c1 {
+      %t = memref.alloc() : memref<4xf32>
+      gpu.launch_func @k::@k blocks in (%c1, %c1, %c1) threads in (%c4, %c1, %c1) args(%t : memref<4xf32>)
+      memref.copy %t, %out : memref<4xf32> to memref<4xf32>
+      memref.dealloc %t : memref<4xf32>
+    }
+    return
+  }
+}
+
+// -----
+
 // negative_no_kernels: a function without launches is left alone.
 // CHECK-LABEL: func.func @negative_no_kernels
 // CHECK-NOT: gpu.alloc
@@ -49,4 +93,30 @@ func.func @negative_no_kernels(%out: memref<4xf32>) {
   memref.copy %t, %out : memref<4xf32> to memref<4xf32>
   memref.dealloc %t : memref<4xf32>
   return
+}
+
+// -----
+
+// A private helper with kernels: its arguments come from its caller (already placed, of any
+// shape) and its allocation stays per call.
+// CHECK-LABEL: func.func private @helper
+// CHECK-SAME: (%[[ARG:.*]]: memref<?xi1>)
+// CHECK-NOT: memref.copy
+// CHECK: %[[T:.*]] = gpu.alloc  host_shared () : memref<4xf32>
+// CHECK: gpu.launch_func @k::@k
+// CHECK-SAME: args(%[[ARG]] : memref<?xi1>, %[[T]] : memref<4xf32>)
+// CHECK: gpu.dealloc async [%{{.*}}] %[[T]]
+module attributes {gpu.container_module} {
+  gpu.module @k {
+    gpu.func @k(%a: memref<?xi1>, %b: memref<4xf32>) kernel {
+      gpu.return
+    }
+  }
+  func.func private @helper(%flags: memref<?xi1>) {
+    %c1 = arith.constant 1 : index
+    %t = memref.alloc() : memref<4xf32>
+    gpu.launch_func @k::@k blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%flags : memref<?xi1>, %t : memref<4xf32>)
+    memref.dealloc %t : memref<4xf32>
+    return
+  }
 }
