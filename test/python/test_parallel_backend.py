@@ -21,11 +21,10 @@ def _ir(functions: int, body_bytes: int) -> str:
 
 
 def test_part_count_follows_the_module_alone():
-    mib = parallel_backend.PART_BYTES
-    assert parallel_backend.part_count(_ir(20, mib // 4)) == 5  # 5 MiB: 5 parts
-    assert parallel_backend.part_count(_ir(3, 2 * mib)) == 3  # never more than the functions
-    assert parallel_backend.part_count(_ir(40, mib)) == parallel_backend.MAX_PARTS
-    assert parallel_backend.part_count(_ir(4, 1000)) == 1  # small: not split
+    mib = parallel_backend.SPLIT_BYTES
+    assert parallel_backend.part_count(_ir(20, mib // 4)) == parallel_backend.MAX_PARTS
+    assert parallel_backend.part_count(_ir(3, mib)) == 3  # never more than the functions
+    assert parallel_backend.part_count(_ir(40, mib // 100)) == 1  # small: not split
 
 
 def test_compile_jobs_reads_the_environment(monkeypatch):
@@ -46,13 +45,13 @@ def _library(model_path: str, out: str, jobs: int, monkeypatch) -> bytes:
 
 
 def test_split_library_same_bytes_with_1_and_2_workers(tmp_path, monkeypatch):
-    """A small CNN split as a large model is (a part per KiB of IR: as many parts as it has
-    functions, up to MAX_PARTS), compiled with 1 and 2 workers: the same library bytes, and
-    the numbers of onnxruntime."""
+    """A small CNN split as a large model is (as many parts as it has functions, up to
+    MAX_PARTS), compiled with 1 and 2 workers: the same library bytes, and the numbers of
+    onnxruntime."""
     model = models.resnet_cnn()
     path = str(tmp_path / "cnn.onnx")
     onnx.save(model, path)
-    monkeypatch.setattr(parallel_backend, "PART_BYTES", 1024)
+    monkeypatch.setattr(parallel_backend, "SPLIT_BYTES", 1024)
     split = []
     real = parallel_backend.compile_parts
     monkeypatch.setattr(parallel_backend, "compile_parts",

@@ -123,10 +123,8 @@ def _llc(cpu: str) -> list[str]:
 
 
 def _parallel(llvm_ir: str, folder: str, parts: int, cpu: str, jobs: int | None) -> list[str]:
-    jobs = jobs or parallel_backend.compile_jobs()
-    with timing.span(f"opt + llc ({parts} parts, {min(jobs, parts)} at a time)"):
-        opt = [tool_path("opt"), "-O3", f"-mtriple={host_triple()}", f"-mcpu={cpu}"]
-        return parallel_backend.compile_parts(llvm_ir, folder, parts, opt, _llc(cpu), jobs)
+    opt = [tool_path("opt"), "-O3", f"-mtriple={host_triple()}", f"-mcpu={cpu}"]
+    return parallel_backend.compile_parts(llvm_ir, folder, parts, opt, _llc(cpu), jobs)
 
 
 def merge_objects(code: list[str], weights, path: str, folder: str) -> None:
