@@ -200,7 +200,7 @@ def obj_stage(llvm_ir: str, job) -> bytes:
     """The object file, weights included (the job lets go of them: the object holds them)."""
     with tempfile.TemporaryDirectory(prefix="aic-") as tmp:
         path = os.path.join(tmp, "model.o")
-        to_object(llvm_ir, path, llvm_cpu(job.target), job.weights)
+        to_object(llvm_ir, path, llvm_cpu(job.target), job.weights, job.jobs)
         job.weights = []
         with open(path, "rb") as f:
             return f.read()
