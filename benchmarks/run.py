@@ -5,7 +5,8 @@
 Cases are the kernels of ``benchmarks.kernels`` and the realistic models of
 ``benchmarks.models``, and its dynamic rows (``DYNAMIC_MODELS``: a model with dynamic axes
 compiled once without input shapes, timed at the row's shapes next to the same model
-specialised to them: ``spec_ms``, ``dyn_over_spec``). Per case and thread count: aic compiles the model (``compile_s``),
+specialised to them: ``spec_ms``, ``dyn_over_spec``). Per case and thread count: aic compiles
+the model (``compile_s``; its peak resident memory, ``compile_mb``: ``benchmarks.memory``),
 then aic is warmed up and timed, then onnxruntime (its session is created only then: its
 spinning workers would take a core from aic's threads) on the same inputs, and the
 medians are reported with ``ratio = ort_ms / aic_ms`` (above 1: aic is faster), GFLOP/s and %
@@ -35,10 +36,11 @@ import numpy as np
 import aic
 from aic.runner import onnxruntime_session, random_input
 from benchmarks import kernels, models
+from benchmarks.memory import PeakMemory
 from aic.frontend.onnx.flops import count_flops
 
 ROOT = Path(__file__).resolve().parents[1]
-COLUMNS = "{:<30} {:>3} {:>10} {:>10} {:>7} {:>8} {:>6} {:>8}"
+COLUMNS = "{:<30} {:>3} {:>10} {:>10} {:>7} {:>8} {:>6} {:>8} {:>7}"
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class Row:
     gflops: float | None = None
     pct_peak: float | None = None
     compile_s: float | None = None
+    compile_mb: float | None = None  # peak resident memory of the compile (benchmarks.memory)
     flops: int | None = None
     runs: int | None = None
     aic_min_ms: float | None = None
@@ -106,8 +109,9 @@ def _compile(model, threads: int, **extra):
     if "cache" in inspect.signature(api.compile).parameters:
         options["cache"] = False  # the compile time of a real compile, not of a cache hit
     start = time.perf_counter()
-    compiled = aic.compile(model, **options)
-    return compiled, time.perf_counter() - start
+    with PeakMemory() as peak:
+        compiled = aic.compile(model, **options)
+    return compiled, time.perf_counter() - start, peak.mb
 
 
 def _rel_err(ours, reference) -> float:
@@ -141,11 +145,11 @@ def measure(row: Row, model, settings: Settings) -> None:
     """Fill ``row``'s timings; raises what aic or onnxruntime raise. A "dynamic" row times
     the model compiled without input shapes, called at its row's shapes, and the same model
     specialised to those shapes."""
-    compiled, row.compile_s = _compile(model, row.threads)
+    compiled, row.compile_s, row.compile_mb = _compile(model, row.threads)
     rng = np.random.default_rng(0)
     if row.kind == "dynamic":
         shapes = models.call_shapes(row.name, settings.quick)
-        specialised, _ = _compile(model, row.threads, input_shapes=shapes)
+        specialised = _compile(model, row.threads, input_shapes=shapes)[0]
         feed = {t.name: random_input(tuple(shapes[t.name]), t.dtype, rng)
                 for t in specialised.inputs}
         specialised(**feed)
@@ -211,7 +215,8 @@ def print_row(row: Row) -> None:
         return
     print(COLUMNS.format(row.name, row.threads, _fmt(row.aic_ms, ".3f"), _fmt(row.ort_ms, ".3f"),
                          _fmt(row.ratio, ".2f"), _fmt(row.gflops, ".1f"),
-                         _fmt(row.pct_peak, ".1f"), _fmt(row.compile_s, ".1f"))
+                         _fmt(row.pct_peak, ".1f"), _fmt(row.compile_s, ".1f"),
+                         _fmt(row.compile_mb, ".0f"))
           + (f"  specialised {row.spec_ms:.3f} ms, dynamic/specialised {row.dyn_over_spec:.2f}"
              if row.spec_ms else ""), flush=True)
 
@@ -334,7 +339,7 @@ def main(argv=None) -> int:
     for text in notes:
         print(f"note: {text}")
     print(COLUMNS.format("name", "thr", "aic ms", "ort ms", "ort/aic", "GFLOP/s", "%peak",
-                         "compile"))
+                         "compile", "MB"))
     rows = []
     for row in measure_cases(chosen, counts, args, settings, info["peak_gflops_per_core"]):
         rows.append(row)

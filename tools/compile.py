@@ -3,7 +3,7 @@
     aic-compile MODEL.onnx [--target cpu|cuda] [--gpu-arch sm_80|sm_86|sm_89|sm_90] [--gpu-precision tf32|f32] [--emulate]
                 [--emit graph|linalg|tiled|hw|vector|llvm|llvmir|asm|obj|lib|gpu|nvvm|ptx|cubin]
                 [-o OUT] [--force] [--dump-dir DIR] [--input-shape NAME=1x3x224x224]...
-                [--input-value NAME=FILE.npy|NAME=[v0,...]]... [--threads N]
+                [--input-value NAME=FILE.npy|NAME=[v0,...]]... [--threads N] [-j N]
                 [--mlir-print-debuginfo] [--keep-weights]
                 [--plugin FILE.py]... [--passes before|after:LEVEL=PASSES]... [--from LEVEL]
                 [--timing] [--no-cache] [--quiet | --progress]
@@ -17,7 +17,8 @@ the model, a directory or a FIFO/device, and an existing header beside a library
 text is kept unless ``--force`` is given. Every file written is printed. A compile the cache has
 seen (same model bytes, options and compiler) is written from the cache (``--no-cache`` compiles
 anyway); ``--timing`` prints where the time went; compiles longer than a second show progress on
-a terminal (docs/compile-time.md). ``--target cuda`` maps the kernels to CUDA blocks and threads:
+a terminal; a large model's code is compiled in parts on ``--jobs`` cores
+(docs/compile-time.md). ``--target cuda`` maps the kernels to CUDA blocks and threads:
 ``--emit gpu|nvvm|ptx|cubin|lib`` (cubin: ptxas; without it the PTX is written and the error
 says how to get one; lib: the C entry with the cubin embedded, AIC_ERROR_CUDA without a
 driver); with ``--emulate`` the CUDA-mapped program is lowered for the CPU instead
@@ -57,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     add_value_flag(p)
     p.add_argument("--threads", type=int, metavar="N",
                    help="threads the model runs on (default: $AIC_NUM_THREADS, else all cores)")
+    p.add_argument("-j", "--jobs", type=_positive, metavar="N",
+                   help="LLVM processes at once for a large model's code (default: "
+                        "$AIC_COMPILE_JOBS, else all cores); the output is the same bytes")
     add_extension_flags(p, levels)
     add_compile_flags(p)
     p.add_argument("--mlir-print-debuginfo", action="store_true",
@@ -132,6 +136,12 @@ def observed(args):
         sys.stderr.write(rec.report())
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got '{text}'")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     from aic.driver.cli import tool_main
 
@@ -159,7 +169,7 @@ def _compile(argv: list[str]) -> int:
                              force=args.force, written=written, gpu_arch=args.gpu_arch,
                              gpu_precision=args.gpu_precision,
                              emulate=args.emulate, keep_weights=args.keep_weights,
-                             constants=values)
+                             constants=values, jobs=args.jobs)
     if done.path != "-" and not args.quiet:
         print(f"wrote {', '.join(written)}" + (" (from the compile cache)" if done.cached else ""),
               file=sys.stderr)

@@ -9,6 +9,7 @@ import math
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,7 @@ from benchmarks import kernels, models, run
 from aic.frontend.onnx.flops import count_flops
 
 ROW_FIELDS = {"name", "kind", "threads", "aic_ms", "ort_ms", "ratio", "gflops", "pct_peak",
-              "compile_s", "flops", "runs", "aic_min_ms", "ort_min_ms", "rel_err", "error"}
+              "compile_s", "compile_mb", "flops", "runs", "aic_min_ms", "ort_min_ms", "rel_err", "error"}
 
 
 def _run_benchmark(tmp_path, *args) -> dict:
@@ -48,6 +49,7 @@ def test_quick_run_writes_the_documented_json(tmp_path):
     assert (row["name"], row["kind"], row["threads"], row["error"]) == (
         "matmul_256_constB", "kernel", 1, None)
     assert row["aic_ms"] > 0 and row["ort_ms"] > 0 and row["compile_s"] > 0
+    assert row["compile_mb"] > 50  # Python, MLIR and the model at least
     assert row["ratio"] == pytest.approx(row["ort_ms"] / row["aic_ms"])
     assert row["flops"] == 2 * 256**3
     assert row["gflops"] == pytest.approx(row["flops"] / row["aic_ms"] / 1e6)
@@ -55,6 +57,23 @@ def test_quick_run_writes_the_documented_json(tmp_path):
     assert row["pct_peak"] == pytest.approx(100 * row["gflops"] / per_core)
     assert row["rel_err"] < 1e-5
     assert report["geomean"]["kernel"]["1"] == pytest.approx(row["ratio"])
+
+
+def test_peak_memory_covers_the_process_and_its_children():
+    from benchmarks.memory import PeakMemory
+
+    with PeakMemory() as idle:
+        time.sleep(0.1)
+    with PeakMemory() as own:
+        block = bytearray(200 * 2**20)
+        block[::4096] = b"x" * len(block[::4096])  # touched: resident
+        del block
+    with PeakMemory() as child:
+        code = ("import time; b = bytearray(300 * 2**20); "
+                "b[::4096] = b'x' * len(b[::4096]); time.sleep(0.5)")
+        subprocess.run([sys.executable, "-c", code], check=True)
+    assert own.mb > idle.mb + 150
+    assert child.mb > idle.mb + 250
 
 
 def _unsupported_model() -> onnx.ModelProto:

@@ -27,7 +27,7 @@ import tempfile
 
 
 from aic import timing
-from aic.compiler import files, openmp
+from aic.compiler import files, openmp, parallel_backend
 from aic.compiler.c_entry import EXPORTS, HEADER, wrapper_source
 from aic.compiler.weights import weights_object
 from aic.errors import AicError
@@ -97,26 +97,41 @@ def optimize(llvm_ir: str, cpu: str = "native") -> bytes:
 
 def to_asm(llvm_ir: str, cpu: str = "native") -> str:
     """Assembly of the code; weights (``aic.compiler.weights``) stay external symbols."""
-    return _tool([tool_path("llc"), *LLC_FLAGS, f"-mcpu={cpu}", "-filetype=asm", "-o", "-"],
-                 optimize(llvm_ir, cpu), "llc").decode()
+    return _tool([*_llc(cpu), "-filetype=asm", "-o", "-"], optimize(llvm_ir, cpu),
+                 "llc").decode()
 
 
-def to_object(llvm_ir: str, path: str, cpu: str = "native", weights=()) -> None:
+def to_object(llvm_ir: str, path: str, cpu: str = "native", weights=(),
+              jobs: int | None = None) -> None:
     """The object file ``path``: the code, and the ``weights`` its IR declares external (an
-    object of their own, merged in by a relocatable link)."""
-    code = path + ".code.o" if weights else path
-    _tool([tool_path("llc"), *LLC_FLAGS, f"-mcpu={cpu}", "-filetype=obj", "-o", code],
-          optimize(llvm_ir, cpu), "llc")
-    if weights:
-        merge_weights(code, weights, path)
-        os.remove(code)
-
-
-def merge_weights(code: str, weights, path: str) -> None:
-    """Write object ``path``: object ``code`` plus the ``weights`` object (``ld -r``)."""
+    object of their own, merged in by a relocatable link). Large IR is compiled in parts on
+    ``jobs`` workers (``aic.compiler.parallel_backend``; default: every core) -- the same
+    bytes for any ``jobs``."""
+    parts = parallel_backend.part_count(llvm_ir)
     with tempfile.TemporaryDirectory(prefix="aic-") as tmp:
-        data = weights_object(weights, os.path.join(tmp, "weights.o"), tmp)
-        _tool([_cc(), "-r", "-nostdlib", "-o", path, code, data], what="merge weights")
+        if parts > 1:
+            code = _parallel(llvm_ir, tmp, parts, cpu, jobs)
+        else:
+            code = [os.path.join(tmp, "code.o") if weights else path]
+            _tool([*_llc(cpu), "-filetype=obj", "-o", code[0]], optimize(llvm_ir, cpu), "llc")
+        if code != [path]:
+            merge_objects(code, weights, path, tmp)
+
+
+def _llc(cpu: str) -> list[str]:
+    return [tool_path("llc"), *LLC_FLAGS, f"-mcpu={cpu}"]
+
+
+def _parallel(llvm_ir: str, folder: str, parts: int, cpu: str, jobs: int | None) -> list[str]:
+    opt = [tool_path("opt"), "-O3", f"-mtriple={host_triple()}", f"-mcpu={cpu}"]
+    return parallel_backend.compile_parts(llvm_ir, folder, parts, opt, _llc(cpu), jobs)
+
+
+def merge_objects(code: list[str], weights, path: str, folder: str) -> None:
+    """Write object ``path``: the ``code`` objects, in order, plus the ``weights`` object
+    (``ld -r``); ``folder``: an empty temporary folder."""
+    data = [weights_object(weights, os.path.join(folder, "weights.o"), folder)] if weights else []
+    _tool([_cc(), "-r", "-nostdlib", "-o", path, *code, *data], what="merge objects")
 
 
 def _cc() -> str:
@@ -185,7 +200,7 @@ def obj_stage(llvm_ir: str, job) -> bytes:
     """The object file, weights included (the job lets go of them: the object holds them)."""
     with tempfile.TemporaryDirectory(prefix="aic-") as tmp:
         path = os.path.join(tmp, "model.o")
-        to_object(llvm_ir, path, llvm_cpu(job.target), job.weights)
+        to_object(llvm_ir, path, llvm_cpu(job.target), job.weights, job.jobs)
         job.weights = []
         with open(path, "rb") as f:
             return f.read()

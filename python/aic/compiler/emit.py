@@ -35,6 +35,7 @@ class Job:
     target: str = "cpu"  # the target's name (LLVM's -mcpu follows it)
     index_checks: list = field(default_factory=list)  # @main's status (compiler.index_checks)
     weights: list = field(default_factory=list)  # the module's external constants (weights.py)
+    jobs: int | None = None  # LLVM processes at once (compiler.parallel_backend; None: all cores)
     companions: dict[str, str] = field(default_factory=dict)
     beside: list[str] = field(default_factory=list)  # files copied next to the output
 
@@ -65,7 +66,8 @@ def emit_artifact(model: str, what: str, output: str | None, *, target: str = "c
                   cache: bool = True, plugins=(), force: bool = False,
                   written: list[str] | None = None, gpu_arch: str | None = None,
                   emulate: bool = False, gpu_precision: str | None = None,
-                  keep_weights: bool = False, constants: dict | None = None) -> Emitted:
+                  keep_weights: bool = False, constants: dict | None = None,
+                  jobs: int | None = None) -> Emitted:
     """``emit`` saying whether the compile cache served it. ``cache=False`` (or a
     ``dump_dir``, whose dumps need the compile to run) bypasses the cache; ``plugins``: the
     plugin files loaded for this compile (their sources are part of the cache key);
@@ -77,7 +79,8 @@ def emit_artifact(model: str, what: str, output: str | None, *, target: str = "c
     ``emulate``: the CUDA target's arch (sm_80 ...) and its CPU emulation. A cubin without
     ptxas: the PTX is written beside the wanted output (``.ptx``), then the error is raised.
     MLIR output and dumps elide constants above 4 KiB (``aic.compiler.weights``) unless
-    ``keep_weights``.
+    ``keep_weights``. ``jobs``: LLVM processes at once for a large model's code
+    (``aic.compiler.parallel_backend``; never changes the output, so not in the cache key).
     """
     options = CompileOptions(target, None, dump_dir=dump_dir, passes=passes, start=start,
                              threads=threads, gpu_arch=gpu_arch, emulate=emulate,
@@ -95,7 +98,7 @@ def emit_artifact(model: str, what: str, output: str | None, *, target: str = "c
     if key and _from_cache(key, output, [model], force, written):
         return Emitted(output, cached=True)
     try:
-        value, job = _compile(model, what, options, debuginfo)
+        value, job = _compile(model, what, options, debuginfo, jobs)
     except PtxasMissing as e:
         if output != "-":
             ptx = os.path.splitext(output)[0] + ".ptx"
@@ -143,7 +146,8 @@ def _from_cache(key: str, output: str, inputs: list[str], force: bool,
     return True
 
 
-def _compile(model, what: str, options: CompileOptions, debuginfo: bool):
+def _compile(model, what: str, options: CompileOptions, debuginfo: bool,
+             jobs: int | None = None):
     """Run the stages to ``what``: its value (text or bytes) and the job (companion files).
 
     Memory: the module (and its context, holding the weights' blobs) is dropped once printed;
@@ -155,6 +159,7 @@ def _compile(model, what: str, options: CompileOptions, debuginfo: bool):
     mlir = [s for s in path if s.is_mlir]
     options.emit = mlir[-1].level
     value, job = _lower(model, what, options, debuginfo)
+    job.jobs = jobs
     values = {options.emit: value}
     artifacts = path[len(mlir):]
     for i, stage in enumerate(artifacts):

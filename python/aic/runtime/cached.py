@@ -44,7 +44,7 @@ def store_object(key: str, engine, inputs, outputs, threads: int, checks=(),
         obj = os.path.join(tmp, "model.o")
         engine.dump_to_object_file(obj)
         if weights:
-            cpu_backend.merge_weights(obj, weights, os.path.join(tmp, "merged.o"))
+            cpu_backend.merge_objects([obj], weights, os.path.join(tmp, "merged.o"), tmp)
             obj = os.path.join(tmp, "merged.o")
         with open(obj, "rb") as f:
             data = f.read()
