@@ -77,3 +77,36 @@ def test_input_shapes_still_specialise():
     assert [tuple(t.shape) for t in compiled.inputs] == [(2, 16), (2, 16)]
     ids, mask = _tokens(2, 16, np.random.default_rng(3))
     _check(model, compiled, {"input_ids": ids, "attention_mask": mask})
+
+
+def _cli(*args):
+    import subprocess
+    import sys
+    tool = {"aic-compile": "aic.tools.compile", "aic-run": "aic.tools.run"}[args[0]]
+    done = subprocess.run([sys.executable, "-m", tool, *args[1:]], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+@pytest.mark.parametrize("name, feeds", [
+    ("bert", [dict(zip(("input_ids", "attention_mask"), _tokens(b, s, np.random.default_rng(s))))
+              for b, s in SIZES]),
+    ("resnet", [{"image": np.random.default_rng(b).standard_normal((b, 3, 32, 32), np.float32)}
+                for b in (1, 4, 3)]),
+])
+def test_one_library_any_size_from_the_cli(tmp_path, name, feeds):
+    """``aic-compile MODEL -o model.so`` (no --input-shape), then ``aic-run model.so --inputs``
+    at three sizes: each matches onnxruntime."""
+    import onnx
+    model = {"bert": lambda: dynamic_models.bert(layers=1), "resnet": dynamic_models.resnet}[name]()
+    onnx.save(model, tmp_path / "m.onnx")
+    _cli("aic-compile", str(tmp_path / "m.onnx"), "-o", str(tmp_path / "m.so"), "--no-cache")
+    session = onnxruntime_session(model.SerializeToString())
+    for k, feed in enumerate(feeds):
+        np.savez(tmp_path / f"in{k}.npz", **feed)
+        _cli("aic-run", str(tmp_path / "m.so"), "--inputs", str(tmp_path / f"in{k}.npz"),
+             "--output", str(tmp_path / f"out{k}.npz"))
+        got = np.load(tmp_path / f"out{k}.npz")
+        for o, want in zip(session.get_outputs(), session.run(None, feed)):
+            np.testing.assert_allclose(got[o.name], want, rtol=1e-4, atol=1e-5)
