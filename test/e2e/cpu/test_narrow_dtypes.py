@@ -200,3 +200,23 @@ def test_onnx_packed_int4_initializer_is_unpacked():
     onnx.checker.check_model(m)
     (got,) = aic.compile(m)()
     np.testing.assert_array_equal(got, w.astype(np.int32))
+
+
+def test_bfloat16_matmul_and_softmax_accumulate_in_f32():
+    """bf16 products are summed in f32 and rounded once (ml_dtypes' dot, ONNX's reference);
+    softmax is computed in f32 and rounded once (as for f16)."""
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((2, 8, 64)).astype(md.bfloat16)
+    b = rng.standard_normal((2, 64, 16)).astype(md.bfloat16)
+    nodes = [helper.make_node("MatMul", ["a", "b"], ["y"]),
+             helper.make_node("Softmax", ["y"], ["p"], axis=-1)]
+    m = model(nodes, [("a", T.BFLOAT16, [2, 8, 64]), ("b", T.BFLOAT16, [2, 64, 16])],
+              [("y", T.BFLOAT16, [2, 8, 16]), ("p", T.BFLOAT16, [2, 8, 16])])
+    y, p = aic.compile(m)(a, b)
+    exact = a.astype(np.float32) @ b.astype(np.float32)
+    np.testing.assert_array_equal(bits(y), bits(exact.astype(md.bfloat16)))
+    z = y.astype(np.float64)
+    soft = np.exp(z - z.max(-1, keepdims=True))
+    soft = (soft / soft.sum(-1, keepdims=True)).astype(np.float32).astype(md.bfloat16)
+    ulps = np.abs(bits(p).astype(np.int32) - bits(soft).astype(np.int32))
+    assert ulps.max() <= 1 and np.mean(ulps == 0) > 0.95
