@@ -220,3 +220,19 @@ def test_bfloat16_matmul_and_softmax_accumulate_in_f32():
     soft = (soft / soft.sum(-1, keepdims=True)).astype(np.float32).astype(md.bfloat16)
     ulps = np.abs(bits(p).astype(np.int32) - bits(soft).astype(np.int32))
     assert ulps.max() <= 1 and np.mean(ulps == 0) > 0.95
+
+
+def test_aic_run_inputs_and_onnxruntime_refusal(tmp_path):
+    """aic-run's random inputs cover the narrow types; onnxruntime's Python API takes none of
+    ml_dtypes' arrays, so --compare-onnxruntime says so instead of failing inside it."""
+    from aic.errors import AicError
+    from aic.runner import compare_onnxruntime, random_input
+
+    rng = np.random.default_rng(0)
+    q = random_input([64], md.int4, rng)
+    assert q.dtype == md.int4 and set(q.astype(np.int32).tolist()) == {0, 1, 2, 3}
+    assert random_input([4], md.bfloat16, rng).dtype == md.bfloat16
+    path = str(tmp_path / "c.onnx")
+    onnx.save(cast(T.INT4, T.FLOAT, 64), path)
+    with pytest.raises(AicError, match="takes no int4 arrays"):
+        compare_onnxruntime(path, {"x": q}, {})
