@@ -129,7 +129,7 @@ def _fix_store(op: ir.OpView) -> None:
 
 @register_pass
 class WidenI1(Pass):
-    """Rewrite i1 (i2, i4, f4E2M1FN) buffers to i8 (loads truncate, stores extend); see the module."""
+    """i1, i2, i4, f4E2M1FN buffers -> i8 (loads truncate, stores extend); see the module."""
 
     NAME = "aic-memref-widen-i1"
 
