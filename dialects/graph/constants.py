@@ -116,7 +116,7 @@ def holder_array(op, type_: ir.Type, max_elements: int | None = None) -> np.ndar
     if max_elements is not None and int(np.prod(shape)) > max_elements:
         return None
     if isa(ir.DenseElementsAttr, attr):
-        array = np.array(ir.DenseElementsAttr(attr))
+        array = dtypes.dense_array(attr)
     else:
         array = resource_array(op, dtype)
     if array is None or array.dtype == object or array.size != int(np.prod(shape)):
@@ -127,15 +127,17 @@ def holder_array(op, type_: ir.Type, max_elements: int | None = None) -> np.ndar
 _BLOB_RE = re.compile(r'dialect_resources:\s*\{\s*builtin:\s*\{\s*[^:]+:\s*"0x([0-9A-Fa-f]*)"')
 
 
-def resource_array(const_op: ir.OpView, dtype: np.dtype, copy: bool = True) -> np.ndarray | None:
+def resource_array(const_op: ir.OpView, dtype: np.dtype, copy: bool = True,
+                   key: str = "value") -> np.ndarray | None:
     """Read the ``dense_resource`` blob of ``const_op``'s ``value`` attribute (any op holding
     one: ``graph.constant``, ``llvm.mlir.global``) as a flat array of ``dtype``: the array
     ``resource_attr`` made it from (a copy, or with ``copy=False`` a view of the very memory the
     blob holds); else (a blob parsed from text) print a one-op module holding it and decode the
     hex -- the printed blob is a 4-byte little-endian alignment followed by the raw data.
+    ``key`` names the attribute (``initial_value`` for a ``memref.global``).
     """
     const_op = const_op.operation
-    attr = const_op.attributes["value"]
+    attr = const_op.attributes[key]
     known = _BLOBS.get(attr.context, {}).get(str(attr))
     if known is not None:  # the blob's bytes, as the constant's element type
         raw = known.reshape(-1).view(np.uint8)
@@ -165,7 +167,7 @@ def splat_value(value: ir.Value, max_elements: int = 4096):
             return None
         one = ir.DenseElementsAttr.get_splat(ir.RankedTensorType.get([1], element),
                                              ir.DenseElementsAttr(attr).get_splat_value())
-        return np.array(one).astype(numpy_dtype(element))[0]
+        return dtypes.dense_array(one).astype(numpy_dtype(element))[0]
     array = constant_value(value, max_elements)
     if array is None or array.size == 0 or not np.all(array == array.flat[0]):
         return None
@@ -188,7 +190,7 @@ def elements_attr(array: np.ndarray, type_: ir.Type) -> ir.Attribute:
         packed = np.packbits(array, axis=None, bitorder="little")
         return ir.DenseElementsAttr.get(packed, type=element, shape=list(array.shape))
     if array.size <= RESOURCE_THRESHOLD:
-        return ir.DenseElementsAttr.get(array, type=element, shape=list(array.shape))
+        return dtypes.dense_attr(array, ir.RankedTensorType.get(list(array.shape), element))
     digest = hashlib.sha256(str(type_).encode() + array.tobytes()).hexdigest()[:16]
     return resource_attr(array, f"aic_{digest}", type_)
 

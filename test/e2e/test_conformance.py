@@ -34,8 +34,17 @@ def test_claimed_onnx_node_cases_all():
 def test_claim_needs_ops_and_element_types():
     cases = {c.name: c for c in conformance.all_cases()}
     assert conformance.claimed(cases["test_relu"])
-    assert not conformance.claimed(cases["test_cast_FLOAT_to_BFLOAT16"])  # element type
+    assert conformance.claimed(cases["test_cast_FLOAT_to_BFLOAT16"])
+    assert conformance.claimed(cases["test_cast_FLOAT_to_INT4"])
+    assert not conformance.claimed(cases["test_cast_e8m0_FLOAT8E8M0_to_FLOAT"])  # element type
     assert not conformance.claimed(cases["test_nonmaxsuppression_center_point_box_format"])  # no import
+
+
+def test_select_cases_by_name_pattern():
+    cases, _ = conformance.select_cases(ops={"Cast"}, pattern=r"FLOAT8E5M2FNUZ$")
+    names = sorted(c.name for c in cases)
+    assert names and all(n.startswith("test_cast_") and n.endswith("FLOAT8E5M2FNUZ")
+                         for n in names), names
 
 
 def test_report_has_both_columns():

@@ -5,8 +5,8 @@
 broadcast batch dims -> one ``linalg.generic`` contraction with broadcasting maps. Rank-1
 operands are promoted by a reshape and the added dim dropped from the result.
 ``dense``: ``linalg.transpose`` for ``trans_a``/``trans_b``, ``linalg.matmul``, then one
-elementwise ``linalg.generic`` for ``alpha * ab + beta * c`` when needed. f16 products are
-accumulated in f32 (``accumulator``) and rounded to f16 once at the end.
+elementwise ``linalg.generic`` for ``alpha * ab + beta * c`` when needed. f16 and bf16
+products are accumulated in f32 (``accumulator``) and rounded once at the end.
 
 May import: the MLIR shim, the graph op classes, ``common`` and ``scalar``.
 """
@@ -68,8 +68,9 @@ def _generic_batched(a, b, batch, elem):
 
 
 def accumulator(elem: ir.Type) -> ir.Type:
-    """The element type products are summed in: f32 for f16 (as onnxruntime does)."""
-    return ir.F32Type.get() if elem == ir.F16Type.get() else elem
+    """The element type products are summed in: f32 for f16 (as onnxruntime does) and bf16
+    (as numpy's ``ml_dtypes`` dot, hence ONNX's reference, does)."""
+    return ir.F32Type.get() if elem in (ir.F16Type.get(), ir.BF16Type.get()) else elem
 
 
 def _rounded(x: ir.Value, elem: ir.Type) -> ir.Value:

@@ -1,7 +1,7 @@
 """Convolutions and pooling (NCHW-style layouts) -> linalg.
 
 conv: explicit ``tensor.pad`` (zeros), output initialised with the broadcast bias (or zeros)
-(f16: accumulated in f32, rounded to f16 at the end),
+(f16, bf16: accumulated in f32, rounded once at the end),
 then 2-D group 1: im2col + ``linalg.matmul`` (``im2col``; with ``conv-im2col=false``
 ``linalg.conv_2d_nchw_fchw``), ``linalg.depthwise_conv_2d_nchw_chw``
 (one filter per channel) or ``linalg.conv_2d_ngchw_gfchw`` on reshaped operands (other
@@ -108,9 +108,10 @@ def _named_conv(x, w, init, strides, dilations, group):
 
 
 def conv(x, w, bias, out_shape, strides, dilations, group, low, high):
-    """f16 convs accumulate in f32 (as onnxruntime and ONNX's reference do) and round once."""
+    """f16 and bf16 convs accumulate in f32 (as onnxruntime and ONNX's reference do) and
+    round once."""
     elem = elem_of(x)
-    acc = ir.F32Type.get() if elem == ir.F16Type.get() else elem
+    acc = ir.F32Type.get() if elem in (ir.F16Type.get(), ir.BF16Type.get()) else elem
     xp = pad(x, low, high, const(elem, 0.0))
     if bias is not None and acc != elem:
         bias = map_elementwise(shape_of(bias), acc, [bias], lambda v: s.convert(v, acc))

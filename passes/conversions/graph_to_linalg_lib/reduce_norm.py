@@ -3,7 +3,8 @@
 reduce: one reduction generic (init = the kind's identity: 0, 1, -inf, +inf), then a
 post-op (mean divides by the count, l2 takes sqrt, log_sum logs; log_sum_exp subtracts the
 max first). arg_reduce: a two-output reduction (value, i64 index). softmax: max, exp(x -
-max), sum, divide (log-softmax: x - max - log(sum)); f16 is computed in f32 and rounded once.
+max), sum, divide (log-softmax: x - max - log(sum)); f16 and bf16 are computed in f32 and
+rounded once.
 layer_norm / group_norm: mean, then variance of the centred values (two passes), then one
 elementwise generic; batch_norm: one elementwise generic. lrn: square, zero-pad the channel
 dim, windowed channel sum.
@@ -114,9 +115,10 @@ def _converted(x: ir.Value, elem: ir.Type) -> ir.Value:
 
 
 def lower_softmax(op):
-    """f16 is computed in f32 (exp and the sum lose too much in f16) and rounded once."""
+    """f16 and bf16 are computed in f32 (exp and the sum lose too much in them) and rounded
+    once."""
     out_elem = elem_of(op.x)
-    elem = ir.F32Type.get() if out_elem == ir.F16Type.get() else out_elem
+    elem = ir.F32Type.get() if out_elem in (ir.F16Type.get(), ir.BF16Type.get()) else out_elem
     x = _converted(op.x, elem)
     dims = [norm_axis(op.axis, len(shape_of(x)))]
     m = reduce_dims(x, dims, lowest(elem), s.maximum)

@@ -98,15 +98,24 @@ def rem(a, b, *, fmod: bool):
 
 
 def convert(a, to: ir.Type):
-    """Element conversion with graph.cast semantics."""
-    src = a.type
+    """Element conversion with graph.cast semantics.
+
+    Float8/float4 values convert to and from integers through ``f32``; ``bf16 <-> f16`` too;
+    a float converts to a sub-byte integer through ``i64`` (wrapping, like ``ml_dtypes``)."""
+    src, f32 = a.type, ir.F32Type.get()
     if src == to:
         return a
     if not is_float(to) and int_width(to) == 1:
         return compare("ne", a, const(src, 0))
     if is_float(src) and is_float(to):
+        if _fwidth(src) == _fwidth(to):
+            return arith.truncf(to, arith.extf(f32, a))
         return arith.extf(to, a) if _fwidth(src) < _fwidth(to) else arith.truncf(to, a)
+    if _is_small_float(src) or _is_small_float(to):
+        return convert(convert(a, f32), to)
     if is_float(src):
+        if int_width(to) < 8:
+            return arith.trunci(to, arith.fptosi(ir.IntegerType.get_signless(64), a))
         return arith.fptoui(to, a) if is_unsigned(to) else arith.fptosi(to, a)
     if is_float(to):
         return arith.uitofp(to, a) if is_unsigned(src) else arith.sitofp(to, a)
@@ -115,6 +124,11 @@ def convert(a, to: ir.Type):
     if int_width(src) == int_width(to):  # signless <-> unsigned: the same bits
         return arith.bitcast(to, a)
     return arith.trunci(to, a)
+
+
+def _is_small_float(t: ir.Type) -> bool:
+    """float8 and float4 types: no LLVM arithmetic, only conversions to and from f32."""
+    return is_float(t) and _fwidth(t) < 16
 
 
 def _fwidth(t: ir.Type) -> int:

@@ -41,8 +41,8 @@ def vectorize_generic(op, vector_bits: int) -> bool:
 
 def element_bits(t: ir.Type) -> int | None:
     t = t.maybe_downcast() if hasattr(t, "maybe_downcast") else t
-    if isinstance(t, ir.IntegerType):
-        return None if t.width == 1 else t.width
+    if isinstance(t, ir.IntegerType):  # sub-byte types stay scalar (stored a byte each)
+        return None if t.width < 8 else t.width
     if isinstance(t, (ir.F16Type, ir.BF16Type, ir.F32Type, ir.F64Type)):
         return t.width
     return None

@@ -31,8 +31,11 @@ from aic.dsl.dtypes import mlir_type_name
 from aic.errors import UnsupportedError
 
 DTYPE_CODES = {"f32": 1, "ui8": 2, "i8": 3, "ui16": 4, "i16": 5, "i32": 6, "i64": 7, "i1": 9,
-               "f16": 10, "f64": 11, "ui32": 12, "ui64": 13, "bf16": 16}
-"""aic element type -> ``AIC_*`` dtype code (ONNX ``TensorProto.DataType`` values)."""
+               "f16": 10, "f64": 11, "ui32": 12, "ui64": 13, "bf16": 16, "f8E4M3FN": 17,
+               "f8E4M3FNUZ": 18, "f8E5M2": 19, "f8E5M2FNUZ": 20, "ui4": 21, "i4": 22,
+               "f4E2M1FN": 23, "f8E8M0FNU": 24, "ui2": 25, "i2": 26}
+"""aic element type -> ``AIC_*`` dtype code (ONNX ``TensorProto.DataType`` values). The
+types below 16 bits are one element per byte (``ml_dtypes``' layout; docs/c-api.md)."""
 
 _TYPES = """typedef struct aic_tensor {
   void *data;      /* dense row-major buffer (may be NULL only when bytes needed is 0) */
@@ -44,7 +47,9 @@ _TYPES = """typedef struct aic_tensor {
 
 enum { AIC_F32 = 1, AIC_U8 = 2, AIC_I8 = 3, AIC_U16 = 4, AIC_I16 = 5, AIC_I32 = 6,
        AIC_I64 = 7, AIC_BOOL = 9, AIC_F16 = 10, AIC_F64 = 11, AIC_U32 = 12, AIC_U64 = 13,
-       AIC_BF16 = 16 };
+       AIC_BF16 = 16, AIC_F8E4M3FN = 17, AIC_F8E4M3FNUZ = 18, AIC_F8E5M2 = 19,
+       AIC_F8E5M2FNUZ = 20, AIC_U4 = 21, AIC_I4 = 22, AIC_F4E2M1FN = 23, AIC_F8E8M0FNU = 24,
+       AIC_U2 = 25, AIC_I2 = 26 };  /* 17-26: one element per byte, never packed */
 
 enum { AIC_OK = 0,
        AIC_ERROR_ARGUMENT = 1,  /* wrong count, NULL pointer, rank, dtype or input shape

@@ -163,6 +163,11 @@ def write_library(llvm_dialect_text: str, path: str, inputs, outputs,
     return path
 
 
+BF16_LINK_FLAGS = ("-Wl,--as-needed", "-lmlir_float16_utils", "-Wl,--no-as-needed")
+"""LLVM converts f32 -> bf16 with a call to ``__truncsfbf2`` on CPUs without AVX512-BF16; GCC
+before 13 has no such builtin, MLIR's ``mlir_float16_utils`` does. Linked only where used."""
+
+
 def link_library(obj: str, path: str, inputs, outputs, threads: int = 0,
                  index_checks=()) -> None:
     """Link object file ``obj`` with the C entry wrapper into a shared library at ``path``
@@ -180,7 +185,8 @@ def link_library(obj: str, path: str, inputs, outputs, threads: int = 0,
             f.write(f"{{ global: {'; '.join(EXPORTS)}; local: *; }};\n")
         out_tmp = os.path.join(tmp, "model.so")
         _tool([cc, "-shared", "-fPIC", "-O2", "-o", out_tmp, wrapper, obj, f"-L{libdir}",
-               "-lmlir_c_runner_utils", *openmp.link_flags(), f"-Wl,-rpath,{libdir}",
+               "-lmlir_c_runner_utils", *BF16_LINK_FLAGS, *openmp.link_flags(),
+               f"-Wl,-rpath,{libdir}",
                f"-Wl,--version-script={exports}", "-lm"], what="linking")
         files.atomic(path, lambda tmp: shutil.copyfile(out_tmp, tmp))
 

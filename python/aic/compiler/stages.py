@@ -44,7 +44,7 @@ BUFFERIZE = (
 TO_LLVM = (
     "convert-vector-to-scf{full-unroll=true},convert-linalg-to-parallel-loops,"
     "aic-convert-scf-to-openmp,"
-    "aic-memref-widen-i1,lower-affine,"
+    "aic-memref-widen-i1,aic-arith-expand-small-floats,lower-affine,"
     "aic-math-approximate,convert-math-to-llvm,convert-math-to-libm,"
     "convert-vector-to-llvm{reassociate-fp-reductions},expand-strided-metadata,lower-affine,"
     "finalize-memref-to-llvm,convert-scf-to-cf,convert-arith-to-llvm,convert-cf-to-llvm,"

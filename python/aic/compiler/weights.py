@@ -33,6 +33,7 @@ import numpy as np
 from aic import timing
 from aic.dialects.graph.constants import aligned, numpy_dtype, resource_array
 from aic.dsl.constraints import isa
+from aic.dsl.dtypes import dense_array
 from aic.errors import AicError
 from aic.mlir_api import ir, tool_path
 
@@ -110,7 +111,7 @@ def _large_constant(op, threshold: int) -> np.ndarray | None:
         dense = ir.DenseElementsAttr(attr)
         if dense.is_splat:
             return None
-        data = np.ascontiguousarray(np.array(dense), dtype=dtype).reshape(-1)
+        data = np.ascontiguousarray(dense_array(dense), dtype=dtype).reshape(-1)
     elif _is_resource(attr):
         data = resource_array(op, dtype, copy=False)
     else:

@@ -145,7 +145,8 @@ class JitFunction:
         self.weights = list(weights)
         if engine is None:
             openmp.runtime_defaults()  # before libomp starts (see aic.compiler.openmp)
-            libs = [runtime_library("mlir_c_runner_utils"), openmp.libomp_path()]
+            libs = [runtime_library("mlir_c_runner_utils"), openmp.libomp_path(),
+                    runtime_library("mlir_float16_utils")]  # __truncsfbf2 (f32 -> bf16)
             engine = execution_engine.ExecutionEngine(module, opt_level=opt_level,
                                                       shared_libs=libs)
             for w in self.weights:

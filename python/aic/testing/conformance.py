@@ -15,7 +15,8 @@ where the first column does not pass, with such inputs frozen into constants (wh
 can do by hand with ``constants=``). A claimed case that ends ``unsupported`` counts as a
 failure: the importer claimed it.
 
-    python -m aic.testing.conformance [-j N] [--ops Add,Conv] [--per-op N] [--json OUT] [--verbose]
+    python -m aic.testing.conformance [-j N] [--ops Add,Conv] [-k REGEX] [--per-op N] [--json OUT]
+                                      [--verbose]
 
 prints a per-op table and the totals of both columns (passed / failed / unsupported /
 xfailed / xpassed / crashed / hung, of all ONNX node cases); exit 1 if a claimed case did
@@ -378,12 +379,14 @@ def report(outcomes: list[Outcome], unclaimed: int, total: int | None = None) ->
     return "\n".join(lines)
 
 
-def select_cases(ops: set[str] | None = None, per_op: int | None = None):
-    """Claimed cases (of ``ops`` if given; at most ``per_op`` per op, spread over its cases)
-    and the number of cases not claimed."""
+def select_cases(ops: set[str] | None = None, per_op: int | None = None,
+                 pattern: str | None = None):
+    """Claimed cases (of ``ops`` if given, whose names match the regex ``pattern`` if given;
+    at most ``per_op`` per op, spread over its cases) and the number of cases not claimed."""
     cases = all_cases()
     claimed_cases = [c for c in cases if claimed(c)]
-    chosen = [c for c in claimed_cases if not ops or primary_op(c) in ops]
+    chosen = [c for c in claimed_cases if (not ops or primary_op(c) in ops)
+              and (not pattern or re.search(pattern, c.name))]
     if per_op:
         by_op: dict[str, list] = defaultdict(list)
         for c in chosen:
@@ -400,6 +403,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ops", help="comma-separated op types to run (default: all claimed)")
     parser.add_argument("--per-op", type=int, metavar="N",
                         help="at most N cases per op, spread over its cases (default: all)")
+    parser.add_argument("-k", metavar="REGEX", dest="pattern",
+                        help="only the cases whose names match REGEX (re.search)")
     parser.add_argument("--json", metavar="OUT", help="write per-case outcomes as JSON")
     parser.add_argument("--verbose", action="store_true", help="print every non-pass")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -407,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         return _worker_main()
     cases, unclaimed = select_cases(set(args.ops.split(",")) if args.ops else None,
-                                    args.per_op)
+                                    args.per_op, args.pattern)
 
     def show(o: Outcome):
         if args.verbose and o.status not in ("passed", "xfailed"):

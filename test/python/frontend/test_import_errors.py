@@ -52,9 +52,10 @@ def test_attribute_a_handler_does_not_list_is_refused():
 
 
 def test_unsupported_dtype():
-    model = make_model([helper.make_node("Relu", ["x"], ["y"], name="r")],
-                       [("x", TensorProto.UINT4, [2])], [("y", TensorProto.UINT4, [2])])
-    with pytest.raises(UnsupportedError, match="uint4"):
+    e8m0 = TensorProto.FLOAT8E8M0  # the one ONNX float8 type aic does not map (yet)
+    model = make_model([helper.make_node("Identity", ["x"], ["y"], name="r")],
+                       [("x", e8m0, [2])], [("y", e8m0, [2])])
+    with pytest.raises(UnsupportedError, match="float8_e8m0fnu"):
         import_onnx(model)
 
 

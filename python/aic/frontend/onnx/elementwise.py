@@ -7,13 +7,15 @@ attributes before opset 11 and from optional scalar inputs after.
 
 from __future__ import annotations
 
+import ml_dtypes
 import numpy as np
 
 from aic.dialects.graph import (AddOp, CastOp, ClipOp, CompareOp, DivOp, LogicalOp, MaxOp, MinOp,
                                 ModOp, MulOp, PowOp, SubOp, WhereOp)
 from aic.frontend.onnx.common import binary, unary
 from aic.frontend.onnx.registry import handler
-from aic.frontend.onnx.tensors import elem_of, np_dtype, shape_of
+from aic.frontend.onnx.tensors import elem_of, is_float_dtype, np_dtype, shape_of, tensor_type
+from aic.mlir_api import ir
 
 for _op, _cls in (("Add", AddOp), ("Sub", SubOp), ("Mul", MulOp), ("Div", DivOp)):
     handler(_op, 7)(lambda n, cls=_cls: n.op(cls, n.out_type(), lhs=n.value(0), rhs=n.value(1)))
@@ -107,14 +109,31 @@ def cast_like(n):
     return _cast(n)
 
 
+_FLOAT8 = frozenset(np.dtype(t) for t in (ml_dtypes.float8_e4m3fn, ml_dtypes.float8_e4m3fnuz,
+                                          ml_dtypes.float8_e5m2, ml_dtypes.float8_e5m2fnuz))
+
+
 def _cast(n):
     """``graph.cast``; a constant input (CastLike of a constant to a runtime value's type)
-    is converted at import time where numpy's conversion is exact: not float -> integer."""
+    is converted at import time where numpy's conversion is exact: not float -> integer.
+
+    A cast to a float8 type with ``saturate=1`` (the default) first clamps to the type's
+    finite range, so infinities and values beyond it give the largest finite value (NaN stays
+    NaN); ``saturate=0`` lets them become infinity (e5m2) or NaN, as the rounding gives."""
     t, known = n.out_type(), n.const(0)
     target = np_dtype(t.element_type)
-    if known is not None and not (known.dtype.kind == "f" and target.kind in "iub"):
-        return known.astype(target)
+    bounds = None
+    if target in _FLOAT8 and n.attr("saturate", 1):
+        finfo = ml_dtypes.finfo(target)
+        bounds = float(finfo.min), float(finfo.max)
+    if known is not None and not (is_float_dtype(known.dtype) and target.kind in "iub"):
+        return (np.clip(known, *bounds) if bounds else known).astype(target)
     x = n.value(0)
+    if bounds and is_float_dtype(n.dtype(0)):
+        if n.dtype(0).itemsize < 2:  # a float8 source: clamp in f32
+            x = n.op(CastOp, tensor_type(shape_of(x), ir.F32Type.get()), x=x)
+        x = n.op(ClipOp, x.type, x=x, min=n.scalar(bounds[0], elem_of(x)),
+                 max=n.scalar(bounds[1], elem_of(x)))
     return x if x.type == t else n.op(CastOp, t, x=x)
 
 

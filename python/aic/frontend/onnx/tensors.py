@@ -1,19 +1,23 @@
 """Element types and constant data of the ONNX importer.
 
-Maps ONNX/numpy element types to MLIR (f32, f16, f64, i64, i32, i16, i8, i1 and the unsigned
-ui64, ui32, ui16, ui8; anything else is ``UnsupportedError``) and turns numpy arrays into ``graph.constant`` attributes: arrays with
-more than ``INLINE_LIMIT`` elements become ``dense_resource`` blobs (not printed inline), the
-others ``dense`` attributes. Bool data is always inline (bit-packed).
+Maps ONNX/numpy element types to MLIR (f32, f16, f64, i64, i32, i16, i8, i1, the unsigned
+ui64, ui32, ui16, ui8, and through ``ml_dtypes`` bf16, the float8 types but e8m0, f4E2M1FN,
+i4, ui4, i2, ui2; anything else is ``UnsupportedError``) and turns numpy arrays into
+``graph.constant`` attributes: arrays with more than ``INLINE_LIMIT`` elements become
+``dense_resource`` blobs (not printed inline), the others ``dense`` attributes. Bool data is
+always inline (bit-packed). ONNX's packed int4/int2/float4 initializers arrive unpacked (one
+element per byte: ``onnx.numpy_helper.to_array`` unpacks them).
 """
 
 from __future__ import annotations
 
 import re
 
+import ml_dtypes
 import numpy as np
 
 from aic.dialects.graph.constants import resource_attr
-from aic.dsl.dtypes import numpy_dtype
+from aic.dsl.dtypes import dense_attr, numpy_dtype
 from aic.errors import ModelFormatError, UnsupportedError
 from aic.mlir_api import ir
 
@@ -32,6 +36,16 @@ _NP_TO_MLIR = {
     np.dtype(np.uint32): lambda: ir.IntegerType.get_unsigned(32),
     np.dtype(np.uint16): lambda: ir.IntegerType.get_unsigned(16),
     np.dtype(np.uint8): lambda: ir.IntegerType.get_unsigned(8),
+    np.dtype(ml_dtypes.bfloat16): lambda: ir.BF16Type.get(),
+    np.dtype(ml_dtypes.float8_e4m3fn): lambda: ir.Float8E4M3FNType.get(),
+    np.dtype(ml_dtypes.float8_e4m3fnuz): lambda: ir.Float8E4M3FNUZType.get(),
+    np.dtype(ml_dtypes.float8_e5m2): lambda: ir.Float8E5M2Type.get(),
+    np.dtype(ml_dtypes.float8_e5m2fnuz): lambda: ir.Float8E5M2FNUZType.get(),
+    np.dtype(ml_dtypes.float4_e2m1fn): lambda: ir.Float4E2M1FNType.get(),
+    np.dtype(ml_dtypes.int4): lambda: ir.IntegerType.get_signless(4),
+    np.dtype(ml_dtypes.uint4): lambda: ir.IntegerType.get_unsigned(4),
+    np.dtype(ml_dtypes.int2): lambda: ir.IntegerType.get_signless(2),
+    np.dtype(ml_dtypes.uint2): lambda: ir.IntegerType.get_unsigned(2),
 }
 
 
@@ -44,6 +58,17 @@ def onnx_to_np(elem_type: int, what: str = "a tensor") -> np.dtype:
     except KeyError:
         name = "UNDEFINED" if elem_type == 0 else "not an ONNX element type"
         raise ModelFormatError(f"{what} has element type {elem_type} ({name})") from None
+
+
+_ML_FLOATS = frozenset(np.dtype(t) for t in (
+    ml_dtypes.bfloat16, ml_dtypes.float8_e4m3fn, ml_dtypes.float8_e4m3fnuz, ml_dtypes.float8_e5m2,
+    ml_dtypes.float8_e5m2fnuz, ml_dtypes.float8_e8m0fnu, ml_dtypes.float4_e2m1fn))
+
+
+def is_float_dtype(dtype) -> bool:
+    """numpy's floats and ``ml_dtypes``' (whose numpy kind is ``V``)."""
+    dtype = np.dtype(dtype)
+    return dtype.kind == "f" or dtype in _ML_FLOATS
 
 
 def supported_dtypes() -> frozenset[np.dtype]:
@@ -101,7 +126,7 @@ def elements_attr(array: np.ndarray, type_: ir.RankedTensorType, name: str | Non
         return ir.DenseElementsAttr.get(packed, type=type_)
     if name is not None and array.size > INLINE_LIMIT:
         return resource_attr(array, name, type_)
-    return ir.DenseElementsAttr.get(array, type=type_)
+    return dense_attr(array, type_)
 
 
 def annotate_dims(value, names: list[str]) -> None:
