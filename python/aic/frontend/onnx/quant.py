@@ -12,13 +12,15 @@ in f32), DequantizeLinear ``(x - zero_point) * scale`` (the difference in ``i32`
 Scales and zero points are values (constants or graph inputs): per tensor (rank 0, or one
 element), per axis (1-D along ``axis``) or blocked (opset 21 ``block_size``: the input's
 shape with ``ceil(D / block_size)`` along ``axis``, expanded with a ``graph.gather``).
-Quantized types here: int8, uint8, int16, uint16 (and int32 as DequantizeLinear input);
-other element types (float8, int4) are refused by name. The QDQ form (``DQ -> Conv/MatMul/
-Gemm -> Q``) is rewritten into these integer ops before import (``qdq.py``).
+Quantized types here: int8, uint8, int16, uint16, int4, uint4, int2, uint2 (and int32 as
+DequantizeLinear input), and for QuantizeLinear/DequantizeLinear the float8 types and float4
+(rounded to nearest even, saturating as ONNX's Cast: ``_float_quantize``). The QDQ form
+(``DQ -> Conv/MatMul/Gemm -> Q``) is rewritten into these integer ops before import (``qdq.py``).
 """
 
 from __future__ import annotations
 
+import ml_dtypes
 import numpy as np
 
 from aic.dialects.graph import (AddOp, CastOp, ClipOp, CompareOp, ConvOp, DivOp, GatherOp,
@@ -29,7 +31,10 @@ from aic.frontend.onnx.registry import handler
 from aic.frontend.onnx.tensors import elem_of, np_dtype, shape_of, tensor_type
 from aic.mlir_api import ir
 
-QUANT_DTYPES = (np.int8, np.uint8, np.int16, np.uint16)
+QUANT_DTYPES = (np.int8, np.uint8, np.int16, np.uint16, ml_dtypes.int4, ml_dtypes.uint4,
+                ml_dtypes.int2, ml_dtypes.uint2)
+FLOAT_QUANT_DTYPES = (ml_dtypes.float8_e4m3fn, ml_dtypes.float8_e4m3fnuz, ml_dtypes.float8_e5m2,
+                      ml_dtypes.float8_e5m2fnuz, ml_dtypes.float4_e2m1fn)
 
 
 def _f32() -> ir.Type:
@@ -50,8 +55,8 @@ def _qrange(n, elem: ir.Type) -> tuple[int, int]:
     dtype = np_dtype(elem)
     if dtype not in [np.dtype(d) for d in QUANT_DTYPES]:
         raise n.unsupported(f"quantized type {dtype} is not supported (int8, uint8, int16, "
-                            "uint16)")
-    info = np.iinfo(dtype)
+                            "uint16, int4, uint4, int2, uint2)")
+    info = ml_dtypes.iinfo(dtype)
     return int(info.min), int(info.max)
 
 
@@ -86,8 +91,30 @@ def centered(n, q: ir.Value, zero_point: ir.Value | None) -> ir.Value:
     return binary(n, SubOp, wide, _cast(n, zero_point, _i32()))
 
 
+def _is_float_q(elem: ir.Type) -> bool:
+    return np_dtype(elem) in [np.dtype(d) for d in FLOAT_QUANT_DTYPES]
+
+
+def _float_quantize(n, v: ir.Value, zero_point: ir.Value | None, out_type) -> ir.Value:
+    """float8/float4 ``out_type``: ``v`` rounded to nearest even; float8 with ``saturate=1``
+    (the default) clamps to the type's range first, as ONNX's reference does (its zero point
+    must be 0 and is not added); float4 adds the zero point and always saturates."""
+    dtype = np_dtype(out_type.element_type)
+    if dtype == np.dtype(ml_dtypes.float4_e2m1fn):
+        if zero_point is not None:
+            v = binary(n, AddOp, v, _cast(n, zero_point, _f32()))
+    elif not n.attr("saturate", 1):
+        return n.op(CastOp, out_type, x=v)
+    info = ml_dtypes.finfo(dtype)
+    v = n.op(ClipOp, v.type, x=v, min=n.scalar(float(info.min), _f32()),
+             max=n.scalar(float(info.max), _f32()))
+    return n.op(CastOp, out_type, x=v)
+
+
 def saturate(n, v: ir.Value, zero_point: ir.Value | None, out_type) -> ir.Value:
     """``saturate(round(v) + zero_point)`` of an f32 ``v``, as ``out_type``."""
+    if _is_float_q(out_type.element_type):
+        return _float_quantize(n, v, zero_point, out_type)
     lo, hi = _qrange(n, out_type.element_type)
     v = unary(n, v, "round")
     if zero_point is not None:
@@ -125,12 +152,17 @@ def quantize_linear(n):
 @handler("DequantizeLinear", 10, attrs={"axis", "block_size", "output_dtype"})
 def dequantize_linear(n):
     x_shape = n.shape(0)
-    if n.dtype(0) != np.int32:
+    floating = _is_float_q(n.elem(0))
+    if n.dtype(0) != np.int32 and not floating:
         _qrange(n, n.elem(0))
     axis, block = _axis_block(n, len(x_shape))
     zp = _param(n, n.value(2), x_shape, axis, block) if n.has(2) else None
     scale = _param(n, n.value(1), x_shape, axis, block)
-    v = _cast(n, centered(n, n.value(0), zp), _f32())
+    if floating:  # float8/float4: (x - zero_point) in f32
+        v = _cast(n, n.value(0), _f32())
+        v = v if zp is None else binary(n, SubOp, v, _cast(n, zp, _f32()))
+    else:
+        v = _cast(n, centered(n, n.value(0), zp), _f32())
     y = binary(n, MulOp, v, _cast(n, scale, _f32()))
     return _cast(n, y, n.out_type().element_type)
 
