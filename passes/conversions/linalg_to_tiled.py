@@ -73,6 +73,8 @@ class ConvertLinalgToTiled(Pass):
                 continue
             del candidate.operation.attributes[_TAG]
             copy = patches.analyze(candidate)
+            if copy is not None and patches.defers_to_hw(copy, target):
+                continue  # packed from the image by aic-convert-tiled-to-hw (implicit GEMM)
             if copy is not None:  # an im2col patch copy: a window kernel of its own
                 space = copy.info.space
                 rows = tiling.window(space[:2] + space[4:], target, self.tile_sizes)

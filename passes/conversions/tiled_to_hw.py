@@ -27,6 +27,7 @@ from aic.errors import PassError
 from aic.mlir_api import arith, ir, linalg, scf, tensor
 from aic.pass_base import Pass, option, register_pass
 from aic.passes.conversions.tiled_to_hw_lib.cuda_contraction import map_contraction
+from aic.passes.conversions.tiled_to_hw_lib import im2col_pack
 from aic.passes.conversions.tiled_to_hw_lib.prepack import prepack_b
 from aic.passes.hw.mma_lib.plan import PRECISIONS
 from aic.verify import defining_op, require_valid, walk
@@ -68,6 +69,7 @@ class ConvertTiledToHw(Pass):
                     _to_microkernel(child, target)
         if target.kind == "cpu":
             prepack_b(op)
+            im2col_pack.lower_remaining(op, target.lanes_f32)
 
 
 def _index(value: int) -> ir.Value:

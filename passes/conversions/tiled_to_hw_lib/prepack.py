@@ -11,6 +11,10 @@ constant packed once, in numpy: ``P[ceil(N/nr), K, nr]`` with ``P[j, p, c] = B[p
 multiple of ``nr`` (a tile loop with a step that is, or a constant); the original
 constant goes when nothing else reads it.
 
+A B that is a convolution's patch matrix (the im2col copy that ``aic-convert-linalg-to-tiled``
+leaves for this pass) is packed straight from the image (``im2col_pack``: implicit GEMM, no
+patch matrix).
+
 A run-time B (K x N) whose tiles are read by ``MIN_ROW_TILES`` or more row tiles of the kernel
 (the A tile's row offset is a tile loop with that many steps) is packed by a kernel of its own
 (``hw.parallel`` over the panels, on all cores) placed right after B is defined, instead of
@@ -26,6 +30,8 @@ import numpy as np
 from aic.dialects.graph.constants import elements_attr, holder_array, numpy_dtype
 from aic.dialects.hw import TERMINATOR, MicrokernelOp, ParallelOp
 from aic.mlir_api import arith, ir, scf, tensor
+from aic.passes.conversions.linalg_to_tiled_lib import patches
+from aic.passes.conversions.tiled_to_hw_lib import im2col_pack
 from aic.passes.hw.vectorize import pack_panel
 from aic.verify import defining_op, walk
 
@@ -49,7 +55,7 @@ def _use_packed(op: MicrokernelOp, packed: list) -> bool:
         return False
     const = defining_op(source)
     is_constant = const is not None and const.name == "arith.constant"
-    if not is_constant and not _row_tiles_share(op):
+    if not is_constant and patch_copy(source) is None and not _row_tiles_share(op):
         return False
     k_off, n_off = _offsets(tile)
     if n_off is None or col0 % op.nr or not _aligned(n_off, op.nr):
@@ -179,11 +185,27 @@ def _packed(source: ir.Value, nr: int, packed: list, is_constant: bool) -> ir.Va
     for value, width, result in packed:
         if value == source and width == nr:
             return result
-    result = (_packed_constant(defining_op(source), source, nr) if is_constant
-              else _packing_kernel(source, nr))
+    copy = patch_copy(source)
+    if is_constant:
+        result = _packed_constant(defining_op(source), source, nr)
+    elif copy is not None:
+        with ir.InsertionPoint(copy.info.op), source.location:
+            result = im2col_pack.packed_patches(copy, nr)
+    else:
+        result = _packing_kernel(source, nr)
     if result is not None:
         packed.append((source, nr, result))
     return result
+
+
+def patch_copy(source: ir.Value) -> patches.Patches | None:
+    """The im2col patch copy (left by ``aic-convert-linalg-to-tiled``) whose collapse to
+    K x N is ``source``."""
+    collapse = defining_op(source)
+    if collapse is None or collapse.name != "tensor.collapse_shape":
+        return None
+    copy = defining_op(collapse.operands[0])
+    return patches.analyze(copy.opview) if copy is not None else None
 
 
 def _packing_kernel(source: ir.Value, nr: int) -> ir.Value:
