@@ -52,7 +52,7 @@ class _Lanes:
         return vector.broadcast(self.type, arith.index_cast(self.i32, index))
 
 
-class _Image:
+class Image:
     """The padded image, flat (C*Hp*Wp), and the patch geometry read from it."""
 
     def __init__(self, p: Patches):
@@ -64,11 +64,17 @@ class _Image:
         self.element = ir.RankedTensorType(p.x.type).element_type
         self.flat = _flat(padded_image(p) if p.pad is not None else p.x)
 
-    def segments(self, lanes: int, first) -> int:
+    def segments(self, lanes: int, first) -> int | None:
         """Most output rows that ``lanes`` consecutive columns of P, starting at any of
-        ``first``, touch."""
+        ``first``, touch: one contiguous read each. None (gathers) for column strides over
+        ``MAX_READ_STRIDE``, or where a read would start before the image."""
         n = self.oh * self.ow
-        return max((min(q + lanes, n) - 1) // self.ow - q // self.ow + 1 for q in first)
+        most = max((min(q + lanes, n) - 1) // self.ow - q // self.ow + 1 for q in first)
+        if self.sw > MAX_READ_STRIDE:
+            return None
+        starts = ((q // self.ow + s) * self.sh * self.wp + (q % self.ow - s * self.ow) * self.sw
+                  for q in first for s in range(most))
+        return most if min(starts) >= 0 else None
 
     def row_offset(self, k: ir.Value) -> ir.Value:
         """Flat offset of the window origin of P's row ``k`` = (c, kh, kw): c*Hp*Wp +
@@ -82,47 +88,62 @@ class _Image:
         return arith.addi(channel, arith.addi(dy, dx))
 
 
+MAX_READ_STRIDE = 2
+"""Column strides up to this read ``stride * lanes`` consecutive elements and keep every
+stride-th (one shuffle); larger ones gather."""
+
+
 class _Columns:
     """Columns ``q0 .. q0+lanes`` of P: the lane geometry, computed once for many rows.
 
-    Unit column stride: the lanes of one output row read consecutive image elements, so a
-    row of P is ``segments`` masked contiguous reads (one per output row touched), merged by
-    select. Otherwise one masked gather."""
+    The lanes of one output row read image elements ``sw`` apart, so a row of P is
+    ``segments`` contiguous reads (one per output row touched; ``sw`` > 1: of ``sw*lanes``
+    elements, every ``sw``-th kept), merged by select. ``segments`` None: one masked
+    gather."""
 
-    def __init__(self, img: _Image, lanes: _Lanes, q0: ir.Value, segments: int):
-        self.img, self.lanes = img, lanes
+    def __init__(self, img: Image, lanes: _Lanes, q0: ir.Value, segments: int | None):
+        self.img, self.lanes, self.segments = img, lanes, segments
         q = arith.addi(lanes.splat(q0), lanes.const(list(range(lanes.n))))
         self.valid = arith.cmpi(arith.CmpIPredicate.ult, q, lanes.const(img.oh * img.ow))
         oh = arith.divui(q, lanes.const(img.ow))
         self.vtype = ir.VectorType.get([lanes.n], img.element)
         self.zero = arith.ConstantOp(img.element, ir.FloatAttr.get(img.element, 0.0)).result
-        if img.sw != 1:
+        if segments is None:
             ow = arith.remui(q, lanes.const(img.ow))
             self.where = arith.addi(arith.muli(oh, lanes.const(img.sh * img.wp)),
                                     arith.muli(ow, lanes.const(img.sw)))
             return
         oh0, ow0 = arith.divui(q0, _index(img.ow)), arith.remui(q0, _index(img.ow))
         self.starts, self.masks = [], []
-        for s in range(segments):  # lane 0's offset were it in output row oh0 + s (>= 0)
+        for s in range(segments):  # lane 0's offset were it in output row oh0 + s
             row = arith.addi(oh0, _index(s))
-            start = arith.addi(arith.muli(row, _index(img.sh * img.wp)), ow0)
-            self.starts.append(arith.subi(start, _index(s * img.ow)) if s else start)
+            start = arith.addi(arith.muli(row, _index(img.sh * img.wp)),
+                               arith.muli(ow0, _index(img.sw)))
+            self.starts.append(arith.subi(start, _index(s * img.ow * img.sw)) if s else start)
             same = arith.cmpi(arith.CmpIPredicate.eq, oh, lanes.splat(row))
             self.masks.append(arith.andi(self.valid, same))
 
     def row(self, k: ir.Value) -> ir.Value:
         """P[k, q0 .. q0+lanes] (zeros past N)."""
         offset = self.img.row_offset(k)
-        if self.img.sw != 1:
+        if self.segments is None:
             where = arith.addi(self.where, self.lanes.splat(offset))
             fill = vector.broadcast(self.vtype, self.zero)
             return vector.gather(self.vtype, self.img.flat, [_index(0)], where, self.valid, fill)
         minor = ir.AffineMapAttr.get(ir.AffineMap.get(1, 0, [ir.AffineDimExpr.get(0)]))
         in_bounds = ir.ArrayAttr.get([ir.BoolAttr.get(False)])
-        value = None
+        sw, n = self.img.sw, self.lanes.n
+        value = None if sw == 1 else vector.broadcast(self.vtype, self.zero)
         for start, mask in zip(self.starts, self.masks):
-            read = vector.transfer_read(self.vtype, self.img.flat, [arith.addi(start, offset)],
-                                        minor, self.zero, in_bounds, mask=mask)
+            where = [arith.addi(start, offset)]
+            if sw == 1:  # masked lanes read nothing (zeros)
+                read = vector.transfer_read(self.vtype, self.img.flat, where, minor, self.zero,
+                                            in_bounds, mask=mask)
+            else:  # sw*n consecutive elements, every sw-th kept
+                wide = ir.VectorType.get([sw * n], self.img.element)
+                read = vector.transfer_read(wide, self.img.flat, where, minor, self.zero,
+                                            in_bounds)
+                read = vector.shuffle(read, read, list(range(0, sw * n, sw)))
             value = read if value is None else arith.select(mask, read, value)
         return value
 
@@ -184,33 +205,52 @@ def _dims(p: Patches) -> tuple[int, int]:
     return c * kh * kw, oh * ow
 
 
-def packed_patches(p: Patches, nr: int) -> ir.Value:
-    """The B panels ``[ceil(N/nr), K, nr]`` of the patch matrix, read from the image (built
-    at the current insertion point)."""
-    k, n = _dims(p)
-    img, lanes = _Image(p), _Lanes(nr)
-    panels = -(-n // nr)
-    segments = img.segments(nr, range(0, n, nr))
+def _write_panel(img: Image, lanes: _Lanes, segments, q0: ir.Value, dest: ir.Value,
+                 panel: ir.Value) -> ir.Value:
+    """``dest[panel, 0:K, 0:lanes]`` = P's columns ``q0 .. q0+lanes``, a loop over the rows."""
+    k, _ = _dims(img.p)
     minor = ir.AffineMapAttr.get(ir.AffineMap.get(3, 0, [ir.AffineDimExpr.get(2)]))
     in_bounds = ir.ArrayAttr.get([ir.BoolAttr.get(True)])
+    columns = _Columns(img, lanes, q0, segments)
+    loop = scf.ForOp(_index(0), _index(k), _index(1), [dest])
+    with ir.InsertionPoint(loop.body):
+        row = columns.row(loop.induction_variable)
+        out = loop.inner_iter_args[0]
+        scf.YieldOp([vector.transfer_write(out.type, row, out, [
+            panel, loop.induction_variable, _index(0)], minor, in_bounds)])
+    return loop.results[0]
 
-    def panel(j, tile):
-        columns = _Columns(img, lanes, arith.muli(j, _index(nr)), segments)
-        loop = scf.ForOp(_index(0), _index(k), _index(1), [tile])
-        with ir.InsertionPoint(loop.body):
-            row = columns.row(loop.induction_variable)
-            out = loop.inner_iter_args[0]
-            scf.YieldOp([vector.transfer_write(out.type, row, out, [
-                _index(0), loop.induction_variable, _index(0)], minor, in_bounds)])
-        return loop.results[0]
 
-    return _kernel([panels, k, nr], img.element, panels, panel)
+def packed_patches(img: Image, nr: int) -> ir.Value:
+    """The B panels ``[ceil(N/nr), K, nr]`` of the whole patch matrix, read from the image by
+    a ``hw.parallel`` over the panels (built at the current insertion point)."""
+    k, n = _dims(img.p)
+    lanes, panels = _Lanes(nr), -(-n // nr)
+    segments = img.segments(nr, range(0, n, nr))
+    return _kernel([panels, k, nr], img.element, panels, lambda j, tile: _write_panel(
+        img, lanes, segments, arith.muli(j, _index(nr)), tile, _index(0)))
+
+
+def tile_panels(img: Image, nr: int, q0: ir.Value, nt: int, firsts) -> ir.Value:
+    """The B panels ``[ceil(nt/nr), K, nr]`` of P's columns ``q0 .. q0+nt`` (zeros past N),
+    for one tile of a matmul kernel (built at the current insertion point, inside it);
+    ``firsts``: every value ``q0`` can take."""
+    k, _ = _dims(img.p)
+    lanes, panels = _Lanes(nr), -(-nt // nr)
+    segments = img.segments(nr, [q + j * nr for q in firsts for j in range(panels)])
+    dest = tensor.EmptyOp([panels, k, nr], img.element).result
+    loop = scf.ForOp(_index(0), _index(panels), _index(1), [dest])
+    with ir.InsertionPoint(loop.body):
+        j = loop.induction_variable
+        first = arith.addi(q0, arith.muli(j, _index(nr)))
+        scf.YieldOp([_write_panel(img, lanes, segments, first, loop.inner_iter_args[0], j)])
+    return loop.results[0]
 
 
 def patch_matrix(p: Patches, lanes: int) -> ir.Value:
     """The patch matrix P (K x N), one row per ``hw.parallel`` iteration."""
     k, n = _dims(p)
-    img, vec = _Image(p), _Lanes(lanes)
+    img, vec = Image(p), _Lanes(lanes)
     segments = img.segments(lanes, range(0, n, lanes))
     minor = ir.AffineMapAttr.get(ir.AffineMap.get(2, 0, [ir.AffineDimExpr.get(1)]))
     in_bounds = ir.ArrayAttr.get([ir.BoolAttr.get(n % lanes == 0)])

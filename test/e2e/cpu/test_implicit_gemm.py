@@ -64,16 +64,28 @@ def test_conv_matches_onnxruntime(tmp_path, name, threads):
     assert not re.search(r"tensor<1x\d+x\d+x\d+x\d+x\d+xf32>", hw), "a patch tensor is left"
 
 
-def test_panels_come_from_the_image(tmp_path):
-    """3x3 64->64 at 56x56: one kernel writes B panels (98 x 576 x 32) read by the matmul;
-    the image is padded once (one kernel over the channels), no 6-D patch tensor."""
-    model = _conv(64, 64, 56, 56, 3)
-    x = RNG.standard_normal((1, 64, 56, 56)).astype(np.float32)
+def _hw(model, x, tmp_path):
     compiled = aic.compile(model, threads=2, dump_dir=str(tmp_path))
     want = onnxruntime_session(model.SerializeToString()).run(None, {"x": x})[0]
     np.testing.assert_allclose(_first(compiled(x)), want, rtol=1e-4, atol=1e-4)
-    hw = next(p for p in tmp_path.iterdir() if p.name.endswith("-hw.mlir")).read_text()
-    assert "-> tensor<98x576x32xf32>" in hw
+    return next(p for p in tmp_path.iterdir() if p.name.endswith("-hw.mlir")).read_text()
+
+
+def test_one_row_tile_packs_in_the_tile(tmp_path):
+    """3x3 64->64 at 56x56 (one row tile of 64 filters): each 64-column tile of the matmul
+    builds its own B panels (2 x 576 x 32) from the image before its reduction loop; the
+    image is padded once; no patch matrix, no whole-matrix panels, no gathers."""
+    hw = _hw(_conv(64, 64, 56, 56, 3), RNG.standard_normal((1, 64, 56, 56)).astype(np.float32),
+             tmp_path)
+    assert "tensor.empty() : tensor<2x576x32xf32>" in hw
     assert "-> tensor<1x64x58x58xf32>" in hw
-    assert "vector.gather" not in hw  # unit stride: contiguous masked reads
-    assert not re.search(r"tensor<1x64x3x3x56x56xf32>", hw)
+    assert "98x576x32" not in hw and "vector.gather" not in hw
+    assert "1x64x3x3x56x56" not in hw
+
+
+def test_many_row_tiles_pack_once(tmp_path):
+    """256 filters (four row tiles): the panels of the whole patch matrix are built once, by
+    a kernel of their own, and shared by the row tiles."""
+    hw = _hw(_conv(16, 256, 14, 14, 3), RNG.standard_normal((1, 16, 14, 14)).astype(np.float32),
+             tmp_path)
+    assert "-> tensor<7x144x32xf32>" in hw
