@@ -246,9 +246,9 @@ module attributes {hw.target = {cores = 1 : i64, fma_units = 2 : i64, freq_ghz =
 
 // A convolution's patch copy (left by aic-convert-linalg-to-tiled) read as the matmul's B, one
 // row tile: no patch matrix, no tensor.pad. The padded image is built once, per channel; each
-// column tile builds its B panels (2 x 18 x 32, all K rows) before its reduction loop, by
-// masked contiguous reads of the image (unit stride: one per output row a panel touches,
-// merged by select); the micro-kernel reads a slice of them.
+// micro-kernel call gets its B block's panels (2 x 18 x 32) read right before it from the
+// image, by masked contiguous reads (unit stride: one per output row a panel touches, merged
+// by select).
 // CHECK-LABEL: func.func @patches_packed_in_the_tile
 // CHECK-SAME: (%[[X:.*]]: tensor<1x2x6x6xf32>, %[[W:.*]]: tensor<8x18xf32>, %[[INIT:.*]]: tensor<8x36xf32>)
 // CHECK-NOT: tensor.pad
@@ -259,14 +259,15 @@ module attributes {hw.target = {cores = 1 : i64, fma_units = 2 : i64, freq_ghz =
 // CHECK: %[[FLAT:.*]] = tensor.collapse_shape %[[XP]] {{\[}}[0, 1, 2, 3]] : tensor<1x2x8x8xf32> into tensor<128xf32>
 // CHECK-NOT: linalg.generic
 // CHECK: "hw.parallel"(%[[INIT]])
+// CHECK: scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(
 // CHECK: %[[EMPTY:.*]] = tensor.empty() : tensor<2x18x32xf32>
 // CHECK: %[[PANELS:.*]] = scf.for %{{.*}} iter_args(%{{.*}} = %[[EMPTY]])
+// CHECK: scf.for %[[P:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(
+// CHECK: arith.addi %[[K]], %[[P]] : index
 // CHECK: vector.transfer_read %[[FLAT]][%{{.*}}], %{{.*}}, %{{.*}} : tensor<128xf32>, vector<32xf32>
 // CHECK: arith.select
 // CHECK: vector.transfer_write
-// CHECK: scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(
-// CHECK: %[[TB:.*]] = tensor.extract_slice %[[PANELS]][0, %[[K]], 0] [2, 18, 32] [1, 1, 1]
-// CHECK: "hw.microkernel"(%{{.*}}, %[[TB]], %{{.*}}) {mr = 8 : i64, nr = 32 : i64}
+// CHECK: "hw.microkernel"(%{{.*}}, %[[PANELS]], %{{.*}}) {mr = 8 : i64, nr = 32 : i64}
 module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.600000e+00 : f64, isa = "avx512", kind = "cpu", l1 = 49152 : i64, l2 = 2097152 : i64, l3 = 33554432 : i64, peak_gflops = 3.328000e+02 : f64, vector_bits = 512 : i64}} {
   func.func @patches_packed_in_the_tile(%x: tensor<1x2x6x6xf32>, %w: tensor<8x18xf32>, %init: tensor<8x36xf32>) -> tensor<8x36xf32> {
     %zero = arith.constant 0.000000e+00 : f32

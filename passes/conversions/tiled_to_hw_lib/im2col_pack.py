@@ -206,15 +206,17 @@ def _dims(p: Patches) -> tuple[int, int]:
 
 
 def _write_panel(img: Image, lanes: _Lanes, segments, q0: ir.Value, dest: ir.Value,
-                 panel: ir.Value) -> ir.Value:
-    """``dest[panel, 0:K, 0:lanes]`` = P's columns ``q0 .. q0+lanes``, a loop over the rows."""
-    k, _ = _dims(img.p)
+                 panel: ir.Value, rows: tuple[ir.Value, int] | None = None) -> ir.Value:
+    """``dest[panel, 0:kt, 0:lanes]`` = P's columns ``q0 .. q0+lanes`` of the rows ``k0 ..
+    k0+kt`` (``rows``; default all K), a loop over the rows."""
+    k0, kt = rows if rows is not None else (None, _dims(img.p)[0])
     minor = ir.AffineMapAttr.get(ir.AffineMap.get(3, 0, [ir.AffineDimExpr.get(2)]))
     in_bounds = ir.ArrayAttr.get([ir.BoolAttr.get(True)])
     columns = _Columns(img, lanes, q0, segments)
-    loop = scf.ForOp(_index(0), _index(k), _index(1), [dest])
+    loop = scf.ForOp(_index(0), _index(kt), _index(1), [dest])
     with ir.InsertionPoint(loop.body):
-        row = columns.row(loop.induction_variable)
+        p = loop.induction_variable
+        row = columns.row(p if k0 is None else arith.addi(k0, p))
         out = loop.inner_iter_args[0]
         scf.YieldOp([vector.transfer_write(out.type, row, out, [
             panel, loop.induction_variable, _index(0)], minor, in_bounds)])
@@ -231,19 +233,21 @@ def packed_patches(img: Image, nr: int) -> ir.Value:
         img, lanes, segments, arith.muli(j, _index(nr)), tile, _index(0)))
 
 
-def tile_panels(img: Image, nr: int, q0: ir.Value, nt: int, firsts) -> ir.Value:
-    """The B panels ``[ceil(nt/nr), K, nr]`` of P's columns ``q0 .. q0+nt`` (zeros past N),
-    for one tile of a matmul kernel (built at the current insertion point, inside it);
-    ``firsts``: every value ``q0`` can take."""
-    k, _ = _dims(img.p)
+def tile_panels(img: Image, nr: int, q0: ir.Value, nt: int, firsts, k0: ir.Value,
+                kt: int) -> ir.Value:
+    """The B panels ``[ceil(nt/nr), kt, nr]`` of P's block ``k0 .. k0+kt`` x ``q0 .. q0+nt``
+    (zeros past N), for one micro-kernel call (built at the current insertion point, right
+    before it: the panels are still in L1 when it reads them); ``firsts``: every value
+    ``q0`` can take."""
     lanes, panels = _Lanes(nr), -(-nt // nr)
     segments = img.segments(nr, [q + j * nr for q in firsts for j in range(panels)])
-    dest = tensor.EmptyOp([panels, k, nr], img.element).result
+    dest = tensor.EmptyOp([panels, kt, nr], img.element).result
     loop = scf.ForOp(_index(0), _index(panels), _index(1), [dest])
     with ir.InsertionPoint(loop.body):
         j = loop.induction_variable
         first = arith.addi(q0, arith.muli(j, _index(nr)))
-        scf.YieldOp([_write_panel(img, lanes, segments, first, loop.inner_iter_args[0], j)])
+        scf.YieldOp([_write_panel(img, lanes, segments, first, loop.inner_iter_args[0], j,
+                                  (k0, kt))])
     return loop.results[0]
 
 

@@ -264,61 +264,48 @@ def _image(source: ir.Value, copy: patches.Patches, images: list) -> im2col_pack
 
 
 def _use_tile_panels(op: MicrokernelOp, images: list) -> bool:
-    """A patch-matrix B tile of a kernel with one row tile: each column tile builds its own
-    panels (all K rows, from the image) before its reduction loop, so they are still in
-    cache when the micro-kernels read them; no tile alignment needed (columns past the
-    tile are read and masked off by the micro-kernel)."""
+    """A patch-matrix B tile of a kernel with one row tile: each micro-kernel call is given
+    its B block's panels, read from the image right before it (so they are in L1 when it
+    reads them; each block is read once); no tile alignment needed (columns past the tile
+    are read and masked off by the micro-kernel)."""
     tile = defining_op(op.b)
     if tile is None or tile.name != "tensor.extract_slice":
         return False
     source, (row0, col0) = _matrix_source(tile.operands[0])
     copy = patch_copy(source) if source is not None else None
-    par, point = _enclosing_parallel(op)
-    if copy is None or par is None or _row_tiles(op) != 1:
+    if copy is None or _row_tiles(op) != 1:
         return False
-    column = _column_offsets(tile, par)
-    k_off, _ = _offsets(tile)
-    if column is None or k_off is None:
+    k_off, n_off = _offsets(tile)
+    if k_off is None:
         return False
     kt, nt = ir.RankedTensorType(op.b.type).shape
     image = _image(source, copy, images)
-    with ir.InsertionPoint(point), op.location:
-        q0 = column[0] if column[0] is not None else _index(0)
-        panels = im2col_pack.tile_panels(image, op.nr, _plus(q0, col0), nt,
-                                         [col0 + f for f in column[1]])
-    count = -(-nt // op.nr)
-    element = ir.RankedTensorType(source.type).element_type
+    values = _column_values(n_off)
+    firsts = ([col0 + f for f in values] if values is not None
+              else range(ir.RankedTensorType(source.type).shape[1]))
     with ir.InsertionPoint(op), op.location:
-        result = ir.RankedTensorType.get([count, kt, op.nr], element)
-        dyn = ir.ShapedType.get_dynamic_stride_or_offset()
-        new_tile = tensor.ExtractSliceOp(result, panels, [_plus(k_off, row0)], [], [],
-                                         [0, dyn, 0], [count, kt, op.nr], [1, 1, 1]).result
-    op.operation.operands[1] = new_tile
+        panels = im2col_pack.tile_panels(image, op.nr, _plus(n_off, col0), nt, firsts,
+                                         _plus(k_off, row0), kt)
+    op.operation.operands[1] = panels
     _erase_unused(tile)
     return True
 
 
-def _enclosing_parallel(op) -> tuple[ParallelOp | None, ir.Operation | None]:
-    """The ``hw.parallel`` around ``op`` and the op of its body that holds ``op``."""
-    child = op.operation
-    parent = child.parent
-    while parent is not None and not isinstance(parent.opview, ParallelOp):
-        child, parent = parent.operation, parent.operation.parent
-    return (parent.opview, child) if parent is not None else (None, None)
-
-
-def _column_offsets(tile, par: ParallelOp) -> tuple[ir.Value | None, list[int]] | None:
-    """The column offset of a 2-D slice as a value of ``par``'s body (None: 0 + a static
-    offset, returned in the list) and every value it takes; None when it is neither static
-    nor a dimension of ``par``."""
-    static = list(ir.DenseI64ArrayAttr(tile.attributes["static_offsets"]))
-    if static[1] != ir.ShapedType.get_dynamic_stride_or_offset():
-        return None, [static[1]]
-    value = list(tile.operands)[1 + (static[0] == ir.ShapedType.get_dynamic_stride_or_offset())]
-    if not isinstance(value.owner, ir.Block) or _argument_owner(value) != par:
-        return None
-    d = value.arg_number
-    return value, list(range(0, list(par.upper_bounds)[d], list(par.steps)[d]))
+def _column_values(value: ir.Value) -> list[int] | None:
+    """Every value a column offset takes: a constant's, a ``hw.parallel`` dimension's or a
+    constant-bound ``scf.for``'s steps; None when unknown."""
+    op = defining_op(value)
+    if op is not None and op.name == "arith.constant":
+        return [ir.IntegerAttr(op.attributes["value"]).value]
+    owner = _argument_owner(value) if isinstance(value.owner, ir.Block) else None
+    if isinstance(owner, ParallelOp) and value.arg_number < len(list(owner.steps)):
+        d = value.arg_number
+        return list(range(0, list(owner.upper_bounds)[d], list(owner.steps)[d]))
+    if isinstance(owner, scf.ForOp) and value.arg_number == 0:
+        bounds = [defining_op(v) for v in (owner.lowerBound, owner.upperBound, owner.step)]
+        if all(b is not None and b.name == "arith.constant" for b in bounds):
+            return list(range(*[ir.IntegerAttr(b.attributes["value"]).value for b in bounds]))
+    return None
 
 
 def _row_tiles(op: MicrokernelOp) -> int | None:
