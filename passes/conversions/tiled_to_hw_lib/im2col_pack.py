@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from aic.dialects.graph.constants import elements_attr
 from aic.dialects.hw import TERMINATOR, ParallelOp
 from aic.mlir_api import arith, ir, linalg, scf, tensor, vector
 from aic.passes.conversions.linalg_to_tiled_lib.patches import Patches, analyze, matrix_of
@@ -63,6 +64,11 @@ class Image:
         self.hp, self.wp = shape[2], shape[3]
         self.element = ir.RankedTensorType(p.x.type).element_type
         self.flat = _flat(padded_image(p) if p.pad is not None else p.x)
+        taps = [(c * self.hp + kh * p.dilations[0]) * self.wp + kw * p.dilations[1]
+                for c in range(self.c) for kh in range(self.kh) for kw in range(self.kw)]
+        offsets = ir.RankedTensorType.get([len(taps)], ir.IntegerType.get_signless(32))
+        self.offsets = arith.ConstantOp(offsets, elements_attr(
+            np.array(taps, np.int32), offsets)).result
 
     def segments(self, lanes: int, first) -> int | None:
         """Most output rows that ``lanes`` consecutive columns of P, starting at any of
@@ -78,14 +84,8 @@ class Image:
 
     def row_offset(self, k: ir.Value) -> ir.Value:
         """Flat offset of the window origin of P's row ``k`` = (c, kh, kw): c*Hp*Wp +
-        kh*dh*Wp + kw*dw."""
-        taps = self.kh * self.kw
-        window = arith.remui(k, _index(taps))
-        dy = arith.muli(arith.divui(window, _index(self.kw)),
-                        _index(self.p.dilations[0] * self.wp))
-        dx = arith.muli(arith.remui(window, _index(self.kw)), _index(self.p.dilations[1]))
-        channel = arith.muli(arith.divui(k, _index(taps)), _index(self.hp * self.wp))
-        return arith.addi(channel, arith.addi(dy, dx))
+        kh*dh*Wp + kw*dw, from a table (one load instead of divisions)."""
+        return arith.index_cast(ir.IndexType.get(), tensor.extract(self.offsets, [k]))
 
 
 MAX_READ_STRIDE = 2
@@ -122,6 +122,14 @@ class _Columns:
             self.starts.append(arith.subi(start, _index(s * img.ow * img.sw)) if s else start)
             same = arith.cmpi(arith.CmpIPredicate.eq, oh, lanes.splat(row))
             self.masks.append(arith.andi(self.valid, same))
+        # a wide read (column stride sw > 1) reads lane i's element at position sw*i
+        spread = [i // img.sw if i % img.sw == 0 else lanes.n for i in range(img.sw * lanes.n)]
+        off = arith.ConstantOp(ir.VectorType.get([1], ir.IntegerType.get_signless(1)),
+                               ir.DenseElementsAttr.get_splat(
+                                   ir.VectorType.get([1], ir.IntegerType.get_signless(1)),
+                                   ir.BoolAttr.get(False))).result
+        self.wide_masks = [vector.shuffle(m, off, spread) if img.sw > 1 else None
+                           for m in self.masks]
 
     def row(self, k: ir.Value) -> ir.Value:
         """P[k, q0 .. q0+lanes] (zeros past N)."""
@@ -131,18 +139,18 @@ class _Columns:
             fill = vector.broadcast(self.vtype, self.zero)
             return vector.gather(self.vtype, self.img.flat, [_index(0)], where, self.valid, fill)
         minor = ir.AffineMapAttr.get(ir.AffineMap.get(1, 0, [ir.AffineDimExpr.get(0)]))
-        in_bounds = ir.ArrayAttr.get([ir.BoolAttr.get(False)])
+        in_bounds = ir.ArrayAttr.get([ir.BoolAttr.get(True)])  # masked lanes read nothing
         sw, n = self.img.sw, self.lanes.n
         value = None if sw == 1 else vector.broadcast(self.vtype, self.zero)
-        for start, mask in zip(self.starts, self.masks):
+        for start, mask, wide_mask in zip(self.starts, self.masks, self.wide_masks):
             where = [arith.addi(start, offset)]
-            if sw == 1:  # masked lanes read nothing (zeros)
+            if sw == 1:
                 read = vector.transfer_read(self.vtype, self.img.flat, where, minor, self.zero,
                                             in_bounds, mask=mask)
             else:  # sw*n consecutive elements, every sw-th kept
                 wide = ir.VectorType.get([sw * n], self.img.element)
                 read = vector.transfer_read(wide, self.img.flat, where, minor, self.zero,
-                                            in_bounds)
+                                            in_bounds, mask=wide_mask)
                 read = vector.shuffle(read, read, list(range(0, sw * n, sw)))
             value = read if value is None else arith.select(mask, read, value)
         return value
