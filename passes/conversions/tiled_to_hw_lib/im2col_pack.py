@@ -1,23 +1,23 @@
-"""Implicit GEMM on the CPU: a convolution's patch matrix packed straight from the image.
+"""Implicit GEMM on the CPU: a convolution's patch matrix read straight from the image.
 
-A group-1 2-D convolution (batch 1) reaches ``aic-convert-tiled-to-hw`` as a matmul kernel
-``W[F, C*KH*KW] x P`` whose B operand is the collapsed patch copy
-``P[c*KH*KW + kh*KW + kw, oh*OW + ow] = xp[c, oh*sh + kh*dh, ow*sw + kw*dw]`` of the padded
-image ``xp``, left as the copying `linalg.generic` by ``aic-convert-linalg-to-tiled``
-(``linalg_to_tiled_lib.patches.defers_to_hw``). No patch matrix is built: ``packed_patches``
-writes the micro-kernel's B panels ``[ceil(N/nr), K, nr]`` (``P3[j, p, i] = P[p, j*nr + i]``,
-zeros past N) directly from ``xp`` -- one ``hw.parallel`` over the panels, a loop over the
-K rows inside. The lane geometry of a panel's columns is computed once per panel; per row
-only the row's ``(c, kh, kw)`` offset is added. With unit column stride a panel row is one
-masked contiguous read per output row its columns touch (merged by select); with larger
-strides it is one masked ``vector.gather`` (slow on CPUs with gather mitigations: measured
-~30 cycles per 16 lanes here). ``xp`` itself is built by a ``hw.parallel`` over channels
-(``padded_image``: a filled plane, the unpadded plane copied in by vector rows). A
-micro-kernel whose B tile columns are not aligned to its ``nr`` gets the plain patch matrix
-instead (``patch_matrix``: one row of P per iteration, same lane code).
+A group-1 2-D convolution (batch 1, f32) reaches ``aic-convert-tiled-to-hw`` as a matmul
+kernel ``W[F, C*KH*KW] x P`` whose B operand is the collapsed patch copy
+``P[c*KH*KW + kh*KW + kw, oh*OW + ow] = x[c, oh*sh + kh*dh - pt, ow*sw + kw*dw - pl]`` (the
+pad value outside ``x``), left as the copying `linalg.generic` by
+``aic-convert-linalg-to-tiled`` (``linalg_to_tiled_lib.patches.defers_to_hw``). P is never
+built: ``tile_panels`` gives each micro-kernel call its B block as panels
+``[ceil(nt/nr), kt, nr]`` read from ``x`` right before the call (so the micro-kernel reads them
+from L1). The lane geometry of a panel's columns is computed once per panel; per row only the
+row's ``(c, kh, kw)`` offsets are loaded from tables. The lanes of one output row read
+elements ``sw`` apart, so a panel row is one masked contiguous read per output row its
+columns touch, merged by select (column stride 2: reads of ``2*nr`` elements and a shuffle;
+larger strides: one masked gather -- slow on CPUs with gather mitigations). Every read is
+masked: padding lanes read nothing and get the pad value, so no padded copy of ``x`` is made.
+A patch copy that no micro-kernel took (``lower_remaining``) becomes the plain patch matrix,
+one row per iteration of a ``hw.parallel``, read with the same lane code.
 
-May import numpy, the MLIR shim, the hw dialect and ``linalg_to_tiled_lib`` (the patch
-analysis, the vector-row copy).
+May import numpy, the MLIR shim, the graph constants, the hw dialect and
+``linalg_to_tiled_lib.patches`` (the analysis).
 """
 
 from __future__ import annotations
@@ -26,9 +26,8 @@ import numpy as np
 
 from aic.dialects.graph.constants import elements_attr
 from aic.dialects.hw import TERMINATOR, ParallelOp
-from aic.mlir_api import arith, ir, linalg, scf, tensor, vector
+from aic.mlir_api import arith, ir, scf, tensor, vector
 from aic.passes.conversions.linalg_to_tiled_lib.patches import Patches, analyze, matrix_of
-from aic.passes.conversions.linalg_to_tiled_lib.window import copy_into
 from aic.verify import defining_op, walk
 
 
@@ -52,40 +51,56 @@ class _Lanes:
     def splat(self, index: ir.Value) -> ir.Value:
         return vector.broadcast(self.type, arith.index_cast(self.i32, index))
 
+    def splat32(self, value: ir.Value) -> ir.Value:
+        return vector.broadcast(self.type, value)
+
+    def spread(self, mask: ir.Value, stride: int) -> ir.Value:
+        """The ``stride * n`` lane mask with lane ``stride*i`` = ``mask[i]``, others off."""
+        bit = ir.VectorType.get([1], ir.IntegerType.get_signless(1))
+        off = arith.ConstantOp(bit, ir.DenseElementsAttr.get_splat(
+            bit, ir.BoolAttr.get(False))).result
+        return vector.shuffle(mask, off, [i // stride if i % stride == 0 else self.n
+                                          for i in range(stride * self.n)])
+
 
 class Image:
-    """The padded image, flat (C*Hp*Wp), and the patch geometry read from it."""
+    """The unpadded image, flat (C*H*W), and the patch geometry read from it: per row ``k`` =
+    (c, kh, kw) of P, tables of its window offset ``dy = kh*dh - pt``, ``dx = kw*dw - pl``
+    and flat offset ``c*H*W + dy*W + dx`` (one load each instead of divisions)."""
 
     def __init__(self, p: Patches):
         self.p = p
         _, self.c, self.kh, self.kw, self.oh, self.ow = p.info.space
         self.sh, self.sw = p.strides
-        shape = ir.RankedTensorType(p.x.type).shape
-        self.hp, self.wp = shape[2], shape[3]
-        self.element = ir.RankedTensorType(p.x.type).element_type
-        self.flat = _flat(padded_image(p) if p.pad is not None else p.x)
-        taps = [(c * self.hp + kh * p.dilations[0]) * self.wp + kw * p.dilations[1]
+        x = p.pad.source if p.pad is not None else p.x
+        _, _, self.h, self.w = ir.RankedTensorType(x.type).shape
+        self.element = ir.RankedTensorType(x.type).element_type
+        self.fill = p.pad.value if p.pad is not None else arith.ConstantOp(
+            self.element, ir.FloatAttr.get(self.element, 0.0)).result
+        self.padded = p.pad is not None
+        self.flat = _flat(x)
+        top, left = p.pad.low if p.pad is not None else (0, 0)
+        rows = [(c, kh * p.dilations[0] - top, kw * p.dilations[1] - left)
                 for c in range(self.c) for kh in range(self.kh) for kw in range(self.kw)]
-        offsets = ir.RankedTensorType.get([len(taps)], ir.IntegerType.get_signless(32))
-        self.offsets = arith.ConstantOp(offsets, elements_attr(
-            np.array(taps, np.int32), offsets)).result
+        self.dy, self.dx, self.offsets = (self._table([f(*r) for r in rows]) for f in (
+            lambda c, dy, dx: dy, lambda c, dy, dx: dx,
+            lambda c, dy, dx: (c * self.h + dy) * self.w + dx))
+
+    @staticmethod
+    def _table(values: list[int]) -> ir.Value:
+        kind = ir.RankedTensorType.get([len(values)], ir.IntegerType.get_signless(32))
+        return arith.ConstantOp(kind, elements_attr(np.array(values, np.int32), kind)).result
 
     def segments(self, lanes: int, first) -> int | None:
         """Most output rows that ``lanes`` consecutive columns of P, starting at any of
         ``first``, touch: one contiguous read each. None (gathers) for column strides over
-        ``MAX_READ_STRIDE``, or where a read would start before the image."""
+        ``MAX_READ_STRIDE``."""
         n = self.oh * self.ow
         most = max((min(q + lanes, n) - 1) // self.ow - q // self.ow + 1 for q in first)
-        if self.sw > MAX_READ_STRIDE:
-            return None
-        starts = ((q // self.ow + s) * self.sh * self.wp + (q % self.ow - s * self.ow) * self.sw
-                  for q in first for s in range(most))
-        return most if min(starts) >= 0 else None
+        return most if self.sw <= MAX_READ_STRIDE else None
 
-    def row_offset(self, k: ir.Value) -> ir.Value:
-        """Flat offset of the window origin of P's row ``k`` = (c, kh, kw): c*Hp*Wp +
-        kh*dh*Wp + kw*dw, from a table (one load instead of divisions)."""
-        return arith.index_cast(ir.IndexType.get(), tensor.extract(self.offsets, [k]))
+    def entry(self, table: ir.Value, k: ir.Value) -> ir.Value:
+        return tensor.extract(table, [k])
 
 
 MAX_READ_STRIDE = 2
@@ -98,61 +113,70 @@ class _Columns:
 
     The lanes of one output row read image elements ``sw`` apart, so a row of P is
     ``segments`` contiguous reads (one per output row touched; ``sw`` > 1: of ``sw*lanes``
-    elements, every ``sw``-th kept), merged by select. ``segments`` None: one masked
-    gather."""
+    elements, every ``sw``-th kept), merged by select; ``segments`` None: one gather. Every
+    read is masked: lanes past N or outside the image (the padding) read nothing and get
+    the pad value, so no padded copy of the image is made (a masked-off lane's address may
+    lie outside the image; it is never dereferenced)."""
 
     def __init__(self, img: Image, lanes: _Lanes, q0: ir.Value, segments: int | None):
         self.img, self.lanes, self.segments = img, lanes, segments
         q = arith.addi(lanes.splat(q0), lanes.const(list(range(lanes.n))))
         self.valid = arith.cmpi(arith.CmpIPredicate.ult, q, lanes.const(img.oh * img.ow))
         oh = arith.divui(q, lanes.const(img.ow))
+        ow = arith.remui(q, lanes.const(img.ow))
+        self.rows = arith.muli(oh, lanes.const(img.sh))  # + dy: the input row of each lane
+        self.cols = arith.muli(ow, lanes.const(img.sw))  # + dx: its input column
         self.vtype = ir.VectorType.get([lanes.n], img.element)
-        self.zero = arith.ConstantOp(img.element, ir.FloatAttr.get(img.element, 0.0)).result
         if segments is None:
-            ow = arith.remui(q, lanes.const(img.ow))
-            self.where = arith.addi(arith.muli(oh, lanes.const(img.sh * img.wp)),
-                                    arith.muli(ow, lanes.const(img.sw)))
+            self.where = arith.addi(arith.muli(self.rows, lanes.const(img.w)), self.cols)
             return
         oh0, ow0 = arith.divui(q0, _index(img.ow)), arith.remui(q0, _index(img.ow))
         self.starts, self.masks = [], []
         for s in range(segments):  # lane 0's offset were it in output row oh0 + s
             row = arith.addi(oh0, _index(s))
-            start = arith.addi(arith.muli(row, _index(img.sh * img.wp)),
+            start = arith.addi(arith.muli(row, _index(img.sh * img.w)),
                                arith.muli(ow0, _index(img.sw)))
             self.starts.append(arith.subi(start, _index(s * img.ow * img.sw)) if s else start)
             same = arith.cmpi(arith.CmpIPredicate.eq, oh, lanes.splat(row))
             self.masks.append(arith.andi(self.valid, same))
-        # a wide read (column stride sw > 1) reads lane i's element at position sw*i
-        spread = [i // img.sw if i % img.sw == 0 else lanes.n for i in range(img.sw * lanes.n)]
-        off = arith.ConstantOp(ir.VectorType.get([1], ir.IntegerType.get_signless(1)),
-                               ir.DenseElementsAttr.get_splat(
-                                   ir.VectorType.get([1], ir.IntegerType.get_signless(1)),
-                                   ir.BoolAttr.get(False))).result
-        self.wide_masks = [vector.shuffle(m, off, spread) if img.sw > 1 else None
-                           for m in self.masks]
+
+    def _inside(self, k: ir.Value) -> ir.Value:
+        """Lanes whose input element of row ``k`` lies in the image (and before N)."""
+        if not self.img.padded:
+            return self.valid
+        lanes = self.lanes
+        rows = arith.addi(self.rows, lanes.splat32(self.img.entry(self.img.dy, k)))
+        cols = arith.addi(self.cols, lanes.splat32(self.img.entry(self.img.dx, k)))
+        inside = arith.andi(arith.cmpi(arith.CmpIPredicate.ult, rows, lanes.const(self.img.h)),
+                            arith.cmpi(arith.CmpIPredicate.ult, cols, lanes.const(self.img.w)))
+        return arith.andi(self.valid, inside)
 
     def row(self, k: ir.Value) -> ir.Value:
-        """P[k, q0 .. q0+lanes] (zeros past N)."""
-        offset = self.img.row_offset(k)
+        """P[k, q0 .. q0+lanes] (pad values past N)."""
+        img, lanes = self.img, self.lanes
+        offset = img.entry(img.offsets, k)
+        inside = self._inside(k)
         if self.segments is None:
-            where = arith.addi(self.where, self.lanes.splat(offset))
-            fill = vector.broadcast(self.vtype, self.zero)
-            return vector.gather(self.vtype, self.img.flat, [_index(0)], where, self.valid, fill)
+            where = arith.addi(self.where, lanes.splat32(offset))
+            return vector.gather(self.vtype, img.flat, [_index(0)], where, inside,
+                                 vector.broadcast(self.vtype, img.fill))
+        offset = arith.index_cast(ir.IndexType.get(), offset)
         minor = ir.AffineMapAttr.get(ir.AffineMap.get(1, 0, [ir.AffineDimExpr.get(0)]))
         in_bounds = ir.ArrayAttr.get([ir.BoolAttr.get(True)])  # masked lanes read nothing
-        sw, n = self.img.sw, self.lanes.n
-        value = None if sw == 1 else vector.broadcast(self.vtype, self.zero)
-        for start, mask, wide_mask in zip(self.starts, self.masks, self.wide_masks):
+        sw, n = img.sw, lanes.n
+        wide = ir.VectorType.get([sw * n], img.element)
+        value = None
+        for start, segment in zip(self.starts, self.masks):
+            mask = arith.andi(segment, inside)
             where = [arith.addi(start, offset)]
             if sw == 1:
-                read = vector.transfer_read(self.vtype, self.img.flat, where, minor, self.zero,
+                read = vector.transfer_read(self.vtype, img.flat, where, minor, img.fill,
                                             in_bounds, mask=mask)
-            else:  # sw*n consecutive elements, every sw-th kept
-                wide = ir.VectorType.get([sw * n], self.img.element)
-                read = vector.transfer_read(wide, self.img.flat, where, minor, self.zero,
-                                            in_bounds, mask=wide_mask)
+            else:  # sw*n consecutive elements (lane i's at sw*i), every sw-th kept
+                read = vector.transfer_read(wide, img.flat, where, minor, img.fill, in_bounds,
+                                            mask=lanes.spread(mask, sw))
                 read = vector.shuffle(read, read, list(range(0, sw * n, sw)))
-            value = read if value is None else arith.select(mask, read, value)
+            value = read if value is None else arith.select(segment, read, value)
         return value
 
 
@@ -165,46 +189,22 @@ def _flat(x: ir.Value) -> ir.Value:
     return tensor.CollapseShapeOp(flat, x, reassoc).result
 
 
-def padded_image(p: Patches) -> ir.Value:
-    """``p.x`` (the padded image) built by a ``hw.parallel`` over channels: each plane
-    filled with the pad value and the unpadded plane copied into it (vector rows)."""
-    shape = ir.RankedTensorType(p.x.type).shape
-    source = p.pad.source
-    element = ir.RankedTensorType(source.type).element_type
-    plane = list(ir.RankedTensorType(source.type).shape)
-    plane[1] = 1
-    where = [0, 0] + list(p.pad.low)
-    dyn = ir.ShapedType.get_dynamic_stride_or_offset()
-
-    def channel(c, tile):
-        src = tensor.ExtractSliceOp(ir.RankedTensorType.get(plane, element), source,
-                                    [c], [], [], [0, dyn, 0, 0], plane, [1] * 4).result
-        filled = linalg.fill(p.pad.value, outs=[tile])
-        inner = tensor.ExtractSliceOp(src.type, filled, [], [], [], where, plane,
-                                      [1] * 4).result
-        return tensor.InsertSliceOp(copy_into(src, inner), filled, [], [], [], where, plane,
-                                    [1] * 4).result
-
-    return _kernel(list(shape), element, shape[1], channel, dim=1)
-
-
-def _kernel(dest_shape, element, bound: int, body, dim: int = 0) -> ir.Value:
-    """``hw.parallel`` over the ``bound`` unit slices along ``dim`` of a new ``dest_shape``
-    tensor; ``body(i, slice)`` returns the written slice."""
+def _kernel(dest_shape, element, bound: int, body) -> ir.Value:
+    """``hw.parallel`` over the ``bound`` rows of a new ``dest_shape`` tensor; ``body(i,
+    row)`` returns the written row (``1 x ...``)."""
     empty = tensor.EmptyOp(dest_shape, element).result
     par = ParallelOp([empty.type], [empty], upper_bounds=[bound], steps=[1], mapping=["core"])
     block = par.operation.regions[0].blocks.append(ir.IndexType.get(), empty.type)
     with ir.InsertionPoint(block):
         i, dest = block.arguments
         dyn = ir.ShapedType.get_dynamic_stride_or_offset()
-        one = [1 if d == dim else e for d, e in enumerate(dest_shape)]
-        static = [dyn if d == dim else 0 for d in range(len(one))]
+        one = [1] + list(dest_shape[1:])
+        static = [dyn] + [0] * (len(one) - 1)
         tile = tensor.ExtractSliceOp(ir.RankedTensorType.get(one, element), dest, [i], [], [],
                                      static, one, [1] * len(one)).result
         tile = body(i, tile)
         zero = _index(0)
-        ir.Operation.create(TERMINATOR, operands=[tile] + [i if d == dim else zero
-                                                           for d in range(len(one))])
+        ir.Operation.create(TERMINATOR, operands=[tile, i] + [zero] * (len(one) - 1))
     return par.operation.results[0]
 
 
@@ -229,16 +229,6 @@ def _write_panel(img: Image, lanes: _Lanes, segments, q0: ir.Value, dest: ir.Val
         scf.YieldOp([vector.transfer_write(out.type, row, out, [
             panel, loop.induction_variable, _index(0)], minor, in_bounds)])
     return loop.results[0]
-
-
-def packed_patches(img: Image, nr: int) -> ir.Value:
-    """The B panels ``[ceil(N/nr), K, nr]`` of the whole patch matrix, read from the image by
-    a ``hw.parallel`` over the panels (built at the current insertion point)."""
-    k, n = _dims(img.p)
-    lanes, panels = _Lanes(nr), -(-n // nr)
-    segments = img.segments(nr, range(0, n, nr))
-    return _kernel([panels, k, nr], img.element, panels, lambda j, tile: _write_panel(
-        img, lanes, segments, arith.muli(j, _index(nr)), tile, _index(0)))
 
 
 def tile_panels(img: Image, nr: int, q0: ir.Value, nt: int, firsts, k0: ir.Value,

@@ -12,8 +12,8 @@ multiple of ``nr`` (a tile loop with a step that is, or a constant); the origina
 constant goes when nothing else reads it.
 
 A B that is a convolution's patch matrix (the im2col copy that ``aic-convert-linalg-to-tiled``
-leaves for this pass) is packed straight from the image (``im2col_pack``: implicit GEMM, no
-patch matrix).
+leaves for this pass) is never built: each micro-kernel call gets its B block's panels read
+straight from the image right before it (``im2col_pack.tile_panels``: implicit GEMM).
 
 A run-time B (K x N) whose tiles are read by ``MIN_ROW_TILES`` or more row tiles of the kernel
 (the A tile's row offset is a tile loop with that many steps) is packed by a kernel of its own
@@ -43,11 +43,11 @@ def prepack_b(root) -> int:
     images: list[tuple[ir.Value, im2col_pack.Image]] = []  # (patch matrix, its image)
     count = 0
     for op in [c for c in walk(root) if isinstance(c, MicrokernelOp)]:
-        count += _use_tile_panels(op, images) or _use_packed(op, packed, images)
+        count += _use_tile_panels(op, images) or _use_packed(op, packed)
     return count
 
 
-def _use_packed(op: MicrokernelOp, packed: list, images: list) -> bool:
+def _use_packed(op: MicrokernelOp, packed: list) -> bool:
     tile = defining_op(op.b)
     if tile is None or tile.name != "tensor.extract_slice":
         return False
@@ -56,7 +56,7 @@ def _use_packed(op: MicrokernelOp, packed: list, images: list) -> bool:
         return False
     const = defining_op(source)
     is_constant = const is not None and const.name == "arith.constant"
-    if not is_constant and patch_copy(source) is None and not _row_tiles_share(op):
+    if not is_constant and not _row_tiles_share(op):
         return False
     k_off, n_off = _offsets(tile)
     if n_off is None or col0 % op.nr or not _aligned(n_off, op.nr):
@@ -64,7 +64,7 @@ def _use_packed(op: MicrokernelOp, packed: list, images: list) -> bool:
     kt, nt = ir.RankedTensorType(op.b.type).shape
     if nt % op.nr and nt != ir.RankedTensorType(tile.operands[0].type).shape[1]:
         return False
-    panel_source = _packed(source, op.nr, packed, is_constant, images)
+    panel_source = _packed(source, op.nr, packed, is_constant)
     if panel_source is None:
         return False
     element = ir.RankedTensorType(source.type).element_type
@@ -182,20 +182,12 @@ two (128x768x3072), packing each tile in the micro-kernel, while it is in cache,
 faster than a separate pass over B; with sixteen (1024^3), the separate pass is 10% faster."""
 
 
-def _packed(source: ir.Value, nr: int, packed: list, is_constant: bool,
-            images: list) -> ir.Value | None:
+def _packed(source: ir.Value, nr: int, packed: list, is_constant: bool) -> ir.Value | None:
     for value, width, result in packed:
         if value == source and width == nr:
             return result
-    copy = patch_copy(source)
-    if is_constant:
-        result = _packed_constant(defining_op(source), source, nr)
-    elif copy is not None:
-        image = _image(source, copy, images)
-        with ir.InsertionPoint(copy.info.op), source.location:
-            result = im2col_pack.packed_patches(image, nr)
-    else:
-        result = _packing_kernel(source, nr)
+    result = (_packed_constant(defining_op(source), source, nr) if is_constant
+              else _packing_kernel(source, nr))
     if result is not None:
         packed.append((source, nr, result))
     return result
@@ -264,16 +256,17 @@ def _image(source: ir.Value, copy: patches.Patches, images: list) -> im2col_pack
 
 
 def _use_tile_panels(op: MicrokernelOp, images: list) -> bool:
-    """A patch-matrix B tile of a kernel with one row tile: each micro-kernel call is given
-    its B block's panels, read from the image right before it (so they are in L1 when it
-    reads them; each block is read once); no tile alignment needed (columns past the tile
-    are read and masked off by the micro-kernel)."""
+    """A patch-matrix B tile: the micro-kernel call is given its B block's panels, read from
+    the image right before it (in L1 when it reads them). Each row tile reads its own: the
+    cost per call is O(k x n) against the call's O(m x k x n) FMAs, and nothing
+    matrix-sized is written or allocated per call. No alignment needed (columns past the
+    tile are read and masked off by the micro-kernel)."""
     tile = defining_op(op.b)
     if tile is None or tile.name != "tensor.extract_slice":
         return False
     source, (row0, col0) = _matrix_source(tile.operands[0])
     copy = patch_copy(source) if source is not None else None
-    if copy is None or _row_tiles(op) != 1:
+    if copy is None:
         return False
     k_off, n_off = _offsets(tile)
     if k_off is None:
@@ -306,20 +299,3 @@ def _column_values(value: ir.Value) -> list[int] | None:
         if all(b is not None and b.name == "arith.constant" for b in bounds):
             return list(range(*[ir.IntegerAttr(b.attributes["value"]).value for b in bounds]))
     return None
-
-
-def _row_tiles(op: MicrokernelOp) -> int | None:
-    """How many row tiles of the kernel there are: 1 for a static A row offset, the steps
-    of the ``hw.parallel`` dimension it is; None otherwise."""
-    a_tile = defining_op(op.a)
-    if a_tile is None or a_tile.name != "tensor.extract_slice":
-        return None
-    static = list(ir.DenseI64ArrayAttr(a_tile.attributes["static_offsets"]))
-    if static[0] != ir.ShapedType.get_dynamic_stride_or_offset():
-        return 1
-    rows = list(a_tile.operands)[1]
-    owner = _argument_owner(rows) if isinstance(rows.owner, ir.Block) else None
-    if not isinstance(owner, ParallelOp) or rows.arg_number >= len(list(owner.steps)):
-        return None
-    d = rows.arg_number
-    return -(-list(owner.upper_bounds)[d] // list(owner.steps)[d])
