@@ -11,6 +11,9 @@ first (``linalg_to_tiled_lib.peel``): the op and its chain become two ops on sli
 full tiles and the remainder, each forming its own kernel.
 Depthwise convolutions and 2-D pooling form sliding-window kernels
 (``linalg_to_tiled_lib.window``; elementwise consumers fuse into their epilogue too).
+An im2col patch copy forms a kernel of its own (``linalg_to_tiled_lib.patches``) unless, on a
+CPU target, its patch matrix is only a matmul's B (``patches.defers_to_hw``): then it stays,
+for ``aic-convert-tiled-to-hw`` to read the micro-kernels' B panels from the image.
 Everything else (fill, empty, other convolutions, dynamic shapes) stays as it is.
 """
 

@@ -11,7 +11,10 @@ becomes `tensor.extract_slice`, and a 2-D `linalg.matmul` of one float type on t
 columns, else full registers with a masked last panel -- never narrow vectors); on a CPU
 target, a micro-kernel whose B tile is a slice of a constant reads that constant packed at
 compile time into its column panels, and a run-time B that several row tiles read is packed
-once per call by a kernel of its own (``tiled_to_hw_lib.prepack``). After this pass no tiled op
+once per call by a kernel of its own (``tiled_to_hw_lib.prepack``); a convolution's patch
+copy left by ``aic-convert-linalg-to-tiled`` is never built: each micro-kernel reading it gets
+its B block's panels read from the image (``tiled_to_hw_lib.im2col_pack``, implicit GEMM), and
+a copy no micro-kernel reads becomes a patch-matrix kernel. After this pass no tiled op
 remains.
 Precondition: verified tiled IR (checked per kernel: an invalid one is a pass error, never IR
 that makes MLIR abort). A missing `hw.target` means `cpu-generic`.
