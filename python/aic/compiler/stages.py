@@ -31,9 +31,12 @@ from aic.compiler import cpu_backend as cpu
 from aic.compiler import cuda_backend as cuda
 from aic.errors import AicError, UnsupportedError
 
+# canonicalize before buffer-results-to-out-params: a result that is a reshape of a kernel's
+# output (a convolution's expand_shape of its matmul) folds back to the alloc, which is then
+# replaced by the caller's buffer -- no per-call output allocation and copy.
 BUFFERIZE = (
     "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
-    "function-boundary-type-conversion=identity-layout-map},"
+    "function-boundary-type-conversion=identity-layout-map},canonicalize,"
     "buffer-results-to-out-params{hoist-static-allocs=true modify-public-functions=true},"
     "buffer-deallocation-pipeline,convert-bufferization-to-memref"
 )
