@@ -11,6 +11,9 @@ first (``linalg_to_tiled_lib.peel``): the op and its chain become two ops on sli
 full tiles and the remainder, each forming its own kernel.
 Depthwise convolutions and 2-D pooling form sliding-window kernels
 (``linalg_to_tiled_lib.window``; elementwise consumers fuse into their epilogue too).
+An im2col patch copy forms a kernel of its own (``linalg_to_tiled_lib.patches``) unless, on a
+CPU target, its patch matrix is only a matmul's B (``patches.defers_to_hw``): then it stays,
+for ``aic-convert-tiled-to-hw`` to read the micro-kernels' B panels from the image.
 Everything else (fill, empty, other convolutions, dynamic shapes) stays as it is.
 """
 
@@ -73,6 +76,8 @@ class ConvertLinalgToTiled(Pass):
                 continue
             del candidate.operation.attributes[_TAG]
             copy = patches.analyze(candidate)
+            if copy is not None and patches.defers_to_hw(copy, target):
+                continue  # packed from the image by aic-convert-tiled-to-hw (implicit GEMM)
             if copy is not None:  # an im2col patch copy: a window kernel of its own
                 space = copy.info.space
                 rows = tiling.window(space[:2] + space[4:], target, self.tile_sizes)

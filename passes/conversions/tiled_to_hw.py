@@ -12,7 +12,10 @@ target) on tiles becomes
 columns, else full registers with a masked last panel -- never narrow vectors); on a CPU
 target, a micro-kernel whose B tile is a slice of a constant reads that constant packed at
 compile time into its column panels, and a run-time B that several row tiles read is packed
-once per call by a kernel of its own (``tiled_to_hw_lib.prepack``). After this pass no tiled op
+once per call by a kernel of its own (``tiled_to_hw_lib.prepack``); a convolution's patch
+copy left by ``aic-convert-linalg-to-tiled`` is never built: each micro-kernel reading it gets
+its B block's panels read from the image (``tiled_to_hw_lib.im2col_pack``, implicit GEMM), and
+a copy no micro-kernel reads becomes a patch-matrix kernel. After this pass no tiled op
 remains.
 Precondition: verified tiled IR (checked per kernel: an invalid one is a pass error, never IR
 that makes MLIR abort). A missing `hw.target` means `cpu-generic`.
@@ -28,6 +31,7 @@ from aic.errors import PassError
 from aic.mlir_api import arith, ir, linalg, scf, tensor
 from aic.pass_base import Pass, option, register_pass
 from aic.passes.conversions.tiled_to_hw_lib.cuda_contraction import map_contraction
+from aic.passes.conversions.tiled_to_hw_lib import im2col_pack
 from aic.passes.conversions.tiled_to_hw_lib.prepack import prepack_b
 from aic.passes.hw.mma_lib.plan import PRECISIONS
 from aic.verify import defining_op, require_valid, walk
@@ -69,6 +73,7 @@ class ConvertTiledToHw(Pass):
                     _to_microkernel(child, target)
         if target.kind == "cpu":
             prepack_b(op)
+            im2col_pack.lower_remaining(op, target.lanes_f32)
 
 
 def _index(value: int) -> ir.Value:

@@ -360,3 +360,33 @@ func.func @softmax_rows(%x: tensor<4x8x40xf32>) -> tensor<4x8x40xf32> {
   } -> tensor<4x8x40xf32>
   return %y : tensor<4x8x40xf32>
 }
+
+// -----
+
+// A patch copy read only as a matmul's B (through its collapse to K x N) on a CPU target is
+// left as it is: aic-convert-tiled-to-hw packs the micro-kernel's B panels straight from the
+// image (implicit GEMM); only the matmul forms a kernel.
+// TARGET-LABEL: func.func @patches_left_for_implicit_gemm
+// TARGET-SAME: (%[[X:.*]]: tensor<1x2x6x6xf32>, %[[W:.*]]: tensor<8x18xf32>, %[[INIT:.*]]: tensor<8x36xf32>)
+// TARGET: %[[PAD:.*]] = tensor.pad %[[X]]
+// TARGET: %[[COPY:.*]] = linalg.generic {{.*}} ins(%[[PAD]] : tensor<1x2x8x8xf32>)
+// TARGET: %[[P:.*]] = tensor.collapse_shape %[[COPY]]
+// TARGET-NOT: kind = "generic"
+// TARGET: "tiled.kernel"(%[[INIT]])
+// TARGET: "tiled.load"(%[[P]], {{.*}})
+// TARGET: kind = "matmul"
+func.func @patches_left_for_implicit_gemm(%x: tensor<1x2x6x6xf32>, %w: tensor<8x18xf32>, %init: tensor<8x36xf32>) -> tensor<8x36xf32> {
+  %zero = arith.constant 0.0 : f32
+  %padded = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%i0: index, %i1: index, %i2: index, %i3: index):
+    tensor.yield %zero : f32
+  } : tensor<1x2x6x6xf32> to tensor<1x2x8x8xf32>
+  %e = tensor.empty() : tensor<1x2x3x3x6x6xf32>
+  %copy = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 + d2, d5 + d3)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%padded : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x3x3x6x6xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x2x3x3x6x6xf32>
+  %p = tensor.collapse_shape %copy [[0, 1, 2, 3], [4, 5]] : tensor<1x2x3x3x6x6xf32> into tensor<18x36xf32>
+  %r = linalg.matmul ins(%w, %p : tensor<8x18xf32>, tensor<18x36xf32>) outs(%init : tensor<8x36xf32>) -> tensor<8x36xf32>
+  return %r : tensor<8x36xf32>
+}

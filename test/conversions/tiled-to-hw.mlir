@@ -259,3 +259,151 @@ module attributes {hw.target = {cores = 1 : i64, fma_units = 2 : i64, freq_ghz =
     return %r : tensor<128x64xf32>
   }
 }
+
+// -----
+
+// A convolution's patch copy (left by aic-convert-linalg-to-tiled) read as the matmul's B: no
+// patch matrix, no tensor.pad, no padded copy of the image. Each micro-kernel call gets its B
+// block as panels (2 x 18 x 32) read from the unpadded image right before it: per row of P
+// its offsets from tables, one masked contiguous read per output row a panel touches (unit
+// stride; the padding lanes masked off, reading the pad value), merged by select.
+// CHECK-LABEL: func.func @patches_packed_in_the_tile
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x6x6xf32>, %[[W:.*]]: tensor<8x18xf32>, %[[INIT:.*]]: tensor<8x36xf32>)
+// CHECK-NOT: tensor.pad
+// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %[[X]] {{\[}}[0, 1, 2, 3]] : tensor<1x2x6x6xf32> into tensor<72xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: "hw.parallel"(%[[INIT]])
+// CHECK: scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(
+// CHECK: %[[EMPTY:.*]] = tensor.empty() : tensor<2x18x32xf32>
+// CHECK: %[[PANELS:.*]] = scf.for %{{.*}} iter_args(%{{.*}} = %[[EMPTY]])
+// CHECK: scf.for %[[P:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(
+// CHECK: %[[ROW:.*]] = arith.addi %[[K]], %[[P]] : index
+// CHECK: tensor.extract %{{.*}}[%[[ROW]]] : tensor<18xi32>
+// CHECK: vector.transfer_read %[[FLAT]][%{{.*}}], %{{.*}}, %{{.*}} {in_bounds = [true]} : tensor<72xf32>, vector<32xf32>
+// CHECK: arith.select
+// CHECK: vector.transfer_write
+// CHECK: "hw.microkernel"(%{{.*}}, %[[PANELS]], %{{.*}}) {mr = 8 : i64, nr = 32 : i64}
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.600000e+00 : f64, isa = "avx512", kind = "cpu", l1 = 49152 : i64, l2 = 2097152 : i64, l3 = 33554432 : i64, peak_gflops = 3.328000e+02 : f64, vector_bits = 512 : i64}} {
+  func.func @patches_packed_in_the_tile(%x: tensor<1x2x6x6xf32>, %w: tensor<8x18xf32>, %init: tensor<8x36xf32>) -> tensor<8x36xf32> {
+    %zero = arith.constant 0.000000e+00 : f32
+    %padded = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    ^bb0(%i0: index, %i1: index, %i2: index, %i3: index):
+      tensor.yield %zero : f32
+    } : tensor<1x2x6x6xf32> to tensor<1x2x8x8xf32>
+    %e = tensor.empty() : tensor<1x2x3x3x6x6xf32>
+    %copy = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 * 1 + d2, d5 * 1 + d3)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%padded : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x3x3x6x6xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      linalg.yield %in : f32
+    } -> tensor<1x2x3x3x6x6xf32>
+    %p = tensor.collapse_shape %copy [[0, 1, 2, 3], [4, 5]] : tensor<1x2x3x3x6x6xf32> into tensor<18x36xf32>
+    %r = "tiled.kernel"(%init) ({
+    ^bb0(%i: index, %j: index, %k: index, %acc: tensor<8x36xf32>):
+      %la = "tiled.load"(%w, %i, %k) {sizes = array<i64: 8, 18>} : (tensor<8x18xf32>, index, index) -> tensor<8x18xf32>
+      %lb = "tiled.load"(%p, %k, %j) {sizes = array<i64: 18, 36>} : (tensor<18x36xf32>, index, index) -> tensor<18x36xf32>
+      %mm = linalg.matmul ins(%la, %lb : tensor<8x18xf32>, tensor<18x36xf32>) outs(%acc : tensor<8x36xf32>) -> tensor<8x36xf32>
+      gpu.yield %mm : tensor<8x36xf32>
+    }, {
+    }) {iterators = ["parallel", "parallel", "reduction"], kind = "matmul", outs_indexing = array<i64: 0, 1>, space = array<i64: 8, 36, 18>, tile_sizes = array<i64: 8, 36, 18>} : (tensor<8x36xf32>) -> tensor<8x36xf32>
+    return %r : tensor<8x36xf32>
+  }
+}
+
+// -----
+
+// Column stride 2: a panel row is read as 2 x 16 consecutive elements per output row touched
+// (the lane mask spread over the even positions), every second one kept (vector.shuffle).
+// CHECK-LABEL: func.func @strided_patches_shuffled
+// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0, 1, 2, 3]] : tensor<1x2x7x7xf32> into tensor<98xf32>
+// CHECK: tensor.empty() : tensor<1x18x16xf32>
+// CHECK: %[[SPREAD:.*]] = vector.shuffle %{{.*}}, %{{.*}} [0, 16, 1, 16, {{.*}}] : vector<16xi1>, vector<1xi1>
+// CHECK: %[[WIDE:.*]] = vector.transfer_read %[[FLAT]][%{{.*}}], %{{.*}}, %[[SPREAD]] {in_bounds = [true]} : tensor<98xf32>, vector<32xf32>
+// CHECK: vector.shuffle %[[WIDE]], %[[WIDE]] [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30] : vector<32xf32>, vector<32xf32>
+// CHECK-NOT: vector.gather
+// CHECK: "hw.microkernel"
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.600000e+00 : f64, isa = "avx512", kind = "cpu", l1 = 49152 : i64, l2 = 2097152 : i64, l3 = 33554432 : i64, peak_gflops = 3.328000e+02 : f64, vector_bits = 512 : i64}} {
+  func.func @strided_patches_shuffled(%x: tensor<1x2x7x7xf32>, %w: tensor<8x18xf32>, %init: tensor<8x16xf32>) -> tensor<8x16xf32> {
+    %zero = arith.constant 0.000000e+00 : f32
+    %padded = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    ^bb0(%i0: index, %i1: index, %i2: index, %i3: index):
+      tensor.yield %zero : f32
+    } : tensor<1x2x7x7xf32> to tensor<1x2x9x9xf32>
+    %e = tensor.empty() : tensor<1x2x3x3x4x4xf32>
+    %copy = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 * 2 + d2, d5 * 2 + d3)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%padded : tensor<1x2x9x9xf32>) outs(%e : tensor<1x2x3x3x4x4xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      linalg.yield %in : f32
+    } -> tensor<1x2x3x3x4x4xf32>
+    %p = tensor.collapse_shape %copy [[0, 1, 2, 3], [4, 5]] : tensor<1x2x3x3x4x4xf32> into tensor<18x16xf32>
+    %r = "tiled.kernel"(%init) ({
+    ^bb0(%i: index, %j: index, %k: index, %acc: tensor<8x16xf32>):
+      %la = "tiled.load"(%w, %i, %k) {sizes = array<i64: 8, 18>} : (tensor<8x18xf32>, index, index) -> tensor<8x18xf32>
+      %lb = "tiled.load"(%p, %k, %j) {sizes = array<i64: 18, 16>} : (tensor<18x16xf32>, index, index) -> tensor<18x16xf32>
+      %mm = linalg.matmul ins(%la, %lb : tensor<8x18xf32>, tensor<18x16xf32>) outs(%acc : tensor<8x16xf32>) -> tensor<8x16xf32>
+      gpu.yield %mm : tensor<8x16xf32>
+    }, {
+    }) {iterators = ["parallel", "parallel", "reduction"], kind = "matmul", outs_indexing = array<i64: 0, 1>, space = array<i64: 8, 16, 18>, tile_sizes = array<i64: 8, 16, 18>} : (tensor<8x16xf32>) -> tensor<8x16xf32>
+    return %r : tensor<8x16xf32>
+  }
+}
+
+// -----
+
+// Column stride 3 (over MAX_READ_STRIDE): each panel row is one masked vector.gather.
+// CHECK-LABEL: func.func @stride3_patches_gathered
+// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0, 1, 2, 3]] : tensor<1x2x8x8xf32> into tensor<128xf32>
+// CHECK: vector.gather %[[FLAT]][%{{.*}}] [%{{.*}}], %{{.*}}, %{{.*}} : tensor<128xf32>, vector<16xi32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+// CHECK: "hw.microkernel"
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.600000e+00 : f64, isa = "avx512", kind = "cpu", l1 = 49152 : i64, l2 = 2097152 : i64, l3 = 33554432 : i64, peak_gflops = 3.328000e+02 : f64, vector_bits = 512 : i64}} {
+  func.func @stride3_patches_gathered(%x: tensor<1x2x8x8xf32>, %w: tensor<8x18xf32>, %init: tensor<8x9xf32>) -> tensor<8x9xf32> {
+    %zero = arith.constant 0.000000e+00 : f32
+    %padded = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    ^bb0(%i0: index, %i1: index, %i2: index, %i3: index):
+      tensor.yield %zero : f32
+    } : tensor<1x2x8x8xf32> to tensor<1x2x10x10xf32>
+    %e = tensor.empty() : tensor<1x2x3x3x3x3xf32>
+    %copy = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 * 3 + d2, d5 * 3 + d3)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%padded : tensor<1x2x10x10xf32>) outs(%e : tensor<1x2x3x3x3x3xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      linalg.yield %in : f32
+    } -> tensor<1x2x3x3x3x3xf32>
+    %p = tensor.collapse_shape %copy [[0, 1, 2, 3], [4, 5]] : tensor<1x2x3x3x3x3xf32> into tensor<18x9xf32>
+    %r = "tiled.kernel"(%init) ({
+    ^bb0(%i: index, %j: index, %k: index, %acc: tensor<8x9xf32>):
+      %la = "tiled.load"(%w, %i, %k) {sizes = array<i64: 8, 18>} : (tensor<8x18xf32>, index, index) -> tensor<8x18xf32>
+      %lb = "tiled.load"(%p, %k, %j) {sizes = array<i64: 18, 9>} : (tensor<18x9xf32>, index, index) -> tensor<18x9xf32>
+      %mm = linalg.matmul ins(%la, %lb : tensor<8x18xf32>, tensor<18x9xf32>) outs(%acc : tensor<8x9xf32>) -> tensor<8x9xf32>
+      gpu.yield %mm : tensor<8x9xf32>
+    }, {
+    }) {iterators = ["parallel", "parallel", "reduction"], kind = "matmul", outs_indexing = array<i64: 0, 1>, space = array<i64: 8, 9, 18>, tile_sizes = array<i64: 8, 9, 18>} : (tensor<8x9xf32>) -> tensor<8x9xf32>
+    return %r : tensor<8x9xf32>
+  }
+}
+
+// -----
+
+// A patch copy whose P no micro-kernel reads (here a matmul outside any kernel) becomes the
+// patch matrix (18 x 36) read from the image, one row per iteration of a hw.parallel.
+// CHECK-LABEL: func.func @patch_matrix_for_a_plain_matmul
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x6x6xf32>, %[[W:.*]]: tensor<8x18xf32>, %[[INIT:.*]]: tensor<8x36xf32>)
+// CHECK-NOT: tensor.pad
+// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %[[X]]
+// CHECK: %[[P:.*]] = "hw.parallel"
+// CHECK: vector.transfer_read %[[FLAT]]
+// CHECK: upper_bounds = array<i64: 18>} : (tensor<18x36xf32>) -> tensor<18x36xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: linalg.matmul ins(%[[W]], %[[P]] : tensor<8x18xf32>, tensor<18x36xf32>)
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.600000e+00 : f64, isa = "avx512", kind = "cpu", l1 = 49152 : i64, l2 = 2097152 : i64, l3 = 33554432 : i64, peak_gflops = 3.328000e+02 : f64, vector_bits = 512 : i64}} {
+  func.func @patch_matrix_for_a_plain_matmul(%x: tensor<1x2x6x6xf32>, %w: tensor<8x18xf32>, %init: tensor<8x36xf32>) -> tensor<8x36xf32> {
+    %zero = arith.constant 0.000000e+00 : f32
+    %padded = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    ^bb0(%i0: index, %i1: index, %i2: index, %i3: index):
+      tensor.yield %zero : f32
+    } : tensor<1x2x6x6xf32> to tensor<1x2x8x8xf32>
+    %e = tensor.empty() : tensor<1x2x3x3x6x6xf32>
+    %copy = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 + d2, d5 + d3)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%padded : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x3x3x6x6xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      linalg.yield %in : f32
+    } -> tensor<1x2x3x3x6x6xf32>
+    %p = tensor.collapse_shape %copy [[0, 1, 2, 3], [4, 5]] : tensor<1x2x3x3x6x6xf32> into tensor<18x36xf32>
+    %r = linalg.matmul ins(%w, %p : tensor<8x18xf32>, tensor<18x36xf32>) outs(%init : tensor<8x36xf32>) -> tensor<8x36xf32>
+    return %r : tensor<8x36xf32>
+  }
+}

@@ -93,6 +93,31 @@ def analyze(op: ir.OpView) -> Patches | None:
     return Patches(info, x, found[0], found[1], spatial_pad(x))
 
 
+def matrix_of(p: Patches) -> ir.Operation | None:
+    """The `tensor.collapse_shape` to the 2-D patch matrix P (K x N) when it is the copy's
+    only use (batch 1)."""
+    uses = list(p.info.op.operation.results[0].uses)
+    if len(uses) != 1 or uses[0].owner.name != "tensor.collapse_shape":
+        return None
+    collapse = uses[0].owner
+    return collapse if ir.RankedTensorType(collapse.results[0].type).rank == 2 else None
+
+
+def defers_to_hw(p: Patches, target) -> bool:
+    """Whether the copy is left for ``aic-convert-tiled-to-hw`` to pack straight from the image
+    (``tiled_to_hw_lib.im2col_pack``): a CPU target, f32, batch 1, a padded image under 2**31 elements (i32 lane offsets), and P
+    read only as the B operand of `linalg.matmul`."""
+    n, c, h, w = static_shape(p.x.type)
+    element = ir.RankedTensorType(p.x.type).element_type
+    if target is None or target.kind != "cpu" or not isinstance(element, ir.F32Type) \
+            or n != 1 or c * h * w >= 2 ** 31:
+        return False
+    collapse = matrix_of(p)
+    uses = list(collapse.results[0].uses) if collapse is not None else []
+    return bool(uses) and all(u.owner.name == "linalg.matmul" and u.operand_number == 1
+                              for u in uses)
+
+
 def tile_body(p: Patches, sizes: list[int], offsets, acc) -> ir.Value:
     """The patches of one tile ``(1, tc, KH, KW, th, OW)`` (built at the current point): loops
     over ``kh`` and ``kw`` around one copy, so the IR stays small for any window (a 16x16

@@ -11,6 +11,10 @@ constant packed once, in numpy: ``P[ceil(N/nr), K, nr]`` with ``P[j, p, c] = B[p
 multiple of ``nr`` (a tile loop with a step that is, or a constant); the original
 constant goes when nothing else reads it.
 
+A B that is a convolution's patch matrix (the im2col copy that ``aic-convert-linalg-to-tiled``
+leaves for this pass) is never built: each micro-kernel call gets its B block's panels read
+straight from the image right before it (``im2col_pack.tile_panels``: implicit GEMM).
+
 A run-time B (K x N) whose tiles are read by ``MIN_ROW_TILES`` or more row tiles of the kernel
 (the A tile's row offset is a tile loop with that many steps) is packed by a kernel of its own
 (``hw.parallel`` over the panels, on all cores) placed right after B is defined, instead of
@@ -26,6 +30,8 @@ import numpy as np
 from aic.dialects.graph.constants import elements_attr, holder_array, numpy_dtype
 from aic.dialects.hw import TERMINATOR, MicrokernelOp, ParallelOp
 from aic.mlir_api import arith, ir, scf, tensor
+from aic.passes.conversions.linalg_to_tiled_lib import patches
+from aic.passes.conversions.tiled_to_hw_lib import im2col_pack
 from aic.passes.hw.vectorize import pack_panel
 from aic.verify import defining_op, walk
 
@@ -34,9 +40,10 @@ def prepack_b(root) -> int:
     """Give every micro-kernel under ``root`` whose B tile comes from a constant, or from a
     run-time matrix several row tiles read, a packed B; returns how many were changed."""
     packed: list[tuple[ir.Value, int, ir.Value]] = []  # (B, nr, its packed form)
+    images: list[tuple[ir.Value, im2col_pack.Image]] = []  # (patch matrix, its image)
     count = 0
     for op in [c for c in walk(root) if isinstance(c, MicrokernelOp)]:
-        count += _use_packed(op, packed)
+        count += _use_tile_panels(op, images) or _use_packed(op, packed)
     return count
 
 
@@ -186,6 +193,16 @@ def _packed(source: ir.Value, nr: int, packed: list, is_constant: bool) -> ir.Va
     return result
 
 
+def patch_copy(source: ir.Value) -> patches.Patches | None:
+    """The im2col patch copy (left by ``aic-convert-linalg-to-tiled``) whose collapse to
+    K x N is ``source``."""
+    collapse = defining_op(source)
+    if collapse is None or collapse.name != "tensor.collapse_shape":
+        return None
+    copy = defining_op(collapse.operands[0])
+    return patches.analyze(copy.opview) if copy is not None else None
+
+
 def _packing_kernel(source: ir.Value, nr: int) -> ir.Value:
     """A ``hw.parallel`` over the column panels of the run-time ``source`` (K x N) writing
     its packed form, right after ``source`` is defined."""
@@ -225,3 +242,60 @@ def _packed_constant(const, source: ir.Value, nr: int) -> ir.Value | None:
     type_ = ir.RankedTensorType.get([panels, k, nr], element)
     with ir.InsertionPoint(const), const.location:
         return arith.ConstantOp(type_, elements_attr(data, type_)).result
+
+
+def _image(source: ir.Value, copy: patches.Patches, images: list) -> im2col_pack.Image:
+    """The padded image of the patch matrix ``source``, built once (before the copy)."""
+    for value, image in images:
+        if value == source:
+            return image
+    with ir.InsertionPoint(copy.info.op), source.location:
+        image = im2col_pack.Image(copy)
+    images.append((source, image))
+    return image
+
+
+def _use_tile_panels(op: MicrokernelOp, images: list) -> bool:
+    """A patch-matrix B tile: the micro-kernel call is given its B block's panels, read from
+    the image right before it (in L1 when it reads them). Each row tile reads its own: the
+    cost per call is O(k x n) against the call's O(m x k x n) FMAs, and nothing
+    matrix-sized is written or allocated per call. No alignment needed (columns past the
+    tile are read and masked off by the micro-kernel)."""
+    tile = defining_op(op.b)
+    if tile is None or tile.name != "tensor.extract_slice":
+        return False
+    source, (row0, col0) = _matrix_source(tile.operands[0])
+    copy = patch_copy(source) if source is not None else None
+    if copy is None:
+        return False
+    k_off, n_off = _offsets(tile)
+    if k_off is None:
+        return False
+    kt, nt = ir.RankedTensorType(op.b.type).shape
+    image = _image(source, copy, images)
+    values = _column_values(n_off)
+    firsts = ([col0 + f for f in values] if values is not None
+              else range(ir.RankedTensorType(source.type).shape[1]))
+    with ir.InsertionPoint(op), op.location:
+        panels = im2col_pack.tile_panels(image, op.nr, _plus(n_off, col0), nt, firsts,
+                                         _plus(k_off, row0), kt)
+    op.operation.operands[1] = panels
+    _erase_unused(tile)
+    return True
+
+
+def _column_values(value: ir.Value) -> list[int] | None:
+    """Every value a column offset takes: a constant's, a ``hw.parallel`` dimension's or a
+    constant-bound ``scf.for``'s steps; None when unknown."""
+    op = defining_op(value)
+    if op is not None and op.name == "arith.constant":
+        return [ir.IntegerAttr(op.attributes["value"]).value]
+    owner = _argument_owner(value) if isinstance(value.owner, ir.Block) else None
+    if isinstance(owner, ParallelOp) and value.arg_number < len(list(owner.steps)):
+        d = value.arg_number
+        return list(range(0, list(owner.upper_bounds)[d], list(owner.steps)[d]))
+    if isinstance(owner, scf.ForOp) and value.arg_number == 0:
+        bounds = [defining_op(v) for v in (owner.lowerBound, owner.upperBound, owner.step)]
+        if all(b is not None and b.name == "arith.constant" for b in bounds):
+            return list(range(*[ir.IntegerAttr(b.attributes["value"]).value for b in bounds]))
+    return None

@@ -32,9 +32,12 @@ from aic.compiler import cuda_backend as cuda
 from aic.compiler import cuda_library
 from aic.errors import AicError, UnsupportedError
 
+# canonicalize before buffer-results-to-out-params: a result that is a reshape of a kernel's
+# output (a convolution's expand_shape of its matmul) folds back to the alloc, which is then
+# replaced by the caller's buffer -- no per-call output allocation and copy.
 BUFFERIZE = (
     "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
-    "function-boundary-type-conversion=identity-layout-map},"
+    "function-boundary-type-conversion=identity-layout-map},canonicalize,"
     "aic-memref-results-to-out-params,"
     "buffer-deallocation-pipeline,convert-bufferization-to-memref"
 )

@@ -5,7 +5,7 @@ the tiled IR's kernel structure (``aic.compile(dump_dir=...)``).
 * softmax over 197 is one row kernel;
 * GELU after a Linear is one generic, fused into the matmul's epilogue;
 * a conv's bias, ReLU and residual add join the conv matmul's epilogue (through the reshape),
-  and its patch matrix is built by a kernel of its own.
+  and its patch copy is left to the hw level (implicit GEMM, test_implicit_gemm.py).
 """
 
 import re
@@ -99,9 +99,9 @@ def test_conv_bias_relu_residual_in_the_matmul_epilogue(tmp_path):
                [("w1", w1), ("b1", b1), ("w2", w2), ("b2", b2)])
     tiled = _run(m, {"x": _rand(1, 8, 20, 20)}, tmp_path)
     kinds = [kind for kind, _ in _kernels(tiled)]
-    assert kinds.count("matmul+generic") == 2, kinds  # bias (+ relu / + residual + relu)
-    assert kinds.count("generic") == 2, kinds  # the two patch-matrix kernels
-    assert len(kinds) == 4, kinds
+    # bias (+ relu / + residual + relu); the patch copies are no kernels at this level: the
+    # CPU packs the matmuls' B panels straight from the image at hw level (implicit GEMM)
+    assert kinds == ["matmul+generic"] * 2, kinds
 
 
 @pytest.mark.parametrize("stride,dilation", [(2, 1), (1, 2)])
