@@ -3,7 +3,9 @@
 Every function here builds IR at the current insertion point and location (the lowering
 driver enters ``ir.InsertionPoint(op)`` and ``op.location`` before calling a lowering), on
 ranked tensors; shapes are lists of ints and ``dims.Dim`` (dynamic extents). ``generic``
-builds a ``linalg.generic`` whose body is a Python callback; ``map_elementwise`` builds one with numpy-broadcasting indexing maps.
+builds a ``linalg.generic`` whose body is a Python callback; ``map_elementwise`` builds one
+with numpy-broadcasting indexing maps; ``per_item`` runs an op over a dynamic batch as a loop
+of static items.
 
 May import: the MLIR shim and aic.errors.
 """
@@ -16,7 +18,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from aic.errors import PassError
-from aic.mlir_api import arith, ir, linalg, tensor
+from aic.mlir_api import arith, ir, linalg, scf, tensor
 from aic.passes.conversions.graph_to_linalg_lib import dims
 
 PARALLEL = "parallel"
@@ -239,6 +241,28 @@ def reduce_dims(x: ir.Value, dims: Sequence[int], init: ir.Value,
     def body(a, acc_):
         return combine(pre(a) if pre else a, acc_)
     return generic([x], [acc], maps, iters, body)[0]
+
+
+def per_item(x: ir.Value, out_shape: Sequence, element: ir.Type,
+             body: Callable[[ir.Value, list], ir.Value]) -> ir.Value:
+    """An op over a dynamic batch (dim 0 of ``x`` and of the result) as a loop over its items:
+    ``body(x_item, item_out_shape)`` lowers one item, static when only the batch was dynamic,
+    so the static lowering (and the kernels it feeds) applies unchanged."""
+    sx = shape_of(x)
+    result = empty(out_shape, element)
+    one = dims.index(1)
+    loop = scf.ForOp(dims.index(0), out_shape[0].value, one, [result])
+    with ir.InsertionPoint(loop.body):
+        n, acc = loop.induction_variable, loop.inner_iter_args[0]
+        at = [ir.ShapedType.get_dynamic_size()] + [0] * (len(sx) - 1)  # [n, 0, 0, ...]
+        dyn_sizes, sizes = dims.split([1] + sx[1:])
+        item = tensor.extract_slice(tensor_type([1] + sx[1:], elem_of(x)), x, [n], dyn_sizes,
+                                    [], at, sizes, [1] * len(sx))
+        y = body(item, [1] + list(out_shape[1:]))
+        dyn_out, out_sizes = dims.split([1] + list(out_shape[1:]))
+        scf.YieldOp([tensor.insert_slice(y, acc, [n], dyn_out, [], at, out_sizes,
+                                         [1] * len(sx))])
+    return dims.remember(loop.results[0], out_shape)
 
 
 # -- reshapes ---------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from aic.passes.conversions.graph_to_linalg_lib import scalar as s
 from aic.passes.conversions.graph_to_linalg_lib import dims
 from aic.passes.conversions.graph_to_linalg_lib.common import (
     PARALLEL, REDUCTION, affine_map, const, dense_const, dim, elem_of, empty, filled, generic,
-    is_unsigned_int, lowest, map_elementwise, reduce_dims, reshape, shape_of)
+    is_unsigned_int, lowest, map_elementwise, per_item, reduce_dims, reshape, shape_of)
 
 
 def pad(x: ir.Value, low: list[int], high: list[int], value: ir.Value) -> ir.Value:
@@ -128,10 +128,17 @@ def conv(x, w, bias, out_shape, strides, dilations, group, low, high):
 
 
 def lower_conv(op):
+    """A dynamic batch (and nothing else dynamic): a loop over the images, each the static
+    batch-1 convolution (its implicit GEMM and prepacked filter, as in a specialised model)."""
     ns = len(shape_of(op.x)) - 2
     low, high = _spatial_pads(op, ns)
     out_shape = shape_of(op.operation.results[0])
-    return [conv(op.x, op.w, op.bias, out_shape, op.strides, op.dilations, op.group, low, high)]
+
+    def one(x, shape):
+        return conv(x, op.w, op.bias, shape, op.strides, op.dilations, op.group, low, high)
+    if dims.is_dim(out_shape[0]) and not any(map(dims.is_dim, shape_of(op.x)[1:] + out_shape[1:])):
+        return [per_item(op.x, out_shape, elem_of(op.operation.results[0]), one)]
+    return [one(op.x, out_shape)]
 
 
 def _transposed_kernel(w, group):

@@ -53,3 +53,19 @@ func.func @slice_to_named(%ids: tensor<?x?xi64> {aic.dims = ["batch", "seq"]}, %
   %r = "graph.slice"(%buf) {aic.dims = ["", "seq"], starts = array<i64: 0, 0>, steps = array<i64: 1, 1>} : (tensor<1x64xi64>) -> tensor<1x?xi64>
   return %r : tensor<1x?xi64>
 }
+
+// -----
+
+// A convolution over a dynamic batch: a loop over the images, each the static batch-1
+// convolution (so its kernels are the specialised model's).
+// CHECK-LABEL: func.func @conv_dynamic_batch
+// CHECK-SAME: (%[[X:.*]]: tensor<?x2x6x6xf32>
+// CHECK: %[[N:.*]] = tensor.dim %[[X]], %c0
+// CHECK: scf.for %[[I:.*]] = %c0 to %[[N]] step %c1 iter_args(%[[ACC:.*]] = %{{.*}}) -> (tensor<?x4x4x4xf32>)
+// CHECK: %[[IMG:.*]] = tensor.extract_slice %[[X]][%[[I]], 0, 0, 0] [1, 2, 6, 6] [1, 1, 1, 1] : tensor<?x2x6x6xf32> to tensor<1x2x6x6xf32>
+// CHECK: linalg.matmul
+// CHECK: tensor.insert_slice %{{.*}} into %[[ACC]][%[[I]], 0, 0, 0] [1, 4, 4, 4]
+func.func @conv_dynamic_batch(%x: tensor<?x2x6x6xf32> {aic.dims = ["batch", "", "", ""]}, %w: tensor<4x2x3x3xf32>) -> tensor<?x4x4x4xf32> {
+  %r = "graph.conv"(%x, %w) {aic.dims = ["batch", "", "", ""], dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x2x6x6xf32>, tensor<4x2x3x3xf32>) -> tensor<?x4x4x4xf32>
+  return %r : tensor<?x4x4x4xf32>
+}
