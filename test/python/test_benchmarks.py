@@ -24,7 +24,8 @@ from benchmarks import kernels, models, run
 from aic.frontend.onnx.flops import count_flops
 
 ROW_FIELDS = {"name", "kind", "threads", "aic_ms", "ort_ms", "ratio", "gflops", "pct_peak",
-              "compile_s", "compile_mb", "flops", "runs", "aic_min_ms", "ort_min_ms", "rel_err", "error"}
+              "compile_s", "compile_mb", "flops", "runs", "aic_min_ms", "ort_min_ms", "rel_err",
+              "spec_ms", "dyn_over_spec", "error"}
 
 
 def _run_benchmark(tmp_path, *args) -> dict:
@@ -90,6 +91,17 @@ def test_a_model_aic_cannot_compile_is_an_error_row():
     assert row.error and "\n" not in row.error and "Frobnicate" in row.error
     assert row.aic_ms is None and row.ratio is None
     run.print_row(row)  # prints one line, does not raise
+
+
+def test_a_dynamic_row_times_the_dynamic_and_the_specialised_model():
+    """Issue 10's rows: one artifact without input shapes, called at the row's shapes, next to
+    the model specialised to them (quick: ResNet-18 at 64x64, batch 1)."""
+    settings = run.Settings(runs=2, min_runs=1, warmup=1, budget_s=0.1, quick=True)
+    name = "resnet18_224_dynamic_b1"
+    row = run.run_case(name, "dynamic", models.build(name, quick=True), None, 1, settings, 100.0)
+    assert row.error is None, row.error
+    assert row.spec_ms > 0 and row.dyn_over_spec == pytest.approx(row.aic_ms / row.spec_ms)
+    assert row.rel_err < 1e-4
 
 
 def test_geomean_is_per_kind_and_thread_count():

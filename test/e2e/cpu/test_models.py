@@ -40,10 +40,14 @@ def test_old_exporter_weights_are_constants():
     assert compiled.input_names == ["data"]
 
 
-def test_symbolic_batch_needs_and_takes_shapes():
+def test_symbolic_batch_is_dynamic_or_takes_shapes():
     model = models.symbolic_encoder()
-    with pytest.raises(aic.ModelFormatError, match="batch"):
-        aic.compile(model)
+    dynamic = aic.compile(model)  # no shapes: the batch stays dynamic (docs/dynamic-shapes.md)
+    assert [t.shape for t in dynamic.inputs] == [(-1, 64)]
+    for batch in (1, 5):
+        feed = {"x": np.random.default_rng(batch).standard_normal((batch, 64), np.float32)}
+        np.testing.assert_allclose(dynamic(**feed)[0], _reference(model, feed)[0],
+                                   rtol=RTOL, atol=ATOL)
     compiled = aic.compile(model, input_shapes={"x": [3, 64]})
     feed = _feed(compiled)
     (got,) = compiled(**feed)
@@ -54,8 +58,6 @@ def test_symbolic_batch_needs_and_takes_shapes():
 
 def test_symbolic_batch_and_sequence_fold_shape_subgraphs():
     model = models.symbolic_attention()
-    with pytest.raises(aic.ModelFormatError, match="batch"):
-        aic.compile(model)
     compiled = aic.compile(model, input_shapes={"x": [2, 5, 32]})
     graph = str(aic.import_onnx(model, input_shapes={"x": [2, 5, 32]}))
     assert "Shape" not in graph and "graph.concat" not in graph  # the shape math folded away
