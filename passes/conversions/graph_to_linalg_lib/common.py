@@ -245,13 +245,14 @@ def reduce_dims(x: ir.Value, dims: Sequence[int], init: ir.Value,
 
 def per_item(x: ir.Value, out_shape: Sequence, element: ir.Type,
              body: Callable[[ir.Value, list], ir.Value]) -> ir.Value:
-    """An op over a dynamic batch (dim 0 of ``x`` and of the result) as a loop over its items:
-    ``body(x_item, item_out_shape)`` lowers one item, static when only the batch was dynamic,
-    so the static lowering (and the kernels it feeds) applies unchanged."""
+    """An op over a batch (dim 0 of ``x`` and of the result, static or dynamic) as a loop over
+    its items: ``body(x_item, item_out_shape)`` lowers one item, static when only the batch was
+    dynamic, so the batch-1 lowering (and the kernels it feeds) applies unchanged."""
     sx = shape_of(x)
     result = empty(out_shape, element)
     one = dims.index(1)
-    loop = scf.ForOp(dims.index(0), out_shape[0].value, one, [result])
+    count = out_shape[0].value if dims.is_dim(out_shape[0]) else dims.index(out_shape[0])
+    loop = scf.ForOp(dims.index(0), count, one, [result])
     with ir.InsertionPoint(loop.body):
         n, acc = loop.induction_variable, loop.inner_iter_args[0]
         at = [ir.ShapedType.get_dynamic_size()] + [0] * (len(sx) - 1)  # [n, 0, 0, ...]
@@ -262,7 +263,8 @@ def per_item(x: ir.Value, out_shape: Sequence, element: ir.Type,
         dyn_out, out_sizes = dims.split([1] + list(out_shape[1:]))
         scf.YieldOp([tensor.insert_slice(y, acc, [n], dyn_out, [], at, out_sizes,
                                          [1] * len(sx))])
-    return dims.remember(loop.results[0], out_shape)
+    return dims.remember(loop.results[0], out_shape) if dims.is_dim(out_shape[0]) \
+        else loop.results[0]
 
 
 # -- reshapes ---------------------------------------------------------------------------------

@@ -128,15 +128,17 @@ def conv(x, w, bias, out_shape, strides, dilations, group, low, high):
 
 
 def lower_conv(op):
-    """A dynamic batch (and nothing else dynamic): a loop over the images, each the static
-    batch-1 convolution (its implicit GEMM and prepacked filter, as in a specialised model)."""
+    """A batch of several images, or a dynamic batch (nothing else dynamic): a loop over the
+    images, each the batch-1 convolution (its implicit GEMM; measured 2x faster at batch 4
+    than one batched contraction over a broadcast filter)."""
     ns = len(shape_of(op.x)) - 2
     low, high = _spatial_pads(op, ns)
     out_shape = shape_of(op.operation.results[0])
 
     def one(x, shape):
         return conv(x, op.w, op.bias, shape, op.strides, op.dilations, op.group, low, high)
-    if dims.is_dim(out_shape[0]) and not any(map(dims.is_dim, shape_of(op.x)[1:] + out_shape[1:])):
+    batch, rest = out_shape[0], shape_of(op.x)[1:] + out_shape[1:]
+    if (dims.is_dim(batch) or batch > 1) and not any(map(dims.is_dim, rest)):
         return [per_item(op.x, out_shape, elem_of(op.operation.results[0]), one)]
     return [one(op.x, out_shape)]
 

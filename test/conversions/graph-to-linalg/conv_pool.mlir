@@ -40,11 +40,17 @@ func.func @conv_im2col_strided_dilated(%x: tensor<1x2x9x6xf32>, %w: tensor<5x2x3
 
 // -----
 
+// A batch of images: a loop over them, each the batch-1 convolution (one matmul of the
+// filter, no patch copy for a 1x1, no broadcast filter).
 // CHECK-LABEL: func.func @conv_1x1_batched_no_copy
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3x4x4xf32>, %[[W4:.*]]: tensor<8x3x1x1xf32>)
 // CHECK-NOT: linalg.generic
-// CHECK: %[[P:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] : tensor<2x3x4x4xf32> into tensor<2x3x16xf32>
-// CHECK: %[[W:.*]] = linalg.broadcast ins(%{{.*}} : tensor<8x3xf32>) outs(%{{.*}} : tensor<2x8x3xf32>) dimensions = [0]
-// CHECK: linalg.batch_matmul ins(%[[W]], %[[P]] : tensor<2x8x3xf32>, tensor<2x3x16xf32>) outs(%{{.*}} : tensor<2x8x16xf32>)
+// CHECK: scf.for %[[N:.*]] = %c0 to %c2 step %c1 iter_args(%[[ACC:.*]] = %{{.*}}) -> (tensor<2x8x4x4xf32>)
+// CHECK: tensor.extract_slice %[[X]][%[[N]], 0, 0, 0] [1, 3, 4, 4]
+// CHECK: %[[W:.*]] = tensor.collapse_shape %[[W4]] {{\[\[}}0], [1, 2, 3]] : tensor<8x3x1x1xf32> into tensor<8x3xf32>
+// CHECK: linalg.matmul ins(%[[W]], %{{.*}} : tensor<8x3xf32>, tensor<3x16xf32>) outs(%{{.*}} : tensor<8x16xf32>)
+// CHECK: tensor.insert_slice %{{.*}} into %[[ACC]][%[[N]], 0, 0, 0] [1, 8, 4, 4]
+// CHECK-NOT: linalg.broadcast
 func.func @conv_1x1_batched_no_copy(%x: tensor<2x3x4x4xf32>, %w: tensor<8x3x1x1xf32>) -> tensor<2x8x4x4xf32> {
   %r = "graph.conv"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<2x3x4x4xf32>, tensor<8x3x1x1xf32>) -> tensor<2x8x4x4xf32>
   return %r : tensor<2x8x4x4xf32>
