@@ -93,6 +93,20 @@ class InferredOp(AicOp):
                  for a in cls.DEF.attributes if a.name in attributes}
         return [tensor_type(s, e) for s, e in cls.infer([info(o) for o in operands], attrs)]
 
+    def inferred_shape(self, result: int, shape_of) -> list:
+        """Result ``result``'s shape by this op's rule, run on operand shapes from
+        ``shape_of(value)`` -- whatever stands for a dim there (ints, or symbolic dims that
+        answer the rule's arithmetic and comparisons). Raises what the rule raises."""
+        def info(group):
+            if group is None:
+                return None
+            if isinstance(group, (list, tuple)):
+                return [info(g) for g in group]
+            return TensorInfo(shape_of(group), ir.RankedTensorType(group.type).element_type)
+        attrs = {a.name: a.constraint.value(self.operation.attributes[a.name])
+                 for a in self.DEF.attributes if a.name in self.operation.attributes}
+        return list(self.infer([info(g) for g in self._group_operands()], attrs)[result][0])
+
     def inferred_types(self) -> list[ir.Type]:
         """The result types implied by this op's operands and attributes (or ShapeError)."""
         return self.infer_result_types(self._group_operands(), attribute_dict(self))

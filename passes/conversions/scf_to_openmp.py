@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from aic.dialects.hw import get_target
 from aic.errors import PassError
-from aic.mlir_api import arith, ir, passmanager, scf
-from aic.pass_base import Pass, option, register_pass
+from aic.mlir_api import arith, ir, scf
+from aic.pass_base import Pass, option, register_pass, run_upstream
 from aic.verify import walk
 
 MIN_ITERATIONS = 1 << 16
@@ -62,7 +62,7 @@ class ConvertScfToOpenmp(Pass):
             elif isinstance(loop, scf.ParallelOp):
                 _nest(loop, keep=_parallel_dims(loop, threads or 1))
         if threads != 1:
-            _run_upstream(op, "scf-forall-to-parallel,"
+            run_upstream(op, "scf-forall-to-parallel,"
                               f"convert-scf-to-openmp{{num-threads={threads}}}")
 
 
@@ -72,15 +72,6 @@ def _target_cores(op) -> int:
     except ValueError as e:
         raise PassError(f"invalid hw.target: {e}", op) from None
     return target.cores if target is not None and target.kind == "cpu" else 0
-
-
-def _run_upstream(op, pipeline: str) -> None:
-    pm = passmanager.PassManager(op.name, context=op.context)
-    pm.add(pipeline)
-    try:
-        pm.run(op)
-    except ir.MLIRError as e:
-        raise PassError(f"{pipeline} failed: {e}", op) from None
 
 
 def _inside_loop(op) -> bool:

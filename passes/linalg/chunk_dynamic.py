@@ -160,12 +160,12 @@ def _insert(part: ir.Value, into: ir.Value, axes, d: int, iv: ir.Value) -> ir.Va
                                [1] * t.rank)
 
 
-def _chain_loop(op, maps, d, chain, lo, hi, size, init) -> tuple[ir.Value, ir.Operation]:
+def _chain_loop(op, maps, d, chain, lo, hi, size, inits) -> tuple[list, ir.Operation]:
     """``_loop`` for a contraction and its ``epilogue``: the loop carries the last member's
     outs; the contraction's and the other members' inits are read chunk by chunk."""
     axis = maps[-1].index(d)  # the result axis of d: the members' loop dim (identity maps)
     step = arith.ConstantOp.create_index(size).result
-    loop = scf.ForOp(lo, hi, step, [init])
+    loop = scf.ForOp(lo, hi, step, inits)
     with ir.InsertionPoint(loop.body):
         iv, (carried,) = loop.induction_variable, list(loop.inner_iter_args)
         previous, first = None, None
@@ -187,7 +187,7 @@ def _chain_loop(op, maps, d, chain, lo, hi, size, init) -> tuple[ir.Value, ir.Op
             previous, first = (member.results[0], clone.results[0]), first or clone
         scf.YieldOp([_insert(previous[1], carried, (chain and loop_structure(chain[-1])[0][-1])
                              or maps[-1], dim, iv)])
-    return loop.results[0], first
+    return list(loop.results), first
 
 
 def _loop(op: ir.Operation, maps, d: int, lo: ir.Value, hi: ir.Value, size: int,
@@ -271,39 +271,37 @@ def chunk(op: ir.Operation, rows: int) -> list[ir.Operation]:
         return _chunk_chain(op, maps, d, size, chain)
     n_in = len(op.operands) - len(op.results)
     with ir.InsertionPoint(op), op.location:
-        extent = _extent(op, maps, d)
-        inits = list(op.operands)[n_in:]
-        zero = arith.ConstantOp.create_index(0).result
-        clones = []
-        if size > 1:
-            t = arith.ConstantOp.create_index(size).result
-            full = arith.muli(arith.floordivsi(extent, t), t)
-            inits, clone = _loop(op, maps, d, zero, full, size, inits)
-            clones.append(clone)
-            zero = full
-        results, clone = _loop(op, maps, d, zero, extent, 1, inits)
-        clones.append(clone)
+        results, clones = _full_then_rest(
+            _extent(op, maps, d), size, list(op.operands)[n_in:],
+            lambda lo, hi, step, inits: _loop(op, maps, d, lo, hi, step, inits))
     for old, new in zip(op.results, results):
         old.replace_all_uses_with(new)
     op.erase()
     return clones
 
 
+def _full_then_rest(extent: ir.Value, size: int, inits: list, run) -> tuple[list, list]:
+    """``run(lo, hi, step, inits) -> (results, clone)`` over the full chunks of ``size``, then
+    over the remainder one at a time (the first loop's results carried into the second);
+    the last loop's results and every loop's clone."""
+    lo, clones = arith.ConstantOp.create_index(0).result, []
+    if size > 1:
+        t = arith.ConstantOp.create_index(size).result
+        full = arith.muli(arith.floordivsi(extent, t), t)
+        inits, clone = run(lo, full, size, inits)
+        clones.append(clone)
+        lo = full
+    results, clone = run(lo, extent, 1, inits)
+    return results, clones + [clone]
+
+
 def _chunk_chain(op, maps, d: int, size: int, chain: list) -> list[ir.Operation]:
     """``chunk`` of a contraction with its ``epilogue``: one loop nest runs them all."""
     last = chain[-1]
     with ir.InsertionPoint(last), op.location:  # every member's operands dominate the last
-        extent = _extent(op, maps, d)
-        result, clones = last.operands[len(last.operands) - 1], []
-        zero = arith.ConstantOp.create_index(0).result
-        if size > 1:
-            t = arith.ConstantOp.create_index(size).result
-            full = arith.muli(arith.floordivsi(extent, t), t)
-            result, clone = _chain_loop(op, maps, d, chain, zero, full, size, result)
-            clones.append(clone)
-            zero = full
-        result, clone = _chain_loop(op, maps, d, chain, zero, extent, 1, result)
-        clones.append(clone)
+        (result,), clones = _full_then_rest(
+            _extent(op, maps, d), size, [last.operands[len(last.operands) - 1]],
+            lambda lo, hi, step, inits: _chain_loop(op, maps, d, chain, lo, hi, step, inits))
     last.results[0].replace_all_uses_with(result)
     for member in reversed(chain):
         member.erase()

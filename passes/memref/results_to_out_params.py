@@ -23,9 +23,8 @@ deallocation.
 
 from __future__ import annotations
 
-from aic.errors import PassError
-from aic.mlir_api import ir, passmanager
-from aic.pass_base import Pass, register_pass
+from aic.mlir_api import ir
+from aic.pass_base import Pass, register_pass, run_upstream
 
 UPSTREAM = "buffer-results-to-out-params{hoist-static-allocs=true}"
 VISIBILITY = "sym_visibility"
@@ -49,12 +48,8 @@ class MemrefResultsToOutParams(Pass):
                     and not has_dynamic_results(f):
                 hidden.append((f, visibility))
                 f.attributes[VISIBILITY] = ir.StringAttr.get("private")
-        pm = passmanager.PassManager(op.name, context=op.context)
-        pm.add(UPSTREAM)
         try:
-            pm.run(op)
-        except ir.MLIRError as e:
-            raise PassError(f"buffer-results-to-out-params failed: {e}", op) from None
+            run_upstream(op, UPSTREAM, "buffer-results-to-out-params")
         finally:
             for f, visibility in hidden:
                 if visibility is None:

@@ -32,7 +32,7 @@ import traceback
 from typing import Any, ClassVar, get_type_hints
 
 from aic.errors import AlreadyReported, PassError, PipelineError
-from aic.mlir_api import ir
+from aic.mlir_api import ir, passmanager
 
 PASSES: dict[str, type["Pass"]] = {}
 """Every registered aic pass, by pipeline name."""
@@ -145,6 +145,17 @@ def _convert(pass_name: str, key: str, typ, raw: str):
             f"option '{key}' of '{pass_name}' expects {getattr(typ, '__name__', typ)}, got '{raw}'"
         ) from None
     raise PipelineError(f"option '{key}' of '{pass_name}' has unsupported type {typ}")
+
+
+def run_upstream(op: ir.Operation, pipeline: str, what: str | None = None) -> None:
+    """Run an upstream pass pipeline on ``op`` from inside an aic pass; its failure becomes a
+    ``PassError`` located at ``op`` (``what failed: ...``, ``what`` the pipeline by default)."""
+    pm = passmanager.PassManager(op.name, context=op.context)
+    pm.add(pipeline)
+    try:
+        pm.run(op)
+    except ir.MLIRError as e:
+        raise PassError(f"{what or pipeline} failed: {e}", op) from None
 
 
 def register_pass(cls: type[Pass]) -> type[Pass]:

@@ -12,8 +12,7 @@ May import: the MLIR shim, the graph dialect and the other lowering helpers.
 from __future__ import annotations
 
 from aic.dialects.graph import ops_elementwise
-from aic.dialects.graph.inference import InferredOp, TensorInfo
-from aic.dialects.graph.shapes import ShapeError
+from aic.dialects.graph.inference import InferredOp
 from aic.mlir_api import ir
 from aic.passes.conversions.graph_to_linalg_lib import dims
 
@@ -52,23 +51,11 @@ def _inferred(op: ir.OpView, result: ir.Value) -> list | None:
     """The op's own shape rule (``InferredOp.infer``) run on operand shapes holding ``Dim``s."""
     if not isinstance(op, InferredOp):
         return None
-    ins = [_info(group) for group in op._group_operands()]
-    attrs = {a.name: a.constraint.value(op.operation.attributes[a.name])
-             for a in op.DEF.attributes if a.name in op.operation.attributes}
     try:
-        inferred = type(op).infer(ins, attrs)
-    except (ShapeError, dims.DynamicDimError, TypeError, ValueError):
+        shape = op.inferred_shape(result.result_number, dims.shape_of)
+    except (ValueError, TypeError):  # ShapeError, DynamicDimError: no answer
         return None
-    shape = list(inferred[result.result_number][0])
     return shape if len(shape) == ir.RankedTensorType(result.type).rank else None
-
-
-def _info(group):
-    if group is None:
-        return None
-    if isinstance(group, (list, tuple)):
-        return [_info(g) for g in group]
-    return TensorInfo(dims.shape_of(group), ir.RankedTensorType(group.type).element_type)
 
 
 def _from_operands(op: ir.OpView, axis: int, rank: int):

@@ -57,21 +57,27 @@ def chip_of(target_name: str) -> str:
     return targets.cuda.ptx_arch(targets.resolve(target_name))[0]
 
 
+def kernel_binary(module: ir.Module, ctx: ir.Context) -> ir.Operation:
+    """Serialize the (one, merged) kernel module of an `nvvm`-level module to PTX in place
+    (``gpu-module-to-binary{format=isa}``); the resulting ``gpu.binary`` op."""
+    with timing.span("gpu-module-to-binary (NVPTX)"):
+        run_pipeline_on("builtin.module(gpu-module-to-binary{format=isa})", module.operation, ctx)
+    binaries = [op.operation for op in module.body.operations
+                if op.operation.name == "gpu.binary"]
+    if len(binaries) != 1:
+        raise AicError(f"expected one kernel module at the nvvm level, found {len(binaries)}")
+    return binaries[0]
+
+
 def ptx_of(nvvm_text: str) -> str:
     """The PTX of the (one, merged) kernel module of an `nvvm`-level module."""
     ctx = make_context()
     with ctx, ir.Location.unknown():
-        module = ir.Module.parse(nvvm_text)
-        with timing.span("gpu-module-to-binary (NVPTX)"):
-            run_pipeline_on("builtin.module(gpu-module-to-binary{format=isa})",
-                            module.operation, ctx)
-        texts = []
-        for op in module.body.operations:
-            if op.operation.name == "gpu.binary":
-                for obj in ir.ArrayAttr(op.operation.attributes["objects"]):
-                    texts.append(gpu.ObjectAttr(obj).object.decode())
+        binary = kernel_binary(ir.Module.parse(nvvm_text), ctx)
+        texts = [gpu.ObjectAttr(obj).object.decode()
+                 for obj in ir.ArrayAttr(binary.attributes["objects"])]
     if len(texts) != 1:
-        raise AicError(f"expected one kernel module at the nvvm level, found {len(texts)}")
+        raise AicError(f"expected one kernel object at the nvvm level, found {len(texts)}")
     return texts[0]
 
 

@@ -28,12 +28,11 @@ import tempfile
 from aic import timing
 from aic.compiler import cpu_backend, files
 from aic.compiler.c_entry import EXPORTS, HEADER, wrapper_source
-from aic.compiler.cuda_backend import assemble, chip_of
+from aic.compiler.cuda_backend import assemble, chip_of, kernel_binary
 from aic.compiler.cuda_host import SOURCE, c_compiler
 from aic.context import make_context
 from aic.errors import AicError
 from aic.mlir_api import gpu, ir
-from aic.pipeline import run_pipeline_on
 
 HOST_CPU = "x86-64"
 """``-mcpu`` of the host code: it only sequences launches, so any x86-64 runs it."""
@@ -44,14 +43,7 @@ def with_cubin(nvvm: str | bytes, chip: str) -> bytes:
     ctx = make_context()
     with ctx, ir.Location.unknown():
         module = ir.Module.parse(nvvm)
-        with timing.span("gpu-module-to-binary (NVPTX)"):
-            run_pipeline_on("builtin.module(gpu-module-to-binary{format=isa})",
-                            module.operation, ctx)
-        binaries = [op for op in module.body.operations if op.operation.name == "gpu.binary"]
-        if len(binaries) != 1:
-            raise AicError(f"expected one kernel module at the nvvm level, found "
-                           f"{len(binaries)}")
-        binary = binaries[0].operation
+        binary = kernel_binary(module, ctx)
         objects = []
         for attr in ir.ArrayAttr(binary.attributes["objects"]):
             ptx = gpu.ObjectAttr(attr)

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from aic.dialects.graph.inference import InferredOp, TensorInfo
-from aic.dialects.graph.shapes import DYN, ShapeError
+from aic.dialects.graph.inference import InferredOp
+from aic.dialects.graph.shapes import DYN
 from aic.frontend.onnx import symbolic
 from aic.mlir_api import ir
 
@@ -44,18 +44,10 @@ def dims_of_result(value: ir.Value, dims_of: Callable[[ir.Value], list]) -> list
 
 
 def _inferred(op: InferredOp, value: ir.Value, dims_of) -> list | None:
-    def info(group):
-        if group is None:
-            return None
-        if isinstance(group, (list, tuple)):
-            return [info(g) for g in group]
-        shape = [DYN if d is None else d for d in dims_of(group)]
-        return TensorInfo(shape, ir.RankedTensorType(group.type).element_type)
-    ins = [info(g) for g in op._group_operands()]
-    attrs = {a.name: a.constraint.value(op.operation.attributes[a.name])
-             for a in op.DEF.attributes if a.name in op.operation.attributes}
+    def shape_of(v):
+        return [DYN if d is None else d for d in dims_of(v)]
     try:
-        shape = list(op.infer(ins, attrs)[value.result_number][0])
-    except (ShapeError, symbolic.NotSymbolic, TypeError, ValueError):
+        shape = op.inferred_shape(value.result_number, shape_of)
+    except (ValueError, TypeError):  # ShapeError, symbolic.NotSymbolic: no answer
         return None
     return shape if len(shape) == ir.RankedTensorType(value.type).rank else None
