@@ -152,13 +152,19 @@ def ragged(space: list[int], sizes: list[int]) -> list[int]:
     return [d for d, (e, s) in enumerate(zip(space, sizes)) if e % s]
 
 
+GPU_WINDOW_TILE = 2048
+"""Outputs of a GPU window tile: 8 KiB, and its input window (stride 2, 3x3) about 4x that,
+inside the 48 KiB of static shared memory a block may use."""
+
+
 def window(space: list[int], target: Target, user: tuple[int, ...] = ()) -> list[int]:
     """Tile sizes of a sliding-window kernel over the output ``(n, c, oh, ow)``.
 
     A tile is whole output rows of one channel — ``(1, 1, th, ow)`` — so vectors run along
     the row (a ragged row end is a masked vector, never a narrower tile); ``th`` is the
-    whole height, halved (to a divisor) until there are >= cores tiles. User sizes as in
-    ``choose``.
+    whole height, halved (to a divisor) until there are >= cores tiles. On a GPU target the
+    tile (and the input window it reads) lives in shared memory: ``th`` is halved until a tile
+    holds at most ``GPU_WINDOW_TILE`` outputs. User sizes as in ``choose``.
     """
     if user:
         wanted = ([1] * len(space) + list(user))[-len(space):]
@@ -167,5 +173,7 @@ def window(space: list[int], target: Target, user: tuple[int, ...] = ()) -> list
     rows = oh
     cores = target.cores if isinstance(target, CpuTarget) else 1
     while n * c * (oh // rows) < cores and rows > 1:
+        rows = largest_divisor(oh, rows // 2)
+    while not isinstance(target, CpuTarget) and rows * ow > GPU_WINDOW_TILE and rows > 1:
         rows = largest_divisor(oh, rows // 2)
     return [1, 1, rows, ow]

@@ -65,3 +65,16 @@ def test_no_good_divisor_innermost_takes_the_whole_extent():
 def test_user_sizes_always_divide():
     target = with_cores(resolve("cpu-avx512"), 1)
     assert tiling.choose([197, 64], ["parallel", "parallel"], target, (64, 64)) == [1, 64]
+
+
+def test_gpu_window_tiles_fit_shared_memory():
+    """A GPU window tile (whole rows of one channel) holds at most GPU_WINDOW_TILE outputs,
+    so it and its input window stay inside 48 KiB of static shared memory (a 128-wide UNet
+    level or MobileNetV2's 112-wide depthwise stem once needed 66-200 KiB); a CPU target keeps
+    whole-height tiles on one core."""
+    gpu = resolve("cuda-sm80")
+    assert tiling.window([1, 16, 128, 128], gpu) == [1, 1, 16, 128]
+    assert tiling.window([1, 32, 112, 112], gpu) == [1, 1, 14, 112]
+    assert tiling.window([1, 64, 14, 14], gpu) == [1, 1, 14, 14]  # small maps stay whole
+    cpu = with_cores(resolve("cpu-avx512"), 1)
+    assert tiling.window([1, 16, 128, 128], cpu) == [1, 1, 128, 128]

@@ -197,7 +197,7 @@ def _nvvm(chip: str, features: str) -> str:
     `ptx` stage): kernels outlined into one gpu.module, device code in NVVM/LLVM, host code
     in LLVM calling the mgpu* runtime functions (mgpuModuleLoad, mgpuLaunchKernel, ...:
     aic.compiler.cuda_host), its launches chained on streams (gpu-async-region), its buffers
-    in managed memory made on the first call (aic-gpu-host-buffers).
+    on the GPU, made on the first call (aic-gpu-host-buffers).
     exp/log/tanh/erf become polynomials first (no libdevice needed), i1 buffers bytes."""
     return (
         "func.func(llvm-request-c-wrappers),"

@@ -1,7 +1,7 @@
 """A CUDA model on the GPU: compile to the `nvvm` level, kernels as PTX, host code JIT-compiled.
 
 ``gpu_model(model, options)`` lowers to `nvvm` (kernels in one gpu.module; the host's buffers
-in managed memory, made on the first call and reused: ``aic-gpu-host-buffers``), serializes
+on the GPU, made on the first call and reused: ``aic-gpu-host-buffers``), serializes
 the kernels as PTX (``gpu-module-to-binary{format=isa}``: the driver JIT-compiles PTX for the
 GPU at hand, so no ptxas is needed here) and JIT-compiles the host code against aic's CUDA
 runtime (``aic.compiler.cuda_host``: MLIR's ``mgpu*`` functions on the driver API). Each call

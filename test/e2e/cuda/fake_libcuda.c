@@ -1,10 +1,14 @@
 /* A fake CUDA driver for the host-runtime tests (test_cuda_host.py): no GPU, no kernels run.
-   Memory is host memory; modules, functions and streams are dummies; every call succeeds,
+   Device memory (cuMemAlloc) is host pages mapped PROT_NONE, opened only inside cuMemcpy and
+   cuMemsetD32, so host code that touches a device buffer directly crashes as it would with a
+   real GPU; managed memory is plain host memory. Modules, functions and streams are dummies;
+   every call succeeds,
    except a launch while fake_fail_launches is set, which fails as a real driver does after a
    kernel fault (CUDA_ERROR_LAUNCH_FAILED, 719). Loaded by aic's CUDA runtime through
    $AIC_CUDA_DRIVER; the test counts what the host code did through aic_cuda_counters. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 typedef int CUresult;
 int fake_fail_launches;
@@ -41,11 +45,52 @@ CUresult cuEventCreate(void **e, unsigned f) { (void)f; *e = &dummy; return 0; }
 CUresult cuEventRecord(void *e, void *s) { (void)e; (void)s; return 0; }
 CUresult cuEventSynchronize(void *e) { (void)e; return 0; }
 CUresult cuEventDestroy_v2(void *e) { (void)e; return 0; }
-CUresult cuMemAlloc_v2(void **p, size_t n) { *p = calloc(1, n); return 0; }
+/* Device allocations, page-aligned mappings, listed so that copies can open them. */
+#define PAGE 4096
+#define MAX_DEVICE 65536
+static struct { void *ptr; size_t size; } device[MAX_DEVICE];
+static size_t mapped_size(size_t n) { return (n + PAGE - 1) / PAGE * PAGE + PAGE; }
+static int device_index(const void *p) {
+  for (int i = 0; i < MAX_DEVICE; ++i)
+    if (device[i].ptr == p) return i;
+  return -1;
+}
+static void open_device(const void *p, int prot) {
+  int i = p ? device_index(p) : -1;
+  if (i >= 0) mprotect(device[i].ptr, mapped_size(device[i].size), prot);
+}
+
+CUresult cuMemAlloc_v2(void **p, size_t n) {
+  int i = device_index(0);
+  void *base = mmap(0, mapped_size(n), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (i < 0 || base == MAP_FAILED) return 2; /* CUDA_ERROR_OUT_OF_MEMORY */
+  device[i].ptr = base;
+  device[i].size = n;
+  *p = base;
+  return 0;
+}
 CUresult cuMemAllocManaged(void **p, size_t n, unsigned f) { (void)f; *p = calloc(1, n); return 0; }
-CUresult cuMemFree_v2(void *p) { free(p); return 0; }
-CUresult cuMemcpy(void *d, const void *s, size_t n) { memcpy(d, s, n); return 0; }
+CUresult cuMemFree_v2(void *p) {
+  int i = p ? device_index(p) : -1;
+  if (i < 0) {
+    free(p);
+    return 0;
+  }
+  munmap(device[i].ptr, mapped_size(device[i].size));
+  device[i].ptr = 0;
+  return 0;
+}
+CUresult cuMemcpy(void *d, const void *s, size_t n) {
+  open_device(d, PROT_READ | PROT_WRITE);
+  open_device(s, PROT_READ);
+  memcpy(d, s, n);
+  open_device(d, PROT_NONE);
+  open_device(s, PROT_NONE);
+  return 0;
+}
 CUresult cuMemsetD32_v2(void *d, unsigned v, size_t n) {
+  open_device(d, PROT_READ | PROT_WRITE);
   for (size_t i = 0; i < n; ++i) ((unsigned *)d)[i] = v;
+  open_device(d, PROT_NONE);
   return 0;
 }

@@ -1,6 +1,7 @@
 """The CUDA host side without a GPU: the JIT-compiled host code and the CUDA library
 (``--target cuda --emit lib``) run against aic's CUDA runtime with a fake driver
-(``fake_libcuda.c``: host memory, no kernels run, counts kept by the runtime) or with no driver
+(``fake_libcuda.c``, the ``fake_driver`` fixture of conftest.py: device memory the host
+cannot touch, no kernels run, counts kept by the runtime) or with no driver
 at all. What they check: buffers and weights are made on the first call only (no allocation,
 no free per call: nothing leaks), every call launches the same kernels, a CUDA error becomes an
 ``AicError`` carrying CUDA's message and the next call recovers, no driver is one clear error.
@@ -17,20 +18,11 @@ from pathlib import Path
 import numpy as np
 import onnx
 import pytest
-from aic.compiler.cuda_host import c_compiler
 from aic.errors import AicError
 from aic.runner import onnxruntime_session, random_input
 from aic.testing import models
 
 HERE = Path(__file__).resolve().parent
-
-
-@pytest.fixture(scope="module")
-def fake_driver(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("fake") / "libcuda.so.1"
-    subprocess.run([c_compiler(), "-shared", "-fPIC", "-O1", "-o", str(path),
-                    str(HERE / "fake_libcuda.c")], check=True)
-    return str(path)
 
 
 @pytest.fixture(scope="module")
