@@ -22,7 +22,8 @@ nr = 2L and mr = 8 (L >= 16), 6 (L = 8) or 4):
   4 x kc (the k loop of a tile has any length), else the divisor. A target size that does not
   divide its extent (``ragged``) makes ``aic-convert-linalg-to-tiled`` peel the op into a
   kernel over the full tiles and one over the remainder. Rows of elementwise kernels keep
-  the divisor (a one-row tile is still a long vector loop). A CUDA target uses 64 x 64 x 32 tiles.
+  the divisor (a one-row tile is still a long vector loop). A CUDA target uses 64 x 64 x 32 tiles,
+split for blocks (``_split_for_blocks``) where that leaves fewer than ``GPU_MIN_BLOCKS``.
 
 User sizes (``tile-sizes=a,b,c``) are one per dimension aligned to the innermost dimensions
 (leading dimensions get 1; a kernel with fewer dimensions uses the trailing entries).
@@ -114,6 +115,29 @@ def _split_for_cores(space, iterators, sizes, cores: int) -> list[int]:
         sizes[d] //= 2
 
 
+GPU_MIN_BLOCKS = 256
+"""A GPU kernel's tiles are split until it has this many blocks (about two per multiprocessor
+of the largest GPUs), or a tile is down to ``GPU_MIN_TILE`` elements."""
+GPU_MIN_TILE = 256
+
+
+def _split_for_blocks(space, iterators, sizes) -> list[int]:
+    """Halve (to divisors) the largest parallel tile size of a GPU kernel while it has fewer
+    than ``GPU_MIN_BLOCKS`` tiles and its tiles hold more than ``GPU_MIN_TILE`` elements (a
+    7x7x960 pointwise convolution off the tensor-core path once ran on 4 blocks)."""
+    sizes = list(sizes)
+    while _tile_count(space, iterators, sizes) < GPU_MIN_BLOCKS:
+        parallel = [d for d, it in enumerate(iterators) if it == PARALLEL and sizes[d] > 1]
+        elements = 1
+        for d in parallel:
+            elements *= sizes[d]
+        if not parallel or elements <= GPU_MIN_TILE:
+            break
+        d = max(parallel, key=lambda i: sizes[i])
+        sizes[d] = largest_divisor(space[d], sizes[d] // 2)
+    return sizes
+
+
 def choose(space: list[int], iterators: list[str], target: Target,
            user: tuple[int, ...] = ()) -> list[int]:
     """Tile sizes for one kernel. User sizes and non-CPU targets: each divides its extent.
@@ -126,7 +150,9 @@ def choose(space: list[int], iterators: list[str], target: Target,
     else:
         wanted = [64 if it == PARALLEL else 32 for it in iterators]
     sizes = [largest_divisor(e, w) for e, w in zip(space, wanted)]
-    if user or not isinstance(target, CpuTarget):
+    if not user and not isinstance(target, CpuTarget):
+        return _split_for_blocks(space, iterators, sizes)
+    if user:
         return sizes
     inner = max((d for d, it in enumerate(iterators) if it == PARALLEL), default=None)
     contraction = REDUCTION in iterators

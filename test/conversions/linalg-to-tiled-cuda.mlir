@@ -33,9 +33,11 @@ module attributes {hw.target = {kind = "cuda", max_threads = 1024 : i64, mma = a
 
 // -----
 
-// No block tile of whole mma tiles divides 40 rows: the default CUDA tiles.
+// No block tile of whole mma tiles divides 40 rows: the default CUDA tiles (64 x 64 x 32 as
+// divisors: 40 x 64), halved while the kernel has fewer than 256 blocks and a tile holds more
+// than 256 elements: 16 blocks of 10 x 16.
 // CHECK-LABEL: func.func @negative_ragged
-// CHECK: tile_sizes = array<i64: 40, 64, 32>
+// CHECK: tile_sizes = array<i64: 10, 16, 32>
 module attributes {hw.target = {kind = "cuda", max_threads = 1024 : i64, mma = array<i64: 16, 8, 16>, sm = 80 : i64, smem = 166912 : i64, warp = 32 : i64}} {
   func.func @negative_ragged(%a: tensor<40x64xf32>, %b: tensor<64x64xf32>) -> tensor<40x64xf32> {
     %zero = arith.constant 0.0 : f32

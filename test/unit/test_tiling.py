@@ -78,3 +78,14 @@ def test_gpu_window_tiles_fit_shared_memory():
     assert tiling.window([1, 64, 14, 14], gpu) == [1, 1, 14, 14]  # small maps stay whole
     cpu = with_cores(resolve("cpu-avx512"), 1)
     assert tiling.window([1, 16, 128, 128], cpu) == [1, 1, 128, 128]
+
+
+def test_gpu_kernels_get_enough_blocks():
+    """Off the tensor-core path a GPU kernel's 64 x 64 tiles are halved until it has 256
+    blocks or a tile is down to 256 elements: a 49 x 960 pointwise convolution gets 210 blocks
+    of 7 x 32, not 15 of 49 x 64; a big elementwise kernel keeps its tiles."""
+    gpu = resolve("cuda-sm80")
+    pointwise = ([49, 960, 160], ["parallel", "parallel", "reduction"])
+    assert tiling.choose(*pointwise, gpu) == [7, 32, 32]
+    big = ([1024, 4096], ["parallel", "parallel"])
+    assert tiling.choose(*big, gpu) == [64, 64]

@@ -70,6 +70,61 @@ typedef struct fallback { void *ptr; struct fallback *next; } fallback;
 static fallback *fallbacks;         /* host buffers handed out in place of device ones */
 static pthread_mutex_t fallback_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Device blocks: those in use (ptr -> size) and those freed by the host code, kept for the
+   next allocation of the same size (a loop's per-iteration buffers, e.g. an LSTM's time
+   steps, then cost no cuMemAlloc/cuMemFree after the first call). Managed blocks are not
+   kept. The host code frees a block only after the work using it is done (gpu.dealloc is
+   waited for), so handing it out again is safe. */
+typedef struct block { void *ptr; uint64_t bytes; struct block *next; } block;
+static block *in_use, *released;
+static pthread_mutex_t block_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void *reuse(uint64_t bytes) {
+  void *ptr = 0;
+  pthread_mutex_lock(&block_lock);
+  for (block **at = &released; *at; at = &(*at)->next) {
+    if ((*at)->bytes == bytes) {
+      block *node = *at;
+      *at = node->next;
+      node->next = in_use;
+      in_use = node;
+      ptr = node->ptr;
+      break;
+    }
+  }
+  pthread_mutex_unlock(&block_lock);
+  return ptr;
+}
+
+static void keep(void *ptr, uint64_t bytes) {
+  block *node = malloc(sizeof *node);
+  if (!node) abort();
+  node->ptr = ptr;
+  node->bytes = bytes;
+  pthread_mutex_lock(&block_lock);
+  node->next = in_use;
+  in_use = node;
+  pthread_mutex_unlock(&block_lock);
+}
+
+/* Moves a device block from in use to released; 0 when ptr is not one. */
+static int release(void *ptr) {
+  int found = 0;
+  pthread_mutex_lock(&block_lock);
+  for (block **at = &in_use; *at; at = &(*at)->next) {
+    if ((*at)->ptr == ptr) {
+      block *node = *at;
+      *at = node->next;
+      node->next = released;
+      released = node;
+      found = 1;
+      break;
+    }
+  }
+  pthread_mutex_unlock(&block_lock);
+  return found;
+}
+
 const char *aic_cuda_error(void) { return first_error[0] ? first_error : driver_problem; }
 void aic_cuda_counters(long long out[4]) { memcpy(out, counters, sizeof counters); }
 /* Called by the model's host code after it made its cached buffers (aic-gpu-host-buffers). */
@@ -264,11 +319,13 @@ void *mgpuMemAlloc(uint64_t bytes, CUstream stream, int8_t host_shared) {
   (void)stream;
   void *ptr = 0;
   if (bytes == 0) return 0;
+  if (ready() == 0 && !host_shared && (ptr = reuse(bytes)) != 0) return ptr;
   if (ready() == 0) {
     CUresult status = host_shared ? cu.MemAllocManaged(&ptr, bytes, 1 /* ATTACH_GLOBAL */)
                                   : cu.MemAlloc(&ptr, bytes);
     if (check(status, host_shared ? "cuMemAllocManaged" : "cuMemAlloc") == 0) {
       counters[0]++;
+      if (!host_shared) keep(ptr, bytes);
       return ptr;
     }
   }
@@ -301,6 +358,7 @@ void mgpuMemFree(void *ptr, CUstream stream) {
     free(node);
     return;
   }
+  if (release(ptr)) return;  /* kept for the next allocation of its size */
   if (ptr && cu.MemFree) {
     counters[1]++;
     check(cu.MemFree(ptr), "cuMemFree");

@@ -99,8 +99,11 @@ def test_jit_host_code_of_loops_and_convolutions(name, fake_driver, tmp_path):
     for key in ("allocations", "frees", "launches"):
         assert third[key] - second[key] == second[key] - first[key], key
     assert second["launches"] == 2 * first["launches"]
-    if name == "resnet_cnn":
-        assert second["allocations"] == first["allocations"]
+    # LSTM's per-step buffers go back to the runtime's block cache and are handed out again
+    # (without it: 3 cuMemAlloc per time step, 12 per call). Its final h and c are freed only
+    # when the deallocation flags say so, and 1 x 1 kernels write those flags, which the fake
+    # driver does not run: here they stay allocated, 2 per call.
+    assert second["allocations"] - first["allocations"] == (2 if name == "lstm_1layer" else 0)
 
 
 @pytest.fixture(scope="module")
