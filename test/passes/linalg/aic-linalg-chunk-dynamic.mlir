@@ -137,3 +137,73 @@ func.func @negative_batch_matmul_no_factor(%q: tensor<?x?x8xf32>, %k: tensor<?x8
   %r = linalg.batch_matmul ins(%q, %k : tensor<?x?x8xf32>, tensor<?x8x?xf32>) outs(%c : tensor<?x?x?xf32>) -> tensor<?x?x?xf32>
   return %r : tensor<?x?x?xf32>
 }
+
+// -----
+
+// A row group (a reduction of the rows and the elementwise ops over them: softmax, layer
+// norm) is chunked in one loop over whole rows, so each chunk forms one row kernel.
+#x = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func @row_group
+// CHECK-SAME: (%[[X:.*]]: tensor<?x8xf32>, %[[OUT:.*]]: tensor<?x8xf32>)
+// CHECK: scf.for %[[I:.*]] = %c0 to %{{.*}} step %c8 iter_args(%[[ACC:.*]] = %[[OUT]])
+// CHECK: %[[XT:.*]] = tensor.extract_slice %[[X]][%[[I]], 0] [8, 8]
+// CHECK: %[[ZERO:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<8xf32>)
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[XT]] : tensor<8x8xf32>) outs(%[[ZERO]] : tensor<8xf32>)
+// CHECK: %[[DIV:.*]] = linalg.generic {{.*}} ins(%[[XT]], %[[SUM]] : tensor<8x8xf32>, tensor<8xf32>)
+// CHECK: tensor.insert_slice %[[DIV]] into %[[ACC]][%[[I]], 0] [8, 8]
+// CHECK: scf.for {{.*}} step %c4
+// CHECK: linalg.generic {{.*}} tensor<4x8xf32>
+// CHECK: linalg.generic {{.*}} tensor<4x8xf32>
+// CHECK: scf.for {{.*}} step %c1
+// CHECK: linalg.generic {{.*}} tensor<1x8xf32>
+// CHECK: linalg.generic {{.*}} tensor<1x8xf32>
+// CHECK-NOT: scf.for
+func.func @row_group(%x: tensor<?x8xf32>, %out: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x8xf32>
+  %e = tensor.empty(%n) : tensor<?xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<?xf32>) -> tensor<?xf32>
+  %sum = linalg.generic {indexing_maps = [#x, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<?x8xf32>) outs(%init : tensor<?xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %s = arith.addf %in, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<?xf32>
+  %r = linalg.generic {indexing_maps = [#x, #row, #x], iterator_types = ["parallel", "parallel"]} ins(%x, %sum : tensor<?x8xf32>, tensor<?xf32>) outs(%out : tensor<?x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %q = arith.divf %a, %b : f32
+    linalg.yield %q : f32
+  } -> tensor<?x8xf32>
+  return %r : tensor<?x8xf32>
+}
+
+// -----
+
+// negative: a row group whose rows have a dynamic length (softmax over the keys) cannot be
+// chunked into whole rows: its ops are chunked each in its own loops.
+#x = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func @negative_row_group_dynamic_length
+// CHECK: scf.for
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<4x8xf32>) outs(%{{.*}} : tensor<4xf32>)
+// CHECK: scf.yield
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<4x8xf32>, tensor<4xf32>)
+func.func @negative_row_group_dynamic_length(%x: tensor<4x?xf32>, %out: tensor<4x?xf32>) -> tensor<4x?xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+  %sum = linalg.generic {indexing_maps = [#x, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<4x?xf32>) outs(%init : tensor<4xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %s = arith.addf %in, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  %r = linalg.generic {indexing_maps = [#x, #row, #x], iterator_types = ["parallel", "parallel"]} ins(%x, %sum : tensor<4x?xf32>, tensor<4xf32>) outs(%out : tensor<4x?xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %q = arith.divf %a, %b : f32
+    linalg.yield %q : f32
+  } -> tensor<4x?xf32>
+  return %r : tensor<4x?xf32>
+}
