@@ -19,7 +19,14 @@ static size, so every op that reaches the kernel formers is static and takes the
   semantics say), and the clones are chunked again until no dynamic dim is left;
 * a matmul's elementwise epilogue (``epilogue``: bias, activation, residual -- generics that
   take its result whole) is chunked in the same loop, right after it, so the kernel formers
-  fuse it as for a static model.
+  fuse it as for a static model;
+* a row group (``row_group``: a layer norm's or softmax's reductions of the rows and the
+  elementwise ops around them, the members of ``linalg_to_tiled_lib.rows``) is chunked in one
+  loop along its leading dynamic dims, so each chunk is a static group that forms one row
+  kernel; when only the rows' length is dynamic (softmax over the keys), its ops are chunked
+  each in its own loops.
+
+What is chunked together and the dims' static factors are found by ``chunk_dynamic_lib``.
 
 Ops chunked: ``linalg.matmul``, ``batch_matmul``, ``fill``, ``broadcast``, ``pooling_nchw_*``
 and ``linalg.generic``, along the dynamic dims that every operand reads as a plain index (not
@@ -159,7 +166,8 @@ def _loop(op: ir.Operation, maps, d: int, lo: ir.Value, hi: ir.Value, size: int,
 
 
 _ROW_DIMS = {"linalg.matmul": (0, 1), "linalg.batch_matmul": (1, 2)}
-"""The dims of a contraction chunked by ``rows`` (M, N); its batch dim goes one at a time."""
+"""The dims of a contraction chunked by ``rows`` (M, N); its batch dim goes one at a time
+(or in chunks of its static factor)."""
 
 
 def _chunk_sizes(name: str, kinds: list[str], dyn: list[int], d: int,
