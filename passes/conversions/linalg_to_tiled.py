@@ -135,21 +135,33 @@ def _tag_of(op: ir.Operation) -> int | None:
 
 def _form_row_groups(op, target, user_sizes) -> None:
     """Softmax / norm row groups (``linalg_to_tiled_lib.rows``), roots last-first, before
-    any other kernel takes their members."""
-    for func in [f for f in walk(op) if f.operation.name == "func.func"]:
-        for block in func.operation.regions[0].blocks:
-            ops = [o.operation for o in block.operations]
-            position = {o: i for i, o in enumerate(ops)}
-            done: set[int] = set()
-            for i in range(len(ops) - 1, -1, -1):
-                if i in done or ops[i].name != GENERIC:
-                    continue
-                root = analyze(ops[i].opview)
-                group = rows.grow(root, position) if rows.root_space(root) else None
-                if group is None:
-                    continue
-                done.update(position[m.op.operation] for m in group)
-                _build_row_group(group, target, user_sizes)
+    any other kernel takes their members: in functions and in the loops inside them (the
+    chunk loops of ``aic-linalg-chunk-dynamic``)."""
+    for block in _blocks_with_generics(op):
+        ops = [o.operation for o in block.operations]
+        position = {o: i for i, o in enumerate(ops)}
+        done: set[int] = set()
+        for i in range(len(ops) - 1, -1, -1):
+            if i in done or ops[i].name != GENERIC:
+                continue
+            root = analyze(ops[i].opview)
+            group = rows.grow(root, position) if rows.root_space(root) else None
+            if group is None:
+                continue
+            done.update(position[m.op.operation] for m in group)
+            _build_row_group(group, target, user_sizes)
+
+
+def _blocks_with_generics(op) -> list:
+    """The blocks that hold a linalg.generic outside kernels, in walk order."""
+    blocks = []
+    for o in walk(op):
+        if o.operation.name != GENERIC or _inside_kernel(o):
+            continue
+        block = o.operation.block
+        if not any(block == b for b in blocks):
+            blocks.append(block)
+    return blocks
 
 
 def _build_row_group(group: list[LinalgInfo], target, user_sizes) -> None:

@@ -17,7 +17,9 @@ DAG as long as it stays inside.
 First, `linalg.transpose` becomes the equivalent generic (a member like any other: it tiles
 and runs on all cores), and an elementwise op that reads a `tensor.expand_shape` result is moved above it
 (``fuse_elementwise_lib.sink_expand``: it runs on the collapsed shape, its other operands
-collapsed), so a convolution's ReLU or residual add meets the contraction that feeds it.
+collapsed), so a convolution's ReLU or residual add meets the contraction that feeds it;
+likewise above the `tensor.reshape` that splits a dynamic-shape matmul's tokens into
+``batch, seq`` (``sink_reshape``).
 
 The merged op reads the group's external operands once each (same value and map: one operand),
 writes the root's init, and its body is the members' bodies in program order, each member's
@@ -31,7 +33,7 @@ from __future__ import annotations
 
 from aic.mlir_api import ir, linalg
 from aic.pass_base import Pass, register_pass
-from aic.passes.linalg.fuse_elementwise_lib import generalize_transpose, sink_expand
+from aic.passes.linalg.fuse_elementwise_lib import generalize_transpose, sink_expand, sink_reshape
 from aic.verify import defining_op, user_op, walk
 
 GENERIC = "linalg.generic"
@@ -83,6 +85,8 @@ def fuse_block(block: ir.Block) -> None:
             continue
         if _is_member(o) and o.results[0].type.has_static_shape:
             sink_expand(o)
+        elif _is_member(o):
+            sink_reshape(o)
     ops = [o.operation for o in block.operations]
     # (handles hash by the op's address; an address freed by a merge and reused by a new op
     # maps to an index of an earlier, finished group: never in the group being grown)

@@ -53,6 +53,16 @@ def test_gpt2_any_batch_and_sequence(gpt2, batch, seq):
     _check(model, compiled, {"input_ids": ids})
 
 
+def test_bert_tokens_past_the_largest_chunk():
+    """More tokens than the largest row chunk (128): full chunks of 128, of 32, then single
+    rows (aic-linalg-chunk-dynamic); attention in chunks of heads (heads*batch)."""
+    model = dynamic_models.bert(max_pos=256)
+    compiled = aic.compile(model, cache=False)
+    for batch, seq in ((1, 170), (2, 101)):  # 128 + 32 + 10 rows; 128 + 64 + 10 tokens
+        ids, mask = _tokens(batch, seq, np.random.default_rng(batch * 100 + seq))
+        _check(model, compiled, {"input_ids": ids, "attention_mask": mask})
+
+
 def test_resnet_any_batch():
     model = dynamic_models.resnet()
     compiled = aic.compile(model, cache=False)

@@ -248,3 +248,45 @@ func.func @dynamic_chain(%x: tensor<?x8xf32>, %e: tensor<?x8xf32>) -> tensor<?x8
   } -> tensor<?x8xf32>
   return %s : tensor<?x8xf32>
 }
+
+// -----
+
+// A dynamic-shape matmul's tokens split back into (batch, seq) by a tensor.reshape: the
+// elementwise op (bias, residual) moves above the reshape and runs on the tokens; the
+// reshape, to the same shape operand, follows it.
+// CHECK-LABEL: func.func @sink_reshape
+// CHECK-SAME: (%[[M:.*]]: tensor<?x6xf32>, %[[SHAPE:.*]]: tensor<3xindex>, %[[RES:.*]]: tensor<?x?x6xf32>, %[[B:.*]]: tensor<6xf32>, %[[INIT:.*]]: tensor<?x?x6xf32>)
+// CHECK-DAG: %[[RC:.*]] = tensor.collapse_shape %[[RES]] {{\[\[}}0, 1], [2]] : tensor<?x?x6xf32> into tensor<?x6xf32>
+// CHECK-DAG: %[[IC:.*]] = tensor.collapse_shape %[[INIT]] {{\[\[}}0, 1], [2]] : tensor<?x?x6xf32> into tensor<?x6xf32>
+// CHECK: %[[G:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]} ins(%[[M]], %[[RC]], %[[B]] : tensor<?x6xf32>, tensor<?x6xf32>, tensor<6xf32>) outs(%[[IC]] : tensor<?x6xf32>)
+// CHECK: %[[R:.*]] = tensor.reshape %[[G]](%[[SHAPE]]) : (tensor<?x6xf32>, tensor<3xindex>) -> tensor<?x?x6xf32>
+// CHECK: return %[[R]]
+#t3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#n3 = affine_map<(d0, d1, d2) -> (d2)>
+func.func @sink_reshape(%m: tensor<?x6xf32>, %shape: tensor<3xindex>, %res: tensor<?x?x6xf32>, %b: tensor<6xf32>, %init: tensor<?x?x6xf32>) -> tensor<?x?x6xf32> {
+  %x = tensor.reshape %m(%shape) : (tensor<?x6xf32>, tensor<3xindex>) -> tensor<?x?x6xf32>
+  %r = linalg.generic {indexing_maps = [#t3, #t3, #n3, #t3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x, %res, %b : tensor<?x?x6xf32>, tensor<?x?x6xf32>, tensor<6xf32>) outs(%init : tensor<?x?x6xf32>) {
+  ^bb0(%a: f32, %c: f32, %d: f32, %o: f32):
+    %s = arith.addf %a, %c : f32
+    %t = arith.addf %s, %d : f32
+    linalg.yield %t : f32
+  } -> tensor<?x?x6xf32>
+  return %r : tensor<?x?x6xf32>
+}
+
+// -----
+
+// negative: a reshape that does more than split the leading dynamic dim stays above.
+// CHECK-LABEL: func.func @negative_sink_reshape_not_a_split
+// CHECK: tensor.reshape
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel"]
+#u3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+func.func @negative_sink_reshape_not_a_split(%m: tensor<?x?xf32>, %shape: tensor<3xindex>, %init: tensor<?x?x6xf32>) -> tensor<?x?x6xf32> {
+  %x = tensor.reshape %m(%shape) : (tensor<?x?xf32>, tensor<3xindex>) -> tensor<?x?x6xf32>
+  %r = linalg.generic {indexing_maps = [#u3, #u3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x : tensor<?x?x6xf32>) outs(%init : tensor<?x?x6xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.negf %a : f32
+    linalg.yield %s : f32
+  } -> tensor<?x?x6xf32>
+  return %r : tensor<?x?x6xf32>
+}
