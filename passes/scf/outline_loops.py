@@ -26,11 +26,15 @@ private function, called in its place::
       return
     }
 
-The values a loop uses from its function become arguments, in order of first use, except
-constants (``arith.constant``, ``memref.get_global``, ``ub.poison``), which are copied into
-the new function; a loop's results (an ``scf.for`` carrying values) are the function's
-results. The functions follow the module's last operation in the order of their loops and are
-named ``<function>_loop<i>``; they have internal linkage (``-O3`` may specialise them to their
+The values a loop uses from its function become arguments, in order of first use (weights,
+``memref.get_global``, too), except constants (``arith.constant``, ``ub.poison``), which are
+copied into the new function; a loop's results (an ``scf.for`` carrying values) are the
+function's results. **Identical loops share one function**: a loop whose function would be
+the same text as an earlier one's (its name aside; locations are not compared, the first
+loop's are kept) calls that one -- DenseNet-121's 506 kernel functions are 174 different
+ones, and everything after this pass (the LLVM conversions, ``mlir-translate``, ``opt``,
+``llc``) compiles each once. The functions follow the module's last operation in the order
+of their first loops and are named ``<function>_loop<i>`` (``i``: the loop's position); they have internal linkage (``-O3`` may specialise them to their
 one call: constant sizes and strides propagate, unused descriptor fields go) and are
 ``noinline``, so ``-O3`` keeps them apart -- a loop's code is the same in or out of ``@main``:
 the parallel ones are OpenMP-outlined functions either way, called through
@@ -47,8 +51,10 @@ from aic.pass_base import Pass, register_pass
 from aic.verify import defining_op, walk
 
 LOOPS = (scf.ForallOp.OPERATION_NAME, scf.ParallelOp.OPERATION_NAME, scf.ForOp.OPERATION_NAME)
-CONSTANTS = ("arith.constant", "memref.get_global", "ub.poison")
-"""Ops without operands copied into each function that uses their value."""
+CONSTANTS = ("arith.constant", "ub.poison")
+"""Ops without operands copied into each function that uses their value. ``memref.get_global``
+(a weight) is passed as an argument instead: loops that differ only in their weights share
+one function."""
 
 
 @register_pass
@@ -64,15 +70,28 @@ class ScfOutlineLoops(Pass):
         module = op.regions[0].blocks[0]
         functions = [f for f in module.operations if isinstance(f, func.FuncOp)
                      and len(f.body.blocks) and not _is_private(f)]
-        table = ir.SymbolTable(op)
+        table, shared = ir.SymbolTable(op), {}
         for fn in functions:
             outer = _outer_values(fn)
             loops = [o.operation for b in fn.body.blocks for o in b.operations
                      if o.operation.name in LOOPS]
             name = ir.StringAttr(fn.sym_name).value
             for i, loop in enumerate(loops):
-                _outline(loop, f"{name}_loop{i}", outer, module, table)
+                callee, call = _outline(loop, f"{name}_loop{i}", outer, module, table)
+                _share(callee, call, shared, table)
             _erase_unused_constants(fn)
+
+
+def _share(callee: func.FuncOp, call: func.CallOp, shared: dict, table) -> None:
+    """Call the function of an earlier, identical loop instead of ``callee`` if there is one
+    (``shared``: each function's text, its name blanked -> its name)."""
+    name = ir.StringAttr(callee.sym_name).value
+    key = callee.operation.get_asm(use_local_scope=True).replace(f"@{name}(", "@(", 1)
+    if key not in shared:
+        shared[key] = name
+        return
+    call.operation.attributes["callee"] = ir.FlatSymbolRefAttr.get(shared[key])
+    table.erase(callee.operation)
 
 
 def _is_private(fn: func.FuncOp) -> bool:
@@ -102,8 +121,9 @@ def _captures(loop: ir.Operation, outer: set[ir.Value]):
     return list(used), uses
 
 
-def _outline(loop: ir.Operation, name: str, outer, module: ir.Block, table) -> None:
-    """Move ``loop`` into a new private function called ``name`` and call it in its place."""
+def _outline(loop: ir.Operation, name: str, outer, module: ir.Block, table):
+    """Move ``loop`` into a new private function called ``name`` (or a free name like it),
+    call it in its place; returns (the function, the call)."""
     captured, uses = _captures(loop, outer)
     constants = [v for v in captured if _is_constant(v)]
     arguments = [v for v in captured if not _is_constant(v)]
@@ -128,6 +148,7 @@ def _outline(loop: ir.Operation, name: str, outer, module: ir.Block, table) -> N
     loop.move_before(end)
     for op, index, value in uses:
         op.operands[index] = mapping[value]
+    return fn, call
 
 
 def _erase_unused_constants(fn: func.FuncOp) -> None:

@@ -48,17 +48,17 @@ func.func @carried(%x: memref<16xf32>) -> f32 {
 
 // -----
 
-// A value computed in the function (a dynamic size) is passed in, in order of first use
-// after the memrefs the loop's bounds need; a weight (memref.get_global) is copied in.
+// A value computed in the function (a dynamic size) and a weight (memref.get_global) are
+// passed in, in order of first use: the loop's bounds first, then its body.
 // CHECK-LABEL: func.func @dynamic
 // CHECK-SAME: (%[[X:.*]]: memref<?xf32>)
 // CHECK: %[[N:.*]] = memref.dim %[[X]]
-// CHECK-NOT: memref.get_global
-// CHECK: call @dynamic_loop0(%[[N]], %[[X]]) : (index, memref<?xf32>) -> ()
-// CHECK: func.func private @dynamic_loop0(%[[M:.*]]: index, %[[A:.*]]: memref<?xf32>)
 // CHECK: %[[W:.*]] = memref.get_global @w
+// CHECK: call @dynamic_loop0(%[[N]], %[[W]], %[[X]]) : (index, memref<1xf32>, memref<?xf32>) -> ()
+// CHECK: func.func private @dynamic_loop0(%[[M:.*]]: index, %[[V:.*]]: memref<1xf32>, %[[A:.*]]: memref<?xf32>)
+// CHECK-NOT: memref.get_global
 // CHECK: scf.parallel (%[[I:.*]]) = (%{{.*}}) to (%[[M]])
-// CHECK: memref.load %[[W]]
+// CHECK: memref.load %[[V]]
 // CHECK: memref.store %{{.*}}, %[[A]][%[[I]]]
 memref.global "private" constant @w : memref<1xf32> = dense<2.0>
 func.func @dynamic(%x: memref<?xf32>) {
@@ -97,6 +97,44 @@ func.func @two(%x: memref<4x4xf32>) {
   }
   scf.forall (%i) in (4) {
     memref.store %zero, %x[%i, %c0] : memref<4x4xf32>
+  }
+  return
+}
+
+// -----
+
+// Identical loops on other buffers and weights share one function; a loop that differs (a
+// constant) gets its own.
+// CHECK-LABEL: func.func @shared
+// CHECK-SAME: (%[[X:.*]]: memref<4xf32>, %[[Y:.*]]: memref<4xf32>)
+// CHECK: %[[W1:.*]] = memref.get_global @w1
+// CHECK: %[[W2:.*]] = memref.get_global @w2
+// CHECK: call @shared_loop0(%[[W1]], %[[X]])
+// CHECK-NEXT: call @shared_loop0(%[[W2]], %[[Y]])
+// CHECK-NEXT: call @shared_loop2(%[[W2]], %[[Y]])
+// CHECK: func.func private @shared_loop0
+// CHECK: arith.constant 0 : index
+// CHECK: func.func private @shared_loop2
+// CHECK: arith.constant 1 : index
+// CHECK-NOT: func.func
+memref.global "private" constant @w1 : memref<4xf32> = dense<1.0>
+memref.global "private" constant @w2 : memref<4xf32> = dense<2.0>
+func.func @shared(%x: memref<4xf32>, %y: memref<4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %w1 = memref.get_global @w1 : memref<4xf32>
+  %w2 = memref.get_global @w2 : memref<4xf32>
+  scf.forall (%i) in (4) {
+    %v = memref.load %w1[%i] : memref<4xf32>
+    memref.store %v, %x[%c0] : memref<4xf32>
+  }
+  scf.forall (%i) in (4) {
+    %v = memref.load %w2[%i] : memref<4xf32>
+    memref.store %v, %y[%c0] : memref<4xf32>
+  }
+  scf.forall (%i) in (4) {
+    %v = memref.load %w2[%i] : memref<4xf32>
+    memref.store %v, %y[%c1] : memref<4xf32>
   }
   return
 }
