@@ -29,16 +29,18 @@ private function, called in its place::
 The values a loop uses from its function become arguments, in order of first use (weights,
 ``memref.get_global``, too), except constants (``arith.constant``, ``ub.poison``), which are
 copied into the new function; a loop's results (an ``scf.for`` carrying values) are the
-function's results. **Identical loops share one function**: a loop whose function would be
-the same text as an earlier one's (its name aside; locations are not compared, the first
-loop's are kept) calls that one -- DenseNet-121's 506 kernel functions are 174 different
-ones, and everything after this pass (the LLVM conversions, ``mlir-translate``, ``opt``,
-``llc``) compiles each once. The functions follow the module's last operation in the order
-of their first loops and are named ``<function>_loop<i>`` (``i``: the loop's position); they have internal linkage (``-O3`` may specialise them to their
-one call: constant sizes and strides propagate, unused descriptor fields go) and are
-``noinline``, so ``-O3`` keeps them apart -- a loop's code is the same in or out of ``@main``:
-the parallel ones are OpenMP-outlined functions either way, called through
-``__kmpc_fork_call``. Constants left unused at the top level are erased.
+function's results.
+
+**Identical loops share one function**: a loop whose function would print the same as an
+earlier one's (its name aside; locations are not compared: the first loop's are kept) calls
+that one. DenseNet-121's 506 kernel functions are 174 different ones, and everything after
+this pass (the LLVM conversions, ``mlir-translate``, ``opt``, ``llc``) compiles each once.
+
+The functions follow the module's last operation in the order of their first loops and are
+named ``<function>_loop<i>`` (``i``: the loop's position; a free name like it if taken). They
+have internal linkage and are ``noinline``, so ``-O3`` keeps them apart -- a kernel's code is
+what it was inside ``@main``: the parallel ones are OpenMP-outlined functions either way,
+reached through ``__kmpc_fork_call``. Constants left unused at the top level are erased.
 
 Private functions are never outlined from, so the pass is idempotent. Options: none.
 Preconditions: bufferized IR (loops on memrefs), before ``aic-convert-scf-to-openmp``.
