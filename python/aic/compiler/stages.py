@@ -41,12 +41,14 @@ BUFFERIZE = (
     "aic-memref-results-to-out-params,"
     "buffer-deallocation-pipeline,convert-bufferization-to-memref"
 )
+# aic-scf-outline-loops: each top-level loop nest (a kernel) a private function called from
+# @main, so that mlir-translate's OpenMP outlining and LLVM's per-function work stay linear.
 # aic-convert-scf-to-openmp: outermost parallel loops -> OpenMP on hw.target's cores; its
 # memref.alloca_scope regions need finalize-memref-to-llvm before convert-scf-to-cf.
 # aic-math-approximate: exp/log/tanh/erf as inline polynomials (docs/fast-math.md).
 TO_LLVM = (
     "convert-vector-to-scf{full-unroll=true},convert-linalg-to-parallel-loops,"
-    "aic-convert-scf-to-openmp,"
+    "aic-scf-outline-loops,aic-convert-scf-to-openmp,"
     "aic-memref-widen-i1,aic-arith-expand-small-floats,lower-affine,"
     "aic-math-approximate,convert-math-to-llvm,convert-math-to-libm,"
     "convert-vector-to-llvm{reassociate-fp-reductions},expand-strided-metadata,lower-affine,"

@@ -1,0 +1,1 @@
+"""Passes on structured control flow (scf loops on bufferized IR)."""
