@@ -229,8 +229,12 @@ def _to_microkernel(op, target) -> None:
     cols = tiling.vector_divisor(n, nr, lanes)
     if cols % lanes:  # no whole-register divisor: full registers, the last one masked
         cols = min(nr, -(-n // lanes) * lanes)
+    if target.kind == "cpu":  # row groups that mr does not divide are smaller tiles
+        mr = min(m, tiling.microkernel_rows(target, types[0].element_type.width))
+    else:
+        mr = tiling.largest_divisor(m, mr)
     with ir.InsertionPoint(op), op.location:
-        new = MicrokernelOp(a, b, c, mr=tiling.largest_divisor(m, mr), nr=cols)
+        new = MicrokernelOp(a, b, c, mr=mr, nr=cols)
     op.operation.results[0].replace_all_uses_with(new.result)
     op.operation.erase()
 
