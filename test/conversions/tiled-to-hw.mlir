@@ -265,9 +265,11 @@ module attributes {hw.target = {cores = 1 : i64, fma_units = 2 : i64, freq_ghz =
 
 // A convolution's patch copy (left by aic-convert-linalg-to-tiled) read as the matmul's B: no
 // patch matrix, no tensor.pad, no padded copy of the image. Each micro-kernel call gets its B
-// block as panels (2 x 18 x 32) read from the unpadded image right before it: per row of P
-// its offsets from tables, one masked contiguous read per output row a panel touches (unit
-// stride; the padding lanes masked off, reading the pad value), merged by select.
+// block as panels (2 x 18 x 32) read from the unpadded image right before it: per panel the
+// read masks of each of the 9 filter taps and 6 output rows the 32 lanes touch (32-bit words),
+// per row of P its offset from a table and its tap's masks (row mod 9), one masked contiguous
+// read per output row a panel touches (unit stride; the padding lanes masked off, reading the
+// pad value), merged by select.
 // CHECK-LABEL: func.func @patches_packed_in_the_tile
 // CHECK-SAME: (%[[X:.*]]: tensor<1x2x6x6xf32>, %[[W:.*]]: tensor<8x18xf32>, %[[INIT:.*]]: tensor<8x36xf32>)
 // CHECK-NOT: tensor.pad
@@ -277,9 +279,16 @@ module attributes {hw.target = {cores = 1 : i64, fma_units = 2 : i64, freq_ghz =
 // CHECK: scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(
 // CHECK: %[[EMPTY:.*]] = tensor.empty() : tensor<2x18x32xf32>
 // CHECK: %[[PANELS:.*]] = scf.for %{{.*}} iter_args(%{{.*}} = %[[EMPTY]])
+// CHECK: %[[TAPS:.*]] = tensor.empty() : tensor<9x6xi32>
+// CHECK: %[[WORD:.*]] = vector.bitcast %{{.*}} : vector<32xi1> to vector<1xi32>
+// CHECK: %[[BITS:.*]] = vector.extract %[[WORD]][0] : i32 from vector<1xi32>
+// CHECK: tensor.insert %[[BITS]] into %[[TAPS]][%{{.*}}, %{{.*}}] : tensor<9x6xi32>
 // CHECK: scf.for %[[P:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(
 // CHECK: %[[ROW:.*]] = arith.addi %[[K]], %[[P]] : index
 // CHECK: tensor.extract %{{.*}}[%[[ROW]]] : tensor<18xi32>
+// CHECK: %[[TAP:.*]] = arith.remui %[[ROW]], %{{.*}} : index
+// CHECK: tensor.extract %{{.*}}[%[[TAP]], %{{.*}}] : tensor<9x6xi32>
+// CHECK: vector.bitcast %{{.*}} : vector<1xi32> to vector<32xi1>
 // CHECK: vector.transfer_read %[[FLAT]][%{{.*}}], %{{.*}}, %{{.*}} {in_bounds = [true]} : tensor<72xf32>, vector<32xf32>
 // CHECK: arith.select
 // CHECK: vector.transfer_write
