@@ -1,7 +1,8 @@
 """Tile sizes: from a target description, or from the user, made legal for an extent.
 
 Policy for a CPU target (f32 lanes L = vector_bits / 32, register tile mr x nr with
-nr = 2L and mr = 8 (L >= 16), 6 (L = 8) or 4):
+nr = 2L and mr = 8 (L >= 16), 6 (L = 8) or 4; these size the tiles -- the micro-kernel's
+own register tiles are ``microkernel_rows`` x nr, 12 x 32 with AVX-512):
 
 * contraction: innermost parallel dim (N) 4*nr, next (M) 8*mr, reduction dims
   kc = power of two with (mr + nr) * kc * 4 bytes <= L1 / 2, clamped to [16, 256]; other

@@ -3,22 +3,27 @@
 Only for a CPU `hw.target` (missing: `cpu-generic`); on a CUDA target the pass does nothing.
 
 `hw.microkernel` C(m x n) += A(m x k) * B(k x n) with register tile mr x nr (f32-like floats
-or i32: integer tiles multiply and add instead of the FMA; mr dividing m,
-else the op is left for `aic-convert-hw-to-scf`, which makes it `linalg.matmul`; n need not be
-a multiple of nr: the last column panel is zero-padded and its C columns masked):
+or i32: integer tiles multiply and add instead of the FMA; m need not be a multiple of mr:
+the rows left are one smaller tile, or two even ones when one would have under mr/2 rows --
+``row_groups``; n need not be a multiple of nr: the last column panel is zero-padded and its
+C columns masked):
 
     P = B packed into ceil(n/nr) contiguous panels of k x nr  (vector copies; a B given
         packed -- a constant weight, packed at compile time by aic-convert-tiled-to-hw -- is P)
-    for j in 0..n step nr, i in 0..m step mr:          (scf.for carrying the C tensor)
-      acc[r] = vector.transfer_read C[i + r, j]        (mr vectors of nr lanes)
-      for p in 0..k:                                   (scf.for carrying the accumulators)
-        b = vector.transfer_read P[j / nr, p, 0]
-        acc[r] = vector.fma(broadcast(A[i + r, p]), b, acc[r])   for r in 0..mr
-      C = vector.transfer_write acc[r], C[i + r, j]
+    for each row group (i, rows):                      (scf.for carrying the C tensor)
+      for j in 0..n step nr:                           (scf.for carrying the C tensor)
+        acc[r] = vector.transfer_read C[i + r, j]      (rows vectors of nr lanes)
+        for p in 0..k step 4:                          (scf.for carrying the accumulators)
+          for u in 0..4:                               (unrolled; k % 4 steps: a loop of 1)
+            b = vector.transfer_read P[j / nr, p + u, 0]
+            acc[r] = vector.fma(broadcast(A[i + r, p + u]), b, acc[r])   for r in 0..rows
+        C = vector.transfer_write acc[r], C[i + r, j]
 
 The k loop is innermost and the C block stays in registers (outer-product FMAs; with
-AVX-512, nr = 32 f32 lanes is two zmm registers per row); the packed panel keeps B's rows
-contiguous (no cache-set conflicts from B's row stride). All reads are in bounds.
+AVX-512, mr x nr = 12 x 32 f32: 24 zmm accumulators, two per row, 24 FMAs per 2 panel
+loads + 12 broadcasts); the packed panel keeps B's rows contiguous (no cache-set conflicts
+from B's row stride). Row groups are outermost: a group's A rows (strided, often 4 KiB
+apart) stay in L1 while the panels stream past them. All reads are in bounds.
 Elementwise and innermost-reduction `linalg.generic` tiles are vectorized by
 ``vectorize_lib.elementwise`` / ``vectorize_lib.reduction``, depthwise-conv and pooling tiles along
 the output row by ``vectorize_lib.window``. The result bufferizes with
