@@ -157,7 +157,7 @@ class _Columns:
         the segments (one for a gather), each the segment's lanes that lie in the image at
         that tap. A row of P then loads its tap's masks (one scalar load each) instead of
         computing them (the tap: row mod KH*KW)."""
-        img, lanes = self.img, self.lanes
+        img = self.img
         p = img.p
         top, left = p.pad.low
         masks = self.masks if self.segments is not None else [self.valid]
