@@ -9,7 +9,9 @@ yielded at the tile's offsets (expanded back to full rank when rank-reduced). `t
 becomes `tensor.extract_slice`, and a 2-D `linalg.matmul` of one float type (or `i32` on a CPU
 target) on tiles becomes
 `hw.microkernel` with the target's register tile (nr: a whole-register divisor of the tile's
-columns, else full registers with a masked last panel -- never narrow vectors); on a CPU
+columns, else full registers with a masked last panel -- never narrow vectors; mr on a CPU:
+``tiling.microkernel_rows``, 12 with AVX-512, at most the tile's rows and not necessarily a
+divisor of them -- ``aic-hw-vectorize`` makes the rest smaller register tiles); on a CPU
 target, a micro-kernel whose B tile is a slice of a constant reads that constant packed at
 compile time into its column panels, and a run-time B that several row tiles read is packed
 once per call by a kernel of its own (``tiled_to_hw_lib.prepack``); a convolution's patch
@@ -229,8 +231,12 @@ def _to_microkernel(op, target) -> None:
     cols = tiling.vector_divisor(n, nr, lanes)
     if cols % lanes:  # no whole-register divisor: full registers, the last one masked
         cols = min(nr, -(-n // lanes) * lanes)
+    if target.kind == "cpu":  # row groups that mr does not divide are smaller tiles
+        mr = min(m, tiling.microkernel_rows(target, types[0].element_type.width))
+    else:
+        mr = tiling.largest_divisor(m, mr)
     with ir.InsertionPoint(op), op.location:
-        new = MicrokernelOp(a, b, c, mr=tiling.largest_divisor(m, mr), nr=cols)
+        new = MicrokernelOp(a, b, c, mr=mr, nr=cols)
     op.operation.results[0].replace_all_uses_with(new.result)
     op.operation.erase()
 

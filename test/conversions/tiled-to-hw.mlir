@@ -1,7 +1,8 @@
 // RUN: aic-opt %s --split-input-file -p aic-convert-tiled-to-hw | FileCheck %s
 
 // The parallel tiles become hw.parallel over cores, the reduction an scf.for carrying the
-// accumulator, the tile matmul a micro-kernel with the target's register tile (avx512: 8x32),
+// accumulator, the tile matmul a micro-kernel with the target's register tile (avx512: 12 rows x 32,
+// mr not dividing the 64 rows: aic-hw-vectorize makes the rest smaller tiles),
 // the epilogue follows the loop, and the final tile is yielded at the tile offsets. B is read
 // by four row tiles: a kernel of its own packs it first (see @runtime_b_packed_once).
 // CHECK-LABEL: func.func @matmul_bias_relu
@@ -14,7 +15,7 @@
 // CHECK: %[[LOOP:.*]] = scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %[[ACC0]]) -> (tensor<64x64xf32>)
 // CHECK-NEXT: %[[TA:.*]] = tensor.extract_slice %[[A]][%[[I]], %[[K]]] [64, 32] [1, 1]
 // CHECK: %[[TB:.*]] = tensor.extract_slice %[[PB]][%{{.*}}, %[[K]], 0] [2, 32, 32] [1, 1, 1]
-// CHECK-NEXT: %[[MK:.*]] = "hw.microkernel"(%[[TA]], %[[TB]], %[[ACC]]) {mr = 8 : i64, nr = 32 : i64}
+// CHECK-NEXT: %[[MK:.*]] = "hw.microkernel"(%[[TA]], %[[TB]], %[[ACC]]) {mr = 12 : i64, nr = 32 : i64}
 // CHECK-NEXT: scf.yield %[[MK]]
 // CHECK: tensor.extract_slice %[[BIAS]][%[[J]]] [64] [1]
 // CHECK: %[[E:.*]] = linalg.generic
@@ -245,7 +246,7 @@ module attributes {hw.target = {cores = 1 : i64, fma_units = 2 : i64, freq_ghz =
 // Two row tiles: each packs its B tile inside the micro-kernel, while it is in cache.
 // CHECK-LABEL: func.func @runtime_b_two_row_tiles
 // CHECK-NOT: tensor.empty
-// CHECK: "hw.microkernel"(%{{.*}}, %{{.*}}, %{{.*}}) {mr = 8 : i64, nr = 32 : i64} : (tensor<64x64xf32>, tensor<64x64xf32>, tensor<64x64xf32>)
+// CHECK: "hw.microkernel"(%{{.*}}, %{{.*}}, %{{.*}}) {mr = 12 : i64, nr = 32 : i64} : (tensor<64x64xf32>, tensor<64x64xf32>, tensor<64x64xf32>)
 module attributes {hw.target = {cores = 1 : i64, fma_units = 2 : i64, freq_ghz = 2.600000e+00 : f64, isa = "avx512", kind = "cpu", l1 = 49152 : i64, l2 = 2097152 : i64, l3 = 33554432 : i64, peak_gflops = 3.328000e+02 : f64, vector_bits = 512 : i64}} {
   func.func @runtime_b_two_row_tiles(%a: tensor<128x64xf32>, %b: tensor<64x64xf32>, %init: tensor<128x64xf32>) -> tensor<128x64xf32> {
     %r = "tiled.kernel"(%init) ({
@@ -264,9 +265,11 @@ module attributes {hw.target = {cores = 1 : i64, fma_units = 2 : i64, freq_ghz =
 
 // A convolution's patch copy (left by aic-convert-linalg-to-tiled) read as the matmul's B: no
 // patch matrix, no tensor.pad, no padded copy of the image. Each micro-kernel call gets its B
-// block as panels (2 x 18 x 32) read from the unpadded image right before it: per row of P
-// its offsets from tables, one masked contiguous read per output row a panel touches (unit
-// stride; the padding lanes masked off, reading the pad value), merged by select.
+// block as panels (2 x 18 x 32) read from the unpadded image right before it: per panel the
+// read masks of each of the 9 filter taps and 6 output rows the 32 lanes touch (32-bit words),
+// per row of P its offset from a table and its tap's masks (row mod 9), one masked contiguous
+// read per output row a panel touches (unit stride; the padding lanes masked off, reading the
+// pad value), merged by select.
 // CHECK-LABEL: func.func @patches_packed_in_the_tile
 // CHECK-SAME: (%[[X:.*]]: tensor<1x2x6x6xf32>, %[[W:.*]]: tensor<8x18xf32>, %[[INIT:.*]]: tensor<8x36xf32>)
 // CHECK-NOT: tensor.pad
@@ -276,9 +279,16 @@ module attributes {hw.target = {cores = 1 : i64, fma_units = 2 : i64, freq_ghz =
 // CHECK: scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(
 // CHECK: %[[EMPTY:.*]] = tensor.empty() : tensor<2x18x32xf32>
 // CHECK: %[[PANELS:.*]] = scf.for %{{.*}} iter_args(%{{.*}} = %[[EMPTY]])
+// CHECK: %[[TAPS:.*]] = tensor.empty() : tensor<9x6xi32>
+// CHECK: %[[WORD:.*]] = vector.bitcast %{{.*}} : vector<32xi1> to vector<1xi32>
+// CHECK: %[[BITS:.*]] = vector.extract %[[WORD]][0] : i32 from vector<1xi32>
+// CHECK: tensor.insert %[[BITS]] into %[[TAPS]][%{{.*}}, %{{.*}}] : tensor<9x6xi32>
 // CHECK: scf.for %[[P:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(
 // CHECK: %[[ROW:.*]] = arith.addi %[[K]], %[[P]] : index
 // CHECK: tensor.extract %{{.*}}[%[[ROW]]] : tensor<18xi32>
+// CHECK: %[[TAP:.*]] = arith.remui %[[ROW]], %{{.*}} : index
+// CHECK: tensor.extract %{{.*}}[%[[TAP]], %{{.*}}] : tensor<9x6xi32>
+// CHECK: vector.bitcast %{{.*}} : vector<1xi32> to vector<32xi1>
 // CHECK: vector.transfer_read %[[FLAT]][%{{.*}}], %{{.*}}, %{{.*}} {in_bounds = [true]} : tensor<72xf32>, vector<32xf32>
 // CHECK: arith.select
 // CHECK: vector.transfer_write

@@ -196,3 +196,21 @@ def test_cuda_section_says_no_gpu_where_none_answers(tmp_path, capsys):
     assert cuda.main(["--quick", "--json", str(out)]) == 0
     assert capsys.readouterr().out == f"CUDA: no GPU ({driver_problem()})\n"
     assert json.loads(out.read_text()) == {"gpu": None, "reason": driver_problem(), "rows": []}
+
+
+def test_compare_interleaves_trees_and_onnxruntime(tmp_path):
+    """benchmarks.compare: one library per tree (here this checkout twice), checked against
+    onnxruntime, min <= median for every side."""
+    out = tmp_path / "compare.json"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(ROOT / "python"), os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.compare", "--trees", ".,.",
+                           "--only", "matmul_256_constB", "--rounds", "2", "--json", str(out)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "matmul_256_constB t1" in proc.stdout and "ort/it" in proc.stdout
+    (row,) = json.loads(out.read_text())["rows"]
+    name = ROOT.name
+    assert set(row["min_ms"]) == {f"0:{name}", f"1:{name}", "ort"}
+    assert all(0 < row["min_ms"][k] <= row["median_ms"][k] for k in row["min_ms"])

@@ -7,8 +7,9 @@ pad value outside ``x``), left as the copying `linalg.generic` by
 ``aic-convert-linalg-to-tiled`` (``linalg_to_tiled_lib.patches.defers_to_hw``). P is never
 built: ``tile_panels`` gives each micro-kernel call its B block as panels
 ``[ceil(nt/nr), kt, nr]`` read from ``x`` right before the call (so the micro-kernel reads them
-from L1). The lane geometry of a panel's columns is computed once per panel; per row only the
-row's ``(c, kh, kw)`` offsets are loaded from tables. The lanes of one output row read
+from L1). The lane geometry of a panel's columns is computed once per panel, and so are the
+read masks of each filter tap (the lanes inside the image at that ``(kh, kw)``, a table of
+``nr``-bit words); per row only the row's flat offset and its tap's masks are loaded. The lanes of one output row read
 elements ``sw`` apart, so a panel row is one masked contiguous read per output row its
 columns touch, merged by select (column stride 2: reads of ``2*nr`` elements and a shuffle;
 larger strides: one masked gather -- slow on CPUs with gather mitigations). Every read is
@@ -65,8 +66,8 @@ class _Lanes:
 
 class Image:
     """The unpadded image, flat (C*H*W), and the patch geometry read from it: per row ``k`` =
-    (c, kh, kw) of P, tables of its window offset ``dy = kh*dh - pt``, ``dx = kw*dw - pl``
-    and flat offset ``c*H*W + dy*W + dx`` (one load each instead of divisions)."""
+    (c, kh, kw) of P, a table of its flat offset ``c*H*W + dy*W + dx`` (``dy = kh*dh - pt``,
+    ``dx = kw*dw - pl``; one load instead of divisions)."""
 
     def __init__(self, p: Patches):
         self.p = p
@@ -82,9 +83,7 @@ class Image:
         top, left = p.pad.low if p.pad is not None else (0, 0)
         rows = [(c, kh * p.dilations[0] - top, kw * p.dilations[1] - left)
                 for c in range(self.c) for kh in range(self.kh) for kw in range(self.kw)]
-        self.dy, self.dx, self.offsets = (self._table([f(*r) for r in rows]) for f in (
-            lambda c, dy, dx: dy, lambda c, dy, dx: dx,
-            lambda c, dy, dx: (c * self.h + dy) * self.w + dx))
+        self.offsets = self._table([(c * self.h + dy) * self.w + dx for c, dy, dx in rows])
 
     @staticmethod
     def _table(values: list[int]) -> ir.Value:
@@ -129,6 +128,7 @@ class _Columns:
         self.vtype = ir.VectorType.get([lanes.n], img.element)
         if segments is None:
             self.where = arith.addi(arith.muli(self.rows, lanes.const(img.w)), self.cols)
+            self.taps = self._tap_masks() if img.padded else None
             return
         oh0, ow0 = arith.divui(q0, _index(img.ow)), arith.remui(q0, _index(img.ow))
         self.starts, self.masks = [], []
@@ -139,26 +139,61 @@ class _Columns:
             self.starts.append(arith.subi(start, _index(s * img.ow * img.sw)) if s else start)
             same = arith.cmpi(arith.CmpIPredicate.eq, oh, lanes.splat(row))
             self.masks.append(arith.andi(self.valid, same))
+        self.taps = self._tap_masks() if img.padded else None
 
-    def _inside(self, k: ir.Value) -> ir.Value:
-        """Lanes whose input element of row ``k`` lies in the image (and before N)."""
-        if not self.img.padded:
-            return self.valid
-        lanes = self.lanes
-        rows = arith.addi(self.rows, lanes.splat32(self.img.entry(self.img.dy, k)))
-        cols = arith.addi(self.cols, lanes.splat32(self.img.entry(self.img.dx, k)))
-        inside = arith.andi(arith.cmpi(arith.CmpIPredicate.ult, rows, lanes.const(self.img.h)),
-                            arith.cmpi(arith.CmpIPredicate.ult, cols, lanes.const(self.img.w)))
+    def _inside(self, dy: int, dx: int) -> ir.Value:
+        """Lanes whose input element at window offset (dy, dx) lies in the image (and
+        before N)."""
+        lanes, img = self.lanes, self.img
+        rows = arith.addi(self.rows, lanes.const(dy))
+        cols = arith.addi(self.cols, lanes.const(dx))
+        inside = arith.andi(arith.cmpi(arith.CmpIPredicate.ult, rows, lanes.const(img.h)),
+                            arith.cmpi(arith.CmpIPredicate.ult, cols, lanes.const(img.w)))
         return arith.andi(self.valid, inside)
+
+    def _tap_masks(self) -> ir.Value:
+        """The read masks of every filter tap (kh, kw), computed once for these columns: a
+        ``taps x reads`` table of ``lanes``-bit integers (bit i: read lane i), ``reads`` =
+        the segments (one for a gather), each the segment's lanes that lie in the image at
+        that tap. A row of P then loads its tap's masks (one scalar load each) instead of
+        computing them (the tap: row mod KH*KW)."""
+        img = self.img
+        p = img.p
+        top, left = p.pad.low
+        masks = self.masks if self.segments is not None else [self.valid]
+        table = tensor.EmptyOp([img.kh * img.kw, len(masks)], self._bits()).result
+        for kh in range(img.kh):
+            for kw in range(img.kw):
+                inside = self._inside(kh * p.dilations[0] - top, kw * p.dilations[1] - left)
+                for s, segment in enumerate(masks):
+                    word = vector.bitcast(ir.VectorType.get([1], self._bits()),
+                                          arith.andi(segment, inside))
+                    table = tensor.insert(vector.extract(word, [], [0]), table,
+                                          [_index(kh * img.kw + kw), _index(s)])
+        return table
+
+    def _bits(self) -> ir.Type:
+        return ir.IntegerType.get_signless(self.lanes.n)
+
+    def _read_masks(self, k: ir.Value) -> list[ir.Value]:
+        """Per read (segment, or the gather), its lanes to read for row ``k`` of P."""
+        if self.taps is None:
+            return self.masks if self.segments is not None else [self.valid]
+        tap = arith.remui(k, _index(self.img.kh * self.img.kw))
+        mask = ir.VectorType.get([self.lanes.n], ir.IntegerType.get_signless(1))
+        word = ir.VectorType.get([1], self._bits())
+        return [vector.bitcast(mask, vector.broadcast(word, tensor.extract(self.taps,
+                                                                           [tap, _index(s)])))
+                for s in range(self.segments if self.segments is not None else 1)]
 
     def row(self, k: ir.Value) -> ir.Value:
         """P[k, q0 .. q0+lanes] (pad values past N)."""
         img, lanes = self.img, self.lanes
         offset = img.entry(img.offsets, k)
-        inside = self._inside(k)
+        reads = self._read_masks(k)
         if self.segments is None:
             where = arith.addi(self.where, lanes.splat32(offset))
-            return vector.gather(self.vtype, img.flat, [_index(0)], where, inside,
+            return vector.gather(self.vtype, img.flat, [_index(0)], where, reads[0],
                                  vector.broadcast(self.vtype, img.fill))
         offset = arith.index_cast(ir.IndexType.get(), offset)
         minor = ir.AffineMapAttr.get(ir.AffineMap.get(1, 0, [ir.AffineDimExpr.get(0)]))
@@ -166,8 +201,7 @@ class _Columns:
         sw, n = img.sw, lanes.n
         wide = ir.VectorType.get([sw * n], img.element)
         value = None
-        for start, segment in zip(self.starts, self.masks):
-            mask = arith.andi(segment, inside)
+        for start, segment, mask in zip(self.starts, self.masks, reads):
             where = [arith.addi(start, offset)]
             if sw == 1:
                 read = vector.transfer_read(self.vtype, img.flat, where, minor, img.fill,
