@@ -2,14 +2,13 @@
 values at the first call and keeps one variant per value set (``aic.runtime.specialize``).
 Every result is compared with onnxruntime on the same inputs."""
 
+import aic
 import numpy as np
 import onnx
 import onnxruntime as ort
 import pytest
-from onnx import TensorProto, helper
-
-import aic
 from aic.errors import InputError, ValueNeededError
+from onnx import TensorProto, helper
 
 F, I64 = TensorProto.FLOAT, TensorProto.INT64
 

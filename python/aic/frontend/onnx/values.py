@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from aic.errors import ModelFormatError, UnsupportedError, ValueNeededError
 
+
 def _producers(graph, into: dict) -> dict:
     """Value name -> the names it is computed from, over ``graph`` and every subgraph: a
     node's inputs, and for a control-flow node (If, Loop, Scan) also its bodies' outputs, so a
