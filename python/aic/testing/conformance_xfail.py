@@ -5,16 +5,11 @@ claimed case that ends ``unsupported`` is a failure unless listed here); an entr
 starts passing is reported as ``xpassed`` (and fails the run) so this list cannot go stale.
 """
 
-_ANTIALIAS = "Resize with antialias=1 (a widened filter when downsampling) is not implemented"
 _TRAINING = ("Dropout in training mode with a nonzero ratio drops at random: the expected data "
              "come from numpy's RandomState(seed) stream, which aic does not reproduce")
 
 XFAIL: dict[str, str] = {
     # claimed ops in forms aic rejects (UnsupportedError naming the node and the form)
-    "test_resize_downsample_scales_cubic_antialias": _ANTIALIAS,
-    "test_resize_downsample_scales_linear_antialias": _ANTIALIAS,
-    "test_resize_downsample_sizes_cubic_antialias": _ANTIALIAS,
-    "test_resize_downsample_sizes_linear_antialias": _ANTIALIAS,
     "test_training_dropout": _TRAINING,
     "test_training_dropout_default": _TRAINING,
     "test_training_dropout_default_mask": _TRAINING,
