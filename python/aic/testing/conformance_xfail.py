@@ -14,9 +14,6 @@ XFAIL: dict[str, str] = {
     "test_training_dropout_default": _TRAINING,
     "test_training_dropout_default_mask": _TRAINING,
     "test_training_dropout_mask": _TRAINING,
-    "test_loop11": "the body slices with a start that changes every iteration (a shape that "
-                   "depends on the loop counter): a dynamic shape inside the loop, which aic's "
-                   "static-shape lowering refuses (dynamic shapes: issue 10)",
     # math/nn ops (G1)
     "test_attention_4d_causal_fp16_expanded":
         "the expanded graph rounds Q*scale, K*scale, Q@K^T and the softmax to f16 as its ops "
