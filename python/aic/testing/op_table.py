@@ -67,7 +67,6 @@ WHY_NOT: dict[str, str] = {
     "RegexFullMatch": _STRING, "StringConcat": _STRING, "StringNormalizer": _STRING,
     "StringSplit": _STRING, "TfIdfVectorizer": _STRING,
     "ReverseSequence": "not yet: a gather with per-sequence lengths",
-    "RoiAlign": "not yet: bilinear samples averaged over a per-box grid",
 }
 
 
