@@ -55,7 +55,6 @@ WHY_NOT: dict[str, str] = {
     "SequenceEmpty": _SEQUENCE, "SequenceErase": _SEQUENCE, "SequenceInsert": _SEQUENCE,
     "SequenceLength": _SEQUENCE, "SequenceMap": _SEQUENCE, "SplitToSequence": _SEQUENCE,
     "CumProd": "opset 26; not yet (CumSum's scan with a product)",
-    "DeformConv": "not yet: bilinear taps at learned offsets, then a contraction",
     "Det": "not yet: needs an LU factorisation per matrix",
     "GlobalLpPool": "not yet (LpPool over the whole image); no node cases",
     "ImageDecoder": "decodes JPEG/PNG/... bytes: a codec, not tensor compute",
