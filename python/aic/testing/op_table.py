@@ -45,7 +45,6 @@ _RANDOM = ("random sampling: aic has no random-number ops (the node cases' expec
 _RECURRENT = "a recurrence over time with carried state (opset 27): not yet"
 
 WHY_NOT: dict[str, str] = {
-    "AffineGrid": "not yet as one op; its expanded form (ONNX's function body) passes",
     "Bernoulli": _RANDOM, "Multinomial": _RANDOM, "RandomNormal": _RANDOM,
     "RandomNormalLike": _RANDOM, "RandomUniform": _RANDOM, "RandomUniformLike": _RANDOM,
     "BitCast": "opset 26: reinterpreting bits across element types; not yet",
@@ -59,13 +58,10 @@ WHY_NOT: dict[str, str] = {
     "GlobalLpPool": "not yet (LpPool over the whole image); no node cases",
     "ImageDecoder": "decodes JPEG/PNG/... bytes: a codec, not tensor compute",
     "MaxRoiPool": "not yet; no node cases",
-    "MaxUnpool": "not yet: a scatter of the values to their argmax indices",
-    "MeanVarianceNormalization": "not yet as one op; its expanded form passes",
     "MelWeightMatrix": "not yet: a constant matrix whose shape the inputs' values decide",
     "NonMaxSuppression": _DATA_DEPENDENT, "NonZero": _DATA_DEPENDENT, "Unique": _DATA_DEPENDENT,
     "RegexFullMatch": _STRING, "StringConcat": _STRING, "StringNormalizer": _STRING,
     "StringSplit": _STRING, "TfIdfVectorizer": _STRING,
-    "ReverseSequence": "not yet: a gather with per-sequence lengths",
 }
 
 
