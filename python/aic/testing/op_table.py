@@ -53,8 +53,6 @@ WHY_NOT: dict[str, str] = {
     "OptionalHasElement": _SEQUENCE, "SequenceAt": _SEQUENCE, "SequenceConstruct": _SEQUENCE,
     "SequenceEmpty": _SEQUENCE, "SequenceErase": _SEQUENCE, "SequenceInsert": _SEQUENCE,
     "SequenceLength": _SEQUENCE, "SequenceMap": _SEQUENCE, "SplitToSequence": _SEQUENCE,
-    "CumProd": "opset 26; not yet (CumSum's scan with a product)",
-    "Det": "not yet: needs an LU factorisation per matrix",
     "GlobalLpPool": "not yet (LpPool over the whole image); no node cases",
     "ImageDecoder": "decodes JPEG/PNG/... bytes: a codec, not tensor compute",
     "MaxRoiPool": "not yet; no node cases",

@@ -1,6 +1,7 @@
-"""AffineGrid, MaxUnpool, ReverseSequence and MeanVarianceNormalization (decompositions in
-``frontend/onnx/spatial.py``) end to end against onnxruntime (and ONNX's reference where the
-two differ)."""
+"""AffineGrid, MaxUnpool, ReverseSequence, MeanVarianceNormalization (``spatial.py``),
+CumProd (``reduce.py``) and Det (``misc.py``) -- decompositions into graph ops -- end to end
+against onnxruntime (ONNX's reference where the two differ, numpy where onnxruntime has no
+kernel)."""
 
 import numpy as np
 import pytest
@@ -81,3 +82,33 @@ def test_mean_variance_normalization(axes):
     m = _model([helper.make_node("MeanVarianceNormalization", ["x"], ["y"], **attrs)],
                [("x", F, [2, 3, 4, 5])], [("y", F, [2, 3, 4, 5])], 13)
     _check(m, {"x": (RNG.standard_normal((2, 3, 4, 5)) * 3 + 1).astype(np.float32)})
+
+
+@pytest.mark.parametrize("shape,axis,exclusive,reverse", [([7], 0, 0, 0), ([3, 5], 1, 1, 0),
+                                                          ([4, 3, 2], 0, 0, 1),
+                                                          ([2, 6], -1, 1, 1)])
+def test_cumprod(shape, axis, exclusive, reverse):
+    """CumProd (opset 26; onnxruntime 1.32 has no kernel): against numpy's cumprod."""
+    m = _model([helper.make_node("CumProd", ["x", "a"], ["y"], exclusive=exclusive,
+                                 reverse=reverse)],
+               [("x", F, shape)], [("y", F, shape)], 26,
+               inits=[("a", np.array(axis, np.int64))])
+    x = (RNG.uniform(0.5, 1.5, shape) * RNG.choice([-1, 1], shape)).astype(np.float32)
+    y = np.flip(x, axis) if reverse else x
+    want = np.cumprod(y, axis=axis)
+    if exclusive:
+        ones = np.ones_like(np.take(y, [0], axis=axis))
+        want = np.concatenate([ones, np.delete(want, -1, axis=axis)], axis=axis)
+    want = np.flip(want, axis) if reverse else want
+    (got,) = aic.compile(m, cache=False)(x)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("shape", [[1, 1], [3, 3], [2, 4, 4], [2, 1, 5, 5]])
+def test_det(shape):
+    m = _model([helper.make_node("Det", ["x"], ["y"])], [("x", F, shape)],
+               [("y", F, shape[:-2])], 11)
+    x = RNG.standard_normal(shape).astype(np.float32)
+    _check(m, {"x": x})
+    np.testing.assert_allclose(aic.compile(m, cache=False)(x)[0], np.linalg.det(x), rtol=1e-4,
+                               atol=1e-5)
