@@ -235,6 +235,7 @@ def _row(op: str, versions: list[int], handler, c: dict, how: list[str],
         aic_cell, how_cell = "no", ""
     else:
         since, module = handler
+        how = [o for o in how if o != "graph.constant"] or how  # constants: noise beside ops
         ops = ", ".join(f"`{o}`" for o in how) if how else \
             "no op (an identity, or folded at import)" if c.get("claimed") else "(no node case)"
         aic_cell, how_cell = f"{since}+", f"`{module}`: {ops}"
