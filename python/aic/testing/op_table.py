@@ -48,7 +48,6 @@ _RECURRENT = ("a recurrence over time with carried state (opset 27): not yet as 
 WHY_NOT: dict[str, str] = {
     "Bernoulli": _RANDOM, "Multinomial": _RANDOM, "RandomNormal": _RANDOM,
     "RandomNormalLike": _RANDOM, "RandomUniform": _RANDOM, "RandomUniformLike": _RANDOM,
-    "BitCast": "opset 26: reinterpreting bits across element types; not yet",
     "CausalConvWithState": _RECURRENT, "LinearAttention": _RECURRENT,
     "ConcatFromSequence": _SEQUENCE, "Optional": _SEQUENCE, "OptionalGetElement": _SEQUENCE,
     "OptionalHasElement": _SEQUENCE, "SequenceAt": _SEQUENCE, "SequenceConstruct": _SEQUENCE,
