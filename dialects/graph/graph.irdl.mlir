@@ -180,6 +180,12 @@ irdl.dialect @graph {
     irdl.attributes {"kind" = %c7}
     irdl.results(out: %c8)
   }
+  irdl.operation @bitcast {
+    %c0 = irdl.base "!builtin.tensor"
+    %c1 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %c0)
+    irdl.results(out: %c1)
+  }
   irdl.operation @gather_nd {
     %c0 = irdl.base "!builtin.tensor"
     %c1 = irdl.base "!builtin.tensor"

@@ -2,14 +2,13 @@
 values at the first call and keeps one variant per value set (``aic.runtime.specialize``).
 Every result is compared with onnxruntime on the same inputs."""
 
+import aic
 import numpy as np
 import onnx
 import onnxruntime as ort
 import pytest
-from onnx import TensorProto, helper
-
-import aic
 from aic.errors import InputError, ValueNeededError
+from onnx import TensorProto, helper
 
 F, I64 = TensorProto.FLOAT, TensorProto.INT64
 
@@ -119,6 +118,29 @@ def test_value_computed_from_an_input():
     model.graph.initializer.append(minus_one)
     compiled = _check(model, {"x": X, "s": _i(3)}, {"x": X, "s": _i(12)})
     assert compiled.value_inputs == ["s"]
+
+
+def test_value_computed_inside_a_branch():
+    """An Expand inside an If branch whose shape comes from a graph input through the
+    branches' outputs (AffineGrid's expanded form): the input is traced through the bodies."""
+    def branch(name):
+        return helper.make_graph([helper.make_node("Split", ["s"], [f"{name}_n", f"{name}_r"],
+                                                   axis=0, num_outputs=2)], name, [],
+                                 [helper.make_tensor_value_info(f"{name}_n", I64, [1])])
+    shape_of_rest = helper.make_graph(
+        [helper.make_node("Concat", ["n", "two"], ["shape"], axis=0),
+         helper.make_node("Expand", ["x", "shape"], ["e"])], "then", [],
+        [helper.make_tensor_value_info("e", F, None)])
+    model = _model([helper.make_node("If", ["c"], ["n"], then_branch=branch("a"),
+                                     else_branch=branch("b")),
+                    helper.make_node("If", ["c"], ["y"], then_branch=shape_of_rest,
+                                     else_branch=shape_of_rest)],
+                   [("x", F, [1, 6]), ("s", I64, [2]), ("c", TensorProto.BOOL, [])],
+                   [("y", F, 2)], opset=18)
+    model.graph.initializer.append(helper.make_tensor("two", I64, [1], [6]))
+    x, c = X[:1], np.array(True)
+    compiled = _check(model, {"x": x, "s": _i(3, 9), "c": c}, {"x": x, "s": _i(5, 9), "c": c})
+    assert "s" in compiled.value_inputs and compiled.variant_count == 2
 
 
 def test_input_checks_and_no_library():

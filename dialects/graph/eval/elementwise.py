@@ -167,6 +167,14 @@ def _cast(op, xs, shapes):
     return [x.astype(target)]
 
 
+@handles(g.BitCastOp)
+def _bitcast(op, xs, shapes):
+    target = numpy_dtype(ir.ShapedType(op.out.type).element_type)
+    x = xs[0].astype(np.uint8) if xs[0].dtype == np.bool_ else xs[0]
+    y = x.view(np.uint8 if target == np.bool_ else target)
+    return [y != 0 if target == np.bool_ else y]
+
+
 @handles(g.ConstantOp)
 def _constant(op, xs, shapes):
     value = constant_value(op.result)

@@ -5,26 +5,15 @@ claimed case that ends ``unsupported`` is a failure unless listed here); an entr
 starts passing is reported as ``xpassed`` (and fails the run) so this list cannot go stale.
 """
 
-_ANTIALIAS = "Resize with antialias=1 (a widened filter when downsampling) is not implemented"
 _TRAINING = ("Dropout in training mode with a nonzero ratio drops at random: the expected data "
              "come from numpy's RandomState(seed) stream, which aic does not reproduce")
-_ARGMAX = "MaxPool's Indices output (argmax positions) is not implemented"
 
 XFAIL: dict[str, str] = {
     # claimed ops in forms aic rejects (UnsupportedError naming the node and the form)
-    "test_resize_downsample_scales_cubic_antialias": _ANTIALIAS,
-    "test_resize_downsample_scales_linear_antialias": _ANTIALIAS,
-    "test_resize_downsample_sizes_cubic_antialias": _ANTIALIAS,
-    "test_resize_downsample_sizes_linear_antialias": _ANTIALIAS,
     "test_training_dropout": _TRAINING,
     "test_training_dropout_default": _TRAINING,
     "test_training_dropout_default_mask": _TRAINING,
     "test_training_dropout_mask": _TRAINING,
-    "test_maxpool_with_argmax_2d_precomputed_pads": _ARGMAX,
-    "test_maxpool_with_argmax_2d_precomputed_strides": _ARGMAX,
-    "test_loop11": "the body slices with a start that changes every iteration (a shape that "
-                   "depends on the loop counter): a dynamic shape inside the loop, which aic's "
-                   "static-shape lowering refuses (dynamic shapes: issue 10)",
     # math/nn ops (G1)
     "test_attention_4d_causal_fp16_expanded":
         "the expanded graph rounds Q*scale, K*scale, Q@K^T and the softmax to f16 as its ops "

@@ -45,3 +45,27 @@ func.func @shl(%a: tensor<4xi64>, %b: tensor<4xi64>) -> tensor<4xi64> {
   %r = "graph.bitwise"(%a, %b) {kind = "shl"} : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
   return %r : tensor<4xi64>
 }
+
+// -----
+
+// bitcast: the same bits per element.
+// CHECK-LABEL: func.func @bitcast_f32_to_i32
+// CHECK:         ^bb0(%[[X:[^:]*]]: f32, %{{.*}}: i32):
+// CHECK:           %[[R:.*]] = arith.bitcast %[[X]] : f32 to i32
+// CHECK:           linalg.yield %[[R]]
+func.func @bitcast_f32_to_i32(%x: tensor<3xf32>) -> tensor<3xi32> {
+  %r = "graph.bitcast"(%x) : (tensor<3xf32>) -> tensor<3xi32>
+  return %r : tensor<3xi32>
+}
+
+// -----
+
+// bitcast from i1: a byte holding 0 or 1.
+// CHECK-LABEL: func.func @bitcast_bool_to_ui8
+// CHECK:         ^bb0(%[[X:[^:]*]]: i1, %{{.*}}: i8):
+// CHECK:           %[[R:.*]] = arith.extui %[[X]] : i1 to i8
+// CHECK:           linalg.yield %[[R]]
+func.func @bitcast_bool_to_ui8(%x: tensor<4xi1>) -> tensor<4xui8> {
+  %r = "graph.bitcast"(%x) : (tensor<4xi1>) -> tensor<4xui8>
+  return %r : tensor<4xui8>
+}

@@ -25,3 +25,19 @@ func.func @unknown_kind(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi32> {
   %r = "graph.bitwise"(%a, %b) {kind = "rotl"} : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
   return %r : tensor<4xi32>
 }
+
+// -----
+
+func.func @bitcast_widths(%x: tensor<4xf32>) -> tensor<4xi64> {
+  // expected-error @+1 {{'graph.bitcast' op expects element types of the same width, got f32 and i64}}
+  %r = "graph.bitcast"(%x) : (tensor<4xf32>) -> tensor<4xi64>
+  return %r : tensor<4xi64>
+}
+
+// -----
+
+func.func @bitcast_shapes(%x: tensor<4xf32>) -> tensor<2xi32> {
+  // expected-error @+1 {{'graph.bitcast' op expects the result shape}}
+  %r = "graph.bitcast"(%x) : (tensor<4xf32>) -> tensor<2xi32>
+  return %r : tensor<2xi32>
+}

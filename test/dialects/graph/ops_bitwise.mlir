@@ -19,3 +19,14 @@ func.func @xor(%a: tensor<2x3xi32>, %b: tensor<3xi32>) -> tensor<2x3xi32> {
   %r = "graph.bitwise"(%a, %b) {kind = "xor"} : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi32>
   return %r : tensor<2x3xi32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @bitcast(
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<2x3xf32>
+// CHECK:         %[[R:[^ :]*]] = "graph.bitcast"(%[[X]]) : (tensor<2x3xf32>) -> tensor<2x3xi32>
+// CHECK:         return %[[R]] :
+func.func @bitcast(%x: tensor<2x3xf32>) -> tensor<2x3xi32> {
+  %r = "graph.bitcast"(%x) : (tensor<2x3xf32>) -> tensor<2x3xi32>
+  return %r : tensor<2x3xi32>
+}

@@ -151,3 +151,34 @@ def test_loop_with_a_known_trip_count(tmp_path):
 def test_loop_that_may_stop_early_is_refused():
     with pytest.raises(aic.UnsupportedError, match="stop early"):
         aic.compile(loop_model(6, cond_out="going"), cache=False)
+
+
+def counter_slice_loop(trips: int):
+    """v' = v + x[i : i + 2] @ R: the body's slice start is its iteration number, a shape
+    position that changes every iteration -- such a Loop is unrolled (up to MAX_UNROLL)."""
+    nodes = [helper.make_node("Unsqueeze", ["i", "zero"], ["start"]),
+             helper.make_node("Add", ["start", "two"], ["end"]),
+             helper.make_node("Slice", ["x", "start", "end"], ["rows"]),
+             helper.make_node("MatMul", ["rows", "R"], ["m"]),
+             helper.make_node("Add", ["v", "m"], ["v_out"]),
+             helper.make_node("Identity", ["rows"], ["scan_rows"]),
+             helper.make_node("Identity", ["c"], ["c_out"])]
+    body = helper.make_graph(nodes, "body", [vi("i", TensorProto.INT64, []), vi("c", B, []),
+                                             vi("v", F, [2, 3])],
+                             [vi("c_out", B, []), vi("v_out", F, [2, 3]),
+                              vi("scan_rows", F, [None, 4])])
+    node = helper.make_node("Loop", ["M", "cond", "v0"], ["v_n", "rows"], body=body)
+    inits = [("M", np.array(trips, np.int64)), ("cond", np.array(True)),
+             ("R", RNG.standard_normal((4, 3)).astype(np.float32)),
+             ("zero", np.array([0], np.int64)), ("two", np.array([2], np.int64))]
+    return model([node], [vi("v0", F, [2, 3]), vi("x", F, [trips + 1, 4])],
+                 [vi("v_n", F, [2, 3]), vi("rows", F, [trips, 2, 4])], inits)
+
+
+def test_loop_needing_its_counter_at_compile_time_is_unrolled(tmp_path):
+    feed = {"v0": RNG.standard_normal((2, 3)).astype(np.float32),
+            "x": RNG.standard_normal((6, 4)).astype(np.float32)}
+    check(counter_slice_loop(5), feed, tmp_path)
+    assert "scf.for" not in str(aic.import_onnx(counter_slice_loop(5)))
+    with pytest.raises(aic.UnsupportedError, match="starts .* must be known at compile time"):
+        aic.compile(counter_slice_loop(17), cache=False)  # more than MAX_UNROLL iterations

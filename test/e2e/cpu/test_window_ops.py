@@ -163,3 +163,30 @@ def test_global_pool(op, shape):
     hw, vec = fast_path_ir(m)
     assert "hw.parallel" in hw and "vector.reduction" in vec
     check(m, None)
+
+
+MAXPOOL_INDICES = [  # shape, kernel, strides, pads, dilations, ceil_mode, storage_order
+    ([2, 3, 9, 7], [3, 3], [2, 2], [1, 1, 1, 1], [1, 1], 0, 0),
+    ([1, 2, 8, 10], [2, 3], [1, 2], [0, 1, 1, 0], [2, 1], 1, 1),
+    ([2, 2, 7], [3], [2], [1, 1], [1], 1, 0),
+    ([1, 2, 5, 4, 6], [2, 2, 3], [1, 2, 2], [0, 0, 1, 1, 0, 0], [1, 1, 1], 0, 1),
+]
+
+
+@pytest.mark.parametrize("shape,kernel,strides,pads,dil,ceil,order", MAXPOOL_INDICES)
+def test_max_pool_indices(shape, kernel, strides, pads, dil, ceil, order):
+    """MaxPool's Indices output (flat positions of each window's maximum; storage_order 1:
+    the spatial dims column-major) and its values, against onnxruntime."""
+    node = helper.make_node("MaxPool", ["x"], ["y", "i"], kernel_shape=kernel, strides=strides,
+                            pads=pads, dilations=dil, ceil_mode=ceil, storage_order=order)
+    graph = helper.make_graph([node], "maxpool_indices",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [None] * len(shape)),
+                               helper.make_tensor_value_info("i", TensorProto.INT64, [None] * len(shape))])
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 12)])
+    m.ir_version = 8
+    x = np.random.default_rng(len(shape)).standard_normal(shape).astype(np.float32)
+    want = onnxruntime_session(m.SerializeToString()).run(None, {"x": x})
+    got = aic.compile(m, cache=False)(x)
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])

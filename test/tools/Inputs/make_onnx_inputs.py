@@ -18,9 +18,9 @@ onnx.save(models.symbolic_encoder(), str(out / "symbolic.onnx"))
 
 x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 2, 2])
 y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])
-det = helper.make_graph([helper.make_node("Det", ["x"], ["h"], name="my_det"),
-                         helper.make_node("Relu", ["h"], ["y"], name="relu")], "g", [x], [y])
-onnx.save(helper.make_model(det, opset_imports=[helper.make_opsetid("", 13)]),
+unique = helper.make_graph([helper.make_node("Unique", ["x"], ["h"], name="my_unique"),
+                            helper.make_node("Relu", ["h"], ["y"], name="relu")], "g", [x], [y])
+onnx.save(helper.make_model(unique, opset_imports=[helper.make_opsetid("", 13)]),
           str(out / "unsupported.onnx"))
 
 full = (out / "mlp.onnx").read_bytes()

@@ -13,7 +13,10 @@ their nodes become graph ops inside the region, reading the enclosing scopes' va
 * **Loop** with a trip count known at import and a condition that stays true (absent or
   true on entry, and the body's condition output known true at import): ``scf.for`` over
   the trip count carrying the loop-carried values and the scan outputs being filled; the
-  body's ``iteration_num`` is the loop index as ``tensor<i64>``.
+  body's ``iteration_num`` is the loop index as ``tensor<i64>``. A body that needs the
+  iteration number at compile time (a slice start, a shape that changes per iteration) is
+  unrolled instead when the trip count is at most ``MAX_UNROLL``: one copy of the body per
+  iteration with the number a constant, the scan outputs concatenated.
 * Not supported: Loops that may stop early or whose trip count is a run-time value (their
   scan outputs would have run-time lengths), Scan-8 (batched, with sequence_lens),
   sequence- or optional-typed values.
@@ -24,12 +27,16 @@ from __future__ import annotations
 import numpy as np
 import onnx
 
-from aic.errors import ModelFormatError, ValueNeededError
+from aic.errors import ModelFormatError, UnsupportedError, ValueNeededError
+from aic.frontend.onnx import compose as c
 from aic.frontend.onnx.common import reshape, transpose
 from aic.frontend.onnx.loops import index, step_slice, step_store
 from aic.frontend.onnx.registry import handler
 from aic.frontend.onnx.tensors import shape_of
 from aic.mlir_api import arith, ir, scf, tensor
+
+
+MAX_UNROLL = 16  # a Loop whose body needs its iteration number at compile time: unrolled up to this
 
 
 def _graph(n, key: str) -> onnx.GraphProto:
@@ -153,11 +160,12 @@ def _scratch_types(n, body, bind) -> list[ir.RankedTensorType]:
     once into a scratch region that is then erased; ``bind()`` makes its inputs there."""
     with n.loc:
         scratch = scf.ExecuteRegionOp([])
-        with ir.InsertionPoint(scratch.region.blocks.append()):
-            outs = n.imp.import_subgraph(body, bind(), f"{n} body")
-            types = [ir.RankedTensorType(v.type) for v in outs]
-        scratch.operation.erase()
-    return types
+        try:
+            with ir.InsertionPoint(scratch.region.blocks.append()):
+                outs = n.imp.import_subgraph(body, bind(), f"{n} body")
+                return [ir.RankedTensorType(v.type) for v in outs]
+        finally:
+            scratch.operation.erase()
 
 
 def _front_type_empty(out_type: ir.RankedTensorType, axis: int) -> ir.Value:
@@ -188,10 +196,23 @@ def loop(n):
     if n.has(1) and not _known_true(n.need_const(1, "the loop condition")):
         raise n.unsupported("a Loop whose condition is false on entry is not supported")
     states = [n.value(i) for i in range(2, n.n_inputs)]
-    names, k = [i.name for i in body.input], len(body.output) - 1 - len(states)
+    names = [i.name for i in body.input]
 
     def bind(iteration, carried):
         return dict(zip(names, [iteration, np.array(True)] + list(carried)))
+    try:
+        return _for_loop(n, body, trips, states, bind)
+    except ValueNeededError:  # a graph input's value: unrolling does not help
+        raise
+    except UnsupportedError:
+        if trips > MAX_UNROLL:
+            raise
+    return _unrolled(n, body, trips, states, bind)
+
+
+def _for_loop(n, body, trips: int, states: list, bind) -> list:
+    """The Loop as one ``scf.for`` (nothing is left behind when the body does not import)."""
+    k = len(body.output) - 1 - len(states)
     try:
         out_types = [n.out_type(i) for i in range(len(states), len(states) + k)]
     except (ModelFormatError, ValueNeededError):  # ONNX could not type it: import the body
@@ -200,16 +221,44 @@ def loop(n):
     inits = [tensor.empty(list(t.shape), t.element_type, loc=n.loc) for t in out_types]
     with n.loc:
         for_op = scf.ForOp(index(0), index(trips), index(1), states + inits)
-        with ir.InsertionPoint(for_op.body):
-            iv, carried = for_op.induction_variable, list(for_op.inner_iter_args)
-            outs = n.imp.import_subgraph(body, bind(_iteration(iv), carried[:len(states)]),
-                                         f"{n} body", inline=True)
-            if not _known_true(outs[0]):
-                raise n.unsupported("a Loop whose body computes its condition (a loop that "
-                                    "may stop early) is not supported")
-            outs = [n.constant(v) if isinstance(v, np.ndarray) else v for v in outs[1:]]
-            _check_types(n, "the body", outs[:len(states)], [s.type for s in states])
-            filled = [step_store(v, into, iv)
-                      for v, into in zip(outs[len(states):], carried[len(states):])]
-            scf.YieldOp(outs[:len(states)] + filled)
+        try:
+            _for_body(n, body, for_op, len(states), bind)
+        except UnsupportedError:
+            for op in [for_op] + [v.owner for v in inits]:
+                op.erase()
+            raise
     return list(for_op.results)
+
+
+def _for_body(n, body, for_op, m: int, bind) -> None:
+    with ir.InsertionPoint(for_op.body):
+        iv, carried = for_op.induction_variable, list(for_op.inner_iter_args)
+        outs = n.imp.import_subgraph(body, bind(_iteration(iv), carried[:m]), f"{n} body",
+                                     inline=True)
+        if not _known_true(outs[0]):
+            raise n.unsupported("a Loop whose body computes its condition (a loop that may stop "
+                                "early) is not supported")
+        outs = [n.constant(v) if isinstance(v, np.ndarray) else v for v in outs[1:]]
+        _check_types(n, "the body", outs[:m], [s.type for s in carried[:m]])
+        filled = [step_store(v, into, iv) for v, into in zip(outs[m:], carried[m:])]
+        scf.YieldOp(outs[:m] + filled)
+
+
+def _unrolled(n, body, trips: int, states: list, bind) -> list:
+    """The Loop unrolled: the body imported once per iteration with ``iteration_num`` a
+    constant (for bodies that need it at compile time: a slice start, a shape); the scan
+    outputs are the iterations' values stacked on a new first axis."""
+    carried, scans = list(states), None
+    for i in range(trips):
+        outs = n.imp.import_subgraph(body, bind(np.array(i, np.int64), carried),
+                                     f"{n} body (iteration {i})", inline=True)
+        if not _known_true(outs[0]):
+            raise n.unsupported("a Loop whose body computes its condition (a loop that may stop "
+                                "early) is not supported")
+        outs = [n.constant(v) if isinstance(v, np.ndarray) else v for v in outs[1:]]
+        carried = outs[:len(states)]
+        steps = [reshape(n, v, [1, *shape_of(v)]) for v in outs[len(states):]]
+        scans = steps if scans is None else [c.concat(n, a, b, 0) for a, b in zip(scans, steps)]
+    if scans is None:
+        raise n.unsupported("a Loop of zero iterations that needs unrolling is not supported")
+    return carried + scans

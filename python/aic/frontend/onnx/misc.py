@@ -1,5 +1,5 @@
 """ONNX ops that are constants at import time or rewrite into other graph ops: Constant, Range,
-EyeLike (constants), Einsum (two-operand contractions as transpose/reshape/matmul, one-operand
+EyeLike (constants), Det (the Leibniz formula, up to 5x5), Einsum (two-operand contractions as transpose/reshape/matmul, one-operand
 permutations and sums as transpose/reduce).
 
 Einsum supports explicit or implicit output, ``...``, and a letter repeated twice within one
@@ -8,13 +8,16 @@ operand (its diagonal is taken first: transpose, flatten the pair, slice with st
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import onnx.numpy_helper
 
-from aic.dialects.graph import MatMulOp, ReduceOp, SliceOp
+from aic.dialects.graph import GatherOp, MatMulOp, ReduceOp, SliceOp
+from aic.frontend.onnx import compose as c
 from aic.frontend.onnx.common import reshape, transpose
 from aic.frontend.onnx.registry import handler
-from aic.frontend.onnx.tensors import elem_of, shape_of
+from aic.frontend.onnx.tensors import elem_of, np_dtype, shape_of, tensor_type
 
 _CONSTANT_ATTRS = {"value", "value_float", "value_floats", "value_int", "value_ints",
                    "sparse_value", "value_string", "value_strings"}
@@ -39,10 +42,32 @@ def range_(n):
     return (start + np.arange(count) * delta).astype(start.dtype)
 
 
+MAX_DET = 5  # Det by the Leibniz formula: n! products of n entries
+
+
+@handler("Det", 11)
+def det(n):
+    """``sum over permutations p of sign(p) * prod_i a[i, p(i)]`` (Leibniz) for matrices up to
+    ``MAX_DET`` x ``MAX_DET``: one gather of the n! permuted diagonals, a product and a signed
+    sum."""
+    x, shape = n.value(0), n.shape(0)
+    size = shape[-1]
+    if shape[-2] != size or not 1 <= size <= MAX_DET:
+        raise n.unsupported(f"{shape[-2]}x{size} matrices (square, at most {MAX_DET}x{MAX_DET})")
+    perms = np.array(list(itertools.permutations(range(size))), np.int64)
+    signs = np.array([np.linalg.det(np.eye(size)[list(p)]) for p in perms]).round()
+    lead = list(shape[:-2])
+    flat = reshape(n, x, [*lead, size * size])
+    picked = n.op(GatherOp, tensor_type([*lead, len(perms), size], elem_of(x)), x=flat,
+                  indices=n.constant(perms * size + np.arange(size)), axis=len(lead))
+    terms = c.reduce(n, picked, "prod", [len(lead) + 1], keepdims=False)
+    signed = c.mul(n, terms, n.constant(signs.astype(np_dtype(elem_of(x)))))
+    return c.reduce(n, signed, "sum", [len(lead)], keepdims=False)
+
+
 @handler("EyeLike", 9, attrs={"dtype", "k"})
 def eye_like(n):
     rows, cols = n.shape(0)
-    from aic.frontend.onnx.tensors import np_dtype
     return np.eye(rows, cols, int(n.attr("k", 0)), dtype=np_dtype(n.out_type().element_type))
 
 

@@ -1,5 +1,9 @@
 """ONNX neural-network ops: MatMul, Gemm, Conv, ConvTranspose, pooling, normalisations, LRN.
 
+MaxPool's Indices output: the windows' taps stacked on a new last axis (pad + one strided
+slice per tap), an argmax over them, and the flat input position computed from the tap with
+constants (``max_pool_indices``); the values stay one ``graph.pool``.
+
 Padding is made explicit: ``auto_pad`` SAME_UPPER/SAME_LOWER/VALID is resolved with the static
 input shapes into ``pads`` (all begins, then all ends). Every computed output shape is checked
 against ONNX shape inference; a disagreement is refused, never compiled.
@@ -7,13 +11,17 @@ against ONNX shape inference; a disagreement is refused, never compiled.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
-from aic.dialects.graph import (BatchNormOp, ConvOp, ConvTransposeOp, DenseOp, GlobalPoolOp,
-                                GroupNormOp, LayerNormOp, LrnOp, MatMulOp, PoolOp)
+from aic.dialects.graph import (ArgReduceOp, BatchNormOp, ConvOp, ConvTransposeOp, DenseOp,
+                                GatherOp, GlobalPoolOp, GroupNormOp, LayerNormOp, LrnOp, MatMulOp,
+                                PadOp, PoolOp, SliceOp)
+from aic.frontend.onnx import compose as c
 from aic.frontend.onnx.common import check_shape, norm_axis, reshape
 from aic.frontend.onnx.registry import handler
-from aic.frontend.onnx.tensors import elem_of, shape_of
+from aic.frontend.onnx.tensors import elem_of, np_dtype, shape_of, tensor_type
 
 
 @handler("MatMul", 1)
@@ -128,18 +136,19 @@ def conv_transpose(n):
 
 
 def _pool(n, kind: str):
-    if n.has_output(1):
-        raise n.unsupported("the Indices output of MaxPool is not supported")
     x_shape = n.shape(0)
     kernel = list(n.attr("kernel_shape"))
     strides, dilations, pads = _window(n, x_shape[2:], kernel)
     ceil_mode = bool(n.attr("ceil_mode", 0))
     include_pad = bool(n.attr("count_include_pad", 0))
-    check_shape(n, x_shape[:2] + _window_out(x_shape[2:], kernel, strides, dilations, pads,
-                                             ceil_mode))
-    return n.op(PoolOp, n.out_type(), x=n.value(0), kind=kind, kernel=kernel, strides=strides,
-                pads=pads, dilations=dilations, ceil_mode=ceil_mode,
-                count_include_pad=include_pad)
+    out = _window_out(x_shape[2:], kernel, strides, dilations, pads, ceil_mode)
+    check_shape(n, x_shape[:2] + out)
+    y = n.op(PoolOp, n.out_type(), x=n.value(0), kind=kind, kernel=kernel, strides=strides,
+             pads=pads, dilations=dilations, ceil_mode=ceil_mode, count_include_pad=include_pad)
+    if not n.has_output(1):
+        return y
+    window = (kernel, strides, dilations, pads)
+    return [y, max_pool_indices(n, n.value(0), window, out, int(n.attr("storage_order", 0)))]
 
 
 _POOL_ATTRS = {"auto_pad", "kernel_shape", "pads", "strides", "ceil_mode", "dilations"}
@@ -148,6 +157,51 @@ handler("AveragePool", 1, attrs=_POOL_ATTRS | {"count_include_pad"})(lambda n: _
 handler("GlobalAveragePool", 1)(
     lambda n: n.op(GlobalPoolOp, n.out_type(), x=n.value(0), kind="avg"))
 handler("GlobalMaxPool", 1)(lambda n: n.op(GlobalPoolOp, n.out_type(), x=n.value(0), kind="max"))
+
+
+def _windows(n, x, window, out: list[int]):
+    """``[N, C, *out, K]``: the K taps of every pooling window (padding: the lowest value)."""
+    kernel, strides, dilations, pads = window
+    shape, k = shape_of(x), len(kernel)
+    ends = [max(pads[k + j], (o - 1) * s + (kk - 1) * d + 1 - pads[j] - i)
+            for j, (o, s, kk, d, i) in enumerate(zip(out, strides, kernel, dilations, shape[2:]))]
+    dtype = np_dtype(elem_of(x))
+    low = float("-inf") if dtype.kind == "f" else float(np.iinfo(dtype).min)
+    padded = [i + b + e for i, b, e in zip(shape[2:], pads[:k], ends)]
+    x = n.op(PadOp, tensor_type(shape[:2] + padded, elem_of(x)), x=x,
+             pads=[0, 0, *pads[:k], 0, 0, *ends], value=low)
+    taps = None
+    for tap in itertools.product(*(range(kk) for kk in kernel)):
+        t = n.op(SliceOp, tensor_type(shape[:2] + out, elem_of(x)), x=x,
+                 starts=[0, 0, *(a * d for a, d in zip(tap, dilations))], steps=[1, 1, *strides])
+        t = reshape(n, t, shape[:2] + out + [1])
+        taps = t if taps is None else c.concat(n, taps, t, 2 + k)
+    return taps
+
+
+def max_pool_indices(n, x, window, out: list[int], storage_order: int):
+    """MaxPool's Indices: the flat position in ``x`` of each window's first maximum (row-major
+    over N, C and the spatial dims; ``storage_order=1``: the spatial dims column-major):
+    argmax over the taps, then ``(n*C + c)*prod(spatial) + sum_j h_j * stride_j`` with
+    ``h_j = o_j * s_j - pad_j + tap_j * d_j`` -- constants but for the tap's contribution."""
+    kernel, strides, dilations, pads = window
+    shape, k = shape_of(x), len(kernel)
+    spatial = shape[2:]
+    order = range(k) if storage_order else range(k - 1, -1, -1)
+    step, acc = [0] * k, 1
+    for j in order:
+        step[j], acc = acc, acc * spatial[j]
+    arg = n.op(ArgReduceOp, tensor_type(shape[:2] + out, c.i64()), x=_windows(n, x, window, out),
+               kind="max", axis=2 + k, keepdims=False)
+    taps = np.array(list(itertools.product(*(range(kk) for kk in kernel))), np.int64)
+    tap_part = n.constant((taps * np.array(dilations) * np.array(step)).sum(1))
+    grid = np.meshgrid(*(np.arange(o) * s - p for o, s, p in zip(out, strides, pads)),
+                       indexing="ij")
+    base = sum(g * st for g, st in zip(grid, step)).astype(np.int64)
+    images = np.arange(shape[0] * shape[1], dtype=np.int64) * acc
+    offset = base[None, None] + images.reshape(shape[0], shape[1], *[1] * k)
+    tap = n.op(GatherOp, tensor_type(shape[:2] + out, c.i64()), x=tap_part, indices=arg, axis=0)
+    return c.add(n, tap, n.constant(offset))
 
 
 @handler("BatchNormalization", 7, attrs={"epsilon", "momentum", "spatial", "training_mode"})

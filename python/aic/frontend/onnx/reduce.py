@@ -1,4 +1,4 @@
-"""ONNX reductions and scans: ReduceX, ArgMax/ArgMin, CumSum, TopK.
+"""ONNX reductions and scans: ReduceX, ArgMax/ArgMin, CumSum, CumProd, TopK.
 
 Reduction axes come from the ``axes`` attribute before the op's input migration (ReduceSum 13,
 the other ReduceX 18) and from the optional ``axes`` input after (must be a constant). No axes
@@ -7,7 +7,10 @@ means all dims, or the identity when ``noop_with_empty_axes``.
 
 from __future__ import annotations
 
+import numpy as np
+
 from aic.dialects.graph import ArgReduceOp, CumSumOp, ReduceOp, TopKOp
+from aic.frontend.onnx import compose as c
 from aic.frontend.onnx.common import norm_axes, norm_axis
 from aic.frontend.onnx.registry import handler
 from aic.mlir_api import ir
@@ -56,6 +59,26 @@ def cumsum(n):
     axis = int(n.need_const(1, "axis").reshape(-1)[0])
     return n.op(CumSumOp, n.out_type(), x=n.value(0), axis=norm_axis(n, axis, n.rank(0)),
                 exclusive=bool(n.attr("exclusive", 0)), reverse=bool(n.attr("reverse", 0)))
+
+
+@handler("CumProd", 26, attrs={"exclusive", "reverse"})
+def cumprod(n):
+    """``y[i] = prod(x[j] for j <= i)`` (``<``, ``>=``, ``>`` for exclusive / reverse): ``x``
+    along the axis broadcast against itself, the other factors replaced by 1, a product
+    reduction -- the same masked reduction as CumSum's lowering."""
+    x, shape = n.value(0), n.shape(0)
+    axis = norm_axis(n, int(n.need_const(1, "axis").reshape(-1)[0]), len(shape))
+    perm = [d for d in range(len(shape)) if d != axis] + [axis]
+    rows = c.transpose(n, x, perm)
+    size, lead = shape[axis], [shape[d] for d in perm[:-1]]
+    i, j = np.arange(size)[:, None], np.arange(size)[None, :]
+    exclusive, reverse = bool(n.attr("exclusive", 0)), bool(n.attr("reverse", 0))
+    take = {(False, False): j <= i, (True, False): j < i, (False, True): j >= i,
+            (True, True): j > i}[(exclusive, reverse)]
+    spread = c.expand(n, c.reshape(n, rows, [*lead, 1, size]), [*lead, size, size])
+    factors = c.where(n, n.constant(take), spread, c.scalar_like(n, 1, x))
+    y = c.reduce(n, factors, "prod", [len(shape)], keepdims=False)
+    return c.transpose(n, y, list(np.argsort(perm)))
 
 
 @handler("TopK", 1, attrs={"axis", "k", "largest", "sorted"})

@@ -17,7 +17,7 @@ import numpy as np
 
 from aic.dialects.graph import (ConcatOp, ExpandOp, GatherElementsOp, GatherOp, OneHotOp, PadOp,
                                 ReshapeOp, ResizeOp, SliceOp, TileOp, TriluOp)
-from aic.frontend.onnx import symbolic
+from aic.frontend.onnx import antialias, symbolic
 from aic.frontend.onnx.common import (check_shape, float_attr_scalar, norm_axes, norm_axis,
                                       reshape, transpose)
 from aic.frontend.onnx.registry import handler
@@ -370,8 +370,6 @@ def _resize_scales(n, scales_in: int, sizes_in: int) -> list[float]:
 def resize(n):
     if n.version < 11:
         return _resize(n, _resize_scales(n, 1, 99), "asymmetric", "floor")
-    if int(n.attr("antialias", 0)):
-        raise n.unsupported("antialias is not supported")
     if n.attr("keep_aspect_ratio_policy", "stretch") not in ("stretch", "not_larger",
                                                              "not_smaller"):
         raise n.unsupported(f"keep_aspect_ratio_policy '{n.attr('keep_aspect_ratio_policy')}'")
@@ -381,6 +379,8 @@ def resize(n):
     scales = _resize_scales(n, 2, 3)
     extra = {"exclude_outside": bool(n.attr("exclude_outside", 0)),
              "extrapolation_value": float(n.attr("extrapolation_value", 0.0))}
+    if int(n.attr("antialias", 0)) and n.attr("mode", "nearest") != "nearest":
+        return antialias.resize(n, scales, coord, extra["exclude_outside"])
     if coord == "tf_crop_and_resize":
         extra["roi"] = _resize_roi(n)
     return _resize(n, scales, coord, n.attr("nearest_mode", "round_prefer_floor"), **extra)

@@ -12,18 +12,33 @@ from __future__ import annotations
 
 from aic.errors import ModelFormatError, UnsupportedError, ValueNeededError
 
+
+def _producers(graph, into: dict) -> dict:
+    """Value name -> the names it is computed from, over ``graph`` and every subgraph: a
+    node's inputs, and for a control-flow node (If, Loop, Scan) also its bodies' outputs, so a
+    value computed inside a branch from an enclosing scope's value is traced through it."""
+    for node in graph.node:
+        deps = [i for i in node.input if i]
+        for a in node.attribute:
+            for body in [a.g] if a.HasField("g") else list(a.graphs):
+                _producers(body, into)
+                deps += [o.name for o in body.output]
+        for o in node.output:
+            if o:
+                into[o] = deps
+    return into
+
 def inputs_behind(graph, names: list[str], runtime: list[str]) -> list[str]:
-    """The graph inputs of ``runtime`` that the values ``names`` are computed from, in order."""
-    producer = {o: n for n in graph.node for o in n.output if o}
+    """The graph inputs of ``runtime`` that the values ``names`` are computed from, in order
+    (through control-flow bodies: ``names`` may be values of a body)."""
+    producer = _producers(graph, {})
     seen, todo = set(), list(names)
     while todo:
         name = todo.pop()
         if name in seen:
             continue
         seen.add(name)
-        node = producer.get(name)
-        if node is not None:
-            todo.extend(i for i in node.input if i)
+        todo.extend(producer.get(name, ()))
     return [r for r in runtime if r in seen]
 
 def hint(inputs: list[str]) -> str:
