@@ -3,7 +3,7 @@ and the graph-level evaluator against numpy's ``view`` of the same bits."""
 
 import numpy as np
 import pytest
-from onnx import TensorProto, helper
+from onnx import helper
 from onnx.helper import np_dtype_to_tensor_dtype
 
 import aic
