@@ -80,6 +80,7 @@ class ScfOutlineLoops(Pass):
             name = ir.StringAttr(fn.sym_name).value
             for i, loop in enumerate(loops):
                 callee, call = _outline(loop, f"{name}_loop{i}", outer, module, table)
+                outer.update(call.results)  # a later loop may use what this one returns
                 _share(callee, call, shared, table)
             _erase_unused_constants(fn)
 

@@ -171,3 +171,32 @@ func.func private @negative_private(%x: memref<4xf32>) {
   }
   return
 }
+
+// -----
+
+// A loop whose init value is what the loop before it returned (a k loop split in two): the
+// first call's result is an argument of the second function.
+// CHECK-LABEL: func.func @chained
+// CHECK: %[[A:.*]] = call @chained_loop0(%[[X:.*]]) : (memref<16xf32>) -> f32
+// CHECK: %[[B:.*]] = call @chained_loop1(%[[X]], %[[A]]) : (memref<16xf32>, f32) -> f32
+// CHECK: return %[[B]] : f32
+// CHECK: func.func private @chained_loop1(%{{.*}}: memref<16xf32>, %[[INIT:.*]]: f32) -> f32
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %[[INIT]])
+func.func @chained(%x: memref<16xf32>) -> f32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %zero = arith.constant 0.0 : f32
+  %low = scf.for %i = %c0 to %c8 step %c1 iter_args(%acc = %zero) -> f32 {
+    %v = memref.load %x[%i] : memref<16xf32>
+    %s = arith.addf %acc, %v : f32
+    scf.yield %s : f32
+  }
+  %all = scf.for %i = %c8 to %c16 step %c1 iter_args(%acc = %low) -> f32 {
+    %v = memref.load %x[%i] : memref<16xf32>
+    %s = arith.addf %acc, %v : f32
+    scf.yield %s : f32
+  }
+  return %all : f32
+}
