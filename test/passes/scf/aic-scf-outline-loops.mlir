@@ -178,9 +178,9 @@ func.func private @negative_private(%x: memref<4xf32>) {
 // first call's result is an argument of the second function.
 // CHECK-LABEL: func.func @chained
 // CHECK: %[[A:.*]] = call @chained_loop0(%[[X:.*]]) : (memref<16xf32>) -> f32
-// CHECK: %[[B:.*]] = call @chained_loop1(%[[X]], %[[A]]) : (memref<16xf32>, f32) -> f32
+// CHECK: %[[B:.*]] = call @chained_loop1(%[[A]], %[[X]]) : (f32, memref<16xf32>) -> f32
 // CHECK: return %[[B]] : f32
-// CHECK: func.func private @chained_loop1(%{{.*}}: memref<16xf32>, %[[INIT:.*]]: f32) -> f32
+// CHECK: func.func private @chained_loop1(%[[INIT:.*]]: f32, %{{.*}}: memref<16xf32>) -> f32
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %[[INIT]])
 func.func @chained(%x: memref<16xf32>) -> f32 {
   %c0 = arith.constant 0 : index
