@@ -31,6 +31,7 @@ from aic.runner import random_input
 from aic.runtime.cuda import driver_problem
 
 from benchmarks import kernels, models
+from benchmarks.cuda_prebuilt import median_ms
 
 MATMULS = (1024, 2048, 4096)
 MODELS = ("resnet50_224", "bert_base_2layers_seq128", "gpt2_2layers_seq128",
@@ -57,16 +58,6 @@ def gpu_arch() -> str:
     return arch if arch in ("sm_80", "sm_86", "sm_89", "sm_90") else "sm_80"
 
 
-def _time(call, runs: int) -> float:
-    call()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
-
-
 def ort_cuda_session(model):
     import onnxruntime as ort
 
@@ -83,12 +74,12 @@ def measure(name: str, model, arch: str, runs: int) -> dict:
         rng = np.random.default_rng(0)
         feed = {t.name: random_input(t.shape, t.dtype, rng) for t in compiled.inputs}
         ours = compiled(**feed)
-        row["aic_ms"] = _time(lambda: compiled(**feed), runs)
+        row["aic_ms"] = median_ms(lambda: compiled(**feed), runs)
         row["tflops"] = count_flops(model) / row["aic_ms"] / 1e9
         session = ort_cuda_session(model)
         if session is not None:
             want = session.run(None, feed)
-            row["ort_ms"] = _time(lambda: session.run(None, feed), runs)
+            row["ort_ms"] = median_ms(lambda: session.run(None, feed), runs)
             row["ratio"] = row["ort_ms"] / row["aic_ms"]
             row["rel_err"] = max(float(np.max(np.abs(a - w)) / max(np.max(np.abs(w)), 1e-30))
                                  for a, w in zip(ours, want))
