@@ -20,9 +20,7 @@ import argparse
 import ctypes
 import fnmatch
 import json
-import statistics
 import sys
-import time
 
 import aic
 import numpy as np
