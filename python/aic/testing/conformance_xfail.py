@@ -5,15 +5,7 @@ claimed case that ends ``unsupported`` is a failure unless listed here); an entr
 starts passing is reported as ``xpassed`` (and fails the run) so this list cannot go stale.
 """
 
-_TRAINING = ("Dropout in training mode with a nonzero ratio drops at random: the expected data "
-             "come from numpy's RandomState(seed) stream, which aic does not reproduce")
-
 XFAIL: dict[str, str] = {
-    # claimed ops in forms aic rejects (UnsupportedError naming the node and the form)
-    "test_training_dropout": _TRAINING,
-    "test_training_dropout_default": _TRAINING,
-    "test_training_dropout_default_mask": _TRAINING,
-    "test_training_dropout_mask": _TRAINING,
     # math/nn ops (G1)
     "test_attention_4d_causal_fp16_expanded":
         "the expanded graph rounds Q*scale, K*scale, Q@K^T and the softmax to f16 as its ops "

@@ -128,6 +128,23 @@ def test_training_dropout_with_zero_ratio_is_identity():
         aic.compile(m)
 
 
+@pytest.mark.parametrize("ratio", [0.5, 0.3])
+def test_training_dropout_with_seed_matches_numpy_random_state(ratio):
+    """A seeded mask is numpy's RandomState(seed) stream, as in ONNX's reference; the ratio
+    and training flag are inputs at run time (aic specialises on their values)."""
+    m = model([helper.make_node("Dropout", ["x", "r", "t"], ["y", "mask"], seed=7)],
+              [("x", F, [4, 5]), ("r", F, []), ("t", TensorProto.BOOL, [])],
+              [("y", F, [4, 5]), ("mask", TensorProto.BOOL, [4, 5])])
+    feed = {"x": rnd(4, 5), "r": np.array(ratio, np.float32), "t": np.array(True)}
+    y, mask = aic.compile(m)(**feed)
+    keep = np.random.RandomState(7).uniform(0, 1.0, (4, 5)) >= ratio
+    np.testing.assert_array_equal(mask, keep)
+    np.testing.assert_allclose(y, feed["x"] * keep / np.float32(1 - ratio), rtol=1e-6)
+    want = ReferenceEvaluator(m).run(None, feed)
+    np.testing.assert_array_equal(mask, want[1])
+    np.testing.assert_allclose(y, want[0], rtol=1e-6)
+
+
 @pytest.mark.parametrize("eq,shapes", [("ii->i", [[4, 4]]), ("iji->j", [[3, 2, 3]]),
                                        ("bii,bj->bij", [[2, 3, 3], [2, 4]])])
 def test_einsum_diagonals(eq, shapes):

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from aic.dialects.graph import (ConcatOp, ExpandOp, GatherElementsOp, GatherOp, OneHotOp, PadOp,
-                                ReshapeOp, ResizeOp, SliceOp, TileOp, TriluOp)
+from aic.dialects.graph import (ConcatOp, ExpandOp, GatherElementsOp, GatherOp, MulOp, OneHotOp,
+                                PadOp, ReshapeOp, ResizeOp, SliceOp, TileOp, TriluOp)
 from aic.frontend.onnx import antialias, symbolic
 from aic.frontend.onnx.common import (check_shape, float_attr_scalar, norm_axes, norm_axis,
                                       reshape, transpose)
@@ -95,16 +95,34 @@ def identity(n):
 @handler("Dropout", 7, attrs={"ratio", "seed"})
 def dropout(n):
     training = n.has(2) and n.need_const(2, "training_mode").reshape(-1)[0]
-    ratio = n.need_const(1, "ratio").reshape(-1)[0] if training and n.has(1) else 0.5
+    ratio = float(n.need_const(1, "ratio").reshape(-1)[0]) if training and n.has(1) else 0.5
     if training and ratio != 0:  # ratio 0 drops nothing: the identity, as in inference
-        raise n.unsupported("training_mode=true with a nonzero ratio is not supported "
-                            "(random; inference only)")
+        return _seeded_dropout(n, ratio)
     mask = None
     if n.has_output(1) and n.version < 10:  # Dropout-7: the mask has the input's type and
         mask = np.ones(n.shape(0), n.dtype(0))  # shape (ONNX's inference leaves it untyped)
     elif n.has_output(1):
         mask = np.ones(n.out_shape(1), np.bool_)
     return [identity(n), mask]
+
+
+def _seeded_dropout(n, ratio: float):
+    """Training-mode Dropout with a ``seed``: ONNX's reference draws the keep mask from
+    numpy's ``RandomState(seed)`` (MT19937, ``uniform(0, 1, shape) >= ratio``) afresh on every
+    run, so every run drops the same elements -- the mask is a constant, drawn here with that
+    very generator. ``y = x * (mask / (1 - ratio))``. Without a seed the mask would be random
+    per run: refused."""
+    if not n.has_attr("seed"):
+        raise n.unsupported("training_mode=true with a nonzero ratio and no seed drops at "
+                            "random on every run (only a seeded mask is reproducible)")
+    shape = n.shape(0)
+    if any(d < 0 for d in shape):
+        raise n.unsupported("training-mode Dropout needs a static input shape (its seeded "
+                            "mask is drawn at compile time)")
+    keep = np.random.RandomState(int(n.attr("seed"))).uniform(0, 1.0, shape) >= ratio
+    scale = np.asarray(1.0 / (1.0 - ratio)).astype(n.dtype(0))
+    y = n.op(MulOp, n.value(0).type, lhs=n.value(0), rhs=n.constant(keep * scale))
+    return [y, keep if n.has_output(1) else None]
 
 
 @handler("Transpose", 1, attrs={"perm"})
