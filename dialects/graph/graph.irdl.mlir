@@ -243,6 +243,36 @@ irdl.dialect @graph {
     irdl.attributes {"mode" = %c5, "padding_mode" = %c9, "align_corners" = %c10}
     irdl.results(out: %c11)
   }
+  irdl.operation @non_max_suppression {
+    %c0 = irdl.base "!builtin.tensor"
+    %c1 = irdl.base "!builtin.tensor"
+    %c2 = irdl.base "!builtin.tensor"
+    %c3 = irdl.base "!builtin.tensor"
+    %c4 = irdl.base "!builtin.tensor"
+    %c5 = irdl.base "#builtin.integer"
+    %c6 = irdl.base "!builtin.tensor"
+    irdl.operands(boxes: %c0, scores: %c1, max_output: %c2, iou_threshold: %c3, score_threshold: optional %c4)
+    irdl.attributes {"center_point_box" = %c5}
+    irdl.results(selected: %c6)
+  }
+  irdl.operation @unique {
+    %c0 = irdl.base "!builtin.tensor"
+    %c1 = irdl.base "#builtin.integer"
+    %c2 = irdl.base "#builtin.integer"
+    %c3 = irdl.base "!builtin.tensor"
+    %c4 = irdl.base "!builtin.tensor"
+    %c5 = irdl.base "!builtin.tensor"
+    %c6 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %c0)
+    irdl.attributes {"axis" = %c1, "sorted" = %c2}
+    irdl.results(y: %c3, indices: %c4, inverse: %c5, counts: %c6)
+  }
+  irdl.operation @nonzero {
+    %c0 = irdl.base "!builtin.tensor"
+    %c1 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %c0)
+    irdl.results(out: %c1)
+  }
   irdl.operation @matmul {
     %c0 = irdl.base "!builtin.tensor"
     %c1 = irdl.base "!builtin.tensor"

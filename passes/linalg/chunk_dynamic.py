@@ -114,6 +114,20 @@ def _insert(part: ir.Value, into: ir.Value, axes, d: int, iv: ir.Value) -> ir.Va
                                [1] * t.rank)
 
 
+def _shift_indices(clone: ir.Operation, d: int, iv: ir.Value) -> None:
+    """A chunk's ``linalg.index d`` counts from the chunk's start: add ``iv`` to it (a gather's
+    generic reads its source at the row it computes)."""
+    if clone.name != "linalg.generic":
+        return
+    ops = list(clone.regions[0].blocks[0].operations)
+    for at, body_op in enumerate(ops[:-1]):
+        if body_op.name == "linalg.index" and \
+                ir.IntegerAttr(body_op.attributes["dim"]).value == d:
+            with ir.InsertionPoint(ops[at + 1]):
+                shifted = arith.addi(body_op.results[0], iv)
+            body_op.results[0].replace_all_uses_except(shifted, shifted.owner.operation)
+
+
 def _members_loop(members, lo, hi, size, inits) -> tuple[list, list]:
     """``_loop`` for ops chunked together -- ``members``: ``(op, maps, dim)`` in program
     order, each chunked along its loop dim ``dim``: a member reads an earlier member's result
@@ -137,6 +151,7 @@ def _members_loop(members, lo, hi, size, inits) -> tuple[list, list]:
             clone = member.clone()  # after its operands: they must dominate it
             for i, v in enumerate(operands):
                 clone.operands[i] = v
+            _shift_indices(clone, dim, iv)
             clone.results[0].set_type(operands[n - 1].type)
             computed[member.results[0]] = clone.results[0]
             clones.append(clone)
@@ -158,6 +173,7 @@ def _loop(op: ir.Operation, maps, d: int, lo: ir.Value, hi: ir.Value, size: int,
         clone = op.clone()
         for i, v in enumerate(operands):
             clone.operands[i] = v
+        _shift_indices(clone, d, iv)
         for r, v in zip(clone.results, operands[n_in:]):
             r.set_type(v.type)
         scf.YieldOp([_insert(r, c, axes, d, iv)

@@ -9,8 +9,8 @@ May import: the MLIR shim, the graph op classes and its own modules.
 
 from aic.passes.conversions.graph_to_linalg_lib import (bitwise, contraction, conv_pool,
                                                         elementwise, grid_sample,
-                                                        misc, reduce_norm, scatter, shape,
-                                                        sort_resize)
+                                                        misc, reduce_norm, scatter, selection,
+                                                        shape, sort_resize)
 
 LOWERINGS = {
     **elementwise.LOWERINGS,
@@ -23,4 +23,5 @@ LOWERINGS = {
     **scatter.LOWERINGS,
     **bitwise.LOWERINGS,
     **grid_sample.LOWERINGS,
+    **selection.LOWERINGS,
 }

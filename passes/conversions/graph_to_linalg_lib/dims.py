@@ -53,6 +53,15 @@ class Dim:
     def __repr__(self) -> str:
         return f"Dim({self.key!r})"
 
+    def shown(self) -> str:
+        """The key for a message: a name (``seq``), or for an unnamed dim (one read from a
+        value, e.g. the data-sized result of a unique) its axis and the value's type."""
+        if isinstance(self.key, tuple) and len(self.key) == 2 and isinstance(self.key[0],
+                                                                             ir.Value):
+            value, axis = self.key
+            return f"{axis} of a {value.type} value, known only at run time"
+        return str(self.key)
+
     def __hash__(self) -> int:
         return hash(self.key)
 
@@ -65,28 +74,28 @@ class Dim:
     def __lt__(self, other) -> bool:
         if isinstance(other, int) and other <= 0:
             return False
-        raise DynamicDimError(f"compares dynamic dim {self.key} with {other}")
+        raise DynamicDimError(f"compares dynamic dim {self.shown()} with {other}")
 
     def __le__(self, other) -> bool:
         if isinstance(other, int) and other < 0:
             return False
-        raise DynamicDimError(f"compares dynamic dim {self.key} with {other}")
+        raise DynamicDimError(f"compares dynamic dim {self.shown()} with {other}")
 
     def __gt__(self, other) -> bool:
         if isinstance(other, int) and other <= 0:
             return True
-        raise DynamicDimError(f"compares dynamic dim {self.key} with {other}")
+        raise DynamicDimError(f"compares dynamic dim {self.shown()} with {other}")
 
     def __ge__(self, other) -> bool:
         if isinstance(other, int) and other <= 1:
             return True
-        raise DynamicDimError(f"compares dynamic dim {self.key} with {other}")
+        raise DynamicDimError(f"compares dynamic dim {self.shown()} with {other}")
 
     def __bool__(self) -> bool:
         return True
 
     def __index__(self) -> int:
-        raise DynamicDimError(f"needs the value of dynamic dim {self.key}")
+        raise DynamicDimError(f"needs the value of dynamic dim {self.shown()}")
 
     __int__ = __index__
 

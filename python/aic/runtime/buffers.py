@@ -41,4 +41,6 @@ def owned_array(allocated: int, data: int, shape, dtype, free=libc_free) -> np.n
     if not data or 0 in tuple(shape):
         free(allocated)
         return np.empty(shape, dtype)
-    return np.asarray(_Owned(allocated, data, shape, dtype, free))
+    array = np.asarray(_Owned(allocated, data, shape, dtype, free))
+    # ml_dtypes' types (bfloat16, float8) have a typestr of raw bytes ('<V2'): view them back
+    return array if array.dtype == dtype else array.view(dtype)

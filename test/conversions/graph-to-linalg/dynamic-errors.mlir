@@ -15,3 +15,13 @@ func.func @mean_over_dynamic_dim(%x: tensor<2x?xf32> {aic.dims = ["", "seq"]}) -
   %r = "graph.reduce"(%x) {axes = array<i64: 1>, keepdims = false, kind = "mean"} : (tensor<2x?xf32>) -> tensor<2xf32>
   return %r : tensor<2xf32>
 }
+
+// -----
+
+// The data-sized ops (nonzero, unique, non_max_suppression) size their result buffer from
+// static operands.
+// CHECK: dynamic-errors.mlir:[[# @LINE + 2]]:8: error: aic-convert-graph-to-linalg: dynamic dims are not supported by this lowering (the result buffer is sized from the operand shapes, which must be static: got tensor<?xf32>)
+func.func @nonzero_of_dynamic_input(%x: tensor<?xf32>) -> tensor<1x?xi64> {
+  %r = "graph.nonzero"(%x) : (tensor<?xf32>) -> tensor<1x?xi64>
+  return %r : tensor<1x?xi64>
+}

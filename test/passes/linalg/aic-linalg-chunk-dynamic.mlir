@@ -207,3 +207,35 @@ func.func @negative_row_group_dynamic_length(%x: tensor<4x?xf32>, %out: tensor<4
   } -> tensor<4x?xf32>
   return %r : tensor<4x?xf32>
 }
+
+// -----
+
+// A generic that reads its own position (a gather's `linalg.index`) along the chunked dim:
+// each chunk's index counts from the chunk's start.
+// CHECK-LABEL: func.func @index_of_chunked_dim
+// CHECK-SAME:    %[[SRC:[^:]*]]: tensor<?x3xi64>
+// CHECK:         scf.for %[[IV:.*]] = %{{.*}} to %{{.*}} step %{{.*}}
+// CHECK:           linalg.generic
+// CHECK:             %[[I:.*]] = linalg.index 0 : index
+// CHECK:             %[[ROW:.*]] = arith.addi %[[I]], %[[IV]] : index
+// CHECK:             tensor.extract %[[SRC]][%[[ROW]], %{{.*}}] : tensor<?x3xi64>
+// CHECK:         scf.for %[[IV4:.*]] = %{{.*}} to %{{.*}} step %[[C4:[^ ]*]]
+// CHECK:             arith.addi %{{.*}}, %[[IV4]] : index
+// CHECK:         scf.for %[[IV1:.*]] = %{{.*}} to %{{.*}} step %[[C1:[^ ]*]] iter_args
+// CHECK:           linalg.generic
+// CHECK-NEXT:      ^bb0
+// CHECK-NEXT:        tensor.extract %[[SRC]][%[[IV1]], %{{.*}}] : tensor<?x3xi64>
+#id = affine_map<(d0) -> (d0)>
+func.func @index_of_chunked_dim(%src: tensor<?x3xi64>) -> tensor<?xi64> {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %n = tensor.dim %src, %c0 : tensor<?x3xi64>
+  %e = tensor.empty(%n) : tensor<?xi64>
+  %r = linalg.generic {indexing_maps = [#id], iterator_types = ["parallel"]} outs(%e : tensor<?xi64>) {
+  ^bb0(%out: i64):
+    %i = linalg.index 0 : index
+    %v = tensor.extract %src[%i, %c2] : tensor<?x3xi64>
+    linalg.yield %v : i64
+  } -> tensor<?xi64>
+  return %r : tensor<?xi64>
+}

@@ -165,8 +165,9 @@ class GraphImporter:
     def output_type(self, node: NodeView, i: int, like: int | None) -> ir.RankedTensorType:
         """ONNX's type of output ``i``. A dim counts as known when it is static or named after
         an input's dynamic dim; in a model with dynamic inputs, dims ONNX cannot tell
-        (``unk__3``) are dynamic too (``symbolic_dims`` names them), in a static model an
-        unknown dim is an error."""
+        (``unk__3``) are dynamic too (``symbolic_dims`` names them), as they are downstream of
+        a data-sized result (NonZero, Unique...); elsewhere in a static model an unknown dim is
+        an error."""
         name = node.proto.output[i]
         info = self.types.get(name)
         if self._unknown(info):
@@ -174,7 +175,8 @@ class GraphImporter:
             info = self.types.get(name)
         if self._unknown(info) and like is not None:
             return tensor_type(node.shape(like), node.elem(like))
-        if self._unknown(info) and not (self.input_dim_names and info and info[1] is not None):
+        dynamic = self.input_dim_names or self._reads_data_sized(node)
+        if self._unknown(info) and not (dynamic and info and info[1] is not None):
             raise values.value_needed(self, node, values.shape_deciding(node),
                                       f"{node}: the shape of output '{name}' is unknown after "
                                       f"shape inference ({info[1] if info else 'no type'})",
@@ -182,6 +184,14 @@ class GraphImporter:
         what = f"{node} output '{name}'"
         shape = [-1 if d is None or isinstance(d, str) else d for d in info[1]]
         return tensor_type(shape, element_type(onnx_to_np(info[0], what), what))
+
+    def _reads_data_sized(self, node: NodeView) -> bool:
+        """Whether an input of ``node`` has a dim known only at run time."""
+        for i in range(node.n_inputs):
+            v = self.env.get(node.proto.input[i]) if node.has(i) else None
+            if isinstance(v, ir.Value) and not ir.RankedTensorType(v.type).has_static_shape:
+                return True
+        return False
 
     def _unknown(self, info) -> bool:
         return info is None or info[1] is None or any(

@@ -19,7 +19,7 @@ from typing import Callable
 
 _FAMILIES = ("elementwise", "activation", "nn", "reduce", "shape", "misc", "rnn", "control",
              "indexing", "transformer", "attention", "losses", "bitwise", "composite", "spectral",
-             "quant", "roi", "deform", "spatial")
+             "quant", "roi", "deform", "spatial", "selection")
 
 
 @dataclass(frozen=True)
