@@ -36,8 +36,6 @@ _ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.
 DATA = os.path.join(_ROOT, "docs", "onnx-op-table.json")
 TABLE = os.path.join(_ROOT, "docs", "onnx-op-table.md")
 
-_DATA_DEPENDENT = ("the result's length depends on the data: aic's shapes are fixed at compile "
-                   "time (or per value of a shape-deciding input), never by the data")
 _SEQUENCE = "sequence/optional values: aic's values are tensors"
 _STRING = "string tensors: aic has no string element type"
 _RANDOM = ("random sampling: aic has no random-number ops (the node cases' expected data come "
@@ -57,7 +55,6 @@ WHY_NOT: dict[str, str] = {
     "ImageDecoder": "decodes JPEG/PNG/... bytes: a codec, not tensor compute",
     "MaxRoiPool": "not yet; no node cases",
     "MelWeightMatrix": "not yet: a constant matrix whose shape the inputs' values decide",
-    "NonMaxSuppression": _DATA_DEPENDENT, "NonZero": _DATA_DEPENDENT, "Unique": _DATA_DEPENDENT,
     "RegexFullMatch": _STRING, "StringConcat": _STRING, "StringNormalizer": _STRING,
     "StringSplit": _STRING, "TfIdfVectorizer": _STRING,
 }

@@ -140,3 +140,16 @@ def test_nonzero(dtype, proto):
               [("y", I64, [3, "n"])])
     x = (RNG.random((3, 4, 5)) < 0.3).astype(dtype)
     check(m, [{"x": x}, {"x": np.zeros_like(x)}, {"x": np.ones_like(x)}])
+
+
+def test_unique_through_a_library(tmp_path):
+    """The C entry hands the data-sized outputs over too (aic.load runs the library)."""
+    m = model([helper.make_node("Unique", ["x"], UNIQUE_OUTS, axis=1)], [("x", F, [2, 5])],
+              [("y", F, [2, "u"]), ("indices", I64, ["u"]), ("inverse", I64, [5]),
+               ("counts", I64, ["u"])])
+    x = np.array([[1, 2, 1, 2, 3], [0, 5, 0, 5, 1]], np.float32)
+    loaded = aic.load(aic.compile(m, cache=False).save(str(tmp_path / "unique.so")))
+    want = onnxruntime_session(m.SerializeToString()).run(None, {"x": x})
+    for g, w in zip(loaded(x), want):
+        assert g.shape == w.shape and g.dtype == w.dtype
+        np.testing.assert_array_equal(g, w)

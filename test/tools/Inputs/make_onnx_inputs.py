@@ -17,10 +17,10 @@ onnx.save(models.mlp(), str(out / "mlp.onnx"))
 onnx.save(models.symbolic_encoder(), str(out / "symbolic.onnx"))
 
 x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 2, 2])
-y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])
-unique = helper.make_graph([helper.make_node("Unique", ["x"], ["h"], name="my_unique"),
-                            helper.make_node("Relu", ["h"], ["y"], name="relu")], "g", [x], [y])
-onnx.save(helper.make_model(unique, opset_imports=[helper.make_opsetid("", 13)]),
+y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 2, 2])
+coin = helper.make_graph([helper.make_node("Bernoulli", ["x"], ["h"], name="my_bernoulli"),
+                          helper.make_node("Relu", ["h"], ["y"], name="relu")], "g", [x], [y])
+onnx.save(helper.make_model(coin, opset_imports=[helper.make_opsetid("", 15)]),
           str(out / "unsupported.onnx"))
 
 full = (out / "mlp.onnx").read_bytes()
