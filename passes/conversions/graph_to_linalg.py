@@ -22,6 +22,10 @@ Recipe:
   the signless ``iN`` of the same bits (``graph_to_linalg_lib.signless``). Signed/signless
   functions are unchanged. The graph-level signature stays the interface's truth (the
   runtime reads it before this pass).
+* Data-sized results (non_max_suppression, unique, nonzero: a ``?`` dim with no name):
+  ``scf.for`` loops of scalar code fill a buffer of the largest possible size while counting;
+  the result is its first ``count`` rows (``graph_to_linalg_lib.selection``). Their users
+  read such a dim with ``tensor.dim``.
 * Data-dependent indices (gather, gather_elements): positions wrap once and are clamped, so
   no read is out of bounds; with ``check-indices`` (default) each function with non-constant
   indices gets one extra, last result -- its status ``tensor<2Kxi64>`` (min and max of each

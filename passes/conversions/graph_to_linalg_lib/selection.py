@@ -14,7 +14,8 @@ element nonzero) in ``scf.for`` loops (``loops``) while counting, and returns th
   order. O(N^2) per batch and class.
 * unique: slice ``i``'s first occurrence, then each first occurrence's position (the count of
   distinct slices sorting before it, or of first occurrences before it when not sorted),
-  then every output. Slices compare element by element in row-major order. O(M^2 K).
+  then every output. Slices compare element by element in row-major order; NaNs equal each
+  other and sort last (numpy's ``unique``). O(M^2 K).
 * nonzero: one pass, writing each nonzero element's coordinates as the next column.
 
 May import: the MLIR shim, the graph op classes and the other lowering helpers.
@@ -145,6 +146,22 @@ def lower_non_max_suppression(op):
 
 # -- unique -----------------------------------------------------------------------------------
 
+def _equal(a, b) -> ir.Value:
+    """``a == b``, where NaNs equal each other (numpy's ``unique`` merges them)."""
+    eq = scalar.compare("eq", a, b)
+    if not is_float(a.type):
+        return eq
+    return arith.ori(eq, both(scalar.compare("uno", a, a), scalar.compare("uno", b, b)))
+
+
+def _less(a, b) -> ir.Value:
+    """``a < b``, NaN sorting after every number (numpy's sort)."""
+    lt = scalar.compare("lt", a, b)
+    if not is_float(a.type):
+        return lt
+    return arith.ori(lt, both(scalar.compare("uno", b, b), negate(scalar.compare("uno", a, a))))
+
+
 class _Slices:
     """Slice ``i`` of ``x`` along ``axis``: element ``e`` (row-major over the other dims)."""
 
@@ -163,16 +180,15 @@ class _Slices:
         return get(self.x, *self.at(i, e))
 
     def same(self, i, j) -> ir.Value:
-        return loop(0, self.size, [flag(True)], lambda e, eq: [both(eq, scalar.compare(
-            "eq", self.get(i, e), self.get(j, e)))])[0]
+        return loop(0, self.size, [flag(True)], lambda e, eq: [both(eq, _equal(
+            self.get(i, e), self.get(j, e)))])[0]
 
     def before(self, j, i) -> ir.Value:
         """Slice ``j`` sorts before slice ``i`` (lexicographic)."""
         def step(e, decided, less):
             a, b = self.get(j, e), self.get(i, e)
-            differ = both(negate(decided), negate(scalar.compare("eq", a, b)))
-            return [arith.ori(decided, differ),
-                    arith.select(differ, scalar.compare("lt", a, b), less)]
+            differ = both(negate(decided), negate(_equal(a, b)))
+            return [arith.ori(decided, differ), arith.select(differ, _less(a, b), less)]
         return loop(0, self.size, [flag(False), flag(False)], step)[1]
 
 

@@ -5,6 +5,7 @@ back as an array of the length computed at run time, and may feed further ops.""
 import numpy as np
 import pytest
 from onnx import TensorProto, helper
+from onnx.reference import ReferenceEvaluator
 
 import aic
 from aic.runner import onnxruntime_session
@@ -116,6 +117,16 @@ def test_unique_slices_sorted(axis):
               [("y", F, shape), ("indices", I64, ["u"]), ("inverse", I64, [x.shape[axis]]),
                ("counts", I64, ["u"])])
     check(m, [{"x": x}, {"x": np.zeros_like(x)}])
+
+
+def test_unique_merges_nans_and_sorts_them_last():
+    """As numpy's unique (ONNX's reference): NaNs equal each other and sort after numbers."""
+    m = model([helper.make_node("Unique", ["x"], UNIQUE_OUTS, sorted=1)], [("x", F, [7])],
+              [("y", F, ["u"]), ("indices", I64, ["u"]), ("inverse", I64, [7]),
+               ("counts", I64, ["u"])])
+    x = np.array([2, np.nan, -1, np.nan, 2, -np.inf, np.inf], np.float32)
+    for g, w in zip(aic.compile(m)(x), ReferenceEvaluator(m).run(None, {"x": x})):
+        np.testing.assert_array_equal(g, w)
 
 
 def test_unique_values_feed_an_elementwise_op():
