@@ -11,7 +11,8 @@ element nonzero) in ``scf.for`` loops (``loops``) while counting, and returns th
   while fewer than ``max_output`` are, and every remaining candidate whose IoU with it exceeds
   ``iou_threshold`` is dropped -- ONNX's greedy rule (IoU is symmetric, so dropping them now
   equals testing each later box against every kept one), computed in f32 in the reference's
-  order. O(N^2) per batch and class.
+  order. O(N x kept) per batch and class: the search stops at the first step that keeps
+  no box (none left, or ``max_output`` reached).
 * unique: slice ``i``'s first occurrence, then each first occurrence's position (the count of
   distinct slices sorting before it, or of first occurrences before it when not sorted),
   then every output. Slices compare element by element in row-major order; NaNs equal each
@@ -120,12 +121,15 @@ def _nms_class(op, b, c, out, total, limit, iou, floor):
         alive = loop(0, n, [alive], drop)[0]
         return [best, alive, out, arith.addi(total, index(1)), arith.addi(kept, index(1))]
 
-    def step(_, alive, out, total, kept):
+    def search(alive, out, total, kept, _):
         best = _best(scores, b, c, alive, n)
         take = both(icmp("ult", best, index(n)), icmp("slt", kept, limit))
-        return when(take, [best, alive, out, total, kept], keep)[1:]
+        return when(take, [best, alive, out, total, kept], keep)[1:] + [take]
+
+    def step(_, *state):  # once no box is kept (none left, or the limit), the rest is skipped
+        return when(state[-1], state, search)
     alive = _candidates(scores, b, c, n, floor)
-    _, out, total, _ = loop(0, n, [alive, out, total, index(0)], step)
+    _, out, total, _, _ = loop(0, n, [alive, out, total, index(0), flag(True)], step)
     return [out, total]
 
 
@@ -180,11 +184,16 @@ class _Slices:
         return get(self.x, *self.at(i, e))
 
     def same(self, i, j) -> ir.Value:
+        if self.size == 1:  # single elements (unique without an axis)
+            return _equal(self.get(i, index(0)), self.get(j, index(0)))
         return loop(0, self.size, [flag(True)], lambda e, eq: [both(eq, _equal(
             self.get(i, e), self.get(j, e)))])[0]
 
     def before(self, j, i) -> ir.Value:
         """Slice ``j`` sorts before slice ``i`` (lexicographic)."""
+        if self.size == 1:
+            return _less(self.get(j, index(0)), self.get(i, index(0)))
+
         def step(e, decided, less):
             a, b = self.get(j, e), self.get(i, e)
             differ = both(negate(decided), negate(_equal(a, b)))
