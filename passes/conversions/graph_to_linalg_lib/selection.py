@@ -13,10 +13,11 @@ element nonzero) in ``scf.for`` loops (``loops``) while counting, and returns th
   equals testing each later box against every kept one), computed in f32 in the reference's
   order. O(N x kept) per batch and class: the search stops at the first step that keeps
   no box (none left, or ``max_output`` reached).
-* unique: slice ``i``'s first occurrence, then each first occurrence's position (the count of
-  distinct slices sorting before it, or of first occurrences before it when not sorted),
-  then every output. Slices compare element by element in row-major order; NaNs equal each
-  other and sort last (numpy's ``unique``). O(M^2 K).
+* unique: a stable merge sort of the slice indices, then one walk of the sorted order gives
+  each slice's first occurrence (the first of its run of equal slices) and its run's rank:
+  the position of its distinct slice (when not sorted: the number of first occurrences
+  before it), then every output. Slices compare element by element in row-major order;
+  NaNs equal each other and sort last (numpy's ``unique``). O(M log M K).
 * nonzero: one pass, writing each nonzero element's coordinates as the next column.
 
 May import: the MLIR shim, the graph op classes and the other lowering helpers.
@@ -201,31 +202,63 @@ class _Slices:
         return loop(0, self.size, [flag(False), flag(False)], step)[1]
 
 
-def _first_occurrences(s: _Slices, m: int) -> ir.Value:
-    def per_slice(i, first):
-        def earlier(j, found):
-            match = both(icmp("eq", found, i), s.same(j, i))
-            return [arith.select(match, j, found)]
-        return [put(to_i64(loop(0, i, [i], earlier)[0]), first, i)]
-    return loop(0, m, [empty([m], _i64())], per_slice)[0]
+def _merge_pass(s: _Slices, src, m: int, width: int):
+    """One pass of a bottom-up merge sort: the sorted runs of ``width`` slice indices in
+    ``src`` merged pairwise (stable: the left run first among equal slices)."""
+    def step(k, dst, i, j):
+        lo = arith.muli(arith.divui(k, index(2 * width)), index(2 * width))
+        mid = arith.minui(arith.addi(lo, index(width)), index(m))
+        hi = arith.minui(arith.addi(lo, index(2 * width)), index(m))
+        start = icmp("eq", k, lo)
+        i, j = arith.select(start, lo, i), arith.select(start, mid, j)
+        last = index(m - 1)
+        a = get(src, arith.minui(i, last))
+        b = get(src, arith.minui(j, last))
+        right_first = s.before(to_index(b), to_index(a))
+        left = both(icmp("ult", i, mid), arith.ori(icmp("uge", j, hi), negate(right_first)))
+        return [put(arith.select(left, a, b), dst, k),
+                arith.select(left, arith.addi(i, index(1)), i),
+                arith.select(left, j, arith.addi(j, index(1)))]
+    return loop(0, m, [empty([m], _i64()), index(0), index(0)], step)[0]
 
 
-def _positions(s: _Slices, first, m: int, ordered: bool):
-    """(position of each first occurrence in the output, the number of distinct slices)."""
-    def is_first(i):
-        return icmp("eq", to_index(get(first, i)), i)
+def _sorted_order(s: _Slices, m: int) -> ir.Value:
+    """The slice indices in sorted order, equal slices by index (a stable merge sort,
+    O(M log M K))."""
+    order = loop(0, m, [empty([m], _i64())], lambda k, o: [put(to_i64(k), o, k)])[0]
+    width = 1
+    while width < m:
+        order = _merge_pass(s, order, m, width)
+        width *= 2
+    return order
 
-    def rank(i):
-        def count(j, k):
-            hit = both(is_first(j), s.before(j, i))
-            return [arith.select(hit, arith.addi(k, index(1)), k)]
-        return loop(0, m, [index(0)], count)[0]
 
-    def per_slice(i, pos, u):
-        f = is_first(i)
-        p = when(f, [u], lambda u_: [rank(i)])[0] if ordered else u
-        return [put(to_i64(p), pos, i), arith.select(f, arith.addi(u, index(1)), u)]
-    return loop(0, m, [empty([m], _i64()), index(0)], per_slice)
+def _runs(s: _Slices, m: int):
+    """Walk the sorted slices: each slice's first occurrence (the first of its run of equal
+    slices), each slice's run number (its rank among the distinct slices) and the number of
+    runs."""
+    order = _sorted_order(s, m)
+
+    def step(k, first, run, f, r):
+        i = to_index(get(order, k))
+        prev = to_index(get(order, arith.select(icmp("eq", k, index(0)), k,
+                                                 arith.subi(k, index(1)))))
+        new = arith.ori(icmp("eq", k, index(0)), negate(s.same(prev, i)))
+        f = arith.select(new, i, f)
+        r = arith.select(new, arith.addi(r, index(1)), r)
+        return [put(to_i64(f), first, i), put(to_i64(arith.subi(r, index(1))), run, i), f, r]
+    first, run, _, u = loop(0, m, [empty([m], _i64()), empty([m], _i64()), index(0),
+                                   index(0)], step)
+    return first, run, u
+
+
+def _first_seen_positions(first, m: int) -> ir.Value:
+    """Not sorted: each first occurrence's position is the number of first occurrences
+    before it."""
+    def step(i, pos, u):
+        is_first = icmp("eq", to_index(get(first, i)), i)
+        return [put(to_i64(u), pos, i), arith.select(is_first, arith.addi(u, index(1)), u)]
+    return loop(0, m, [empty([m], _i64()), index(0)], step)[0]
 
 
 def lower_unique(op):
@@ -234,8 +267,9 @@ def lower_unique(op):
         if "sorted" in op.operation.attributes else True
     s = _Slices(op.x, axis)
     m = s.shape[axis]
-    first = _first_occurrences(s, m)
-    pos, u = _positions(s, first, m, ordered)
+    first, pos, u = _runs(s, m)
+    if not ordered:
+        pos = _first_seen_positions(first, m)
     zero = const(_i64(), 0)
 
     def per_slice(i, y, idx, inv, counts):

@@ -119,6 +119,22 @@ def test_unique_slices_sorted(axis):
     check(m, [{"x": x}, {"x": np.zeros_like(x)}])
 
 
+@pytest.mark.parametrize("sorted_", [1, 0])
+def test_unique_many_rows(sorted_):
+    """Enough slices for several merge passes of the sort (37 rows, 1000 elements)."""
+    rows = RNG.integers(0, 3, (37, 3)).astype(np.float32)
+    m = model([helper.make_node("Unique", ["x"], UNIQUE_OUTS, axis=0, sorted=sorted_)],
+              [("x", F, [37, 3])],
+              [("y", F, ["u", 3]), ("indices", I64, ["u"]), ("inverse", I64, [37]),
+               ("counts", I64, ["u"])])
+    check(m, [{"x": rows}])
+    m = model([helper.make_node("Unique", ["x"], UNIQUE_OUTS, sorted=sorted_)],
+              [("x", I64, [1000])],
+              [("y", I64, ["u"]), ("indices", I64, ["u"]), ("inverse", I64, [1000]),
+               ("counts", I64, ["u"])])
+    check(m, [{"x": RNG.integers(-300, 300, 1000)}])
+
+
 def test_unique_merges_nans_and_sorts_them_last():
     """As numpy's unique (ONNX's reference): NaNs equal each other and sort after numbers."""
     m = model([helper.make_node("Unique", ["x"], UNIQUE_OUTS, sorted=1)], [("x", F, [7])],
