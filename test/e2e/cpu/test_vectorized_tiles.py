@@ -1,7 +1,8 @@
 """End to end on the CPU: the vector code of `aic-hw-vectorize` (through aic-convert-hw-to-scf).
 
 Each case runs the tiling chain (cpu-avx512 preset), checks that the tile really became vector
-code (FMAs, vector reads, vector.reduction) and compares the JIT result with numpy, on shapes
+code (micro-kernels marked for the register-tile functions, vector reads, vector.reduction)
+and compares the JIT result with numpy, on shapes
 that exercise ragged register tiles, broadcasts, constants in bodies, i1 intermediates,
 integer element types and each reduction combiner.
 """
@@ -29,7 +30,7 @@ def run(text, inputs):
 def test_matmul_register_tiles(m, k, n):
     a, b, bias = rand(m, k), rand(k, n, seed=1), rand(n, seed=2)
     out, scf = run(matmul_bias_relu(m, k, n), [a, b, bias])
-    assert "vector.fma" in scf and "linalg.matmul" not in scf
+    assert "aic.microkernel" in scf and "linalg.matmul" not in scf
     np.testing.assert_allclose(out, np.maximum(a @ b + bias, 0), rtol=1e-4, atol=1e-4)
 
 
