@@ -32,7 +32,14 @@ every kernel: DenseNet-121 compiles its register tiles a few times instead of ~5
 blocks were most of its code), and the IR before bufferization holds one op per
 micro-kernel. The cost is a call per row group and block (k x nr x rows FMAs per panel).
 
-Names: ``aic_microkernel_<element>_<rows>x<nr>[_masked]`` (a free name like it when the
+**Zero start.** When C was filled with +0 earlier in the same block and nothing in between
+touches C's buffer (no operand with C's root, nested ops included) -- a kernel's
+accumulator tile filled per tile and then computed in one k block -- the fill is erased and
+the ``_zero`` functions start the accumulators at zero instead of reading C: one pass less
+over the tile each way (a 1x1 convolution 16 -> 96 at 112x112 went from 1.22 / 1.61 ms to
+1.02 / 0.93 ms, `aic-run --benchmark 100`, 1 thread, two interleaved rounds).
+
+Names: ``aic_microkernel_<element>_<rows>x<nr>[_masked][_zero]`` (a free name like it when the
 strides differ), placed after the module's last operation in order of first use. Options:
 none. Preconditions: bufferized IR with static shapes on the marked ops; before
 ``convert-vector-to-scf`` (which lowers the functions' transfers) and
@@ -41,12 +48,14 @@ none. Preconditions: bufferized IR with static shapes on the marked ops; before
 
 from __future__ import annotations
 
+import math
+
 from aic.errors import PassError
 from aic.mlir_api import arith, func, ir, memref
 from aic.pass_base import Pass, register_pass
 from aic.passes.memref.lower_microkernels_lib import (MARK, UNROLL, generic_type,
                                                       register_tile_function, row_groups)
-from aic.verify import walk
+from aic.verify import defining_op, walk
 
 
 @register_pass
@@ -73,13 +82,15 @@ class _Functions:
     def __init__(self, module: ir.Block, table: ir.SymbolTable):
         self.module, self.table, self.names = module, table, {}
 
-    def get(self, types: list[ir.Type], rows: int, nr: int, ragged: bool, loc) -> str:
-        key = (tuple(str(t) for t in types), rows, nr, ragged)
+    def get(self, types: list[ir.Type], rows: int, nr: int, ragged: bool, zero: bool,
+            loc) -> str:
+        key = (tuple(str(t) for t in types), rows, nr, ragged, zero)
         if key not in self.names:
             element = ir.MemRefType(types[2]).element_type
-            name = f"aic_microkernel_{element}_{rows}x{nr}" + ("_masked" if ragged else "")
+            name = f"aic_microkernel_{element}_{rows}x{nr}" + ("_masked" if ragged else "") + \
+                ("_zero" if zero else "")
             with loc, ir.InsertionPoint(self.module):
-                fn = register_tile_function(name, types, rows, nr, ragged)
+                fn = register_tile_function(name, types, rows, nr, ragged, zero)
             self.names[key] = ir.StringAttr(self.table.insert(fn.operation)).value
         return self.names[key]
 
@@ -93,14 +104,74 @@ def _lower(generic: ir.Operation, functions: _Functions) -> None:
     (m, n), k, (panels, _, nr) = shapes[2].shape, shapes[0].shape[1], shapes[1].shape
     mr = ir.IntegerAttr(generic.attributes[MARK]).value
     types = [generic_type(v.type) for v in (a, p, c)]
+    fill = zero_fill(generic)
+    if fill is not None:
+        fill.erase()
     with generic.location, ir.InsertionPoint(generic):
         args = [memref.cast(t, v) for t, v in zip(types, (a, p, c))]
         index = [_constant(x) for x in (panels * nr, k - k % UNROLL, k)]
         for first, count, rows in row_groups(m, mr):
-            name = functions.get(types, rows, nr, n % nr != 0, generic.location)
+            name = functions.get(types, rows, nr, n % nr != 0, fill is not None,
+                                 generic.location)
             bounds = [_constant(first), _constant(first + count * rows)]
             func.CallOp([], ir.FlatSymbolRefAttr.get(name), [*args, *bounds, *index])
     generic.erase()
+
+
+def zero_fill(generic: ir.Operation) -> ir.Operation | None:
+    """The ``linalg.fill`` of +0 into the marked op's C earlier in its block, when nothing
+    between them touches C's buffer (no operand, nested ones included, with C's root): the
+    fill is then only the accumulators' start, which the registers can be instead."""
+    c = generic.operands[2]
+    root, between = _root(c), []
+    for candidate in reversed(_earlier(generic)):
+        if candidate.name == "linalg.fill" and candidate.operands[1] == c:
+            if _is_zero(candidate.operands[0]) and \
+                    not any(_touches(o, root) for o in between):
+                return candidate
+            return None
+        between.append(candidate)
+    return None
+
+
+def _earlier(op: ir.Operation) -> list[ir.Operation]:
+    """The ops before ``op`` in its block, in order."""
+    ops = []
+    for child in op.block.operations:
+        if child.operation == op:
+            break
+        ops.append(child.operation)
+    return ops
+
+
+def _touches(op: ir.Operation, root: ir.Value) -> bool:
+    for child in [op, *(c.operation for c in walk(op))]:
+        if any(isinstance(v.type, ir.MemRefType) and _root(v) == root for v in child.operands):
+            return True
+    return False
+
+
+VIEWS = ("memref.subview", "memref.cast", "memref.collapse_shape", "memref.expand_shape",
+         "memref.reinterpret_cast", "memref.view", "memref.transpose")
+
+
+def _root(value: ir.Value) -> ir.Value:
+    """The buffer ``value`` is a view of (following subviews, casts, reshapes)."""
+    while True:
+        op = defining_op(value)
+        if op is None or op.name not in VIEWS:
+            return value
+        value = op.operands[0]
+
+
+def _is_zero(value: ir.Value) -> bool:
+    op = defining_op(value)
+    if op is None or op.name != "arith.constant":
+        return False
+    attr = op.attributes["value"]
+    if isinstance(attr, ir.FloatAttr):
+        return math.copysign(1.0, ir.FloatAttr(attr).value) > 0 and ir.FloatAttr(attr).value == 0
+    return isinstance(attr, ir.IntegerAttr) and ir.IntegerAttr(attr).value == 0
 
 
 def _constant(value: int) -> ir.Value:

@@ -85,12 +85,13 @@ def _index(value: int) -> ir.Value:
 
 
 def register_tile_function(name: str, types: list[ir.Type], rows: int, nr: int,
-                           ragged: bool) -> func.FuncOp:
+                           ragged: bool, zero: bool = False) -> func.FuncOp:
     """``name(A, P, C, i0, i1, cols, kmain, k)``: for each ``rows`` x ``nr`` register tile
     with its first row in [i0, i1) (step ``rows``) and its first column in [0, cols) (step
     ``nr``): ``C[tile] += A[tile rows, 0:k] @ P[column panel, 0:k, :]``, the k loop unrolled
     ``UNROLL`` times up to ``kmain``. ``types``: the generic memref types of A, P and C;
-    ``ragged``: C's columns end inside the last panel (masked reads and writes of C).
+    ``ragged``: C's columns end inside the last panel (masked reads and writes of C);
+    ``zero``: the accumulators start at zero instead of C's values (C is only written).
     Private, internal, ``noinline``: one copy serves every call."""
     index = ir.IndexType.get()
     fn = func.FuncOp(name, ([*types, index, index, index, index, index], []),
@@ -105,7 +106,7 @@ def register_tile_function(name: str, types: list[ir.Type], rows: int, nr: int,
             panels = scf.ForOp(_index(0), cols, _index(nr))
             with ir.InsertionPoint(panels.body):
                 _register_tile((a, p, c), groups.induction_variable,
-                               panels.induction_variable, (kmain, k), rows, nr, ragged)
+                               panels.induction_variable, (kmain, k), rows, nr, ragged, zero)
                 scf.YieldOp([])
             scf.YieldOp([])
         func.ReturnOp([])
@@ -122,13 +123,17 @@ def _vector_io(nr, element, rank, in_bounds: bool = True):
             ir.ArrayAttr.get([ir.BoolAttr.get(in_bounds)]), pad)
 
 
-def _register_tile(buffers, i, j, bounds, mr, nr, ragged) -> None:
+def _register_tile(buffers, i, j, bounds, mr, nr, ragged, zero) -> None:
     a, p, c = buffers
     element = ir.MemRefType(c.type).element_type
     vtype, minor, c_in_bounds, pad = _vector_io(nr, element, 2, not ragged)
     jb = arith.divui(j, _index(nr))
     rows = [i if r == 0 else arith.addi(i, _index(r)) for r in range(mr)]
-    accs = [vector.transfer_read(vtype, c, [row, j], minor, pad, c_in_bounds) for row in rows]
+    if zero:
+        accs = [vector.broadcast(vtype, pad)] * mr
+    else:
+        accs = [vector.transfer_read(vtype, c, [row, j], minor, pad, c_in_bounds)
+                for row in rows]
     kmain, k = bounds
     accs = _k_loop(a, p, jb, rows, (_index(0), kmain, UNROLL), accs, vtype, pad)
     accs = _k_loop(a, p, jb, rows, (kmain, k, 1), accs, vtype, pad)

@@ -130,3 +130,63 @@ func.func @ragged(%a: memref<4x8xf32>, %p: memref<4x8x16xf32>, %c: memref<4x49xf
   }
   return
 }
+
+// -----
+
+// C filled with +0 just before (the packing between touches other buffers only): the fill
+// goes, and the accumulators start at zero instead of being read from C.
+// CHECK-LABEL: func.func @zero_fill
+// CHECK-NOT: linalg.fill
+// CHECK: call @aic_microkernel_f32_4x16_zero(
+// CHECK-LABEL: func.func private @aic_microkernel_f32_4x16_zero
+// CHECK: %[[Z:.*]] = vector.broadcast %{{.*}} : f32 to vector<16xf32>
+// CHECK-NOT: vector.transfer_read %{{.*}} : memref<?x?xf32, strided<[?, 1], offset: ?>>, vector<16xf32>
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[Z]], %{{.*}} = %[[Z]], %{{.*}} = %[[Z]], %{{.*}} = %[[Z]])
+// CHECK: vector.fma
+#a = affine_map<(d0, d1, d2) -> (d0, d2)>
+#p = affine_map<(d0, d1, d2) -> (d1 floordiv 16, d2, d1 mod 16)>
+#c = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @zero_fill(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %c: memref<4x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x16xf32>)
+  %p = memref.alloc() : memref<1x8x16xf32>
+  %pv = memref.expand_shape %b [[0, 1], [2]] output_shape [1, 8, 16] : memref<8x16xf32> into memref<1x8x16xf32>
+  memref.copy %pv, %p : memref<1x8x16xf32> to memref<1x8x16xf32>
+  linalg.generic {indexing_maps = [#a, #p, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %p : memref<4x8xf32>, memref<1x8x16xf32>) outs(%c : memref<4x16xf32>) attrs = {aic.microkernel = 4 : i64} {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %m : f32
+    linalg.yield %s : f32
+  }
+  memref.dealloc %p : memref<1x8x16xf32>
+  return
+}
+
+// -----
+
+// Something between the fill and the micro-kernel writes into C's buffer (here a view of
+// it): the fill stays and the accumulators are read from C.
+// CHECK-LABEL: func.func @zero_fill_then_write
+// CHECK: linalg.fill
+// CHECK: memref.store
+// CHECK: call @aic_microkernel_f32_4x16(
+#a = affine_map<(d0, d1, d2) -> (d0, d2)>
+#p = affine_map<(d0, d1, d2) -> (d1 floordiv 16, d2, d1 mod 16)>
+#c = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @zero_fill_then_write(%a: memref<4x8xf32>, %p: memref<1x8x16xf32>, %out: memref<8x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  %i = arith.constant 0 : index
+  %c = memref.subview %out[0, 0] [4, 16] [1, 1] : memref<8x16xf32> to memref<4x16xf32, strided<[16, 1]>>
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x16xf32, strided<[16, 1]>>)
+  memref.store %one, %out[%i, %i] : memref<8x16xf32>
+  linalg.generic {indexing_maps = [#a, #p, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %p : memref<4x8xf32>, memref<1x8x16xf32>) outs(%c : memref<4x16xf32, strided<[16, 1]>>) attrs = {aic.microkernel = 4 : i64} {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
