@@ -1,47 +1,48 @@
-"""``aic-memref-lower-microkernels``: each marked packed contraction -> calls of register-tile
-functions that every kernel of the module shares.
+"""``aic-memref-lower-microkernels``: each marked packed contraction -> register tiles, in
+place or as calls of register-tile functions that every kernel of the module shares.
 
 ``aic-hw-vectorize`` leaves a CPU ``hw.microkernel`` as a ``linalg.generic`` ``C[m, n] +=
 A[m, p] * P[n floordiv nr, p, n mod nr]`` over B packed into ``nr``-wide panels, marked
-``aic.microkernel = mr`` (``lower_microkernels_lib.packed_contraction``). After
-bufferization this pass replaces each one with a call per row group of its block
-(``row_groups``: full groups of ``mr`` rows, the rest one or two smaller groups) to a private
-function that runs the register tiles of that group over all column panels::
+``aic.microkernel = mr`` (``lower_microkernels_lib.packed_contraction``): one op through
+bufferization, however large its register tiles. This pass writes them, per row group of the
+block (``row_groups``: full groups of ``mr`` rows, the rest one or two smaller groups):
 
-    linalg.generic {..., aic.microkernel = 12 : i64}
-        ins(%a, %p : memref<50x128xf32, strided<[256, 1], offset: ?>>, memref<7x128x32xf32>)
-        outs(%c : memref<50x200xf32, strided<[200, 1], offset: ?>>)
-    // ->
-    %a1 = memref.cast %a : ... to memref<?x?xf32, strided<[?, 1], offset: ?>>   (%p1, %c1)
-    call @aic_microkernel_f32_12x32_masked(%a1, %p1, %c1, %c0, %c36, %c224, %c128, %c128)
-    call @aic_microkernel_f32_7x32_masked(%a1, %p1, %c1, %c36, %c50, %c224, %c128, %c128)
+    for i in [first, last) step rows, j in [0, cols) step nr:     (the register tile)
+      acc[r] = vector.transfer_read C[i + r, j]                   (rows x vector<nr x T>)
+      for q in 0..k step 4:                                       (4 steps unrolled, then 1s)
+        acc[r] = vector.fma(broadcast(A[i + r, q + u]), P[j / nr, q + u, 0], acc[r])
+      vector.transfer_write acc[r], C[i + r, j]
 
-    func.func private @aic_microkernel_f32_12x32_masked(%a, %p, %c, %i0, %i1, %cols,
-        %kmain, %k) attributes {noinline, internal}
-      scf.for %i = %i0 to %i1 step 12, %j = 0 to %cols step 32:   (the register tile)
-        acc[r] = vector.transfer_read %c[%i + r, %j]                 (12 x vector<32xf32>)
-        scf.for %q = 0 to %kmain step 4:                             (4 steps unrolled)
-          acc[r] = vector.fma(broadcast(%a[%i + r, %q + u]), %p[%j / 32, %q + u, 0], acc[r])
-        scf.for %q = %kmain to %k step 1: (the same, one step)
-        vector.transfer_write acc[r], %c[%i + r, %j]
+**In place or shared.** A module with at most ``share-above`` micro-kernels (default 96)
+gets these loops in place, with the memrefs' static types: A's row offsets are constants,
+so the broadcasts fold into the FMAs. A larger one (DenseNet-121: 173 micro-kernels) gets a
+call per row group of a private ``noinline`` function shared by all of them::
 
-The functions take memrefs with dynamic sizes, strides and offset (the innermost unit stride
-kept, so vector transfers stay contiguous loads), so one function per element type, rows,
-``nr``, masked or not (C's columns end inside the last panel) and innermost strides serves
-every kernel: DenseNet-121 compiles its register tiles a few times instead of ~500 (the FMA
-blocks were most of its code), and the IR before bufferization holds one op per
-micro-kernel. The cost is a call per row group and block (k x nr x rows FMAs per panel).
+    %a1 = memref.cast %a : memref<50x128xf32, strided<[256, 1], offset: ?>>
+                        to memref<?x?xf32, strided<[?, 1], offset: ?>>      (%p1, %c1 alike)
+    call @aic_microkernel_f32_12x32_masked(%a1, %p1, %c1, %c0, %c36, %c224, %c128)
+    call @aic_microkernel_f32_7x32_masked(%a1, %p1, %c1, %c36, %c50, %c224, %c128)
+
+Its memrefs have dynamic sizes, strides and offset (the unit innermost stride kept, so
+vector transfers stay contiguous loads) and its bounds are arguments, so there is one
+function per element type, rows, ``nr``, masking (C's columns end inside the last panel) and
+zero start: DenseNet-121 compiles 10 instead of 474 register-tile loops, and its compile
+time halves. With A's row stride a run-time value, twelve row addresses would not fit the
+general registers (the k loop spilled: MobileNetV2 with shared functions ran 1.3x slower),
+so the function first copies the row group's A rows (``SCRATCH_K`` k steps at a time, vector
+copies) into a stack scratch of static row stride and reads A there. That copy costs a few
+percent (MobileNetV2 forced to share: 36.3 vs 35.7 ms median, interleaved calls).
 
 **Zero start.** When C was filled with +0 earlier in the same block and nothing in between
 touches C's buffer (no operand with C's root, nested ops included) -- a kernel's
 accumulator tile filled per tile and then computed in one k block -- the fill is erased and
-the ``_zero`` functions start the accumulators at zero instead of reading C: one pass less
+the accumulators start at zero (on the first k chunk) instead of reading C: one pass less
 over the tile each way (a 1x1 convolution 16 -> 96 at 112x112 went from 1.22 / 1.61 ms to
 1.02 / 0.93 ms, `aic-run --benchmark 100`, 1 thread, two interleaved rounds).
 
 Names: ``aic_microkernel_<element>_<rows>x<nr>[_masked][_zero]`` (a free name like it when the
 strides differ), placed after the module's last operation in order of first use. Options:
-none. Preconditions: bufferized IR with static shapes on the marked ops; before
+``share-above``. Preconditions: bufferized IR with static shapes on the marked ops; before
 ``convert-vector-to-scf`` (which lowers the functions' transfers) and
 ``convert-linalg-to-parallel-loops``.
 """
@@ -49,29 +50,43 @@ none. Preconditions: bufferized IR with static shapes on the marked ops; before
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from aic.errors import PassError
 from aic.mlir_api import arith, func, ir, memref
-from aic.pass_base import Pass, register_pass
-from aic.passes.memref.lower_microkernels_lib import (MARK, UNROLL, generic_type,
+from aic.pass_base import Pass, option, register_pass
+from aic.passes.memref.lower_microkernels_lib import (MARK, generic_type,
+                                                      inline_row_group,
                                                       register_tile_function, row_groups)
 from aic.verify import defining_op, walk
 
 
-@register_pass
-class MemrefLowerMicrokernels(Pass):
-    """Marked packed contractions (aic.microkernel) -> calls of shared register-tile functions.
+SHARE_ABOVE = 96
+"""Micro-kernels a module may have before they share functions: fewer are written in place
+with their static strides (the fastest code); more -- DenseNet-121 has 173, ResNet-50 55,
+MobileNetV2 44, a 2-layer BERT 16 -- share one function per tile shape, which keeps the
+compile linear in the distinct shapes, at the price of the scratch copy of A's rows."""
 
-    Options: none. Preconditions: bufferized IR, static shapes on the marked ops.
+
+@register_pass
+@dataclass(frozen=True)
+class MemrefLowerMicrokernels(Pass):
+    """Marked packed contractions (aic.microkernel) -> register tiles: in place, or calls of
+    shared register-tile functions when the module has many.
+
+    Options: share-above. Preconditions: bufferized IR, static shapes on the marked ops.
     """
 
     NAME = "aic-memref-lower-microkernels"
+    share_above: int = option(SHARE_ABOVE, "share register-tile functions when the module "
+                              "has more micro-kernels than this (0: always)")
 
     def run(self, op):
         module = op.regions[0].blocks[0]
         marked = [c.operation for c in walk(op)
                   if c.operation.name == "linalg.generic" and MARK in c.operation.attributes]
-        functions = _Functions(module, ir.SymbolTable(op))
+        functions = _Functions(module, ir.SymbolTable(op)) \
+            if len(marked) > self.share_above else None
         for generic in marked:
             _lower(generic, functions)
 
@@ -95,7 +110,9 @@ class _Functions:
         return self.names[key]
 
 
-def _lower(generic: ir.Operation, functions: _Functions) -> None:
+def _lower(generic: ir.Operation, functions: _Functions | None) -> None:
+    """``generic`` -> per row group the register tiles in place (``functions`` None) or a
+    call of the shared function."""
     a, p, c = generic.operands
     if any(not isinstance(v.type, ir.MemRefType) or not v.type.has_static_shape
            for v in (a, p, c)):
@@ -103,18 +120,24 @@ def _lower(generic: ir.Operation, functions: _Functions) -> None:
     shapes = [ir.MemRefType(v.type) for v in (a, p, c)]
     (m, n), k, (panels, _, nr) = shapes[2].shape, shapes[0].shape[1], shapes[1].shape
     mr = ir.IntegerAttr(generic.attributes[MARK]).value
-    types = [generic_type(v.type) for v in (a, p, c)]
     fill = zero_fill(generic)
     if fill is not None:
         fill.erase()
+    zero, ragged = fill is not None, n % nr != 0
     with generic.location, ir.InsertionPoint(generic):
-        args = [memref.cast(t, v) for t, v in zip(types, (a, p, c))]
-        index = [_constant(x) for x in (panels * nr, k - k % UNROLL, k)]
-        for first, count, rows in row_groups(m, mr):
-            name = functions.get(types, rows, nr, n % nr != 0, fill is not None,
-                                 generic.location)
-            bounds = [_constant(first), _constant(first + count * rows)]
-            func.CallOp([], ir.FlatSymbolRefAttr.get(name), [*args, *bounds, *index])
+        if functions is None:
+            for first, count, rows in row_groups(m, mr):
+                bounds = (_constant(first), _constant(first + count * rows),
+                          _constant(panels * nr))
+                inline_row_group((a, p, c), bounds, _constant(k), rows, nr, ragged, zero)
+        else:
+            types = [generic_type(v.type) for v in (a, p, c)]
+            args = [memref.cast(t, v) for t, v in zip(types, (a, p, c))]
+            index = [_constant(x) for x in (panels * nr, k)]
+            for first, count, rows in row_groups(m, mr):
+                name = functions.get(types, rows, nr, ragged, zero, generic.location)
+                bounds = [_constant(first), _constant(first + count * rows)]
+                func.CallOp([], ir.FlatSymbolRefAttr.get(name), [*args, *bounds, *index])
     generic.erase()
 
 

@@ -84,33 +84,86 @@ def _index(value: int) -> ir.Value:
     return arith.ConstantOp(ir.IndexType.get(), value).result
 
 
+SCRATCH_K = 512
+"""k steps of A a register-tile function copies at a time into its scratch (longer k: more
+chunks, C read back between them)."""
+SCRATCH_STRIDE = SCRATCH_K + 16
+"""The scratch's row stride in elements: not a multiple of 4 KiB, so its rows do not share
+L1 sets."""
+
+
 def register_tile_function(name: str, types: list[ir.Type], rows: int, nr: int,
                            ragged: bool, zero: bool = False) -> func.FuncOp:
-    """``name(A, P, C, i0, i1, cols, kmain, k)``: for each ``rows`` x ``nr`` register tile
-    with its first row in [i0, i1) (step ``rows``) and its first column in [0, cols) (step
-    ``nr``): ``C[tile] += A[tile rows, 0:k] @ P[column panel, 0:k, :]``, the k loop unrolled
-    ``UNROLL`` times up to ``kmain``. ``types``: the generic memref types of A, P and C;
-    ``ragged``: C's columns end inside the last panel (masked reads and writes of C);
-    ``zero``: the accumulators start at zero instead of C's values (C is only written).
-    Private, internal, ``noinline``: one copy serves every call."""
+    """``name(A, P, C, i0, i1, cols, k)``: for each ``rows`` x ``nr`` register tile with its
+    first row in [i0, i1) (step ``rows``) and its first column in [0, cols) (step ``nr``):
+    ``C[tile] += A[tile rows, 0:k] @ P[column panel, 0:k, :]``. ``types``: the generic
+    memref types of A, P and C; ``ragged``: C's columns end inside the last panel (masked
+    reads and writes of C); ``zero``: the accumulators start at zero instead of C's values
+    (C is only written). Private, internal, ``noinline``: one copy serves every call.
+
+    A's rows are first copied (vector copies, ``SCRATCH_K`` steps at a time) into a stack
+    scratch of static row stride, so that the k loop reads A at constant offsets from one
+    pointer (broadcasts folded into the FMAs) -- A's own row stride is a run-time value
+    here, and twelve row addresses in registers spill the k loop."""
     index = ir.IndexType.get()
-    fn = func.FuncOp(name, ([*types, index, index, index, index, index], []),
-                     visibility="private")
+    fn = func.FuncOp(name, ([*types, index, index, index, index], []), visibility="private")
     fn.attributes["llvm.linkage"] = ir.Attribute.parse("#llvm.linkage<internal>")
     fn.attributes["passthrough"] = ir.ArrayAttr.get([ir.StringAttr.get("noinline")])
     entry = fn.add_entry_block()
-    a, p, c, i0, i1, cols, kmain, k = entry.arguments
+    a, p, c, i0, i1, cols, k = entry.arguments
+    element = ir.MemRefType(c.type).element_type
     with ir.InsertionPoint(entry):
+        scratch = memref.alloca(ir.MemRefType.get([rows, SCRATCH_STRIDE], element), [], [])
         groups = scf.ForOp(i0, i1, _index(rows))
         with ir.InsertionPoint(groups.body):
-            panels = scf.ForOp(_index(0), cols, _index(nr))
-            with ir.InsertionPoint(panels.body):
-                _register_tile((a, p, c), groups.induction_variable,
-                               panels.induction_variable, (kmain, k), rows, nr, ragged, zero)
+            i = groups.induction_variable
+            chunks = scf.ForOp(_index(0), k, _index(SCRATCH_K))
+            with ir.InsertionPoint(chunks.body):
+                kb = chunks.induction_variable
+                kc = arith.minui(_index(SCRATCH_K), arith.subi(k, kb))
+                _copy_rows(a, scratch, i, kb, kc, rows, nr // 2)
+                panels = scf.ForOp(_index(0), cols, _index(nr))
+                with ir.InsertionPoint(panels.body):
+                    _register_tile((scratch, p, c), (i, panels.induction_variable, kb),
+                                   kc, rows, nr, ragged, zero)
+                    scf.YieldOp([])
                 scf.YieldOp([])
             scf.YieldOp([])
         func.ReturnOp([])
     return fn
+
+
+def inline_row_group(buffers, bounds, k, rows, nr, ragged, zero) -> None:
+    """The register tiles of one row group written in place (static types, A read where it
+    is): ``for i in [first, last) step rows, j in [0, cols) step nr``."""
+    first, last, cols = bounds
+    groups = scf.ForOp(first, last, _index(rows))
+    with ir.InsertionPoint(groups.body):
+        i = groups.induction_variable
+        panels = scf.ForOp(_index(0), cols, _index(nr))
+        with ir.InsertionPoint(panels.body):
+            a_rows = [i if r == 0 else arith.addi(i, _index(r)) for r in range(rows)]
+            _register_tile(buffers, (i, panels.induction_variable, _index(0)), k, rows, nr,
+                           ragged, zero, a_rows)
+            scf.YieldOp([])
+        scf.YieldOp([])
+
+
+def _copy_rows(a, scratch, i, kb, kc, rows, lanes) -> None:
+    """``scratch[r, 0:kc] = A[i + r, kb:kb + kc]`` for r < ``rows``, in vectors of ``lanes``
+    (reads masked at A's end; the scratch has room for a whole last vector)."""
+    element = ir.MemRefType(scratch.type).element_type
+    vtype, minor, masked, pad = _vector_io(lanes, element, 2, False)
+    in_bounds = ir.ArrayAttr.get([ir.BoolAttr.get(True)])
+    loop = scf.ForOp(_index(0), kc, _index(lanes))
+    with ir.InsertionPoint(loop.body):
+        q = loop.induction_variable
+        column = arith.addi(kb, q)
+        for r in range(rows):
+            row = i if r == 0 else arith.addi(i, _index(r))
+            v = vector.transfer_read(vtype, a, [row, column], minor, pad, masked)
+            vector.transfer_write(None, v, scratch, [_index(r), q], minor, in_bounds)
+        scf.YieldOp([])
 
 
 def _vector_io(nr, element, rank, in_bounds: bool = True):
@@ -123,22 +176,39 @@ def _vector_io(nr, element, rank, in_bounds: bool = True):
             ir.ArrayAttr.get([ir.BoolAttr.get(in_bounds)]), pad)
 
 
-def _register_tile(buffers, i, j, bounds, mr, nr, ragged, zero) -> None:
-    a, p, c = buffers
+def _register_tile(buffers, at, kc, mr, nr, ragged, zero, a_rows=None) -> None:
+    """The ``mr`` x ``nr`` tile at C[i, j] over k steps [kb, kb + kc): A's rows ``a_rows``
+    of ``buffers[0]``, its columns 0..kc (default: rows 0..mr of the scratch); accumulators
+    from C (or zero on the first chunk), the k loop unrolled ``UNROLL`` times, then single
+    steps, the rows written back."""
+    scratch, p, c = buffers
+    i, j, kb = at
     element = ir.MemRefType(c.type).element_type
     vtype, minor, c_in_bounds, pad = _vector_io(nr, element, 2, not ragged)
     jb = arith.divui(j, _index(nr))
     rows = [i if r == 0 else arith.addi(i, _index(r)) for r in range(mr)]
-    if zero:
-        accs = [vector.broadcast(vtype, pad)] * mr
-    else:
-        accs = [vector.transfer_read(vtype, c, [row, j], minor, pad, c_in_bounds)
-                for row in rows]
-    kmain, k = bounds
-    accs = _k_loop(a, p, jb, rows, (_index(0), kmain, UNROLL), accs, vtype, pad)
-    accs = _k_loop(a, p, jb, rows, (kmain, k, 1), accs, vtype, pad)
+    accs = _accumulators(c, rows, j, kb, vtype, minor, pad, c_in_bounds, zero)
+    kmain = arith.subi(kc, arith.remui(kc, _index(UNROLL)))
+    local = a_rows or [_index(r) for r in range(mr)]
+    accs = _k_loop(scratch, p, (jb, kb), local, (_index(0), kmain, UNROLL), accs, vtype, pad)
+    accs = _k_loop(scratch, p, (jb, kb), local, (kmain, kc, 1), accs, vtype, pad)
     for row, acc in zip(rows, accs):
         vector.transfer_write(None, acc, c, [row, j], minor, c_in_bounds)
+
+
+def _accumulators(c, rows, j, kb, vtype, minor, pad, in_bounds, zero) -> list[ir.Value]:
+    """C's rows at column ``j``; with ``zero``, zero vectors on the first k chunk."""
+    def read():
+        return [vector.transfer_read(vtype, c, [row, j], minor, pad, in_bounds) for row in rows]
+    if not zero:
+        return read()
+    first = arith.cmpi(arith.CmpIPredicate.eq, kb, _index(0))
+    branch = scf.IfOp(first, [vtype] * len(rows), has_else=True)
+    with ir.InsertionPoint(branch.then_block):
+        scf.YieldOp([vector.broadcast(vtype, pad)] * len(rows))
+    with ir.InsertionPoint(branch.else_block):
+        scf.YieldOp(read())
+    return list(branch.results)
 
 
 def _multiply_add(a: ir.Value, b: ir.Value, acc: ir.Value) -> ir.Value:
@@ -148,12 +218,14 @@ def _multiply_add(a: ir.Value, b: ir.Value, acc: ir.Value) -> ir.Value:
     return vector.fma(a, b, acc)
 
 
-def _k_loop(a, p, jb, rows, bounds, accs, vtype, pad) -> list[ir.Value]:
+def _k_loop(a, p, panel, rows, bounds, accs, vtype, pad) -> list[ir.Value]:
     """``for q in range(*bounds)`` (the step: k steps per iteration): broadcast(A[row, q]) *
-    panel row ``q`` FMAs on the accumulators; returns the loop's results."""
+    panel row ``kb + q`` FMAs on the accumulators (``panel``: (panel index, kb)); returns
+    the loop's results."""
     minor3 = ir.AffineMapAttr.get(ir.AffineMap.get(3, 0, [ir.AffineDimExpr.get(2)]))
     in_bounds = ir.ArrayAttr.get([ir.BoolAttr.get(True)])
     zero = _index(0)
+    jb, kb = panel
     lower, upper, unroll = bounds
     loop = scf.ForOp(lower, upper, _index(unroll), accs)
     with ir.InsertionPoint(loop.body):
@@ -161,7 +233,8 @@ def _k_loop(a, p, jb, rows, bounds, accs, vtype, pad) -> list[ir.Value]:
         for u in range(unroll):
             q = loop.induction_variable if u == 0 else arith.addi(loop.induction_variable,
                                                                   _index(u))
-            b = vector.transfer_read(vtype, p, [jb, q, zero], minor3, pad, in_bounds)
+            b = vector.transfer_read(vtype, p, [jb, arith.addi(kb, q), zero], minor3, pad,
+                                     in_bounds)
             accs = [_multiply_add(vector.broadcast(vtype, memref.load(a, [row, q])), b, acc)
                     for row, acc in zip(rows, accs)]
         scf.YieldOp(accs)

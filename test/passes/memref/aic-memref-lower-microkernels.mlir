@@ -1,41 +1,57 @@
-// RUN: aic-opt %s --split-input-file -p aic-memref-lower-microkernels | FileCheck %s
+// RUN: aic-opt %s --split-input-file -p "aic-memref-lower-microkernels{share-above=0}" | FileCheck %s
+// RUN: aic-opt %s --split-input-file -p aic-memref-lower-microkernels | FileCheck %s --check-prefix=INPLACE
 
-// A 64-row block with mr = 12: a call for the 4 row groups of 12 and one for the 16 rows
-// left as 2 groups of 8 (row_groups), each with the column bound (panels x nr), the k bound
-// of the unrolled loop (k - k mod 4) and k; the memrefs cast to dynamic sizes and strides.
-// The function: per 12 x 32 tile, 12 accumulator rows read from C, a k loop of 4 unrolled
-// steps (48 FMAs), a loop of single steps (12), the rows written back.
+// A 64-row block with mr = 12, shared functions (share-above=0): a call for the 4 row groups
+// of 12 and one for the 16 rows left as 2 groups of 8 (row_groups), each with the column
+// bound (panels x nr) and k; the memrefs cast to dynamic sizes and strides. The function:
+// per row group A's rows copied into a scratch of static row stride (so the FMAs read A at
+// constant offsets), then per 12 x 32 tile 12 accumulator rows read from C, a k loop of 4
+// unrolled steps (48 FMAs), a loop of single steps (12), the rows written back.
+// In place (the default below share-above micro-kernels): the same loops with the static
+// types, A read where it is.
 // CHECK-LABEL: func.func @row_groups
 // CHECK-SAME: (%[[A:.*]]: memref<64x6xf32>, %[[P:.*]]: memref<1x6x32xf32>, %[[C:.*]]: memref<64x32xf32>)
 // CHECK: %[[GA:.*]] = memref.cast %[[A]] : memref<64x6xf32> to memref<?x?xf32, strided<[?, 1], offset: ?>>
 // CHECK: %[[GP:.*]] = memref.cast %[[P]] : memref<1x6x32xf32> to memref<?x?x?xf32, strided<[?, ?, 1], offset: ?>>
 // CHECK: %[[GC:.*]] = memref.cast %[[C]] : memref<64x32xf32> to memref<?x?xf32, strided<[?, 1], offset: ?>>
 // CHECK-DAG: %[[C32:.*]] = arith.constant 32 : index
-// CHECK-DAG: %[[C4:.*]] = arith.constant 4 : index
 // CHECK-DAG: %[[C6:.*]] = arith.constant 6 : index
 // CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
 // CHECK-DAG: %[[C48:.*]] = arith.constant 48 : index
-// CHECK: call @aic_microkernel_f32_12x32(%[[GA]], %[[GP]], %[[GC]], %[[C0]], %[[C48]], %[[C32]], %[[C4]], %[[C6]])
+// CHECK: call @aic_microkernel_f32_12x32(%[[GA]], %[[GP]], %[[GC]], %[[C0]], %[[C48]], %[[C32]], %[[C6]])
 // CHECK: %[[C64:.*]] = arith.constant 64 : index
-// CHECK: call @aic_microkernel_f32_8x32(%[[GA]], %[[GP]], %[[GC]], %{{.*}}, %[[C64]], %[[C32]], %[[C4]], %[[C6]])
+// CHECK: call @aic_microkernel_f32_8x32(%[[GA]], %[[GP]], %[[GC]], %{{.*}}, %[[C64]], %[[C32]], %[[C6]])
 // CHECK-NOT: linalg.generic
 // CHECK-LABEL: func.func private @aic_microkernel_f32_12x32
-// CHECK-SAME: (%[[FA:[^:]+]]: memref<?x?xf32, strided<[?, 1], offset: ?>>, %[[FP:[^:]+]]: memref<?x?x?xf32, strided<[?, ?, 1], offset: ?>>, %[[FC:[^:]+]]: memref<?x?xf32, strided<[?, 1], offset: ?>>, %[[I0:[^:]+]]: index, %[[I1:[^:]+]]: index, %[[COLS:[^:]+]]: index, %[[KMAIN:[^:]+]]: index, %[[K:[^:]+]]: index)
+// CHECK-SAME: (%[[FA:[^:]+]]: memref<?x?xf32, strided<[?, 1], offset: ?>>, %[[FP:[^:]+]]: memref<?x?x?xf32, strided<[?, ?, 1], offset: ?>>, %[[FC:[^:]+]]: memref<?x?xf32, strided<[?, 1], offset: ?>>, %[[I0:[^:]+]]: index, %[[I1:[^:]+]]: index, %[[COLS:[^:]+]]: index, %[[K:[^:]+]]: index)
 // CHECK-SAME: attributes {llvm.linkage = #llvm.linkage<internal>, passthrough = ["noinline"]}
+// CHECK: %[[S:.*]] = memref.alloca() : memref<12x528xf32>
 // CHECK: scf.for %[[I:[^ ]+]] = %[[I0]] to %[[I1]] step
+// CHECK: scf.for %[[KB:[^ ]+]] = %{{.*}} to %[[K]] step
+// CHECK: vector.transfer_read %[[FA]][%[[I]],
+// CHECK: vector.transfer_write %{{.*}}, %[[S]]
 // CHECK: scf.for %[[J:[^ ]+]] = %{{.*}} to %[[COLS]] step
 // CHECK-COUNT-12: vector.transfer_read %[[FC]]{{.*}} {in_bounds = [true]}
-// CHECK: scf.for %{{.*}} = %{{.*}} to %[[KMAIN]] step
+// CHECK: scf.for
 // CHECK: vector.transfer_read %[[FP]]
-// CHECK: memref.load %[[FA]][%[[I]],
+// CHECK: memref.load %[[S]]
 // CHECK-COUNT-48: vector.fma
 // CHECK: scf.yield
-// CHECK: scf.for %{{.*}} = %[[KMAIN]] to %[[K]] step
+// CHECK: scf.for
 // CHECK-COUNT-12: vector.fma
 // CHECK: scf.yield
 // CHECK-COUNT-12: vector.transfer_write {{.*}} {in_bounds = [true]}
 // CHECK-LABEL: func.func private @aic_microkernel_f32_8x32
-// CHECK-COUNT-8: vector.transfer_read
+// CHECK: memref.alloca() : memref<8x528xf32>
+// INPLACE-LABEL: func.func @row_groups
+// INPLACE-SAME: (%[[A:.*]]: memref<64x6xf32>, %[[P:.*]]: memref<1x6x32xf32>, %[[C:.*]]: memref<64x32xf32>)
+// INPLACE-NOT: call
+// INPLACE: scf.for %[[I:[^ ]+]] =
+// INPLACE: scf.for
+// INPLACE-COUNT-12: vector.transfer_read %[[C]]{{.*}} : memref<64x32xf32>, vector<32xf32>
+// INPLACE: memref.load %[[A]][%[[I]],
+// INPLACE-COUNT-48: vector.fma
+// INPLACE-NOT: func.func private
 #a = affine_map<(d0, d1, d2) -> (d0, d2)>
 #p = affine_map<(d0, d1, d2) -> (d1 floordiv 32, d2, d1 mod 32)>
 #c = affine_map<(d0, d1, d2) -> (d0, d1)>
@@ -134,14 +150,17 @@ func.func @ragged(%a: memref<4x8xf32>, %p: memref<4x8x16xf32>, %c: memref<4x49xf
 // -----
 
 // C filled with +0 just before (the packing between touches other buffers only): the fill
-// goes, and the accumulators start at zero instead of being read from C.
+// goes, and on the first k chunk the accumulators start at zero instead of being read from C.
 // CHECK-LABEL: func.func @zero_fill
 // CHECK-NOT: linalg.fill
 // CHECK: call @aic_microkernel_f32_4x16_zero(
 // CHECK-LABEL: func.func private @aic_microkernel_f32_4x16_zero
+// CHECK: %[[FIRST:.*]] = arith.cmpi eq
+// CHECK: scf.if %[[FIRST]] -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
 // CHECK: %[[Z:.*]] = vector.broadcast %{{.*}} : f32 to vector<16xf32>
-// CHECK-NOT: vector.transfer_read %{{.*}} : memref<?x?xf32, strided<[?, 1], offset: ?>>, vector<16xf32>
-// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[Z]], %{{.*}} = %[[Z]], %{{.*}} = %[[Z]], %{{.*}} = %[[Z]])
+// CHECK: scf.yield %[[Z]], %[[Z]], %[[Z]], %[[Z]]
+// CHECK: } else {
+// CHECK-COUNT-4: vector.transfer_read
 // CHECK: vector.fma
 #a = affine_map<(d0, d1, d2) -> (d0, d2)>
 #p = affine_map<(d0, d1, d2) -> (d1 floordiv 16, d2, d1 mod 16)>
