@@ -3,7 +3,7 @@
 Recipe: `hw.parallel` -> `scf.forall` (zero lower bounds, same upper bounds and steps,
 `shared_outs` = the destinations; `gpu.yield`'s tiles -> `tensor.parallel_insert_slice` in
 `scf.forall.in_parallel`); first (unless `vectorize=false`) the tiles inside hw.parallel are
-vectorized as `aic-hw-vectorize` does (micro-kernels -> register-tile FMAs, elementwise
+vectorized as `aic-hw-vectorize` does (micro-kernels -> packed contractions marked for the register tiles, elementwise
 generics -> vectors along the innermost dim); a remaining `hw.microkernel` -> `linalg.matmul`
 on the tiles (a packed B: a `linalg.generic` reading it through `(n floordiv nr, k, n mod nr)`); `hw.barrier` -> `gpu.barrier`;
 `hw.shared_alloc` -> `memref.alloc` in address space 3. The result bufferizes with upstream
@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from aic import timing
 from aic.dialects.hw import BarrierOp, MicrokernelOp, ParallelOp, SharedAllocOp
-from aic.mlir_api import arith, ir, linalg, memref, scf, tensor
+from aic.mlir_api import ir, linalg, memref, scf, tensor
 from aic.pass_base import Pass, option, register_pass
 from aic.passes.hw.vectorize import vectorize_tiles
+from aic.passes.memref.lower_microkernels_lib import packed_contraction
 from aic.verify import walk
 
 
@@ -55,20 +56,7 @@ def _matmul(op: MicrokernelOp) -> ir.Value:
     ``(n floordiv nr, k, n mod nr)``."""
     if ir.RankedTensorType(op.b.type).rank == 2:
         return linalg.matmul(op.a, op.b, outs=[op.c])
-    m, n, k = (ir.AffineDimExpr.get(i) for i in range(3))
-    nr = op.nr
-    maps = [ir.AffineMap.get(3, 0, exprs) for exprs in
-            ([m, k], [ir.AffineExpr.get_floor_div(n, nr), k, n % nr], [m, n])]
-    iterators = ["parallel", "parallel", "reduction"]
-    generic = linalg.GenericOp(
-        [op.c.type], [op.a, op.b], [op.c], ir.ArrayAttr.get([ir.AffineMapAttr.get(x) for x in maps]),
-        ir.ArrayAttr.get([ir.Attribute.parse(f"#linalg.iterator_type<{it}>") for it in iterators]))
-    element = ir.RankedTensorType(op.c.type).element_type
-    block = generic.regions[0].blocks.append(element, element, element)
-    with ir.InsertionPoint(block):
-        linalg.YieldOp([arith.addf(block.arguments[2],
-                                   arith.mulf(block.arguments[0], block.arguments[1]))])
-    return generic.result
+    return packed_contraction(op.a, op.b, op.c)
 
 
 def _lower_parallel(op: ParallelOp) -> None:

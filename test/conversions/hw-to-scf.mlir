@@ -12,11 +12,13 @@
 // CHECK-NEXT: tensor.parallel_insert_slice %[[M]] into %[[OUT]][%[[I]], %[[J]]] [64, 64] [1, 1]
 // CHECK-NOT: hw.
 // CHECK: return %[[F]]
-// By default the micro-kernel becomes register-tile FMAs instead (see aic-hw-vectorize.mlir).
+// By default the micro-kernel is vectorized first: B packed into panels and the packed
+// contraction marked for aic-memref-lower-microkernels (see aic-hw-vectorize.mlir).
 // VEC-LABEL: func.func @parallel_microkernel
 // VEC: scf.forall
 // VEC-NOT: linalg.matmul
-// VEC: vector.fma
+// VEC: linalg.generic
+// VEC-SAME: attrs = {aic.microkernel = 8 : i64}
 // VEC: scf.forall.in_parallel
 func.func @parallel_microkernel(%a: tensor<256x128xf32>, %b: tensor<128x192xf32>, %init: tensor<256x192xf32>) -> tensor<256x192xf32> {
   %r = "hw.parallel"(%init) ({
@@ -45,8 +47,8 @@ func.func @shared_and_barrier() {
 // -----
 
 // A packed B (panels x k x nr) left to this pass becomes a generic reading it through
-// (n floordiv nr, k, n mod nr); vectorized, the register tile reads the panels as they are
-// (no packing copy).
+// (n floordiv nr, k, n mod nr); vectorized, the same generic is marked for the register
+// tiles, which read the panels as they are (no packing copy).
 // CHECK: #[[PACKED:.*]] = affine_map<(d0, d1, d2) -> (d1 floordiv 32, d2, d1 mod 32)>
 // CHECK-LABEL: func.func @microkernel_packed_b
 // CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[PACKED]], #{{.*}}], iterator_types = ["parallel", "parallel", "reduction"]}
@@ -55,8 +57,9 @@ func.func @shared_and_barrier() {
 // CHECK: arith.addf
 // VEC-LABEL: func.func @microkernel_packed_b
 // VEC-NOT: tensor.empty
-// VEC: vector.transfer_read %{{.*}} : tensor<2x16x32xf32>, vector<32xf32>
-// VEC: vector.fma
+// VEC: linalg.generic
+// VEC-SAME: ins(%{{.*}}, %{{.*}} : tensor<8x16xf32>, tensor<2x16x32xf32>)
+// VEC-SAME: attrs = {aic.microkernel = 8 : i64}
 func.func @microkernel_packed_b(%a: tensor<8x16xf32>, %b: tensor<2x16x32xf32>, %c: tensor<8x40xf32>) -> tensor<8x40xf32> {
   %r = "hw.parallel"(%c) ({
   ^bb0(%i: index, %out: tensor<8x40xf32>):

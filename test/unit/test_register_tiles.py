@@ -4,7 +4,7 @@ row groups of a block that the tile rows do not divide."""
 import pytest
 
 from aic.dialects.tiled import tiling
-from aic.passes.hw.vectorize import row_groups
+from aic.passes.memref.lower_microkernels_lib import row_groups
 from aic.targets import resolve
 
 

@@ -41,13 +41,15 @@ BUFFERIZE = (
     "aic-memref-results-to-out-params,"
     "buffer-deallocation-pipeline,convert-bufferization-to-memref"
 )
+# aic-memref-lower-microkernels: the CPU micro-kernels (marked packed contractions) -> calls of
+# register-tile functions shared by every kernel.
 # aic-scf-outline-loops: each top-level loop nest (a kernel) a private function called from
 # @main, so that mlir-translate's OpenMP outlining and LLVM's per-function work stay linear.
 # aic-convert-scf-to-openmp: outermost parallel loops -> OpenMP on hw.target's cores; its
 # memref.alloca_scope regions need finalize-memref-to-llvm before convert-scf-to-cf.
 # aic-math-approximate: exp/log/tanh/erf as inline polynomials (docs/fast-math.md).
 TO_LLVM = (
-    "convert-vector-to-scf{full-unroll=true},convert-linalg-to-parallel-loops,"
+    "aic-memref-lower-microkernels,convert-vector-to-scf{full-unroll=true},convert-linalg-to-parallel-loops,"
     "aic-scf-outline-loops,aic-convert-scf-to-openmp,"
     "aic-memref-widen-i1,aic-arith-expand-small-floats,lower-affine,"
     "aic-math-approximate,convert-math-to-llvm,convert-math-to-libm,"
@@ -160,7 +162,7 @@ def cpu_table(target: str = "cpu", threads: int = 0) -> StageTable:
               f"aic-hw-set-target{{{set_target}}},aic-convert-linalg-to-tiled"),
         Stage("hw", "target mapping: parallel over cores, micro-kernels",
               "aic-convert-tiled-to-hw"),
-        Stage("vector", "hw tiles as vector code: register-tile FMAs, vector elementwise/reductions",
+        Stage("vector", "hw tiles as vector code: packed micro-kernel contractions, vector elementwise/reductions",
               "aic-hw-vectorize"),
         Stage("llvm", "bufferized, lowered to the LLVM dialect",
               "aic-convert-hw-to-scf{vectorize=false},canonicalize,"

@@ -1,7 +1,8 @@
 """End to end on the CPU: the vector code of `aic-hw-vectorize` (through aic-convert-hw-to-scf).
 
 Each case runs the tiling chain (cpu-avx512 preset), checks that the tile really became vector
-code (FMAs, vector reads, vector.reduction) and compares the JIT result with numpy, on shapes
+code (micro-kernels marked for the register-tile functions, vector reads, vector.reduction)
+and compares the JIT result with numpy, on shapes
 that exercise ragged register tiles, broadcasts, constants in bodies, i1 intermediates,
 integer element types and each reduction combiner.
 """
@@ -29,8 +30,64 @@ def run(text, inputs):
 def test_matmul_register_tiles(m, k, n):
     a, b, bias = rand(m, k), rand(k, n, seed=1), rand(n, seed=2)
     out, scf = run(matmul_bias_relu(m, k, n), [a, b, bias])
-    assert "vector.fma" in scf and "linalg.matmul" not in scf
+    assert "aic.microkernel" in scf and "linalg.matmul" not in scf
     np.testing.assert_allclose(out, np.maximum(a @ b + bias, 0), rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("m,k,n", [(13, 7, 80), (64, 600, 96), (32, 40, 49)])
+def test_shared_register_tile_functions(m, k, n, monkeypatch):
+    """The shared register-tile functions (what a module with many micro-kernels gets:
+    dynamic strides, A's rows copied into the scratch, k in chunks of 512 past it) compute
+    what the in-place tiles do."""
+    from aic.compiler import stages
+    from aic.runtime import jit
+
+    monkeypatch.setattr(jit, "TO_LLVM", stages.TO_LLVM.replace(
+        "aic-memref-lower-microkernels", "aic-memref-lower-microkernels{share-above=0}"))
+    a, b, bias = rand(m, k), rand(k, n, seed=1), rand(n, seed=2)
+    module, _ = compile_chain(matmul_bias_relu(m, k, n))
+    with module.context:
+        signature = jit.signature_of(module, "f")
+        jit.lower_to_llvm(module, "f")
+        assert "llvm.func internal @aic_microkernel_f32_" in str(module)
+        out = jit.JitFunction(module, "f", signature)([a, b, bias])[0]
+    np.testing.assert_allclose(out, np.maximum(a @ b + bias, 0), rtol=1e-4, atol=1e-4)
+
+
+PACKED = """
+#a = affine_map<(d0, d1, d2) -> (d0, d2)>
+#p = affine_map<(d0, d1, d2) -> (d1 floordiv 16, d2, d1 mod 16)>
+#c = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @f(%a: memref<13x700xf32>, %p: memref<3x700x16xf32>, %c: memref<13x40xf32>) {
+  linalg.generic {indexing_maps = [#a, #p, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %p : memref<13x700xf32>, memref<3x700x16xf32>) outs(%c : memref<13x40xf32>) attrs = {aic.microkernel = 8 : i64} {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}"""
+
+
+@pytest.mark.parametrize("share_above", [0, 96])
+def test_register_tiles_past_the_scratch(share_above, monkeypatch):
+    """k = 700 > SCRATCH_K: the shared function copies and computes A in two chunks, C read
+    back between them; in place, one k loop. Ragged columns (40 of 3 panels of 16), 13 rows
+    (groups of 6 and 7)."""
+    from aic.compiler import stages
+    from aic.runtime import jit
+
+    monkeypatch.setattr(jit, "TO_LLVM", stages.TO_LLVM.replace(
+        "aic-memref-lower-microkernels",
+        f"aic-memref-lower-microkernels{{share-above={share_above}}}"))
+    a, b, c = rand(13, 700), rand(700, 40, seed=1), rand(13, 40, seed=2)
+    packed = np.zeros((3, 700, 16), np.float32)
+    for j in range(3):
+        packed[j, :, :min(16, 40 - 16 * j)] = b[:, 16 * j:16 * j + 16]
+    out = c.copy()
+    jit.run_mlir(PACKED, "f", [a, packed, out])
+    np.testing.assert_allclose(out, c + a @ b, rtol=1e-4, atol=1e-3)
 
 
 def test_batch_matmul_register_tiles():

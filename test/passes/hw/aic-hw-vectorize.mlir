@@ -1,27 +1,21 @@
 // RUN: aic-opt %s --split-input-file -p aic-hw-vectorize | FileCheck %s
 // RUN: aic-opt %s --split-input-file -p aic-hw-vectorize,canonicalize,cse | FileCheck %s --check-prefix=CANON
 
-// hw.microkernel -> B packed into nr-wide panels, then per mr x nr register tile (row groups
-// outermost, the column panels inside): mr accumulator rows read from C, a k loop of
-// broadcast(A[i+r, p]) * B-panel-row FMAs unrolled by 4 (k = 8: steps p .. p+3 per
-// iteration), and the rows written back.
+// hw.microkernel -> B packed into nr-wide panels (vector copies), then one linalg.generic
+// reading the panels through (n floordiv nr, k, n mod nr), marked with the register tile's
+// rows for aic-memref-lower-microkernels (aic-memref-lower-microkernels.mlir: the FMAs).
+// CHECK: #[[PACKED:.*]] = affine_map<(d0, d1, d2) -> (d1 floordiv 32, d2, d1 mod 32)>
 // CHECK-LABEL: func.func @microkernel
 // CHECK-SAME: (%[[A:.*]]: tensor<16x8xf32>, %[[B:.*]]: tensor<8x64xf32>, %{{.*}}: tensor<16x64xf32>)
 // CHECK: %[[P0:.*]] = tensor.empty() : tensor<2x8x32xf32>
 // CHECK: %[[PACK:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[P0]])
 // CHECK: vector.transfer_read %[[B]]{{.*}} : tensor<8x64xf32>, vector<32xf32>
 // CHECK: vector.transfer_write {{.*}} : vector<32xf32>, tensor<2x8x32xf32>
-// CHECK: %[[R:.*]] = scf.for %[[I:[^ ]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[CI:[^ ]+]] = %{{.*}})
-// CHECK: scf.for %[[J:[^ ]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[CJ:[^ ]+]] = %[[CI]])
-// CHECK-COUNT-2: vector.transfer_read %[[CJ]]{{.*}} : tensor<16x64xf32>, vector<32xf32>
-// CHECK: scf.for %[[P:[^ ]+]] = {{.*}} -> (vector<32xf32>, vector<32xf32>)
-// CHECK: %[[BV:.*]] = vector.transfer_read %[[PACK]]{{.*}} : tensor<2x8x32xf32>, vector<32xf32>
-// CHECK: %[[AS:.*]] = tensor.extract %[[A]][%[[I]], %[[P]]]
-// CHECK: %[[AV:.*]] = vector.broadcast %[[AS]] : f32 to vector<32xf32>
-// CHECK: vector.fma %[[AV]], %[[BV]], %{{.*}} : vector<32xf32>
-// CHECK-COUNT-7: vector.fma
-// CHECK: scf.yield
-// CHECK-COUNT-2: vector.transfer_write
+// CHECK: %[[R:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #[[PACKED]], #{{.*}}], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK-SAME: ins(%[[A]], %[[PACK]] : tensor<16x8xf32>, tensor<2x8x32xf32>)
+// CHECK-SAME: attrs = {aic.microkernel = 2 : i64}
+// CHECK: arith.mulf
+// CHECK: arith.addf
 // CHECK-NOT: hw.microkernel
 // CHECK: gpu.yield %[[R]],
 func.func @microkernel(%a: tensor<16x8xf32>, %b: tensor<8x64xf32>, %c: tensor<16x64xf32>) -> tensor<16x64xf32> {
@@ -35,53 +29,14 @@ func.func @microkernel(%a: tensor<16x8xf32>, %b: tensor<8x64xf32>, %c: tensor<16
 
 // -----
 
-// mr = 12 does not divide the 64 rows: 4 row groups of 12 (24 accumulators), then the 16 rows
-// left as 2 groups of 8 (not 1 x 4: too few accumulators to hide the FMA latency); k = 6 is
-// one unrolled step of 4 (a single iteration, inlined by canonicalize) and a loop of 2 single
-// steps.
-// CANON-LABEL: func.func @microkernel_row_groups
-// CANON-DAG: %[[C48:.*]] = arith.constant 48 : index
-// CANON-DAG: %[[C12:.*]] = arith.constant 12 : index
-// CANON-DAG: %[[C64:.*]] = arith.constant 64 : index
-// CANON-DAG: %[[C8:.*]] = arith.constant 8 : index
-// CANON-DAG: %[[C4:.*]] = arith.constant 4 : index
-// CANON-DAG: %[[C6:.*]] = arith.constant 6 : index
-// CANON: %[[G12:.*]] = scf.for %{{.*}} = %{{.*}} to %[[C48]] step %[[C12]]
-// CANON-COUNT-12: vector.transfer_read %{{.*}} : tensor<64x32xf32>, vector<32xf32>
-// CANON-COUNT-48: vector.fma
-// CANON: scf.for %{{.*}} = %[[C4]] to %[[C6]] step %{{.*}} iter_args({{.*}}) -> (vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>)
-// CANON-COUNT-12: vector.fma
-// CANON-COUNT-12: vector.transfer_write
-// CANON: scf.for %{{.*}} = %[[C48]] to %[[C64]] step %[[C8]] iter_args(%{{.*}} = %[[G12]])
-// CANON-COUNT-8: vector.transfer_read %{{.*}} : tensor<64x32xf32>, vector<32xf32>
-// CANON-COUNT-32: vector.fma
-// CANON: scf.for %{{.*}} = %[[C4]] to %[[C6]]
-// CANON-COUNT-8: vector.fma
-// CANON-COUNT-8: vector.transfer_write
-// CANON-NOT: vector.fma
-// CANON: return
-func.func @microkernel_row_groups(%a: tensor<64x6xf32>, %b: tensor<6x32xf32>, %c: tensor<64x32xf32>) -> tensor<64x32xf32> {
-  %r = "hw.parallel"(%c) ({
-  ^bb0(%i: index, %j: index, %out: tensor<64x32xf32>):
-    %m = "hw.microkernel"(%a, %b, %out) {mr = 12 : i64, nr = 32 : i64} : (tensor<64x6xf32>, tensor<6x32xf32>, tensor<64x32xf32>) -> tensor<64x32xf32>
-    "gpu.yield"(%m, %i, %j) : (tensor<64x32xf32>, index, index) -> ()
-  }) {mapping = ["core", "core"], steps = array<i64: 64, 32>, upper_bounds = array<i64: 64, 32>} : (tensor<64x32xf32>) -> tensor<64x32xf32>
-  return %r : tensor<64x32xf32>
-}
-
-// -----
-
-// An i32 micro-kernel (integer contraction of a quantized model): a multiply and an add per
-// register row instead of the FMA, the accumulators i32 vectors.
+// An i32 micro-kernel (integer contraction of a quantized model): the marked generic
+// multiplies and adds integers.
 // CHECK-LABEL: func.func @microkernel_i32
 // CHECK: tensor.empty() : tensor<1x8x16xi32>
-// CHECK: scf.for {{.*}} -> (vector<16xi32>, vector<16xi32>)
-// CHECK: %[[BV:.*]] = vector.transfer_read {{.*}} : tensor<1x8x16xi32>, vector<16xi32>
-// CHECK: %[[AV:.*]] = vector.broadcast %{{.*}} : i32 to vector<16xi32>
-// CHECK: %[[PROD:.*]] = arith.muli %[[AV]], %[[BV]] : vector<16xi32>
-// CHECK: arith.addi %[[PROD]], %{{.*}} : vector<16xi32>
-// CHECK-NOT: vector.fma
-// CHECK-NOT: hw.microkernel
+// CHECK: linalg.generic
+// CHECK-SAME: attrs = {aic.microkernel = 2 : i64}
+// CHECK: arith.muli
+// CHECK: arith.addi
 func.func @microkernel_i32(%a: tensor<4x8xi32>, %b: tensor<8x16xi32>, %c: tensor<4x16xi32>) -> tensor<4x16xi32> {
   %r = "hw.parallel"(%c) ({
   ^bb0(%i: index, %j: index, %out: tensor<4x16xi32>):
@@ -94,14 +49,13 @@ func.func @microkernel_i32(%a: tensor<4x8xi32>, %b: tensor<8x16xi32>, %c: tensor
 // -----
 
 // A ragged n (49 columns, nr = 16): four column panels, the last one packed from a masked B
-// read (zero padding) and its C columns read and written masked (no in_bounds attribute:
-// false, the default); never narrower vectors.
+// read (zero padding: no in_bounds attribute, false by default); never narrower vectors.
 // CHECK-LABEL: func.func @microkernel_ragged_columns
 // CHECK: tensor.empty() : tensor<4x8x16xf32>
 // CHECK: vector.transfer_read %{{.*}}], %{{[a-z0-9_]+}} : tensor<8x49xf32>, vector<16xf32>
-// CHECK: vector.transfer_read %{{.*}}], %{{[a-z0-9_]+}} : tensor<4x49xf32>, vector<16xf32>
-// CHECK: vector.fma {{.*}} : vector<16xf32>
-// CHECK: vector.transfer_write %{{.*}}] : vector<16xf32>, tensor<4x49xf32>
+// CHECK: linalg.generic
+// CHECK-SAME: outs(%{{.*}} : tensor<4x49xf32>)
+// CHECK-SAME: attrs = {aic.microkernel = 4 : i64}
 // CHECK-NOT: hw.microkernel
 func.func @microkernel_ragged_columns(%a: tensor<4x8xf32>, %b: tensor<8x49xf32>, %c: tensor<4x49xf32>) -> tensor<4x49xf32> {
   %r = "hw.parallel"(%c) ({
