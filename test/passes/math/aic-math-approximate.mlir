@@ -257,3 +257,35 @@ func.func @negative_other_functions(%x: f32) -> (f32, f32, f32) {
   %2 = math.exp2 %x : f32
   return %0, %1, %2 : f32, f32, f32
 }
+
+// -----
+
+// With an AVX-512 hw.target, exp's 2^k is one llvm.ldexp (vscalefps) on the fma
+// polynomial, not two multiplications by powers of two built from exponent bits.
+// CHECK-LABEL: func.func @exp_vector_avx512
+// CHECK-SAME: (%[[X:.*]]: vector<16xf32>)
+// CHECK: %[[KF:.*]] = arith.subf %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK: %[[K:.*]] = arith.fptosi %[[KF]] : vector<16xf32> to vector<16xi32>
+// CHECK-NOT: arith.shrsi
+// CHECK: %[[Y:.*]] = llvm.call_intrinsic "llvm.ldexp"(%{{.*}}, %[[K]]) : (vector<16xf32>, vector<16xi32>) -> vector<16xf32>
+// CHECK: %[[NAN:.*]] = arith.cmpf uno, %[[X]], %[[X]] : vector<16xf32>
+// CHECK: arith.select %[[NAN]], %[[X]], %[[Y]] : vector<16xi1>, vector<16xf32>
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.6 : f64, isa = "avx512", kind = "cpu", l1 = 32768 : i64, l2 = 1048576 : i64, l3 = 33554432 : i64, peak_gflops = 332.8 : f64, vector_bits = 512 : i64}} {
+func.func @exp_vector_avx512(%x: vector<16xf32>) -> vector<16xf32> {
+  %r = math.exp %x : vector<16xf32>
+  return %r : vector<16xf32>
+}
+}
+
+// -----
+
+// An AVX2 target keeps the portable scale (LLVM would scalarise a vector ldexp there).
+// CHECK-LABEL: func.func @negative_exp_vector_avx2
+// CHECK: arith.shrsi
+// CHECK-NOT: llvm.call_intrinsic
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.6 : f64, isa = "avx2", kind = "cpu", l1 = 32768 : i64, l2 = 1048576 : i64, l3 = 33554432 : i64, peak_gflops = 166.4 : f64, vector_bits = 256 : i64}} {
+func.func @negative_exp_vector_avx2(%x: vector<8xf32>) -> vector<8xf32> {
+  %r = math.exp %x : vector<8xf32>
+  return %r : vector<8xf32>
+}
+}
