@@ -30,7 +30,7 @@ from aic.mlir_api import arith, ir, linalg
 from aic.pass_base import Pass, option, register_pass
 from aic.passes.conversions.linalg_to_tiled_lib import patches, peel, rows, window
 from aic.passes.hw.mma_lib import plan as mma_plan
-from aic.verify import walk
+from aic.verify import defining_op, walk
 
 
 @register_pass
@@ -99,6 +99,8 @@ class ConvertLinalgToTiled(Pass):
                 window.erase_producers(win)
                 continue
             sizes = tiling.choose(info.space, info.iterators, target, self.tile_sizes)
+            if info.name == MATMUL and not self.tile_sizes and not _is_constant(info.inputs[1]):
+                sizes = tiling.runtime_b_rows(info.space, sizes, target)
             if info.name in (MATMUL, BATCH_MATMUL) and target is not None \
                     and target.kind == "cuda" and not self.tile_sizes:
                 sizes = mma_plan.tile_sizes(info.space, target) or sizes  # tensor-core blocks
@@ -121,6 +123,11 @@ class ConvertLinalgToTiled(Pass):
 
 
 _TAG = "aic.tiling_candidate"
+
+
+def _is_constant(value: ir.Value) -> bool:
+    op = defining_op(value)
+    return op is not None and op.name == "arith.constant"
 
 
 def _tag(op, number: int) -> int:
