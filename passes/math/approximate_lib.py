@@ -16,7 +16,8 @@ exponent, both signs, denormals and the special values: see ``docs/fast-math.md`
   exact), ``|r| <= ln2/2``, a degree-7 polynomial for ``exp(r)``, the scale ``2^k`` applied
   as two exact powers of two so results in the denormal range are rounded once (or by one
   ``ldexp``, which rounds once as well). Inputs are
-  clamped to [-104, 100] (below: 0, above: inf); NaN passes through.
+  clamped to [-104, 100] (below: 0, above: inf); NaN propagates through the arithmetic
+  (``k`` is read from the bits of the rounded value, never converted from a NaN).
 - expm1: the same reduction, ``2^k * (exp(r) - 1) + (2^k - 1)`` (no cancellation near 0);
   inputs clamped to [-20, 89] (-1 below, inf above); ``|x| < 2^-25`` gives ``x``.
 - log: ``x = m * 2^e`` with ``m`` in [sqrt(1/2), sqrt(2)) read from the bits (denormals are
@@ -44,6 +45,7 @@ _EXP_P = (1.98527617612853646278381e-4, 1.39304355252534151077271e-3,
 _LN2_HI, _LN2_LO = 0.693145751953125, 1.428606765330187045e-06  # ln2_hi has 15 bits
 _LOG2E = 1.44269504088896341
 _ROUND = 12582912.0  # 1.5 * 2^23: (t + _ROUND) - _ROUND rounds t to an integer (|t| < 2^22)
+_ROUND_BITS = 0x4B400000  # its f32 encoding: bits(k + _ROUND) - _ROUND_BITS = k
 _LOG_P = (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1,
           1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1,
           3.3333331174e-1)  # Cephes logf: log(1+f) ~ f - f^2/2 + f^3 * P(f)
@@ -146,36 +148,43 @@ class _F32:
 
 
 def _exp_reduce(b: _F32, x: ir.Value, lo: float, hi: float):
-    """``(k, r, p)`` for ``x`` clamped to [lo, hi] (NaN -> hi): ``x = k*ln2 + r`` with ``k``
-    an integer (as f32), ``|r| <= ln2/2``, and ``exp(r) ~ 1 + r + r^2 * p``."""
+    """``(t, kf, r, p)`` for ``x`` clamped to [lo, hi] (NaN stays NaN): ``x = k*ln2 + r``
+    with ``k`` an integer, ``kf`` = k as f32, ``t = x/ln2 + 1.5*2^23`` (k in its low mantissa
+    bits: ``_k_bits``), ``|r| <= ln2/2``, and ``exp(r) ~ 1 + r + r^2 * p``."""
     pred = arith.CmpFPredicate
-    x = arith.select(b.cmp(pred.UGT, x, b.c(hi)), b.c(hi), x)
+    x = arith.select(b.cmp(pred.OGT, x, b.c(hi)), b.c(hi), x)
     x = arith.select(b.cmp(pred.OLT, x, b.c(lo)), b.c(lo), x)
-    kf = arith.subf(math.fma(x, b.c(_LOG2E), b.c(_ROUND)), b.c(_ROUND))  # round(x/ln2)
+    t = math.fma(x, b.c(_LOG2E), b.c(_ROUND))
+    kf = arith.subf(t, b.c(_ROUND))  # round(x/ln2)
     r = math.fma(kf, b.c(-_LN2_HI), x)
     r = math.fma(kf, b.c(-_LN2_LO), r)
-    return kf, r, b.horner(_EXP_P, r)
+    return t, kf, r, b.horner(_EXP_P, r)
+
+
+def _k_bits(b: _F32, t: ir.Value) -> ir.Value:
+    """k as i32 from ``t = k + 1.5*2^23`` (one integer subtraction on the bits; for a NaN t,
+    a number, where ``fptosi`` would give LLVM poison)."""
+    return arith.subi(b.bits(t), b.ci(_ROUND_BITS))
 
 
 def _exp_core(b: _F32, x: ir.Value) -> ir.Value:
-    """``exp(x)`` for any non-NaN x (NaN gives a number; callers restore it)."""
-    kf, r, p = _exp_reduce(b, x, -104.0, 100.0)
+    """``exp(x)``; NaN propagates (through the polynomial and the scale)."""
+    t, _, r, p = _exp_reduce(b, x, -104.0, 100.0)
     er = math.fma(arith.mulf(r, r), p, arith.addf(r, b.c(1.0)))
-    return b.scale(er, arith.fptosi(b.i, kf))  # k in [-150, 145]
+    return b.scale(er, _k_bits(b, t))  # k in [-150, 145]
 
 
 def build_exp(x: ir.Value, ldexp: bool = False) -> ir.Value:
-    b = _F32(x.type, ldexp)
-    return b.nan_passes(x, _exp_core(b, x))
+    return _exp_core(_F32(x.type, ldexp), x)
 
 
 def build_expm1(x: ir.Value, ldexp: bool = False) -> ir.Value:
     """``2^k (exp(r) - 1) + (2^k - 1)``, computed as twice the same at 2^(k-1) so that k = 128
     (x up to 89, where the result overflows) needs no special case; -1 below x = -20."""
     b = _F32(x.type)
-    kf, r, p = _exp_reduce(b, x, -20.0, 89.0)
+    t, _, r, p = _exp_reduce(b, x, -20.0, 89.0)
     em1 = math.fma(arith.mulf(r, r), p, r)
-    half = b.pow2(arith.subi(arith.fptosi(b.i, kf), b.ci(1)))
+    half = b.pow2(arith.subi(_k_bits(b, t), b.ci(1)))
     y = arith.mulf(b.c(2.0), math.fma(half, em1, arith.subf(half, b.c(0.5))))
     return b.nan_passes(x, b.tiny_passes(x, y))
 
