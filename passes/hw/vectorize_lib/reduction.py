@@ -15,7 +15,7 @@ Per output element (one `scf.for` per parallel dim, carrying the output tensor):
     acc[0] = select(lanes < r, c(acc[0], x(full)), acc[0])   (only for a ragged end r != 0:
                                                         masked reads, a constant lane mask)
     acc = c(c(acc[0], acc[1]), c(acc[2], acc[3]))      (a tree)
-    out[i] = c(vector.reduction <kind> acc, out[i])
+    out[i] = c(vector.reduction <kind> acc, out[i])    (max/min: a butterfly of shuffles)
 
 V is the target's lanes for the element width (the largest power of two <= a shorter
 extent; with an integer division or remainder in the payload, which padding lanes would
@@ -160,12 +160,33 @@ def _reduce(op, plan, ivs, carried) -> ir.Value:
     while len(accs) > 1:  # a tree: c(c(a0, a1), c(a2, a3))
         accs = [_combine(combiner, accs[i + 1], accs[i], out) if i + 1 < len(accs)
                 else accs[i] for i in range(0, len(accs), 2)]
-    element = ir.RankedTensorType(carried.type).element_type
-    kind = ir.Attribute.parse(f"#vector.kind<{KINDS[combiner.name]}>")
-    partial = vector.reduction(element, kind, accs[0])
+    partial = _horizontal(combiner, accs[0], out)
     old = tensor.extract(carried, ivs)
     new = _combine(combiner, partial, old, out)
     return tensor.insert(new, carried, ivs)
+
+
+BUTTERFLY = ("arith.maximumf", "arith.minimumf")
+"""Combiners whose `vector.reduction` LLVM expands into a long scalar tail (NaN and signed
+zero checks per step): reduced by a butterfly of shuffles instead (exact: max and min are
+associative)."""
+
+
+def _horizontal(combiner, acc: ir.Value, out) -> ir.Value:
+    """The lanes of ``acc`` combined into one scalar. ``BUTTERFLY`` combiners: log2(V) steps
+    ``acc = c(shuffle(acc, lane ^ s), acc)`` on whole vectors, then lane 0; the others one
+    ``vector.reduction``."""
+    element = ir.VectorType(acc.type).element_type
+    lanes = ir.VectorType(acc.type).shape[0]
+    if combiner.name not in BUTTERFLY or lanes & (lanes - 1):  # (a power of two only)
+        kind = ir.Attribute.parse(f"#vector.kind<{KINDS[combiner.name]}>")
+        return vector.reduction(element, kind, acc)
+    step = lanes // 2
+    while step:
+        swapped = vector.shuffle(acc, acc, [i ^ step for i in range(lanes)])
+        acc = _combine(combiner, swapped, acc, out)
+        step //= 2
+    return vector.extract(acc, [], [0])
 
 
 def _partials(op, plan, ivs, chunks: int) -> list[ir.Value]:

@@ -166,8 +166,9 @@ func.func @negative_transpose(%x: tensor<32x32xf32>, %o: tensor<32x32xf32>) -> t
 
 // A row reduction (max over the innermost dim, 256 = 16 chunks of 16 lanes): per row, the
 // first four chunks start four vector accumulators (independent chains), a loop combines
-// the next chunks into them four at a time, a tree combines the four, then one
-// vector.reduction and the combiner with the old output element.
+// the next chunks into them four at a time, a tree combines the four, a butterfly of
+// shuffles (lane ^ 8, ^ 4, ^ 2, ^ 1: LLVM's vector.reduction <maximumf> is a long scalar
+// tail) leaves the maximum in lane 0, then the combiner with the old output element.
 // CHECK-LABEL: func.func @row_max
 // CHECK-SAME: (%[[X:.*]]: tensor<4x256xf32>, %{{.*}}: tensor<4xf32>)
 // CHECK: scf.for %[[I:[^ ]+]] = {{.*}} iter_args(%[[OI:[^ ]+]] = %{{.*}})
@@ -178,7 +179,15 @@ func.func @negative_transpose(%x: tensor<32x32xf32>, %o: tensor<32x32xf32>) -> t
 // CHECK: %[[M01:.*]] = arith.maximumf %[[ACC]]#1, %[[ACC]]#0 : vector<16xf32>
 // CHECK: %[[M23:.*]] = arith.maximumf %[[ACC]]#3, %[[ACC]]#2 : vector<16xf32>
 // CHECK: %[[M:.*]] = arith.maximumf %[[M23]], %[[M01]] : vector<16xf32>
-// CHECK: %[[R:.*]] = vector.reduction <maximumf>, %[[M]] : vector<16xf32> into f32
+// CHECK: %[[S8:.*]] = vector.shuffle %[[M]], %[[M]] [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]
+// CHECK: %[[H8:.*]] = arith.maximumf %[[S8]], %[[M]] : vector<16xf32>
+// CHECK: vector.shuffle %[[H8]], %[[H8]] [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11]
+// CHECK: %[[H4:.*]] = arith.maximumf
+// CHECK: vector.shuffle %[[H4]], %[[H4]] [2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13]
+// CHECK: %[[H2:.*]] = arith.maximumf
+// CHECK: vector.shuffle %[[H2]], %[[H2]] [1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14]
+// CHECK: %[[H1:.*]] = arith.maximumf
+// CHECK: %[[R:.*]] = vector.extract %[[H1]][0] : f32 from vector<16xf32>
 // CHECK: %[[OLD:.*]] = tensor.extract %[[OI]][%[[I]]]
 // CHECK: %[[NEW:.*]] = arith.maximumf %[[R]], %[[OLD]] : f32
 // CHECK: tensor.insert %[[NEW]] into %[[OI]][%[[I]]]
