@@ -13,6 +13,9 @@ own register tiles are ``microkernel_rows`` x nr, 12 x 32 with AVX-512):
   parallel tiles are halved (largest first) until every core gets
   the same number of tiles or at least 4 (static scheduling: at most 1/4 imbalance), or no
   tile can shrink below 8; with one core they keep their size.
+* a matmul with a run-time B (not a constant: packed in every micro-kernel call) of at most
+  ``RUNTIME_B_ROWS`` rows takes them all in one row tile (``runtime_b_rows``), so B is
+  packed once per call, when the column tiles still give each core one;
 * Ragged edges: a size becomes the largest divisor of its extent that is <= the target size
   (the innermost parallel dim: preferably a multiple of the vector lanes -- of the register
   tile's nr for a contraction -- so vectors and register tiles stay whole registers) when that divisor is at least half the target size.
@@ -184,6 +187,23 @@ def choose(space: list[int], iterators: list[str], target: Target,
         elif contraction:
             sizes[d] = want  # register-tile rows: peeled
     return sizes
+
+
+RUNTIME_B_ROWS = 256
+"""A matmul whose B is not a constant packs each B tile inside every micro-kernel call, so
+once per row tile: up to this many rows are one row tile (B packed once per call, each
+packed block reused by every row group; 128x3072x768: 2 packs of B's 9 MB -> 1)."""
+
+
+def runtime_b_rows(space: list[int], sizes: list[int], target: Target) -> list[int]:
+    """``sizes`` of a CPU matmul (M, N, K) with a run-time B: M whole when it is at most
+    ``RUNTIME_B_ROWS`` and the column tiles alone still give every core one."""
+    m, n = space[0], space[1]
+    if not isinstance(target, CpuTarget) or m > RUNTIME_B_ROWS or sizes[0] >= m:
+        return sizes
+    if -(-n // sizes[1]) < max(1, target.cores):
+        return sizes
+    return [m] + list(sizes[1:])
 
 
 def ragged(space: list[int], sizes: list[int]) -> list[int]:

@@ -30,7 +30,7 @@ from aic.mlir_api import arith, ir, linalg
 from aic.pass_base import Pass, option, register_pass
 from aic.passes.conversions.linalg_to_tiled_lib import patches, peel, rows, window
 from aic.passes.hw.mma_lib import plan as mma_plan
-from aic.verify import walk
+from aic.verify import defining_op, walk
 
 
 @register_pass
@@ -99,6 +99,8 @@ class ConvertLinalgToTiled(Pass):
                 window.erase_producers(win)
                 continue
             sizes = tiling.choose(info.space, info.iterators, target, self.tile_sizes)
+            if info.name == MATMUL and not self.tile_sizes and _packed_per_call(info.inputs[1]):
+                sizes = tiling.runtime_b_rows(info.space, sizes, target)
             if info.name in (MATMUL, BATCH_MATMUL) and target is not None \
                     and target.kind == "cuda" and not self.tile_sizes:
                 sizes = mma_plan.tile_sizes(info.space, target) or sizes  # tensor-core blocks
@@ -121,6 +123,18 @@ class ConvertLinalgToTiled(Pass):
 
 
 _TAG = "aic.tiling_candidate"
+
+
+def _packed_per_call(b: ir.Value) -> bool:
+    """Whether a matmul's B is a run-time matrix its micro-kernels pack on every call: not a
+    constant (packed at compile time) nor a convolution's patch matrix (read from the image,
+    implicit GEMM), looking through reshapes."""
+    op = defining_op(b)
+    while op is not None and op.name in ("tensor.collapse_shape", "tensor.expand_shape"):
+        op = defining_op(op.operands[0])
+    if op is None:
+        return True  # a function argument
+    return op.name != "arith.constant" and patches.analyze(op.opview) is None
 
 
 def _tag(op, number: int) -> int:

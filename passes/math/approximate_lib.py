@@ -1,7 +1,10 @@
 """Polynomial f32 ``exp``, ``expm1``, ``log``, ``log1p``, ``tanh``, ``erf`` from arith and fma.
 
-Each ``build_<fn>(x)`` emits, at the current insertion point and location, code computing
-``fn(x)`` for an ``f32`` or ``vector<...xf32>`` value ``x`` and returns the result value.
+Each ``build_<fn>(x, ldexp=False)`` emits, at the current insertion point and location, code
+computing ``fn(x)`` for an ``f32`` or ``vector<...xf32>`` value ``x`` and returns the result
+value. ``ldexp``: apply exp's ``2^k`` with one ``llvm.ldexp`` intrinsic (AVX-512: one
+``vscalefps``, correctly rounded into the denormals) instead of two multiplications by
+powers of two built from exponent bits (9 instructions; any target).
 The code has no calls: range reduction, a polynomial evaluated with ``math.fma`` (one
 instruction on FMA hardware; LLVM lowers it to ``llvm.intr.fma``), bit operations on the
 IEEE encoding and ``arith.select`` for the special cases, so it vectorizes lane for lane.
@@ -11,8 +14,10 @@ exponent, both signs, denormals and the special values: see ``docs/fast-math.md`
 
 - exp: Cody-Waite reduction ``x = k*ln2 + r`` (``ln2`` split in two so ``k*ln2_hi`` is
   exact), ``|r| <= ln2/2``, a degree-7 polynomial for ``exp(r)``, the scale ``2^k`` applied
-  as two exact powers of two so results in the denormal range are rounded once. Inputs are
-  clamped to [-104, 100] (below: 0, above: inf); NaN passes through.
+  as two exact powers of two so results in the denormal range are rounded once (or by one
+  ``ldexp``, which rounds once as well). Inputs are
+  clamped to [-104, 100] (below: 0, above: inf); NaN propagates through the arithmetic
+  (``k`` is read from the bits of the rounded value, never converted from a NaN).
 - expm1: the same reduction, ``2^k * (exp(r) - 1) + (2^k - 1)`` (no cancellation near 0);
   inputs clamped to [-20, 89] (-1 below, inf above); ``|x| < 2^-25`` gives ``x``.
 - log: ``x = m * 2^e`` with ``m`` in [sqrt(1/2), sqrt(2)) read from the bits (denormals are
@@ -40,6 +45,7 @@ _EXP_P = (1.98527617612853646278381e-4, 1.39304355252534151077271e-3,
 _LN2_HI, _LN2_LO = 0.693145751953125, 1.428606765330187045e-06  # ln2_hi has 15 bits
 _LOG2E = 1.44269504088896341
 _ROUND = 12582912.0  # 1.5 * 2^23: (t + _ROUND) - _ROUND rounds t to an integer (|t| < 2^22)
+_ROUND_BITS = 0x4B400000  # its f32 encoding: bits(k + _ROUND) - _ROUND_BITS = k
 _LOG_P = (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1,
           1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1,
           3.3333331174e-1)  # Cephes logf: log(1+f) ~ f - f^2/2 + f^3 * P(f)
@@ -59,11 +65,19 @@ _SIGN, _ABS = -0x80000000, 0x7FFFFFFF  # the f32 sign bit (as i32) and the rest
 _MIN_NORMAL = 1.1754943508222875e-38  # 2^-126
 
 
+def _ldexp_attrs() -> dict:
+    return {"intrin": ir.StringAttr.get("llvm.ldexp"),
+            "fastmathFlags": ir.Attribute.parse("#llvm.fastmath<none>"),
+            "op_bundle_sizes": ir.DenseI32ArrayAttr.get([]),
+            "operandSegmentSizes": ir.DenseI32ArrayAttr.get([2, 0])}
+
+
 class _F32:
     """Constants, compares and bit views at the type of one f32 scalar or vector value."""
 
-    def __init__(self, t: ir.Type):
+    def __init__(self, t: ir.Type, ldexp: bool = False):
         t = t.maybe_downcast()
+        self.ldexp = ldexp and (not isinstance(t, ir.VectorType) or t.rank == 1)  # LLVM types
         self.f = t
         self.shaped = isinstance(t, ir.VectorType)
         i32 = ir.IntegerType.get_signless(32)
@@ -124,40 +138,53 @@ class _F32:
         """``2^k`` for an i32 ``k`` in [-126, 127], built from its exponent bits."""
         return self.float(arith.shli(arith.addi(k, self.ci(127)), self.ci(23)))
 
+    def scale(self, y: ir.Value, k: ir.Value) -> ir.Value:
+        """``y * 2^k`` rounded once, for an i32 ``k`` in [-150, 145] and ``y`` near 1."""
+        if self.ldexp:  # (llvm.intr.ldexp takes a scalar exponent only)
+            return ir.Operation.create("llvm.call_intrinsic", results=[self.f], operands=[y, k],
+                                       attributes=_ldexp_attrs()).results[0]
+        half = arith.shrsi(k, self.ci(1))  # each half a normal power of 2
+        return arith.mulf(arith.mulf(y, self.pow2(half)), self.pow2(arith.subi(k, half)))
+
 
 def _exp_reduce(b: _F32, x: ir.Value, lo: float, hi: float):
-    """``(k, r, p)`` for ``x`` clamped to [lo, hi] (NaN -> hi): ``x = k*ln2 + r`` with ``k``
-    an integer (as f32), ``|r| <= ln2/2``, and ``exp(r) ~ 1 + r + r^2 * p``."""
+    """``(t, kf, r, p)`` for ``x`` clamped to [lo, hi] (NaN stays NaN): ``x = k*ln2 + r``
+    with ``k`` an integer, ``kf`` = k as f32, ``t = x/ln2 + 1.5*2^23`` (k in its low mantissa
+    bits: ``_k_bits``), ``|r| <= ln2/2``, and ``exp(r) ~ 1 + r + r^2 * p``."""
     pred = arith.CmpFPredicate
-    x = arith.select(b.cmp(pred.UGT, x, b.c(hi)), b.c(hi), x)
+    x = arith.select(b.cmp(pred.OGT, x, b.c(hi)), b.c(hi), x)
     x = arith.select(b.cmp(pred.OLT, x, b.c(lo)), b.c(lo), x)
-    kf = arith.subf(math.fma(x, b.c(_LOG2E), b.c(_ROUND)), b.c(_ROUND))  # round(x/ln2)
+    t = math.fma(x, b.c(_LOG2E), b.c(_ROUND))
+    kf = arith.subf(t, b.c(_ROUND))  # round(x/ln2)
     r = math.fma(kf, b.c(-_LN2_HI), x)
     r = math.fma(kf, b.c(-_LN2_LO), r)
-    return kf, r, b.horner(_EXP_P, r)
+    return t, kf, r, b.horner(_EXP_P, r)
+
+
+def _k_bits(b: _F32, t: ir.Value) -> ir.Value:
+    """k as i32 from ``t = k + 1.5*2^23`` (one integer subtraction on the bits; for a NaN t,
+    a number, where ``fptosi`` would give LLVM poison)."""
+    return arith.subi(b.bits(t), b.ci(_ROUND_BITS))
 
 
 def _exp_core(b: _F32, x: ir.Value) -> ir.Value:
-    """``exp(x)`` for any non-NaN x (NaN gives a number; callers restore it)."""
-    kf, r, p = _exp_reduce(b, x, -104.0, 100.0)
+    """``exp(x)``; NaN propagates (through the polynomial and the scale)."""
+    t, _, r, p = _exp_reduce(b, x, -104.0, 100.0)
     er = math.fma(arith.mulf(r, r), p, arith.addf(r, b.c(1.0)))
-    k = arith.fptosi(b.i, kf)  # in [-150, 145]: split so each half is a normal power of 2
-    half = arith.shrsi(k, b.ci(1))
-    return arith.mulf(arith.mulf(er, b.pow2(half)), b.pow2(arith.subi(k, half)))
+    return b.scale(er, _k_bits(b, t))  # k in [-150, 145]
 
 
-def build_exp(x: ir.Value) -> ir.Value:
-    b = _F32(x.type)
-    return b.nan_passes(x, _exp_core(b, x))
+def build_exp(x: ir.Value, ldexp: bool = False) -> ir.Value:
+    return _exp_core(_F32(x.type, ldexp), x)
 
 
-def build_expm1(x: ir.Value) -> ir.Value:
+def build_expm1(x: ir.Value, ldexp: bool = False) -> ir.Value:
     """``2^k (exp(r) - 1) + (2^k - 1)``, computed as twice the same at 2^(k-1) so that k = 128
     (x up to 89, where the result overflows) needs no special case; -1 below x = -20."""
     b = _F32(x.type)
-    kf, r, p = _exp_reduce(b, x, -20.0, 89.0)
+    t, _, r, p = _exp_reduce(b, x, -20.0, 89.0)
     em1 = math.fma(arith.mulf(r, r), p, r)
-    half = b.pow2(arith.subi(arith.fptosi(b.i, kf), b.ci(1)))
+    half = b.pow2(arith.subi(_k_bits(b, t), b.ci(1)))
     y = arith.mulf(b.c(2.0), math.fma(half, em1, arith.subf(half, b.c(0.5))))
     return b.nan_passes(x, b.tiny_passes(x, y))
 
@@ -177,7 +204,7 @@ def _log_mantissa(b: _F32, x: ir.Value) -> tuple[ir.Value, ir.Value]:
     return arith.subf(m, b.c(1.0)), arith.sitofp(b.f, e)
 
 
-def build_log(x: ir.Value) -> ir.Value:
+def build_log(x: ir.Value, ldexp: bool = False) -> ir.Value:
     b, pred = _F32(x.type), arith.CmpFPredicate
     f, e = _log_mantissa(b, x)
     z = arith.mulf(f, f)
@@ -191,7 +218,7 @@ def build_log(x: ir.Value) -> ir.Value:
     return b.nan_passes(x, r)
 
 
-def build_log1p(x: ir.Value) -> ir.Value:
+def build_log1p(x: ir.Value, ldexp: bool = False) -> ir.Value:
     """``log(u) + (x - (u - 1)) / u`` with ``u = 1 + x`` rounded: the quotient restores what
     the rounding lost. ``log1p(-1) = -inf``, ``log1p(x < -1) = NaN``."""
     b, pred = _F32(x.type), arith.CmpFPredicate
@@ -203,8 +230,8 @@ def build_log1p(x: ir.Value) -> ir.Value:
     return b.tiny_passes(x, r)
 
 
-def build_tanh(x: ir.Value) -> ir.Value:
-    b = _F32(x.type)
+def build_tanh(x: ir.Value, ldexp: bool = False) -> ir.Value:
+    b = _F32(x.type, ldexp)
     a = b.abs(x)
     z = arith.mulf(a, a)
     small = math.fma(arith.mulf(b.horner(_TANH_P, z), z), a, a)
@@ -214,8 +241,8 @@ def build_tanh(x: ir.Value) -> ir.Value:
     return b.nan_passes(x, b.with_sign_of(r, x))
 
 
-def build_erf(x: ir.Value) -> ir.Value:
-    b, pred = _F32(x.type), arith.CmpFPredicate
+def build_erf(x: ir.Value, ldexp: bool = False) -> ir.Value:
+    b, pred = _F32(x.type, ldexp), arith.CmpFPredicate
     a = b.abs(x)
     small = math.fma(b.horner(_ERF_P, arith.mulf(a, a)), a, a)
     t = arith.select(b.cmp(pred.UGT, a, b.c(_ERF_CLAMP)), b.c(_ERF_CLAMP), a)

@@ -23,9 +23,11 @@
 // CHECK: gpu.yield %[[RELU]]
 // CHECK: }) {iterators = ["parallel", "parallel", "reduction"], kind = "matmul+generic+generic", outs_indexing = array<i64: 0, 1>, space = array<i64: 256, 192, 128>, tile_sizes = array<i64: 64, 64, 32>}
 // CHECK: return %[[K]]
+// With a target: B is an argument (a run-time B, packed in every micro-kernel call), so its
+// 256 rows are one row tile (tiling.runtime_b_rows): B is packed once per call.
 // TARGET-LABEL: func.func @matmul_bias_relu
 // TARGET: "tiled.kernel"
-// TARGET: tile_sizes = array<i64: 64, 96, 128>
+// TARGET: tile_sizes = array<i64: 256, 96, 128>
 // NOTARGET: error: aic-convert-linalg-to-tiled: no hw.target on the module: run aic-hw-set-target first or give tile-sizes
 func.func @matmul_bias_relu(%a: tensor<256x128xf32>, %b: tensor<128x192xf32>, %bias: tensor<192xf32>) -> tensor<256x192xf32> {
   %z = arith.constant 0.0 : f32
@@ -312,7 +314,8 @@ func.func @patches_of_padded(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x3x3x3x3xf32>
 
 // Softmax's four generics (max, exp(x - max), sum, divide) over the same rows form one row
 // kernel: the tile is whole rows, x is loaded once, each reduction re-creates its fill on
-// the tile, and nothing row-sized leaves the kernel.
+// the tile, and nothing row-sized leaves the kernel. exp(x - max) is written into the
+// accumulator tile, which the divide then overwrites in place (no tile-sized buffer).
 // TARGET-LABEL: func.func @softmax_rows
 // TARGET-SAME: (%[[X:.*]]: tensor<4x8x40xf32>)
 // TARGET: %[[K:.*]] = "tiled.kernel"
@@ -320,10 +323,10 @@ func.func @patches_of_padded(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x3x3x3x3xf32>
 // TARGET-NEXT: %[[XT:.*]] = "tiled.load"(%[[X]], %[[I]], %[[J]], %[[L]]) {sizes = array<i64: 1, 8, 40>}
 // TARGET: %[[MAXI:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x8xf32>)
 // TARGET: %[[MAX:.*]] = linalg.generic {{.*}} ins(%[[XT]] : tensor<1x8x40xf32>) outs(%[[MAXI]] : tensor<1x8xf32>)
-// TARGET: %[[EXP:.*]] = linalg.generic {{.*}} ins(%[[XT]], %[[MAX]] : tensor<1x8x40xf32>, tensor<1x8xf32>)
+// TARGET: %[[EXP:.*]] = linalg.generic {{.*}} ins(%[[XT]], %[[MAX]] : tensor<1x8x40xf32>, tensor<1x8xf32>) outs(%[[ACC]] : tensor<1x8x40xf32>)
 // TARGET: %[[SUMI:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x8xf32>)
 // TARGET: %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[EXP]] : tensor<1x8x40xf32>) outs(%[[SUMI]] : tensor<1x8xf32>)
-// TARGET: %[[Y:.*]] = linalg.generic {{.*}} ins(%[[EXP]], %[[SUM]] : tensor<1x8x40xf32>, tensor<1x8xf32>) outs(%[[ACC]] : tensor<1x8x40xf32>)
+// TARGET: %[[Y:.*]] = linalg.generic {{.*}} ins(%[[EXP]], %[[SUM]] : tensor<1x8x40xf32>, tensor<1x8xf32>) outs(%[[EXP]] : tensor<1x8x40xf32>)
 // TARGET: gpu.yield %[[Y]]
 // TARGET: kind = "rows:reduce+map+reduce+map", outs_indexing = array<i64: 0, 1, 2>, space = array<i64: 4, 8, 40>, tile_sizes = array<i64: 1, 8, 40>
 // TARGET-NOT: "tiled.kernel"
@@ -389,4 +392,20 @@ func.func @patches_left_for_implicit_gemm(%x: tensor<1x2x6x6xf32>, %w: tensor<8x
   %p = tensor.collapse_shape %copy [[0, 1, 2, 3], [4, 5]] : tensor<1x2x3x3x6x6xf32> into tensor<18x36xf32>
   %r = linalg.matmul ins(%w, %p : tensor<8x18xf32>, tensor<18x36xf32>) outs(%init : tensor<8x36xf32>) -> tensor<8x36xf32>
   return %r : tensor<8x36xf32>
+}
+
+// -----
+
+// negative: a constant B (packed at compile time) keeps the cache-sized row tiles.
+// TARGET-LABEL: func.func @negative_runtime_b_rows_constant_b
+// TARGET: "tiled.kernel"
+// TARGET: kind = "matmul"
+// TARGET-SAME: tile_sizes = array<i64: 64, 128, 128>
+func.func @negative_runtime_b_rows_constant_b(%a: tensor<128x256xf32>) -> tensor<128x256xf32> {
+  %b = arith.constant dense<1.0> : tensor<256x256xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<128x256xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<128x256xf32>) -> tensor<128x256xf32>
+  %m = linalg.matmul ins(%a, %b : tensor<128x256xf32>, tensor<256x256xf32>) outs(%f : tensor<128x256xf32>) -> tensor<128x256xf32>
+  return %m : tensor<128x256xf32>
 }

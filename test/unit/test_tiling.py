@@ -37,6 +37,23 @@ def test_every_core_gets_a_fair_share(cores, case):
     assert tiles >= cores and (tiles % cores == 0 or tiles >= 4 * cores), (sizes, tiles)
 
 
+def test_runtime_b_rows_take_every_row_up_to_the_limit():
+    """A run-time B is packed in every micro-kernel call: up to RUNTIME_B_ROWS rows, one row
+    tile packs it once -- unless the column tiles alone leave a core idle."""
+    space = [128, 768, 3072]  # a transformer FFN's down projection
+    one, two = (with_cores(resolve("cpu-avx512"), c) for c in (1, 2))
+    for target in (one, two):
+        sizes = tiling.choose(space, MATMUL[1], target)
+        assert sizes[0] < 128
+        assert tiling.runtime_b_rows(space, sizes, target) == [128] + sizes[1:]
+    big = [512, 768, 3072]  # more rows than the limit: several row tiles (B packed apart)
+    sizes = tiling.choose(big, MATMUL[1], one)
+    assert tiling.runtime_b_rows(big, sizes, one) == sizes
+    narrow = [128, 128, 3072]  # one column tile: whole rows would leave the second core idle
+    sizes = tiling.choose(narrow, MATMUL[1], two)
+    assert tiling.runtime_b_rows(narrow, sizes, two) == sizes
+
+
 def test_three_cores_split_eight_tiles_further():
     target = with_cores(resolve("cpu-avx512"), 3)
     assert tiling.choose(*MATMUL, target) == [64, 64, 128]  # 16 tiles: >= 4 per core

@@ -3,7 +3,7 @@
 reduce: one reduction generic (init = the kind's identity: 0, 1, -inf, +inf), then a
 post-op (mean divides by the count, l2 takes sqrt, log_sum logs; log_sum_exp subtracts the
 max first). arg_reduce: a two-output reduction (value, i64 index). softmax: max, exp(x -
-max), sum, divide (log-softmax: x - max - log(sum)); f16 and bf16 are computed in f32 and
+max), sum, times 1/sum (log-softmax: x - max - log(sum)); f16 and bf16 are computed in f32 and
 rounded once.
 layer_norm / group_norm: mean, then variance of the centred values (two passes), then one
 elementwise generic; batch_norm: one elementwise generic. lrn: square, zero-pad the channel
@@ -127,8 +127,10 @@ def lower_softmax(op):
     if op.log:
         y = _with_reduced(x, [m, total], dims,
                           lambda v, mv, t: arith.subf(arith.subf(v, mv), math.log(t)))
-    else:
-        y = _with_reduced(e, [total], dims, arith.divf)
+    else:  # one division per row, a multiplication per element (within 1.5 ulp of e / total)
+        one = const(elem, 1.0)
+        inverse = map_elementwise(shape_of(total), elem, [total], lambda t: arith.divf(one, t))
+        y = _with_reduced(e, [inverse], dims, arith.mulf)
     return [_converted(y, out_elem)]
 
 

@@ -23,7 +23,10 @@ The kernel: space ``S``, all parallel, tile ``(rows..., S[-1])`` — the last di
 the row sizes from ``tiling.choose``; its init is the root's. The body re-creates each member
 in program order on tiles: outside operands through `tiled.load` (member loop dims map to
 kernel dims one to one), a reduction's `linalg.fill` init re-created tile-sized, elementwise
-inits as `tensor.empty`; the root writes the kernel's accumulator tile.
+inits as `tensor.empty`; the root writes the kernel's accumulator tile. The last elementwise
+member over ``S`` before the root (softmax's ``exp(x - max)``, layer norm's ``x - mean``)
+writes the accumulator tile too, and the root overwrites it in place: one tile-sized
+intermediate fewer, so no buffer per tile.
 """
 
 from __future__ import annotations
@@ -115,6 +118,7 @@ def tile_body(group: list[LinalgInfo], sizes: list[int], offsets, acc, regenerat
     results: dict = {}
     loads: dict = {}  # (value, map) -> tile: each outside operand is loaded once
     value = acc
+    scratch = _scratch(group)
     for m in group:
         ins = []
         for v, vmap in zip(m.inputs, m.maps):
@@ -124,10 +128,34 @@ def tile_body(group: list[LinalgInfo], sizes: list[int], offsets, acc, regenerat
             if (v, tuple(vmap)) not in loads:
                 loads[(v, tuple(vmap))] = _load(v, vmap, sizes, offsets)
             ins.append(loads[(v, tuple(vmap))])
-        init = acc if m is group[-1] else _tile_init(m, sizes, offsets)
+        init = acc if m is group[-1] or m is scratch else _tile_init(m, sizes, offsets)
         value = regenerate(m, ins, init, offsets)
         results[m.op.operation.results[0]] = value
+        if m is scratch:  # the root overwrites it in place
+            acc = value
     return value
+
+
+def _scratch(group: list[LinalgInfo]) -> LinalgInfo | None:
+    """The last elementwise member over S before the root: its tile is written into the
+    kernel's accumulator tile, which the root then overwrites in place (it reads that tile
+    with the identity map, element by element) -- no tile-sized buffer per tile. None when
+    the root's payload reads its output, no such member exists or its element type is not
+    the root's."""
+    root = group[-1]
+    if _reads_output(root):
+        return None
+    element = ir.RankedTensorType(root.init.type).element_type
+    for m in reversed(group[:-1]):
+        if _kind(m, root.space) == ROOT and not _reads_output(m):
+            # (a bf16 softmax computes in f32: its f32 exp cannot live in the bf16 tile)
+            return m if ir.RankedTensorType(m.init.type).element_type == element else None
+    return None
+
+
+def _reads_output(m: LinalgInfo) -> bool:
+    block = m.op.operation.regions[0].blocks[0]
+    return bool(list(block.arguments[len(block.arguments) - 1].uses))
 
 
 def _load(value: ir.Value, dims: list[int], sizes: list[int], offsets) -> ir.Value:

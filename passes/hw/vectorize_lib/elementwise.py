@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from aic.dialects.tiled.tiling import largest_divisor
 from aic.mlir_api import arith, ir, scf, tensor, vector
+from aic.verify import defining_op
 
 _DIALECTS = ("arith.", "math.")
 
@@ -181,7 +182,45 @@ def read(source, dims, ivs, lanes, rank, in_bounds: bool = True) -> ir.Value:
         pad = arith.ConstantOp(element, _zero(element)).result
         return vector.transfer_read(vtype, source, indices, _minor(len(dims)), pad,
                                     _in_bounds(in_bounds))
-    return vector.broadcast(vtype, tensor.extract(source, indices))
+    return vector.broadcast(vtype, scalar_at(source, indices))
+
+
+def scalar_at(source: ir.Value, indices: list[ir.Value]) -> ir.Value:
+    """``source[indices]``. When ``source`` is an elementwise generic left scalar (a row
+    group's per-row ``1 / sum``: a 1 x 1 tile, no lanes to vectorize), its payload is
+    re-created on the scalars of its inputs instead: its tensor is then never materialised
+    (it would bufferize to a heap allocation per tile)."""
+    producer = defining_op(source)
+    if producer is None or not _pointwise(producer):
+        return tensor.extract(source, indices)
+    block = producer.regions[0].blocks[0]
+    n_inputs = len(block.arguments) - 1
+    values = {arg: scalar_at(v, indices)
+              for arg, v in zip(list(block.arguments)[:n_inputs], producer.operands)}
+    for inner in list(block.operations)[:-1]:
+        new = inner.operation.clone()
+        for i, v in enumerate(new.operands):
+            if v in values:
+                new.operands[i] = values[v]
+        for old, r in zip(inner.results, new.results):
+            values[old] = r
+    yielded = list(block.operations)[-1].operation.operands[0]
+    return values.get(yielded, yielded)
+
+
+def _pointwise(op) -> bool:
+    """A linalg.generic on tensors: one result, all parallel, every map the identity, the
+    payload arith/math only and not reading its output."""
+    if op.name != "linalg.generic" or len(op.results) != 1:
+        return False
+    attrs = op.attributes
+    maps = [ir.AffineMapAttr(m).value for m in ir.ArrayAttr(attrs["indexing_maps"])]
+    iterators = [str(a) for a in ir.ArrayAttr(attrs["iterator_types"])]
+    block = op.regions[0].blocks[0]
+    return (all("parallel" in it for it in iterators) and all(m.is_permutation and
+            indexing_dims(m) == list(range(len(iterators))) for m in maps)
+            and all(_is_tensor(v) for v in op.operands) and body_ok(op.opview)
+            and not list(block.arguments[len(block.arguments) - 1].uses))
 
 
 def _zero(element) -> ir.Attribute:

@@ -8,17 +8,22 @@ combiner `c(x, out)` (add, mul, max, min on floats or ints) and `out` used only 
 
 Per output element (one `scf.for` per parallel dim, carrying the output tensor):
 
-    acc = x(j = 0..V)                                  (vector<V x T>)
-    for j in V..full step V:  acc = c(acc, x(j))       (vector combiner; full = extent - r)
-    acc = select(lanes < r, c(acc, x(full)), acc)      (only for a ragged end r != 0:
+    acc[a] = x(j = a V)  for a < W                     (W = min(WAYS, full / V) vectors)
+    for j in W V..full step W V:                       (full = extent - r)
+      acc[a] = c(acc[a], x(j + a V))  for a < W        (W independent combiner chains)
+    acc[q % W] = c(acc[q % W], x(q V))                 (the < W full chunks left, unrolled)
+    acc[0] = select(lanes < r, c(acc[0], x(full)), acc[0])   (only for a ragged end r != 0:
                                                         masked reads, a constant lane mask)
-    out[i] = c(vector.reduction <kind> acc, out[i])
+    acc = c(c(acc[0], acc[1]), c(acc[2], acc[3]))      (a tree)
+    out[i] = c(vector.reduction <kind> acc, out[i])    (max/min: a butterfly of shuffles)
 
 V is the target's lanes for the element width (the largest power of two <= a shorter
 extent; with an integer division or remainder in the payload, which padding lanes would
 make trap, the largest divisor of the extent within the lanes, and no ragged end).
 
-The reduction is reassociated (V partial results), as any vectorizing compiler does.
+The reduction is reassociated (W x V partial results), as any vectorizing compiler does;
+the W chains keep the combiner's latency (4 cycles for an add, ~10 for a NaN-propagating
+max) off the critical path of a short row (softmax over 197: 12 chunks).
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ from aic.dialects.tiled.tiling import largest_divisor
 from aic.mlir_api import arith, ir, scf, tensor, vector
 from aic.passes.hw.vectorize_lib.elementwise import (body_ok, element_bits, indexing_dims, read,
                                                  traps, vector_ops)
+
+WAYS = 4
+"""Independent vector accumulators per reduced row."""
 
 KINDS = {  # combiner op -> vector.reduction kind
     "arith.addf": "add", "arith.addi": "add", "arith.mulf": "mul", "arith.muli": "mul",
@@ -142,21 +150,66 @@ def _reduce(op, plan, ivs, carried) -> ir.Value:
     lanes, extent, combiner = plan["lanes"], plan["extent"], plan["combiner"]
     block = op.operation.regions[0].blocks[0]
     out = block.arguments[len(block.arguments) - 1]
-    first = _x(op, plan, ivs + [_index(0)])
     full = extent - extent % lanes
-    loop = scf.ForOp(_index(lanes), _index(full), _index(lanes), [first])
-    with ir.InsertionPoint(loop.body):
-        x = _x(op, plan, ivs + [loop.induction_variable])
-        scf.YieldOp([_combine(combiner, x, loop.inner_iter_args[0], out)])
-    acc = loop.results[0]
+    accs = _partials(op, plan, ivs, full // lanes)
     if full < extent:  # ragged end: combine only its first extent - full lanes
         x = _x(op, plan, ivs + [_index(full)], in_bounds=False)
         mask = vector.constant_mask(ir.VectorType.get([lanes], ir.IntegerType.get_signless(1)),
                                     [extent - full])
-        acc = arith.select(mask, _combine(combiner, x, acc, out), acc)
-    element = ir.RankedTensorType(carried.type).element_type
-    kind = ir.Attribute.parse(f"#vector.kind<{KINDS[combiner.name]}>")
-    partial = vector.reduction(element, kind, acc)
+        accs[0] = arith.select(mask, _combine(combiner, x, accs[0], out), accs[0])
+    while len(accs) > 1:  # a tree: c(c(a0, a1), c(a2, a3))
+        accs = [_combine(combiner, accs[i + 1], accs[i], out) if i + 1 < len(accs)
+                else accs[i] for i in range(0, len(accs), 2)]
+    partial = _horizontal(combiner, accs[0], out)
     old = tensor.extract(carried, ivs)
     new = _combine(combiner, partial, old, out)
     return tensor.insert(new, carried, ivs)
+
+
+BUTTERFLY = ("arith.maximumf", "arith.minimumf")
+"""Combiners whose `vector.reduction` LLVM expands into a long scalar tail (NaN and signed
+zero checks per step): reduced by a butterfly of shuffles instead (exact: max and min are
+associative)."""
+
+
+def _horizontal(combiner, acc: ir.Value, out) -> ir.Value:
+    """The lanes of ``acc`` combined into one scalar. ``BUTTERFLY`` combiners: log2(V) steps
+    ``acc = c(shuffle(acc, lane ^ s), acc)`` on whole vectors, then lane 0; the others one
+    ``vector.reduction``."""
+    element = ir.VectorType(acc.type).element_type
+    lanes = ir.VectorType(acc.type).shape[0]
+    if combiner.name not in BUTTERFLY or lanes & (lanes - 1):  # (a power of two only)
+        kind = ir.Attribute.parse(f"#vector.kind<{KINDS[combiner.name]}>")
+        return vector.reduction(element, kind, acc)
+    step = lanes // 2
+    while step:
+        swapped = vector.shuffle(acc, acc, [i ^ step for i in range(lanes)])
+        acc = _combine(combiner, swapped, acc, out)
+        step //= 2
+    return vector.extract(acc, [], [0])
+
+
+def _partials(op, plan, ivs, chunks: int) -> list[ir.Value]:
+    """``WAYS`` (or ``chunks``, if fewer) vector accumulators over the ``chunks`` full
+    chunks: accumulator ``a`` combines chunks ``a, a + WAYS, ...`` (independent chains, so
+    the combiner's latency is paid once per ``WAYS`` chunks)."""
+    lanes, combiner = plan["lanes"], plan["combiner"]
+    block = op.operation.regions[0].blocks[0]
+    out = block.arguments[len(block.arguments) - 1]
+    ways = min(WAYS, chunks)
+    accs = [_x(op, plan, ivs + [_index(a * lanes)]) for a in range(ways)]
+    grouped = ways + (chunks - ways) // ways * ways  # chunks the loop's groups cover
+    if grouped > ways:
+        loop = scf.ForOp(_index(ways * lanes), _index(grouped * lanes), _index(ways * lanes),
+                         accs)
+        with ir.InsertionPoint(loop.body):
+            j = loop.induction_variable
+            xs = [_x(op, plan, ivs + [arith.addi(j, _index(a * lanes)) if a else j])
+                  for a in range(ways)]
+            scf.YieldOp([_combine(combiner, x, acc, out)
+                         for x, acc in zip(xs, loop.inner_iter_args)])
+        accs = list(loop.results)
+    for q in range(grouped, chunks):  # fewer than WAYS chunks left
+        x = _x(op, plan, ivs + [_index(q * lanes)])
+        accs[q % ways] = _combine(combiner, x, accs[q % ways], out)
+    return accs

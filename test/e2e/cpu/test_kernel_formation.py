@@ -2,7 +2,7 @@
 the tiled IR's kernel structure (``aic.compile(dump_dir=...)``).
 
 * 197-row matmuls (ViT tokens) peel into a full-tile kernel and a 5-row remainder;
-* softmax over 197 is one row kernel;
+* softmax over 197 is one row kernel (max, exp, sum, 1/sum per row, scale);
 * GELU after a Linear is one generic, fused into the matmul's epilogue;
 * a conv's bias, ReLU and residual add join the conv matmul's epilogue (through the reshape),
   and its patch copy is left to the hw level (implicit GEMM, test_implicit_gemm.py).
@@ -66,7 +66,7 @@ def test_attention_scores_and_softmax_over_197(tmp_path):
                [("q", [1, 4, 197, 32]), ("k", [1, 4, 32, 197])], [("p", [1, 4, 197, 197])])
     tiled = _run(m, {"q": q, "k": k}, tmp_path, rtol=1e-4, atol=1e-5)
     kinds = [kind for kind, _ in _kernels(tiled)]
-    assert kinds.count("rows:reduce+map+reduce+map") == 1, kinds
+    assert kinds.count("rows:reduce+map+reduce+map+map") == 1, kinds  # max, exp, sum, 1/sum, scale
     assert sum(kind.startswith("batch_matmul") for kind in kinds) == 2, kinds  # peeled
 
 
@@ -126,3 +126,21 @@ def test_long_elementwise_chain_is_one_kernel(tmp_path):
     m = _model(nodes, [("x", [16, 40])], [("y", [16, 40])])
     tiled = _run(m, {"x": _rand(16, 40)}, tmp_path, rtol=1e-5, atol=1e-6)
     assert [kind for kind, _ in _kernels(tiled)] == ["generic"]
+
+
+def test_runtime_b_rows_in_one_tile_but_not_a_convolutions(tmp_path):
+    """A MatMul whose B is an input (packed on every call) takes its 128 rows in one row tile;
+    a convolution's matmul (B read from the image: implicit GEMM) and a constant B keep
+    64-row tiles (tiling.runtime_b_rows)."""
+    w, f = _rand(256, 256), _rand(128, 128, 3, 3)
+    m = _model([helper.make_node("MatMul", ["a", "b"], ["y"]),
+                helper.make_node("MatMul", ["a", "w"], ["z"]),
+                helper.make_node("Conv", ["x", "f"], ["c"], kernel_shape=[3, 3], pads=[1] * 4)],
+               [("a", [128, 256]), ("b", [256, 256]), ("x", [1, 128, 16, 16])],
+               [("y", [128, 256]), ("z", [128, 256]), ("c", [1, 128, 16, 16])],
+               [("w", w), ("f", f)])
+    feed = {"a": _rand(128, 256), "b": _rand(256, 256), "x": _rand(1, 128, 16, 16)}
+    tiled = _run(m, feed, tmp_path, rtol=1e-3, atol=1e-3)
+    rows = sorted(int(t.split(",")[0]) for t in re.findall(
+        r'kind = "matmul[^"]*".*?tile_sizes = array<i64: ([0-9, ]*)>', tiled))
+    assert rows == [64, 64, 128], rows

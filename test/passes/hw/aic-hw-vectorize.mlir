@@ -118,26 +118,39 @@ func.func @negative_transpose(%x: tensor<32x32xf32>, %o: tensor<32x32xf32>) -> t
 
 // -----
 
-// A row reduction (max over the innermost dim): per row, the first 16-lane chunk starts the
-// vector accumulator, the others combine into it, then one vector.reduction and the combiner
-// with the old output element.
+// A row reduction (max over the innermost dim, 256 = 16 chunks of 16 lanes): per row, the
+// first four chunks start four vector accumulators (independent chains), a loop combines
+// the next chunks into them four at a time, a tree combines the four, a butterfly of
+// shuffles (lane ^ 8, ^ 4, ^ 2, ^ 1: LLVM's vector.reduction <maximumf> is a long scalar
+// tail) leaves the maximum in lane 0, then the combiner with the old output element.
 // CHECK-LABEL: func.func @row_max
-// CHECK-SAME: (%[[X:.*]]: tensor<4x64xf32>, %{{.*}}: tensor<4xf32>)
+// CHECK-SAME: (%[[X:.*]]: tensor<4x256xf32>, %{{.*}}: tensor<4xf32>)
 // CHECK: scf.for %[[I:[^ ]+]] = {{.*}} iter_args(%[[OI:[^ ]+]] = %{{.*}})
-// CHECK: %[[FIRST:.*]] = vector.transfer_read %[[X]][%[[I]], %{{.*}}]{{.*}} : tensor<4x64xf32>, vector<16xf32>
-// CHECK: %[[ACC:.*]] = scf.for %{{.*}} iter_args(%[[A:[^ ]+]] = %[[FIRST]]) -> (vector<16xf32>)
-// CHECK: %[[V:.*]] = vector.transfer_read %[[X]]
-// CHECK: arith.maximumf %[[V]], %[[A]] : vector<16xf32>
-// CHECK: %[[R:.*]] = vector.reduction <maximumf>, %[[ACC]] : vector<16xf32> into f32
+// CHECK-COUNT-4: vector.transfer_read %[[X]][%[[I]], %{{.*}}]{{.*}} : tensor<4x256xf32>, vector<16xf32>
+// CHECK: %[[ACC:.*]]:4 = scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK-COUNT-4: arith.maximumf %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK: scf.yield
+// CHECK: %[[M01:.*]] = arith.maximumf %[[ACC]]#1, %[[ACC]]#0 : vector<16xf32>
+// CHECK: %[[M23:.*]] = arith.maximumf %[[ACC]]#3, %[[ACC]]#2 : vector<16xf32>
+// CHECK: %[[M:.*]] = arith.maximumf %[[M23]], %[[M01]] : vector<16xf32>
+// CHECK: %[[S8:.*]] = vector.shuffle %[[M]], %[[M]] [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]
+// CHECK: %[[H8:.*]] = arith.maximumf %[[S8]], %[[M]] : vector<16xf32>
+// CHECK: vector.shuffle %[[H8]], %[[H8]] [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11]
+// CHECK: %[[H4:.*]] = arith.maximumf
+// CHECK: vector.shuffle %[[H4]], %[[H4]] [2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13]
+// CHECK: %[[H2:.*]] = arith.maximumf
+// CHECK: vector.shuffle %[[H2]], %[[H2]] [1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14]
+// CHECK: %[[H1:.*]] = arith.maximumf
+// CHECK: %[[R:.*]] = vector.extract %[[H1]][0] : f32 from vector<16xf32>
 // CHECK: %[[OLD:.*]] = tensor.extract %[[OI]][%[[I]]]
 // CHECK: %[[NEW:.*]] = arith.maximumf %[[R]], %[[OLD]] : f32
 // CHECK: tensor.insert %[[NEW]] into %[[OI]][%[[I]]]
 // CHECK-NOT: linalg.generic
 module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.6 : f64, isa = "avx512", kind = "cpu", l1 = 32768 : i64, l2 = 1048576 : i64, l3 = 33554432 : i64, peak_gflops = 332.8 : f64, vector_bits = 512 : i64}} {
-func.func @row_max(%x: tensor<4x64xf32>, %o: tensor<4xf32>) -> tensor<4xf32> {
+func.func @row_max(%x: tensor<4x256xf32>, %o: tensor<4xf32>) -> tensor<4xf32> {
   %r = "hw.parallel"(%o) ({
   ^bb0(%i: index, %out: tensor<4xf32>):
-    %g = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<4x64xf32>) outs(%out : tensor<4xf32>) {
+    %g = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<4x256xf32>) outs(%out : tensor<4xf32>) {
     ^bb0(%in: f32, %acc: f32):
       %m = arith.maximumf %in, %acc : f32
       linalg.yield %m : f32
@@ -180,22 +193,33 @@ func.func @elementwise_ragged(%x: tensor<3x20xf32>, %o: tensor<3x20xf32>) -> ten
 
 // -----
 
-// A row reduction over 49 elements: 16-lane chunks up to 48, then a masked chunk whose
-// first lane only is combined (constant lane mask + select), then the vector.reduction.
+// A row reduction over 145 elements (9 chunks of 16, and 1): four accumulators start from
+// chunks 0-3, the loop combines chunks 4-7 into them (one step of 64: canonicalize unrolls
+// it), chunk 8 (fewer than four left) combines into the first, then the masked tail (its
+// first lane only: a constant lane mask + select), a tree of the four, the vector.reduction.
 // CANON-LABEL: func.func @row_sum_ragged
-// CANON-SAME: (%[[X:.*]]: tensor<4x49xf32>, %{{.*}}: tensor<4xf32>)
-// CANON: %[[C48:.*]] = arith.constant 48 : index
-// CANON: %[[ACC:.*]] = scf.for %{{.*}} to %[[C48]] step {{.*}} -> (vector<16xf32>)
-// CANON: %[[TAIL:.*]] = vector.transfer_read %[[X]][%{{.*}}, %{{.*}}], %{{[^ ]*}} : tensor<4x49xf32>, vector<16xf32>
+// CANON-SAME: (%[[X:.*]]: tensor<4x145xf32>, %{{.*}}: tensor<4xf32>)
+// CANON-DAG: %[[C128:.*]] = arith.constant 128 : index
+// CANON-COUNT-8: vector.transfer_read %[[X]]{{.*}} {in_bounds = [true]} : tensor<4x145xf32>, vector<16xf32>
+// CANON: %[[A0:.*]] = arith.addf %{{.*}}, %{{.*}} : vector<16xf32>
+// CANON: %[[A1:.*]] = arith.addf %{{.*}}, %{{.*}} : vector<16xf32>
+// CANON: %[[A2:.*]] = arith.addf %{{.*}}, %{{.*}} : vector<16xf32>
+// CANON: %[[A3:.*]] = arith.addf %{{.*}}, %{{.*}} : vector<16xf32>
+// CANON: %[[LAST:.*]] = vector.transfer_read %[[X]][%{{.*}}, %[[C128]]]{{.*}} {in_bounds = [true]}
+// CANON: %[[B0:.*]] = arith.addf %[[LAST]], %[[A0]] : vector<16xf32>
+// CANON: %[[TAIL:.*]] = vector.transfer_read %[[X]][%{{.*}}, %{{.*}}], %{{[^ ]*}} : tensor<4x145xf32>, vector<16xf32>
 // CANON: %[[MASK:.*]] = vector.constant_mask [1] : vector<16xi1>
-// CANON: %[[SUM:.*]] = arith.addf %[[TAIL]], %[[ACC]] : vector<16xf32>
-// CANON: %[[SEL:.*]] = arith.select %[[MASK]], %[[SUM]], %[[ACC]]
-// CANON: vector.reduction <add>, %[[SEL]] : vector<16xf32> into f32
+// CANON: %[[SUM:.*]] = arith.addf %[[TAIL]], %[[B0]] : vector<16xf32>
+// CANON: %[[SEL:.*]] = arith.select %[[MASK]], %[[SUM]], %[[B0]]
+// CANON: %[[S01:.*]] = arith.addf %[[A1]], %[[SEL]] : vector<16xf32>
+// CANON: %[[S23:.*]] = arith.addf %[[A3]], %[[A2]] : vector<16xf32>
+// CANON: %[[S:.*]] = arith.addf %[[S23]], %[[S01]] : vector<16xf32>
+// CANON: vector.reduction <add>, %[[S]] : vector<16xf32> into f32
 module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.6 : f64, isa = "avx512", kind = "cpu", l1 = 32768 : i64, l2 = 1048576 : i64, l3 = 33554432 : i64, peak_gflops = 332.8 : f64, vector_bits = 512 : i64}} {
-func.func @row_sum_ragged(%x: tensor<4x49xf32>, %o: tensor<4xf32>) -> tensor<4xf32> {
+func.func @row_sum_ragged(%x: tensor<4x145xf32>, %o: tensor<4xf32>) -> tensor<4xf32> {
   %r = "hw.parallel"(%o) ({
   ^bb0(%i: index, %out: tensor<4xf32>):
-    %g = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<4x49xf32>) outs(%out : tensor<4xf32>) {
+    %g = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<4x145xf32>) outs(%out : tensor<4xf32>) {
     ^bb0(%in: f32, %acc: f32):
       %m = arith.addf %in, %acc : f32
       linalg.yield %m : f32
@@ -347,5 +371,43 @@ func.func @int_div_no_padding(%x: tensor<3x20xi32>, %y: tensor<3x20xi32>, %o: te
     "gpu.yield"(%g, %i, %j) : (tensor<3x20xi32>, index, index) -> ()
   }) {mapping = ["core", "core"], steps = array<i64: 3, 20>, upper_bounds = array<i64: 3, 20>} : (tensor<3x20xi32>) -> tensor<3x20xi32>
   return %r : tensor<3x20xi32>
+}
+}
+
+// -----
+
+// A per-row scalar generic (a row group's 1 / sum on a one-row tile: no lanes) read
+// broadcast by a vectorized elementwise generic: its payload is re-created on the scalars
+// where the row is read, so its tile is never materialised (canonicalize then drops the
+// dead generic).
+// CHECK-LABEL: func.func @row_scale_inlined
+// CANON-LABEL: func.func @row_scale_inlined
+// CANON-SAME: (%[[X:.*]]: tensor<1x32xf32>, %[[S:.*]]: tensor<1xf32>, %{{.*}}: tensor<1x32xf32>)
+// CANON-NOT: linalg.generic
+// CANON: %[[SUM:.*]] = tensor.extract %[[S]][%{{.*}}] : tensor<1xf32>
+// CANON: %[[INV:.*]] = arith.divf %{{.*}}, %[[SUM]] : f32
+// CANON: %[[B:.*]] = vector.broadcast %[[INV]] : f32 to vector<16xf32>
+// CANON: arith.mulf %{{.*}}, %[[B]] : vector<16xf32>
+// CANON-NOT: linalg.generic
+// CANON: return
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.6 : f64, isa = "avx512", kind = "cpu", l1 = 32768 : i64, l2 = 1048576 : i64, l3 = 33554432 : i64, peak_gflops = 332.8 : f64, vector_bits = 512 : i64}} {
+func.func @row_scale_inlined(%x: tensor<1x32xf32>, %s: tensor<1xf32>, %o: tensor<1x32xf32>) -> tensor<1x32xf32> {
+  %one = arith.constant 1.0 : f32
+  %r = "hw.parallel"(%o) ({
+  ^bb0(%i: index, %j: index, %out: tensor<1x32xf32>):
+    %e = tensor.empty() : tensor<1xf32>
+    %inv = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%s : tensor<1xf32>) outs(%e : tensor<1xf32>) {
+    ^bb0(%in: f32, %unused: f32):
+      %d = arith.divf %one, %in : f32
+      linalg.yield %d : f32
+    } -> tensor<1xf32>
+    %g = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x, %inv : tensor<1x32xf32>, tensor<1xf32>) outs(%out : tensor<1x32xf32>) {
+    ^bb0(%a: f32, %b: f32, %unused: f32):
+      %m = arith.mulf %a, %b : f32
+      linalg.yield %m : f32
+    } -> tensor<1x32xf32>
+    "gpu.yield"(%g, %i, %j) : (tensor<1x32xf32>, index, index) -> ()
+  }) {mapping = ["core", "core"], steps = array<i64: 1, 32>, upper_bounds = array<i64: 1, 32>} : (tensor<1x32xf32>) -> tensor<1x32xf32>
+  return %r : tensor<1x32xf32>
 }
 }

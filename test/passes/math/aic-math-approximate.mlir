@@ -4,13 +4,14 @@
 
 // BAD: error: aic-math-approximate: unknown function(s) sin; known: exp, expm1, log, log1p, tanh, erf
 
-// Every rewrite ends the same way: NaN inputs pass through a final select.
+// exp has no final NaN select: a NaN input stays NaN through the clamp (ordered compares),
+// the fma polynomial and the scale (k read from the bits of the rounded value).
 // CHECK-LABEL: func.func @exp_scalar
 // CHECK-SAME: (%[[X:.*]]: f32) -> f32
 // CHECK-NOT: math.exp
-// CHECK: %[[NAN:.*]] = arith.cmpf uno, %[[X]], %[[X]] : f32
-// CHECK: %[[R:.*]] = arith.select %[[NAN]], %[[X]], %{{.*}} : f32
-// CHECK: return %[[R]] : f32
+// CHECK: arith.shrsi
+// CHECK-NOT: arith.cmpf uno
+// CHECK: return %{{.*}} : f32
 // ONLY-LABEL: func.func @exp_scalar
 // ONLY: math.exp
 func.func @exp_scalar(%x: f32) -> f32 {
@@ -20,10 +21,11 @@ func.func @exp_scalar(%x: f32) -> f32 {
 
 // -----
 
-// exp: clamp, round x/ln2 to k, reduce with two fmas, fma polynomial, scale by 2^(k/2) twice.
+// exp: clamp (NaN kept), round x/ln2 to k, reduce with two fmas, fma polynomial, scale by
+// 2^(k/2) twice; k from the bits of the rounded value.
 // CHECK-LABEL: func.func @exp_vector
 // CHECK-SAME: (%[[X:.*]]: vector<16xf32>)
-// CHECK: %[[HI:.*]] = arith.cmpf ugt, %[[X]], %{{.*}} : vector<16xf32>
+// CHECK: %[[HI:.*]] = arith.cmpf ogt, %[[X]], %{{.*}} : vector<16xf32>
 // CHECK: %[[C:.*]] = arith.select %[[HI]], %{{.*}}, %[[X]]
 // CHECK: %[[LO:.*]] = arith.cmpf olt, %[[C]], %{{.*}} : vector<16xf32>
 // CHECK: %[[XC:.*]] = arith.select %[[LO]], %{{.*}}, %[[C]]
@@ -32,14 +34,14 @@ func.func @exp_scalar(%x: f32) -> f32 {
 // CHECK: %[[R1:.*]] = math.fma %[[KF]], %{{.*}}, %[[XC]] : vector<16xf32>
 // CHECK: %[[R:.*]] = math.fma %[[KF]], %{{.*}}, %[[R1]] : vector<16xf32>
 // CHECK-COUNT-5: math.fma %{{.*}}, %[[R]], %{{.*}} : vector<16xf32>
-// CHECK: %[[K:.*]] = arith.fptosi %[[KF]] : vector<16xf32> to vector<16xi32>
+// CHECK: %[[TB:.*]] = arith.bitcast %[[T]] : vector<16xf32> to vector<16xi32>
+// CHECK: %[[K:.*]] = arith.subi %[[TB]], %{{.*}} : vector<16xi32>
 // CHECK: %[[H:.*]] = arith.shrsi %[[K]], %{{.*}} : vector<16xi32>
 // CHECK: arith.bitcast %{{.*}} : vector<16xi32> to vector<16xf32>
 // CHECK: arith.subi %[[K]], %[[H]] : vector<16xi32>
 // CHECK: %[[Y:.*]] = arith.mulf %{{.*}}, %{{.*}} : vector<16xf32>
-// CHECK: %[[NAN:.*]] = arith.cmpf uno, %[[X]], %[[X]] : vector<16xf32>
-// CHECK: %[[S:.*]] = arith.select %[[NAN]], %[[X]], %[[Y]] : vector<16xi1>, vector<16xf32>
-// CHECK: return %[[S]]
+// CHECK-NOT: arith.cmpf uno
+// CHECK: return %[[Y]]
 // CHECK-NOT: math.exp
 func.func @exp_vector(%x: vector<16xf32>) -> vector<16xf32> {
   %r = math.exp %x : vector<16xf32>
@@ -53,7 +55,7 @@ func.func @exp_vector(%x: vector<16xf32>) -> vector<16xf32> {
 // CHECK-SAME: (%[[X:.*]]: vector<16xf32>)
 // CHECK: %[[RR:.*]] = arith.mulf %[[R:.*]], %[[R]] : vector<16xf32>
 // CHECK: %[[EM1:.*]] = math.fma %[[RR]], %{{.*}}, %[[R]] : vector<16xf32>
-// CHECK: %[[K:.*]] = arith.fptosi %{{.*}} : vector<16xf32> to vector<16xi32>
+// CHECK: %[[K:.*]] = arith.subi %{{.*}}, %{{.*}} : vector<16xi32>
 // CHECK: %[[HALF:.*]] = arith.bitcast %{{.*}} : vector<16xi32> to vector<16xf32>
 // CHECK: %[[OFF:.*]] = arith.subf %[[HALF]], %{{.*}} : vector<16xf32>
 // CHECK: %[[F:.*]] = math.fma %[[HALF]], %[[EM1]], %[[OFF]] : vector<16xf32>
@@ -181,7 +183,7 @@ func.func @tanh_scalar(%x: f32) -> f32 {
 // CHECK: %[[A:.*]] = arith.bitcast %{{.*}} : vector<8xi32> to vector<8xf32>
 // CHECK: %[[SMALL:.*]] = math.fma %{{.*}}, %[[A]], %[[A]] : vector<8xf32>
 // CHECK: %[[TWOA:.*]] = arith.addf %[[A]], %[[A]] : vector<8xf32>
-// CHECK: arith.fptosi
+// CHECK: arith.shrsi
 // CHECK: %[[LARGE:.*]] = arith.subf %{{.*}}, %{{.*}} : vector<8xf32>
 // CHECK: %[[LT:.*]] = arith.cmpf olt, %[[A]], %{{.*}} : vector<8xf32>
 // CHECK: arith.select %[[LT]], %[[SMALL]], %[[LARGE]]
@@ -216,7 +218,7 @@ func.func @erf_scalar(%x: f32) -> f32 {
 // CHECK: %[[BIG:.*]] = arith.cmpf ugt, %[[A]], %{{.*}} : vector<16xf32>
 // CHECK: %[[T:.*]] = arith.select %[[BIG]], %{{.*}}, %[[A]]
 // CHECK-COUNT-7: math.fma %{{.*}}, %[[T]], %{{.*}} : vector<16xf32>
-// CHECK: arith.fptosi
+// CHECK: arith.shrsi
 // CHECK: %[[LARGE:.*]] = arith.subf %{{.*}}, %{{.*}} : vector<16xf32>
 // CHECK: %[[LT:.*]] = arith.cmpf olt, %[[A]], %{{.*}} : vector<16xf32>
 // CHECK: arith.select %[[LT]], %[[SMALL]], %[[LARGE]]
@@ -256,4 +258,36 @@ func.func @negative_other_functions(%x: f32) -> (f32, f32, f32) {
   %1 = math.atan %x : f32
   %2 = math.exp2 %x : f32
   return %0, %1, %2 : f32, f32, f32
+}
+
+// -----
+
+// With an AVX-512 hw.target, exp's 2^k is one llvm.ldexp (vscalefps) on the fma
+// polynomial, not two multiplications by powers of two built from exponent bits.
+// CHECK-LABEL: func.func @exp_vector_avx512
+// CHECK-SAME: (%[[X:.*]]: vector<16xf32>)
+// CHECK: %[[T:.*]] = math.fma %{{.*}}, %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK: %[[TB:.*]] = arith.bitcast %[[T]] : vector<16xf32> to vector<16xi32>
+// CHECK: %[[K:.*]] = arith.subi %[[TB]], %{{.*}} : vector<16xi32>
+// CHECK-NOT: arith.shrsi
+// CHECK: %[[Y:.*]] = llvm.call_intrinsic "llvm.ldexp"(%{{.*}}, %[[K]]) : (vector<16xf32>, vector<16xi32>) -> vector<16xf32>
+// CHECK-NEXT: return %[[Y]]
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.6 : f64, isa = "avx512", kind = "cpu", l1 = 32768 : i64, l2 = 1048576 : i64, l3 = 33554432 : i64, peak_gflops = 332.8 : f64, vector_bits = 512 : i64}} {
+func.func @exp_vector_avx512(%x: vector<16xf32>) -> vector<16xf32> {
+  %r = math.exp %x : vector<16xf32>
+  return %r : vector<16xf32>
+}
+}
+
+// -----
+
+// An AVX2 target keeps the portable scale (LLVM would scalarise a vector ldexp there).
+// CHECK-LABEL: func.func @negative_exp_vector_avx2
+// CHECK: arith.shrsi
+// CHECK-NOT: llvm.call_intrinsic
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.6 : f64, isa = "avx2", kind = "cpu", l1 = 32768 : i64, l2 = 1048576 : i64, l3 = 33554432 : i64, peak_gflops = 166.4 : f64, vector_bits = 256 : i64}} {
+func.func @negative_exp_vector_avx2(%x: vector<8xf32>) -> vector<8xf32> {
+  %r = math.exp %x : vector<8xf32>
+  return %r : vector<8xf32>
+}
 }
