@@ -110,10 +110,10 @@ def _sum_out(n, x, term: str, keep: str):
 def _diagonal(n, x, term: str):
     """Take the diagonal of every letter repeated in ``term`` (moved last, flattened, then
     every ``d + 1``-th element); returns the value and its term without repeats."""
-    for c in dict.fromkeys(term):
-        if term.count(c) < 2:
+    for letter in dict.fromkeys(term):
+        if term.count(letter) < 2:
             continue
-        p, q = term.index(c), term.rindex(c)
+        p, q = term.index(letter), term.rindex(letter)
         rest = [i for i in range(len(term)) if i not in (p, q)]
         x = transpose(n, x, rest + [p, q])
         shape, d = shape_of(x), shape_of(x)[-1]
@@ -123,7 +123,7 @@ def _diagonal(n, x, term: str):
         starts, steps = [0] * (len(shape) - 1), [1] * (len(shape) - 2) + [d + 1]
         x = n.op(SliceOp, n.ttype(shape[:-2] + [d], elem_of(x)), x=flat, starts=starts,
                  steps=steps)
-        term = "".join(term[i] for i in rest) + c
+        term = "".join(term[i] for i in rest) + letter
     return x, term
 
 
