@@ -31,7 +31,8 @@ time halves. With A's row stride a run-time value, twelve row addresses would no
 general registers (the k loop spilled: MobileNetV2 with shared functions ran 1.3x slower),
 so the function first copies the row group's A rows (``SCRATCH_K`` k steps at a time, vector
 copies) into a stack scratch of static row stride and reads A there. That copy costs a few
-percent (MobileNetV2 forced to share: 36.3 vs 35.7 ms median, interleaved calls).
+percent (MobileNetV2 forced to share: 36.3 vs 35.7 ms median, interleaved calls). An A whose
+rows are not contiguous (innermost stride not 1) is always written in place.
 
 **Zero start.** When C was filled with +0 earlier in the same block and nothing in between
 touches C's buffer (no operand with C's root, nested ops included) -- a kernel's
@@ -125,7 +126,9 @@ def _lower(generic: ir.Operation, functions: _Functions | None) -> None:
         fill.erase()
     zero, ragged = fill is not None, n % nr != 0
     with generic.location, ir.InsertionPoint(generic):
-        if functions is None:
+        if functions is None or ir.MemRefType(a.type).get_strides_and_offset()[0][-1] != 1:
+            # in place also when A's rows are not contiguous: the scratch copy reads them as
+            # vectors
             for first, count, rows in row_groups(m, mr):
                 bounds = (_constant(first), _constant(first + count * rows),
                           _constant(panels * nr))

@@ -209,3 +209,26 @@ func.func @zero_fill_then_write(%a: memref<4x8xf32>, %p: memref<1x8x16xf32>, %ou
   }
   return
 }
+
+// -----
+
+// A whose rows are not contiguous (a transposed view): the shared function's scratch copy
+// reads A's rows as vectors, so this one is written in place even when sharing.
+// CHECK-LABEL: func.func @strided_a
+// CHECK-NOT: call
+// CHECK: memref.load %{{.*}} : memref<4x8xf32, strided<[1, 4]>>
+// CHECK: vector.fma
+#a = affine_map<(d0, d1, d2) -> (d0, d2)>
+#p = affine_map<(d0, d1, d2) -> (d1 floordiv 16, d2, d1 mod 16)>
+#c = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @strided_a(%at: memref<8x4xf32>, %p: memref<1x8x16xf32>, %c: memref<4x16xf32>) {
+  %a = memref.transpose %at (i, j) -> (j, i) : memref<8x4xf32> to memref<4x8xf32, strided<[1, 4]>>
+  linalg.generic {indexing_maps = [#a, #p, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %p : memref<4x8xf32, strided<[1, 4]>>, memref<1x8x16xf32>) outs(%c : memref<4x16xf32>) attrs = {aic.microkernel = 4 : i64} {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
