@@ -34,14 +34,14 @@ from aic.passes.hw.vectorize_lib.elementwise import vectorize_generic
 from aic.passes.hw.vectorize_lib.reduction import vectorize_reduction
 from aic.passes.hw.vectorize_lib.window import NAMES as WINDOW_OPS
 from aic.passes.hw.vectorize_lib.window import vectorize_window
-from aic.passes.memref.lower_microkernels_lib import packed_contraction
+from aic.passes.memref.lower_microkernels_lib import packed_contraction, vector_io
 from aic.verify import walk
 
 
 @register_pass
 class HwVectorize(Pass):
-    """Vectorize hw.microkernel (packed, marked for aic-memref-lower-microkernels), elementwise/reduction tile generics and
-    depthwise-conv/pooling tiles."""
+    """Vectorize hw.microkernel (packed, marked for aic-memref-lower-microkernels),
+    elementwise/reduction tile generics and depthwise-conv/pooling tiles."""
 
     NAME = "aic-hw-vectorize"
 
@@ -108,16 +108,6 @@ def _tile_loops(op, m, n, k, mr, nr, element) -> ir.Value:
     return packed_contraction(op.a, packed, op.c, mr)
 
 
-def _vector_io(nr, element, rank, in_bounds: bool = True):
-    """(vector type, minor-identity map of ``rank`` dims, in_bounds, zero padding)."""
-    minor = ir.AffineMapAttr.get(ir.AffineMap.get(rank, 0, [ir.AffineDimExpr.get(rank - 1)]))
-    zero = ir.IntegerAttr.get(element, 0) if isinstance(element, ir.IntegerType) \
-        else ir.FloatAttr.get(element, 0.0)
-    pad = arith.ConstantOp(element, zero).result
-    return (ir.VectorType.get([nr], element), minor,
-            ir.ArrayAttr.get([ir.BoolAttr.get(in_bounds)]), pad)
-
-
 def _pack_b(b, k, n, nr, element, count, ragged) -> ir.Value:
     """B (k x n) -> ``count`` panels (count x k x nr), each register-tile column panel
     contiguous; a ragged last panel is zero-padded (masked reads)."""
@@ -133,7 +123,7 @@ def pack_panel(b, dest, jb, dest_panel, k, nr, ragged) -> ir.Value:
     """Copy columns ``[jb*nr, jb*nr + nr)`` of B (k x n; zeros past n when ``ragged``) to
     ``dest[dest_panel, 0:k, 0:nr]`` (a panels x k x nr tensor); returns the new ``dest``."""
     element = ir.RankedTensorType(b.type).element_type
-    vtype, minor2, read_in_bounds, pad = _vector_io(nr, element, 2, not ragged)
+    vtype, minor2, read_in_bounds, pad = vector_io(nr, element, 2, not ragged)
     in_bounds = ir.ArrayAttr.get([ir.BoolAttr.get(True)])
     minor3 = ir.AffineMapAttr.get(ir.AffineMap.get(3, 0, [ir.AffineDimExpr.get(2)]))
     zero = _index(0)

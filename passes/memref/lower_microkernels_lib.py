@@ -153,7 +153,7 @@ def _copy_rows(a, scratch, i, kb, kc, rows, lanes) -> None:
     """``scratch[r, 0:kc] = A[i + r, kb:kb + kc]`` for r < ``rows``, in vectors of ``lanes``
     (reads masked at A's end; the scratch has room for a whole last vector)."""
     element = ir.MemRefType(scratch.type).element_type
-    vtype, minor, masked, pad = _vector_io(lanes, element, 2, False)
+    vtype, minor, masked, pad = vector_io(lanes, element, 2, False)
     in_bounds = ir.ArrayAttr.get([ir.BoolAttr.get(True)])
     loop = scf.ForOp(_index(0), kc, _index(lanes))
     with ir.InsertionPoint(loop.body):
@@ -166,7 +166,7 @@ def _copy_rows(a, scratch, i, kb, kc, rows, lanes) -> None:
         scf.YieldOp([])
 
 
-def _vector_io(nr, element, rank, in_bounds: bool = True):
+def vector_io(nr, element, rank, in_bounds: bool = True):
     """(vector type, minor-identity map of ``rank`` dims, in_bounds, zero padding)."""
     minor = ir.AffineMapAttr.get(ir.AffineMap.get(rank, 0, [ir.AffineDimExpr.get(rank - 1)]))
     zero = ir.IntegerAttr.get(element, 0) if isinstance(element, ir.IntegerType) \
@@ -184,7 +184,7 @@ def _register_tile(buffers, at, kc, mr, nr, ragged, zero, a_rows=None) -> None:
     scratch, p, c = buffers
     i, j, kb = at
     element = ir.MemRefType(c.type).element_type
-    vtype, minor, c_in_bounds, pad = _vector_io(nr, element, 2, not ragged)
+    vtype, minor, c_in_bounds, pad = vector_io(nr, element, 2, not ragged)
     jb = arith.divui(j, _index(nr))
     rows = [i if r == 0 else arith.addi(i, _index(r)) for r in range(mr)]
     accs = _accumulators(c, rows, j, kb, vtype, minor, pad, c_in_bounds, zero)
