@@ -2,8 +2,9 @@
 
 Recipe, per `tiled.kernel`: the parallel tile loop becomes one `hw.parallel` (mapped to
 `core` on a CPU target, `block_*` on CUDA) whose destinations are the kernel's inits; inside,
-the accumulator tile is sliced from the destination (an init that is a `linalg.fill` used only
-by this kernel: the destination is the fill's tensor and each tile fills its own slice), the reduction tiles become `scf.for`
+the accumulator tile is sliced from the destination (an init that is a `linalg.fill` of a
+scalar: each tile fills its own slice, and the destination is the fill's tensor, or a new
+`tensor.empty` when other ops use the fill too), the reduction tiles become `scf.for`
 loops carrying it, the body and then the epilogue are moved in, and the final tile is
 yielded at the tile's offsets (expanded back to full rank when rank-reduced). `tiled.load`
 becomes `tensor.extract_slice`, and a 2-D `linalg.matmul` of one float type (or `i32` on a CPU
@@ -99,9 +100,9 @@ def _mapping(target, n: int) -> list[str]:
 def _lower_kernel(kernel: KernelOp, target) -> ParallelOp:
     par = kernel.parallel_dims()
     space, sizes = kernel.space, kernel.tile_sizes
-    fills = [_own_fill(i, kernel) for i in kernel.inits]
-    inits = [f.operands[1] if f is not None else i for f, i in zip(fills, kernel.inits)]
+    fills = [_scalar_fill(i) for i in kernel.inits]
     with ir.InsertionPoint(kernel), kernel.location:
+        inits = [i if f is None else _fill_destination(f, i) for f, i in zip(fills, kernel.inits)]
         p = ParallelOp([i.type for i in inits], inits, upper_bounds=[space[d] for d in par],
                        steps=[sizes[d] for d in par], mapping=_mapping(target, len(par)))
         block = p.operation.regions[0].blocks.append(
@@ -133,14 +134,27 @@ def _lower_kernel(kernel: KernelOp, target) -> ParallelOp:
     return p
 
 
-def _own_fill(init: ir.Value, kernel: KernelOp) -> ir.Operation | None:
-    """The `linalg.fill` (of a scalar) producing ``init`` when this kernel is its only user."""
+def _scalar_fill(init: ir.Value) -> ir.Operation | None:
+    """The `linalg.fill` (of a scalar) producing ``init``: when this kernel is its only user,
+    or when ``init`` has a static shape (the kernel then gets a tensor of its own)."""
     op = defining_op(init)
-    if op is None or op.name != "linalg.fill" or len(list(init.uses)) != 1:
+    if op is None or op.name != "linalg.fill":
         return None
     if isinstance(op.operands[0].type, ir.ShapedType):
         return None
+    if len(list(init.uses)) != 1 and static_shape(init.type) is None:
+        return None
     return op
+
+
+def _fill_destination(fill: ir.Operation, init: ir.Value) -> ir.Value:
+    """Where a kernel whose tiles fill their own accumulators writes: the fill's tensor when
+    the kernel is the fill's only user, else a tensor of its own (CSE merges equal fills of
+    equal shapes, and two kernels writing one tensor would make bufferization copy it)."""
+    if len(list(init.uses)) == 1:
+        return fill.operands[1]
+    t = ir.RankedTensorType(init.type)
+    return tensor.EmptyOp(list(t.shape), t.element_type).result
 
 
 def _move_block(block, into, replacements) -> list[ir.Value]:

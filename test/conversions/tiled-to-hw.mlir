@@ -188,6 +188,46 @@ module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz =
 
 // -----
 
+// One fill that two kernels read (CSE merges equal fills of equal shapes): each kernel gets a
+// destination of its own -- the first a new tensor, the last the fill's -- and fills its
+// tiles (no whole-tensor fill, no tensor two kernels write, which bufferization would copy).
+// CHECK-LABEL: func.func @fill_shared_by_two_kernels
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-DAG: %[[E:.*]] = tensor.empty() : tensor<64x64xf32>
+// CHECK-NOT: linalg.fill ins(%[[ZERO]] : f32) outs(%{{.*}} : tensor<64x64xf32>)
+// CHECK: %[[E1:.*]] = tensor.empty() : tensor<64x64xf32>
+// CHECK: %[[R1:.*]] = "hw.parallel"(%[[E1]]) ({
+// CHECK: linalg.fill ins(%[[ZERO]] : f32) outs(%{{.*}} : tensor<32x64xf32>)
+// CHECK: %[[R2:.*]] = "hw.parallel"(%[[E]]) ({
+// CHECK: linalg.fill ins(%[[ZERO]] : f32) outs(%{{.*}} : tensor<32x64xf32>)
+// CHECK: return %[[R1]], %[[R2]]
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.600000e+00 : f64, isa = "avx512", kind = "cpu", l1 = 49152 : i64, l2 = 2097152 : i64, l3 = 33554432 : i64, peak_gflops = 3.328000e+02 : f64, vector_bits = 512 : i64}} {
+  func.func @fill_shared_by_two_kernels(%a: tensor<64x32xf32>, %b: tensor<32x64xf32>) -> (tensor<64x64xf32>, tensor<64x64xf32>) {
+    %zero = arith.constant 0.0 : f32
+    %e = tensor.empty() : tensor<64x64xf32>
+    %init = linalg.fill ins(%zero : f32) outs(%e : tensor<64x64xf32>) -> tensor<64x64xf32>
+    %r1 = "tiled.kernel"(%init) ({
+    ^bb0(%i: index, %j: index, %k: index, %acc: tensor<32x64xf32>):
+      %la = "tiled.load"(%a, %i, %k) {sizes = array<i64: 32, 32>} : (tensor<64x32xf32>, index, index) -> tensor<32x32xf32>
+      %lb = "tiled.load"(%b, %k, %j) {sizes = array<i64: 32, 64>} : (tensor<32x64xf32>, index, index) -> tensor<32x64xf32>
+      %m = linalg.matmul ins(%la, %lb : tensor<32x32xf32>, tensor<32x64xf32>) outs(%acc : tensor<32x64xf32>) -> tensor<32x64xf32>
+      "gpu.yield"(%m) : (tensor<32x64xf32>) -> ()
+    }, {
+    }) {iterators = ["parallel", "parallel", "reduction"], kind = "matmul", outs_indexing = array<i64: 0, 1>, space = array<i64: 64, 64, 32>, tile_sizes = array<i64: 32, 64, 32>} : (tensor<64x64xf32>) -> tensor<64x64xf32>
+    %r2 = "tiled.kernel"(%init) ({
+    ^bb0(%i: index, %j: index, %k: index, %acc: tensor<32x64xf32>):
+      %la = "tiled.load"(%a, %i, %k) {sizes = array<i64: 32, 32>} : (tensor<64x32xf32>, index, index) -> tensor<32x32xf32>
+      %lb = "tiled.load"(%b, %k, %j) {sizes = array<i64: 32, 64>} : (tensor<32x64xf32>, index, index) -> tensor<32x64xf32>
+      %m = linalg.matmul ins(%la, %lb : tensor<32x32xf32>, tensor<32x64xf32>) outs(%acc : tensor<32x64xf32>) -> tensor<32x64xf32>
+      "gpu.yield"(%m) : (tensor<32x64xf32>) -> ()
+    }, {
+    }) {iterators = ["parallel", "parallel", "reduction"], kind = "matmul", outs_indexing = array<i64: 0, 1>, space = array<i64: 64, 64, 32>, tile_sizes = array<i64: 32, 64, 32>} : (tensor<64x64xf32>) -> tensor<64x64xf32>
+    return %r1, %r2 : tensor<64x64xf32>, tensor<64x64xf32>
+  }
+}
+
+// -----
+
 // A constant B is packed at compile time into the column panels the register tile reads
 // (ceil(N/nr) x K x nr, zeros past N): the micro-kernel slices the packed constant at panel
 // J / nr, and the unpacked constant is gone. Here N = 40: two panels, the second zero-padded.

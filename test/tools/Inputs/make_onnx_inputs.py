@@ -40,6 +40,15 @@ onnx.external_data_helper.set_external_data(escape.graph.initializer[0], "../out
 escape.graph.initializer[0].ClearField("raw_data")
 onnx.save(escape, str(out / "sub" / "escape.onnx"))
 
+# A constant Pad: its output buffer is filled with the pad value, then the input copied in.
+x64 = helper.make_tensor_value_info("x", TensorProto.FLOAT, [64, 64])
+y80 = helper.make_tensor_value_info("y", TensorProto.FLOAT, [80, 80])
+pads = onnx.numpy_helper.from_array(np.array([8, 8, 8, 8], np.int64), "pads")
+pad = helper.make_graph([helper.make_node("Pad", ["x", "pads"], ["y"], name="pad")], "g",
+                        [x64], [y80], [pads])
+onnx.save(helper.make_model(pad, opset_imports=[helper.make_opsetid("", 17)]),
+          str(out / "pad.onnx"))
+
 x0 = helper.make_tensor_value_info("x", TensorProto.UNDEFINED, [4])
 relu = helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "g", [x0],
                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [4])])
