@@ -137,8 +137,9 @@ def _non_overlapping_conv_transpose(op, rw):
     """A transposed conv whose kernel equals its stride (UNet's 2x2 stride-2 up-convolution)
     writes each output pixel from exactly one input pixel: it is a 1x1 conv to M*K1*..*Kn
     channels, each input pixel's K1 x .. x Kn block of outputs, followed by a pixel shuffle
-    (a transpose) that moves the blocks into place. The zero-interleaved conv it replaces does
-    K1*..*Kn times the multiplications, most of them by zeros."""
+    (a transpose) that moves the blocks into place; the bias, repeated over each block, is
+    the 1x1 conv's (added in its tiles, not in a pass over the output). The zero-interleaved
+    conv it replaces does K1*..*Kn times the multiplications, most of them by zeros."""
     x, w = op.x, op.w
     xs, ws = _shape(x), _shape(w)
     ns, kernel = len(xs) - 2, ws[2:]
@@ -153,18 +154,19 @@ def _non_overlapping_conv_transpose(op, rw):
     flat = ReshapeOp(x=w, out_type=_tensor([c, m * blocks], w)).result
     rows = TransposeOp(x=flat, perm=[1, 0], out_type=_tensor([m * blocks, c], w)).result
     w1 = ReshapeOp(x=rows, out_type=_tensor([m * blocks, c] + [1] * ns, w)).result
-    y = ConvOp(x=x, w=w1, bias=None, strides=[1] * ns, pads=[0] * (2 * ns),
+    bias = None
+    if op.bias is not None:  # each channel's bias repeated over its K1 x .. x Kn block
+        column = ReshapeOp(x=op.bias, out_type=_tensor([m, 1], op.bias)).result
+        block = ExpandOp(x=column, out_type=_tensor([m, blocks], op.bias)).result
+        bias = ReshapeOp(x=block, out_type=_tensor([m * blocks], op.bias)).result
+    y = ConvOp(x=x, w=w1, bias=bias, strides=[1] * ns, pads=[0] * (2 * ns),
                dilations=[1] * ns, group=1,
                out_type=_tensor([xs[0], m * blocks] + xs[2:], op.out)).result
     y = ReshapeOp(x=y, out_type=_tensor([xs[0], m] + kernel + xs[2:], op.out)).result
     perm = [0, 1] + [d for i in range(ns) for d in (2 + ns + i, 2 + i)]
     spread = [d for i in range(ns) for d in (xs[2 + i], kernel[i])]
     y = TransposeOp(x=y, perm=perm, out_type=_tensor([xs[0], m] + spread, op.out)).result
-    y = ReshapeOp(x=y, out_type=op.out.type).result
-    if op.bias is None:
-        return [y]
-    bias = ReshapeOp(x=op.bias, out_type=_tensor([1, m] + [1] * ns, op.bias)).result
-    return [AddOp(lhs=y, rhs=bias, out_type=op.out.type).result]
+    return [ReshapeOp(x=y, out_type=op.out.type).result]
 
 
 def _same_operands(op, rw):

@@ -191,20 +191,22 @@ func.func @negative_dense_runtime_weight(%x: tensor<4x3xf32>, %w: tensor<2x3xf32
 
 // -----
 
-// A transposed conv whose kernel equals its stride: a 1x1 conv to M*KH*KW channels, then a
-// pixel shuffle (reshape, transpose, reshape) and the bias.
+// A transposed conv whose kernel equals its stride: a 1x1 conv to M*KH*KW channels (its
+// bias: each channel's bias repeated over the KH x KW block), then a pixel shuffle
+// (reshape, transpose, reshape).
 // CHECK-LABEL: func.func @conv_transpose_kernel_is_stride
 // CHECK-SAME: (%[[X:.*]]: tensor<1x8x5x6xf32>, %[[W:.*]]: tensor<8x3x2x2xf32>, %[[B:.*]]: tensor<3xf32>)
 // CHECK: %[[FLAT:.*]] = "graph.reshape"(%[[W]]) : (tensor<8x3x2x2xf32>) -> tensor<8x12xf32>
 // CHECK: %[[ROWS:.*]] = "graph.transpose"(%[[FLAT]]) {perm = array<i64: 1, 0>} : (tensor<8x12xf32>) -> tensor<12x8xf32>
 // CHECK: %[[W1:.*]] = "graph.reshape"(%[[ROWS]]) : (tensor<12x8xf32>) -> tensor<12x8x1x1xf32>
-// CHECK: %[[Y:.*]] = "graph.conv"(%[[X]], %[[W1]]) {{.*}}strides = array<i64: 1, 1>} : (tensor<1x8x5x6xf32>, tensor<12x8x1x1xf32>) -> tensor<1x12x5x6xf32>
+// CHECK: %[[COL:.*]] = "graph.reshape"(%[[B]]) : (tensor<3xf32>) -> tensor<3x1xf32>
+// CHECK: %[[BLOCK:.*]] = "graph.expand"(%[[COL]]) : (tensor<3x1xf32>) -> tensor<3x4xf32>
+// CHECK: %[[B1:.*]] = "graph.reshape"(%[[BLOCK]]) : (tensor<3x4xf32>) -> tensor<12xf32>
+// CHECK: %[[Y:.*]] = "graph.conv"(%[[X]], %[[W1]], %[[B1]]) {{.*}}strides = array<i64: 1, 1>} : (tensor<1x8x5x6xf32>, tensor<12x8x1x1xf32>, tensor<12xf32>) -> tensor<1x12x5x6xf32>
 // CHECK: %[[BLOCKS:.*]] = "graph.reshape"(%[[Y]]) : (tensor<1x12x5x6xf32>) -> tensor<1x3x2x2x5x6xf32>
 // CHECK: %[[SHUF:.*]] = "graph.transpose"(%[[BLOCKS]]) {perm = array<i64: 0, 1, 4, 2, 5, 3>}
 // CHECK: %[[OUT:.*]] = "graph.reshape"(%[[SHUF]]) : (tensor<1x3x5x2x6x2xf32>) -> tensor<1x3x10x12xf32>
-// CHECK: %[[BIAS:.*]] = "graph.reshape"(%[[B]]) : (tensor<3xf32>) -> tensor<1x3x1x1xf32>
-// CHECK: %[[SUM:.*]] = "graph.add"(%[[OUT]], %[[BIAS]])
-// CHECK: return %[[SUM]]
+// CHECK: return %[[OUT]]
 func.func @conv_transpose_kernel_is_stride(%x: tensor<1x8x5x6xf32>, %w: tensor<8x3x2x2xf32>, %b: tensor<3xf32>) -> tensor<1x3x10x12xf32> {
   %y = "graph.conv_transpose"(%x, %w, %b) {dilations = array<i64: 1, 1>, group = 1 : i64, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x8x5x6xf32>, tensor<8x3x2x2xf32>, tensor<3xf32>) -> tensor<1x3x10x12xf32>
   return %y : tensor<1x3x10x12xf32>
