@@ -32,13 +32,17 @@ from aic.compiler import cuda_backend as cuda
 from aic.compiler import cuda_library
 from aic.errors import AicError, UnsupportedError
 
+# aic-tensor-concat-in-place: a concatenation's inputs are computed in its slices; the copies
+# that leaves (same memory, views whose unit dims' strides differ) aic-memref-erase-self-copies
+# erases.
 # canonicalize before buffer-results-to-out-params: a result that is a reshape of a kernel's
 # output (a convolution's expand_shape of its matmul) folds back to the alloc, which is then
 # replaced by the caller's buffer -- no per-call output allocation and copy.
 BUFFERIZE = (
+    "aic-tensor-concat-in-place,"
     "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
     "function-boundary-type-conversion=identity-layout-map},canonicalize,"
-    "aic-memref-results-to-out-params,"
+    "aic-memref-erase-self-copies,aic-memref-results-to-out-params,"
     "buffer-deallocation-pipeline,convert-bufferization-to-memref"
 )
 # aic-memref-lower-microkernels: the CPU micro-kernels (marked packed contractions) -> calls of
