@@ -101,6 +101,9 @@ class ConvertLinalgToTiled(Pass):
             sizes = tiling.choose(info.space, info.iterators, target, self.tile_sizes)
             if info.name == MATMUL and not self.tile_sizes and _packed_per_call(info.inputs[1]):
                 sizes = tiling.runtime_b_rows(info.space, sizes, target)
+            elif info.name == MATMUL and not self.tile_sizes and _implicit_gemm(info.inputs[1],
+                                                                                target):
+                sizes = tiling.implicit_gemm(info.space, sizes, target)
             if info.name in (MATMUL, BATCH_MATMUL) and target is not None \
                     and target.kind == "cuda" and not self.tile_sizes:
                 sizes = mma_plan.tile_sizes(info.space, target) or sizes  # tensor-core blocks
@@ -135,6 +138,16 @@ def _packed_per_call(b: ir.Value) -> bool:
     if op is None:
         return True  # a function argument
     return op.name != "arith.constant" and patches.analyze(op.opview) is None
+
+
+def _implicit_gemm(b: ir.Value, target) -> bool:
+    """Whether a matmul's B is a convolution's patch matrix that ``aic-convert-tiled-to-hw``
+    reads from the image (implicit GEMM)."""
+    op = defining_op(b)
+    while op is not None and op.name in ("tensor.collapse_shape", "tensor.expand_shape"):
+        op = defining_op(op.operands[0])
+    copy = patches.analyze(op.opview) if op is not None else None
+    return copy is not None and patches.defers_to_hw(copy, target)
 
 
 def _tag(op, number: int) -> int:
