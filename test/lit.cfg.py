@@ -19,6 +19,7 @@ import sys
 import lit.formats
 
 import aic
+from aic.compiler.native import buffer_cache_library
 from aic.compiler.openmp import libomp_path
 from aic.mlir_api import runtime_library, tool_path
 
@@ -50,6 +51,8 @@ for lib in ("mlir_c_runner_utils", "mlir_runner_utils"):
     config.substitutions.append((f"%{lib}", runtime_library(lib)))
 # the OpenMP runtime that multi-core kernels call (aic's JIT and libraries load it too)
 config.substitutions.append(("%libomp", libomp_path()))
+# aic's buffer cache: the allocation functions lowered CPU code calls (aic.compiler.native)
+config.substitutions.append(("%aic_buffers", buffer_cache_library()))
 
 for name in ("FileCheck", "not", "mlir-opt", "mlir-runner", "llc"):
     try:

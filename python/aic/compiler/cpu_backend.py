@@ -27,7 +27,7 @@ import tempfile
 
 
 from aic import timing
-from aic.compiler import files, openmp, parallel_backend
+from aic.compiler import files, native, openmp, parallel_backend
 from aic.compiler.c_entry import EXPORTS, HEADER, wrapper_source
 from aic.compiler.weights import weights_object
 from aic.errors import AicError
@@ -184,8 +184,9 @@ def link_library(obj: str, path: str, inputs, outputs, threads: int = 0,
         with open(exports, "w") as f:
             f.write(f"{{ global: {'; '.join(EXPORTS)}; local: *; }};\n")
         out_tmp = os.path.join(tmp, "model.so")
-        _tool([cc, "-shared", "-fPIC", "-O2", "-o", out_tmp, wrapper, obj, f"-L{libdir}",
-               "-lmlir_c_runner_utils", *BF16_LINK_FLAGS, *openmp.link_flags(),
+        _tool([cc, "-shared", "-fPIC", "-O2", "-o", out_tmp, wrapper, str(native.BUFFER_CACHE),
+               obj, f"-L{libdir}", "-lmlir_c_runner_utils", "-lpthread", *BF16_LINK_FLAGS,
+               *openmp.link_flags(),
                f"-Wl,-rpath,{libdir}",
                f"-Wl,--version-script={exports}", "-lm"], what="linking")
         files.atomic(path, lambda tmp: shutil.copyfile(out_tmp, tmp))

@@ -20,14 +20,9 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import hashlib
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
-from aic.compiler import files
-from aic.compiler.cache import cache_dir
+from aic.compiler import native
 from aic.errors import AicError
 
 SOURCE = Path(__file__).with_name("cuda_runtime.c")
@@ -36,32 +31,14 @@ COUNTERS = ("allocations", "frees", "launches", "copies")
 
 
 def c_compiler() -> str:
-    cc = shutil.which("cc") or shutil.which("gcc")
-    if cc is None:
-        raise AicError("no C compiler (cc/gcc) found: needed to build aic's CUDA runtime")
-    return cc
+    return native.c_compiler("build aic's CUDA runtime")
 
 
 @functools.cache
 def shared_runtime() -> str:
     """Path of ``libaic_cuda_runtime.so``, built from ``SOURCE`` on first use."""
-    text = SOURCE.read_bytes()
-    digest = hashlib.sha256(text).hexdigest()[:16]
-    path = os.path.join(cache_dir(), f"libaic_cuda_runtime-{digest}.so")
-    if os.path.exists(path):
-        return path
-    os.makedirs(cache_dir(), exist_ok=True)
-
-    def build(tmp: str) -> None:
-        proc = subprocess.run([c_compiler(), "-shared", "-fPIC", "-O2", "-o", tmp, str(SOURCE),
-                               "-ldl", "-lpthread"], capture_output=True, text=True,
-                              check=False)
-        if proc.returncode != 0:
-            first = (proc.stderr.strip().splitlines() or ["(no message)"])[0]
-            raise AicError(f"building aic's CUDA runtime failed: {first}")
-
-    files.atomic(path, build)
-    return path
+    return native.shared_object(SOURCE, "libaic_cuda_runtime", ("-ldl", "-lpthread"),
+                                "aic's CUDA runtime")
 
 
 class Runtime:

@@ -52,13 +52,15 @@ BUFFERIZE = (
 # aic-convert-scf-to-openmp: outermost parallel loops -> OpenMP on hw.target's cores; its
 # memref.alloca_scope regions need finalize-memref-to-llvm before convert-scf-to-cf.
 # aic-math-approximate: exp/log/tanh/erf as inline polynomials (docs/fast-math.md).
+# finalize-memref-to-llvm{use-generic-functions}: buffers come from aic's buffer cache
+# (aic.compiler.native.BUFFER_CACHE), which keeps a model's large buffers between calls.
 TO_LLVM = (
     "aic-memref-lower-microkernels,convert-vector-to-scf{full-unroll=true},convert-linalg-to-parallel-loops,"
     "aic-scf-outline-loops,aic-convert-scf-to-openmp,"
     "aic-memref-widen-i1,aic-arith-expand-small-floats,lower-affine,"
     "aic-math-approximate,convert-math-to-llvm,convert-math-to-libm,"
     "convert-vector-to-llvm{reassociate-fp-reductions},expand-strided-metadata,lower-affine,"
-    "finalize-memref-to-llvm,convert-scf-to-cf,convert-arith-to-llvm,convert-cf-to-llvm,"
+    "finalize-memref-to-llvm{use-generic-functions=true},convert-scf-to-cf,convert-arith-to-llvm,convert-cf-to-llvm,"
     "convert-func-to-llvm,convert-openmp-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts"
 )
 

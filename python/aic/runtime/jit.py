@@ -15,12 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aic.compiler import openmp
+from aic.compiler import native, openmp
 from aic.mlir_api import ir, runtime_library
 from aic.compiler.driver import find_func
 from aic.compiler.stages import BUFFERIZE, TO_LLVM
 from aic.compiler.weights import Weight
 from aic.dsl.dtypes import tensor_spec
+from aic.errors import AicError
 from aic.runtime.buffers import owned_array
 
 @dataclass
@@ -123,6 +124,24 @@ class _CallFrame:
         return out
 
 
+def _buffer_cache() -> list[str]:
+    """aic's buffer cache (``aic.compiler.native``) as a JIT library; none without a C
+    compiler to build it."""
+    try:
+        return [native.buffer_cache_library()]
+    except AicError:
+        return []
+
+
+def _bind_plain_allocation(engine) -> None:
+    """Without the buffer cache, the compiled code's allocation functions are libc's."""
+    libc = ctypes.CDLL(None)
+    for name, function in (("_mlir_memref_to_llvm_alloc", libc.malloc),
+                           ("_mlir_memref_to_llvm_aligned_alloc", libc.aligned_alloc),
+                           ("_mlir_memref_to_llvm_free", libc.free)):
+        engine.raw_register_runtime(name, ctypes.cast(function, ctypes.c_void_p))
+
+
 class JitFunction:
     """A function of a lowered module, callable with numpy arrays.
 
@@ -147,8 +166,11 @@ class JitFunction:
             openmp.runtime_defaults()  # before libomp starts (see aic.compiler.openmp)
             libs = [runtime_library("mlir_c_runner_utils"), openmp.libomp_path(),
                     runtime_library("mlir_float16_utils")]  # __truncsfbf2 (f32 -> bf16)
+            buffers = _buffer_cache()
             engine = execution_engine.ExecutionEngine(module, opt_level=opt_level,
-                                                      shared_libs=libs)
+                                                      shared_libs=libs + buffers)
+            if not buffers:
+                _bind_plain_allocation(engine)
             for w in self.weights:
                 engine.raw_register_runtime(w.name, ctypes.c_void_p(w.address))
         self.engine = engine

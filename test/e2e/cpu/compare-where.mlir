@@ -1,6 +1,6 @@
 // A boolean tensor between compare and where: i1 buffers are stored as bytes.
 // RUN: aic-opt %s -p aic-stage-graph,aic-stage-linalg,aic-stage-tiled,aic-stage-hw,aic-stage-llvm \
-// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%libomp \
+// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%libomp,%aic_buffers \
 // RUN:   | FileCheck %s
 
 // CHECK: [1,   0,   3,   0]

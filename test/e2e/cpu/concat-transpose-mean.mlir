@@ -1,6 +1,6 @@
 // concat([[1, 2], [3, 4]], [[5], [6]], axis 1) -> transpose -> mean over axis 1.
 // RUN: aic-opt %s -p aic-stage-graph,aic-stage-linalg,aic-stage-tiled,aic-stage-hw,aic-stage-llvm \
-// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%libomp \
+// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%libomp,%aic_buffers \
 // RUN:   | FileCheck %s
 
 // CHECK: [2,   3,   5.5]

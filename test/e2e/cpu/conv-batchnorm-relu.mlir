@@ -1,7 +1,7 @@
 // Conv (2x2 identity-diagonal kernel) + batch norm (folded into the conv) + relu.
 // conv: [[6, 8], [12, 14]]; bn: (y - 10) / sqrt(3 + 1) * 2 + 1 = y - 9; relu.
 // RUN: aic-opt %s -p aic-stage-graph,aic-stage-linalg,aic-stage-tiled,aic-stage-hw,aic-stage-llvm \
-// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%libomp \
+// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%libomp,%aic_buffers \
 // RUN:   | FileCheck %s
 
 // CHECK: [0,   0]

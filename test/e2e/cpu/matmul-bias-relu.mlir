@@ -1,6 +1,6 @@
 // The whole CPU path in aic-opt: graph -> linalg -> tiled -> hw -> llvm, then mlir-runner.
 // RUN: aic-opt %s -p aic-stage-graph,aic-stage-linalg,aic-stage-tiled,aic-stage-hw,aic-stage-llvm \
-// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%libomp \
+// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%libomp,%aic_buffers \
 // RUN:   | FileCheck %s
 // The matmul from graph-to-linalg (default indexing maps) and its bias add and relu form one
 // tiled kernel:

@@ -1,6 +1,6 @@
 // Softmax of [0, ln 2, ln 4] is [1/7, 2/7, 4/7].
 // RUN: aic-opt %s -p aic-stage-graph,aic-stage-linalg,aic-stage-tiled,aic-stage-hw,aic-stage-llvm \
-// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%libomp \
+// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%libomp,%aic_buffers \
 // RUN:   | FileCheck %s
 
 // CHECK: [0.142857,   0.285714,   0.571429]

@@ -2,7 +2,7 @@
 // over 3 steps carrying h and filling y: h' = relu(x_t + h @ R) with R = 2 * identity,
 // h0 = [1, 1] and x_t = [1, 0], [0, 1], [1, 1] gives h = [3, 2], [6, 5], [13, 11].
 // RUN: aic-opt %s -p aic-stage-graph,aic-stage-linalg,aic-stage-tiled,aic-stage-hw,aic-stage-vector,aic-stage-llvm \
-// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%libomp \
+// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%libomp,%aic_buffers \
 // RUN:   | FileCheck %s
 
 // CHECK: {{\[\[\[}}3, 2]],
