@@ -99,6 +99,31 @@ func.func @peel_rows(%a: tensor<197x64xf32>, %b: tensor<64x64xf32>, %c: tensor<1
 
 // -----
 
+// Peeling a contraction whose init is a fill of zeros: each part fills an init of its own
+// (tiled-to-hw then fills tile by tile) and both land in a new tensor -- no fill of the
+// whole 197 rows, which CSE would share with other ops and bufferization copy.
+// TARGET-LABEL: func.func @peel_filled_init
+// TARGET-SAME: (%[[A:.*]]: tensor<197x64xf32>, %[[B:.*]]: tensor<64x64xf32>)
+// TARGET-NOT: linalg.fill {{.*}} -> tensor<197x64xf32>
+// TARGET: %[[E_LO:.*]] = tensor.empty() : tensor<192x64xf32>
+// TARGET: %[[F_LO:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[E_LO]] : tensor<192x64xf32>)
+// TARGET: %[[LO:.*]] = "tiled.kernel"(%[[F_LO]])
+// TARGET: %[[HALF:.*]] = tensor.insert_slice %[[LO]] into %{{[a-z0-9_]+}}[0, 0] [192, 64] [1, 1]
+// TARGET: %[[E_HI:.*]] = tensor.empty() : tensor<5x64xf32>
+// TARGET: %[[F_HI:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[E_HI]] : tensor<5x64xf32>)
+// TARGET: %[[HI:.*]] = "tiled.kernel"(%[[F_HI]])
+// TARGET: %[[ALL:.*]] = tensor.insert_slice %[[HI]] into %[[HALF]][192, 0] [5, 64] [1, 1]
+// TARGET: return %[[ALL]]
+func.func @peel_filled_init(%a: tensor<197x64xf32>, %b: tensor<64x64xf32>) -> tensor<197x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<197x64xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<197x64xf32>) -> tensor<197x64xf32>
+  %mm = linalg.matmul ins(%a, %b : tensor<197x64xf32>, tensor<64x64xf32>) outs(%c : tensor<197x64xf32>) -> tensor<197x64xf32>
+  return %mm : tensor<197x64xf32>
+}
+
+// -----
+
 // batch_matmul: batch tile 1, rank-reduced 2-D tiles.
 // CHECK-LABEL: func.func @batch
 // CHECK: "tiled.kernel"

@@ -10,7 +10,9 @@ and its chain are cloned twice, on slices — the full tiles ``[0, main)`` and t
     %b = extract_slice %t[main..)         %hi = op(ins[main..), outs %b)       (+ chain)
     %r = insert_slice %hi into %t
 
-Operands not indexed by the dim (B of a matmul) are used whole. Each clone then forms a
+Operands not indexed by the dim (B of a matmul) are used whole. An init that is a fill of a
+scalar (a matmul's zeros) is not sliced: each clone gets a fill of its own shape and the two
+results go into a new tensor (``tensor.empty``), so no fill of the whole tensor is left. Each clone then forms a
 kernel of its own whose tile sizes divide its extents, so the full tiles keep the target's
 register tile and only the remainder runs a smaller one. Positions read with
 `linalg.index` along the dim are shifted by the slice's origin.
@@ -18,7 +20,7 @@ register tile and only the remainder runs a smaller one. Positions read with
 
 from __future__ import annotations
 
-from aic.mlir_api import arith, ir, tensor
+from aic.mlir_api import arith, ir, linalg, tensor
 from aic.passes.conversions.linalg_to_tiled_lib.analysis import LinalgInfo
 
 
@@ -35,19 +37,41 @@ def peel(info: LinalgInfo, chain: list[LinalgInfo], d: int, main: int) -> list[i
     axis = out_dims.index(d)
     ops = [(info, d)] + [(c, axis) for c in chain]  # the chain's loop dims are result dims
     last = (chain[-1] if chain else info).op
+    fill = _scalar_fill(info.init)
     with ir.InsertionPoint(last), last.location:
-        lo = _clone_range(ops, 0, main, info.init)
-        whole = _insert(lo, info.init, axis, 0)
-        hi = _clone_range(ops, main, extent - main, whole)
+        # a filled init: each clone fills its own (tile by tile, in aic-convert-tiled-to-hw)
+        # and both land in a new tensor, which they cover -- no whole-tensor fill, shared by
+        # CSE with other ops and copied by bufferization
+        base = info.init if fill is None else _empty(last.operation.results[0].type)
+        lo = _clone_range(ops, 0, main, info.init, fill)
+        whole = _insert(lo, base, axis, 0)
+        hi = _clone_range(ops, main, extent - main, whole, fill)
         result = _insert(hi, whole, axis, main)
     last.operation.results[0].replace_all_uses_with(result)
     for entry, _ in reversed(ops):
         entry.op.operation.erase()
+    if fill is not None and not list(fill.results[0].uses):
+        fill.erase()
     return [lo[0], hi[0]]
 
 
-def _clone_range(ops, start: int, size: int, init: ir.Value) -> list[ir.OpView]:
-    """Clones of ``ops`` restricted to [start, start + size) of their loop dim."""
+def _scalar_fill(init: ir.Value) -> ir.Operation | None:
+    owner = init.owner
+    op = None if isinstance(owner, ir.Block) else owner.operation
+    if op is None or op.name != "linalg.fill" or isinstance(op.operands[0].type, ir.ShapedType):
+        return None
+    return op
+
+
+def _empty(t: ir.Type) -> ir.Value:
+    t = ir.RankedTensorType(t)
+    return tensor.EmptyOp(list(t.shape), t.element_type).result
+
+
+def _clone_range(ops, start: int, size: int, init: ir.Value,
+                 fill: ir.Operation | None) -> list[ir.OpView]:
+    """Clones of ``ops`` restricted to [start, start + size) of their loop dim; the first
+    one's init is the slice of ``init``, or a fill of its own when ``fill`` made ``init``."""
     clones: list[ir.OpView] = []
     for k, (entry, dim) in enumerate(ops):
         operands = list(entry.op.operation.operands)
@@ -55,7 +79,9 @@ def _clone_range(ops, start: int, size: int, init: ir.Value) -> list[ir.OpView]:
             if k and value == ops[k - 1][0].op.operation.results[0]:
                 operands[i] = clones[-1].operation.results[0]
             elif k == 0 and i == len(operands) - 1:
-                operands[i] = _slice(init, dims.index(dim), start, size)
+                axis = dims.index(dim)
+                operands[i] = _slice(init, axis, start, size) if fill is None else \
+                    linalg.fill(fill.operands[0], outs=[_empty(_sliced(init.type, axis, size))])
             elif dim in dims:
                 operands[i] = _slice(value, dims.index(dim), start, size)
         clone = entry.op.operation.clone(ip=ir.InsertionPoint.current)  # after its operands
@@ -68,14 +94,19 @@ def _clone_range(ops, start: int, size: int, init: ir.Value) -> list[ir.OpView]:
     return clones
 
 
+def _sliced(t: ir.Type, axis: int, size: int) -> ir.RankedTensorType:
+    t = ir.RankedTensorType(t)
+    shape = list(t.shape)
+    shape[axis] = size
+    return ir.RankedTensorType.get(shape, t.element_type)
+
+
 def _slice(value: ir.Value, axis: int, start: int, size: int) -> ir.Value:
-    vtype = ir.RankedTensorType(value.type)
-    shape = list(vtype.shape)
-    offsets = [0] * len(shape)
-    offsets[axis], shape[axis] = start, size
-    result = ir.RankedTensorType.get(shape, vtype.element_type)
-    return tensor.ExtractSliceOp(result, value, [], [], [], offsets, shape,
-                                 [1] * len(shape)).result
+    result = _sliced(value.type, axis, size)
+    offsets = [0] * result.rank
+    offsets[axis] = start
+    return tensor.ExtractSliceOp(result, value, [], [], [], offsets, list(result.shape),
+                                 [1] * result.rank).result
 
 
 def _insert(part: list[ir.OpView], dest: ir.Value, axis: int, start: int) -> ir.Value:
