@@ -222,3 +222,35 @@ func.func @conv_transpose_overlapping_kept(%x: tensor<1x8x5x6xf32>, %w: tensor<8
   %y = "graph.conv_transpose"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x8x5x6xf32>, tensor<8x3x3x3xf32>) -> tensor<1x3x11x13xf32>
   return %y : tensor<1x3x11x13xf32>
 }
+
+// -----
+
+// A float power by a splat 2 or 3 becomes products (one libm powf per element otherwise).
+// CHECK-LABEL: func.func @small_powers
+// CHECK-SAME: (%[[X:.*]]: tensor<4x8xf32>)
+// CHECK-NOT: graph.pow
+// CHECK: %[[SQ:.*]] = "graph.mul"(%[[X]], %[[X]])
+// CHECK: %[[SQ2:.*]] = "graph.mul"(%[[X]], %[[X]])
+// CHECK: %[[CUBE:.*]] = "graph.mul"(%[[SQ2]], %[[X]])
+// CHECK: return %[[SQ]], %[[CUBE]]
+func.func @small_powers(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+  %two = "graph.constant"() {value = dense<2.0> : tensor<f32>} : () -> tensor<f32>
+  %three = "graph.constant"() {value = dense<3.0> : tensor<1x1xf32>} : () -> tensor<1x1xf32>
+  %sq = "graph.pow"(%x, %two) : (tensor<4x8xf32>, tensor<f32>) -> tensor<4x8xf32>
+  %cube = "graph.pow"(%x, %three) : (tensor<4x8xf32>, tensor<1x1xf32>) -> tensor<4x8xf32>
+  return %sq, %cube : tensor<4x8xf32>, tensor<4x8xf32>
+}
+
+// -----
+
+// Other exponents, and integer powers (exact through f64), keep the pow.
+// CHECK-LABEL: func.func @negative_other_powers
+// CHECK: "graph.pow"
+// CHECK: "graph.pow"
+func.func @negative_other_powers(%x: tensor<4xf32>, %i: tensor<4xi32>) -> (tensor<4xf32>, tensor<4xi32>) {
+  %half = "graph.constant"() {value = dense<2.5> : tensor<f32>} : () -> tensor<f32>
+  %three = "graph.constant"() {value = dense<3> : tensor<i32>} : () -> tensor<i32>
+  %p = "graph.pow"(%x, %half) : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+  %q = "graph.pow"(%i, %three) : (tensor<4xi32>, tensor<i32>) -> tensor<4xi32>
+  return %p, %q : tensor<4xf32>, tensor<4xi32>
+}
