@@ -129,9 +129,10 @@ def test_long_elementwise_chain_is_one_kernel(tmp_path):
 
 
 def test_runtime_b_rows_in_one_tile_but_not_a_convolutions(tmp_path):
-    """A MatMul whose B is an input (packed on every call) takes its 128 rows in one row tile;
-    a convolution's matmul (B read from the image: implicit GEMM) and a constant B keep
-    64-row tiles (tiling.runtime_b_rows)."""
+    """A MatMul whose B is an input (packed on every call) takes its 128 rows in one row tile
+    (tiling.runtime_b_rows); a constant B keeps 64-row tiles; a convolution's implicit GEMM
+    (B read from the image) takes its 128 filters in one row tile too, the image read once,
+    and splits its 256 columns for the two cores (tiling.implicit_gemm)."""
     w, f = _rand(256, 256), _rand(128, 128, 3, 3)
     m = _model([helper.make_node("MatMul", ["a", "b"], ["y"]),
                 helper.make_node("MatMul", ["a", "w"], ["z"]),
@@ -141,6 +142,8 @@ def test_runtime_b_rows_in_one_tile_but_not_a_convolutions(tmp_path):
                [("w", w), ("f", f)])
     feed = {"a": _rand(128, 256), "b": _rand(256, 256), "x": _rand(1, 128, 16, 16)}
     tiled = _run(m, feed, tmp_path, rtol=1e-3, atol=1e-3)
-    rows = sorted(int(t.split(",")[0]) for t in re.findall(
+    tiles = sorted(tuple(int(x) for x in t.split(",")[:2]) for t in re.findall(
         r'kind = "matmul[^"]*".*?tile_sizes = array<i64: ([0-9, ]*)>', tiled))
-    assert rows == [64, 64, 128], rows
+    assert tiles == [(64, 128), (128, 128), (128, 128)], tiles
+    assert re.search(r'space = array<i64: 128, 256, 1152>, tile_sizes = array<i64: 128, 128,',
+                     tiled), "the convolution's tile"
