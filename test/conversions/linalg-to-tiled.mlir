@@ -425,7 +425,7 @@ func.func @patches_left_for_implicit_gemm(%x: tensor<1x2x6x6xf32>, %w: tensor<8x
 // TARGET-LABEL: func.func @negative_runtime_b_rows_constant_b
 // TARGET: "tiled.kernel"
 // TARGET: kind = "matmul"
-// TARGET-SAME: tile_sizes = array<i64: 64, 128, 128>
+// TARGET-SAME: tile_sizes = array<i64: 64, 128, 256>
 func.func @negative_runtime_b_rows_constant_b(%a: tensor<128x256xf32>) -> tensor<128x256xf32> {
   %b = arith.constant dense<1.0> : tensor<256x256xf32>
   %z = arith.constant 0.0 : f32
