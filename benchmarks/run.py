@@ -37,6 +37,7 @@ import aic
 from aic.runner import onnxruntime_session, random_input
 from benchmarks import kernels, models
 from benchmarks.memory import PeakMemory
+from benchmarks.peak import measured_gflops_per_core
 from aic.frontend.onnx.flops import count_flops
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -242,6 +243,7 @@ def parse_args(argv):
                    help="run every case in this process (default: one child process per case "
                         "and thread count, so that a crash in one case cannot end the run)")
     p.add_argument("--case", help=argparse.SUPPRESS)  # a child's one case: prints its row
+    p.add_argument("--peak", type=float, help=argparse.SUPPRESS)  # the parent's, per core
     return p.parse_args(argv)
 
 
@@ -262,9 +264,19 @@ def thread_counts(text: str, note) -> list[int]:
     return counts
 
 
+def peak_per_core(target) -> tuple[float, str]:
+    """The %peak yardstick: the FMA peak measured on this core (``benchmarks.peak``), else
+    (no C compiler) the target's nominal estimate; and which one it is."""
+    try:
+        return measured_gflops_per_core(target.vector_bits), "measured FMA loop"
+    except aic.AicError:
+        return target.peak_gflops / target.cores, "nominal estimate: no C compiler to measure"
+
+
 def machine(target) -> dict:
     info = dict(vars(target))
-    info["peak_gflops_per_core"] = target.peak_gflops / target.cores
+    info["peak_gflops_per_core"], info["peak_source"] = peak_per_core(target)
+    info["nominal_peak_gflops_per_core"] = target.peak_gflops / target.cores
     info["loadavg_start"] = os.getloadavg()
     info["aic_threads_parameter"] = aic_accepts_threads()
     return info
@@ -275,6 +287,7 @@ def run_isolated(name: str, kind: str, threads: int, args) -> Row:
     cmd = [sys.executable, "-m", "benchmarks.run", "--case", name, "--threads", str(threads),
            "--budget", str(args.budget)]
     cmd += ["--runs", str(args.runs)] if args.runs else []
+    cmd += ["--peak", str(args.peak)] if args.peak else []
     cmd += ["--quick"] if args.quick else []
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
     if proc.returncode == 0:
@@ -325,7 +338,7 @@ def main(argv=None) -> int:
     settings = settings_from(args)
     target = host()
     if args.case:
-        return child_main(args, settings, target.peak_gflops / target.cores)
+        return child_main(args, settings, args.peak or peak_per_core(target)[0])
     notes: list[str] = []
     counts = thread_counts(args.threads, notes.append)
     chosen = select(cases(settings.quick), args.only)
@@ -333,8 +346,10 @@ def main(argv=None) -> int:
         print("\n".join(name for name, _, _ in chosen))
         return 0
     info = machine(target)
+    args.peak = info["peak_gflops_per_core"]
     print(f"machine: {target.isa}, {target.cores} cores at {target.freq_ghz} GHz, peak "
-          f"~{target.peak_gflops / target.cores:.0f} GFLOP/s per core (f32 FMA estimate), "
+          f"{info['peak_gflops_per_core']:.0f} GFLOP/s per core ({info['peak_source']}; "
+          f"nominal {info['nominal_peak_gflops_per_core']:.0f}), "
           f"load average {info['loadavg_start'][0]:.1f}")
     for text in notes:
         print(f"note: {text}")
