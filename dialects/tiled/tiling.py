@@ -257,7 +257,11 @@ def implicit_gemm(space: list[int], sizes: list[int], target: Target) -> list[in
     ``IMPLICIT_GEMM_ROWS`` filters per row tile (fewer re-reads of the image), halved only
     while the row and column tiles together are fewer than the cores (64 filters at 56x56 on
     2 threads: 49 column tiles of 64 rows, not 98 of 32 rows that read the image twice --
-    3x3 1.25 -> 1.15 ms, the 7x7 s2 stem 1.41 -> 1.27 ms); k chunks that fill L1 (a 12-row A group and a k x nr
+    3x3 1.25 -> 1.15 ms, the 7x7 s2 stem 1.41 -> 1.27 ms) -- and also while the only
+    column tiles that would give every core one are narrower than a register panel or mask
+    a larger share of their panels than the best column tile (256 filters at 14x14 on 2
+    threads: 2 x 128 filters x 196 columns, not 7 tiles of 28 columns, 1.46 -> 1.31 ms, nor
+    2 of 98 columns, 1.54 ms); k chunks that fill L1 (a 12-row A group and a k x nr
     panel); columns a divisor of N of whole register panels (up to 8 panels), else the divisor
     (up to 16 panels) whose masked last panel wastes the least (a 112-column tile of a 28x28
     image is 3.5 panels and ran 1.6x slower than 392, 12.25 panels). Measured on 3x3
@@ -269,16 +273,24 @@ def implicit_gemm(space: list[int], sizes: list[int], target: Target) -> list[in
     mr, nr = register_tile(target)
     kc = max(16, min(256, _pow2_floor(target.l1 / (4 * (microkernel_rows(target) + nr)))))
     rows = min(m, IMPLICIT_GEMM_ROWS)
+    candidates = _panel_columns(n, nr, 8)
+    best_waste = _masked_share(candidates[0], nr)
     while True:
-        for cols in _panel_columns(n, nr, 8):
-            if -(-m // rows) * (n // cols) >= target.cores:
+        for cols in candidates:
+            if -(-m // rows) * (n // cols) >= target.cores and (cols >= nr or cols == n) \
+                    and _masked_share(cols, nr) <= best_waste:
                 break
         else:
-            cols = _panel_columns(n, nr, 8)[0]
+            cols = candidates[0]
         if -(-m // rows) * (n // cols) >= target.cores or rows <= 2 * mr:
             break
         rows = -(-rows // 2)
     return [rows, cols, k if k <= 2 * kc else kc]
+
+
+def _masked_share(cols: int, nr: int) -> float:
+    """The share of a ``cols``-column tile's register panels that is masked off."""
+    return (-cols) % nr / cols
 
 
 def _panel_columns(n: int, nr: int, panels: int) -> list[int]:
@@ -288,7 +300,7 @@ def _panel_columns(n: int, nr: int, panels: int) -> list[int]:
     divisors = [d for d in range(1, min(n, 16 * nr) + 1) if n % d == 0]
     whole = sorted((d for d in divisors if d % nr == 0 and d <= panels * nr), reverse=True)
     waste = sorted((d for d in divisors if d not in whole),
-                   key=lambda d: ((-d) % nr / d, -d))
+                   key=lambda d: (_masked_share(d, nr), -d))
     return whole + waste
 
 

@@ -19,13 +19,14 @@ def _tiles(space, iterators, sizes) -> int:
 
 def test_one_core_keeps_cache_sized_tiles():
     target = with_cores(resolve("cpu-avx512"), 1)
-    assert tiling.choose(*MATMUL, target) == [64, 128, 128]  # 8*mr, 4*nr, kc
+    assert tiling.contraction_k(target) == 512  # a 512 x 128 B block: 256 KiB of 2 MiB L2
+    assert tiling.choose(*MATMUL, target) == [64, 128, 256]  # 8*mr, 4*nr, all of k
     one_tile = ([8, 256], ["parallel", "parallel"])
     assert tiling.choose(*one_tile, target) == [8, 256]
     assert tiling.choose(*one_tile, with_cores(target, 2)) == [8, 256]  # too little work
     one_big_tile = ([64, 128, 8192], ["parallel", "parallel", "reduction"])  # 67M FMAs
-    assert tiling.choose(*one_big_tile, target) == [64, 128, 128]
-    assert tiling.choose(*one_big_tile, with_cores(target, 2)) == [64, 64, 128]  # split
+    assert tiling.choose(*one_big_tile, target) == [64, 128, 512]
+    assert tiling.choose(*one_big_tile, with_cores(target, 2)) == [64, 64, 512]  # split
 
 
 @pytest.mark.parametrize("cores", [2, 3, 4, 8])
@@ -54,9 +55,35 @@ def test_runtime_b_rows_take_every_row_up_to_the_limit():
     assert tiling.runtime_b_rows(narrow, sizes, two) == sizes
 
 
+def test_contraction_k_follows_l2():
+    """A quarter of L2 holds the tile's k x 4nr B block, capped at 512 steps."""
+    small = resolve("cpu-avx512")
+    small = type(small)(**{**vars(small), "l2": 256 * 1024})
+    assert tiling.contraction_k(small) == 128  # 64 KiB / (128 columns x 4 bytes)
+    assert tiling.contraction_k(resolve("cpu-avx512")) == 512
+
+
+@pytest.mark.parametrize("cores, space, want", [
+    (1, [64, 3136, 576], [64, 224]),     # 3x3 64->64 at 56x56: whole filters, 7-panel tiles
+    (2, [64, 3136, 576], [64, 224]),     # 14 column tiles: no second read of the image
+    (2, [64, 12544, 147], [64, 256]),    # the stem: likewise
+    (1, [256, 196, 2304], [256, 196]),   # 3x3 256->256 at 14x14: one tile
+    (2, [256, 196, 2304], [128, 196]),   # halve the filters, not 7 tiles of 28 columns
+    (2, [512, 49, 4608], [256, 49]),     # 7x7: the whole image per tile
+    (4, [128, 784, 1152], [64, 392]),    # 392 columns mask 1/49 of their panels: kept
+])
+def test_implicit_gemm_splits_filters_before_masked_columns(cores, space, want):
+    """A convolution's row tiles each re-read the image; its column tiles each copy A's rows:
+    filters are halved for the cores only while the column tiles alone are too few or
+    narrower / more masked than the best column tile."""
+    sizes = tiling.implicit_gemm(space, [64, 64, 64], with_cores(resolve("cpu-avx512"), cores))
+    assert sizes[:2] == want
+    assert -(-space[0] // sizes[0]) * (space[1] // sizes[1]) >= cores
+
+
 def test_three_cores_split_eight_tiles_further():
     target = with_cores(resolve("cpu-avx512"), 3)
-    assert tiling.choose(*MATMUL, target) == [64, 64, 128]  # 16 tiles: >= 4 per core
+    assert tiling.choose(*MATMUL, target) == [64, 64, 256]  # 16 tiles: >= 4 per core
 
 
 def test_no_good_divisor_contraction_rows_are_ragged():
@@ -68,7 +95,7 @@ def test_no_good_divisor_contraction_rows_are_ragged():
     assert sizes == [64, 128, 197]
     assert tiling.ragged(space, sizes) == [0]
     assert tiling.choose([192, 768, 768], ["parallel", "parallel", "reduction"], target) == \
-        [64, 128, 128]
+        [64, 128, 384]
 
 
 def test_no_good_divisor_innermost_takes_the_whole_extent():
