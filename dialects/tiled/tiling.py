@@ -209,19 +209,20 @@ def _columns(space, iterators, sizes, inner, target) -> int:
     """A run-time-B matmul's column tile: kept when it is whole register panels dividing the
     extent; else (every tile with a masked panel, or a ragged end that would be peeled into a
     kernel of its own, with a whole-tensor fill and copies around both) the best
-    ``_panel_columns`` divisor that still gives every core a tile. MobileNetV2's 1x1 144->32
-    at 28x28: 64-column tiles and a 16-column kernel -> 392 (6.95 -> 6.42 ms a call, 2
-    threads). Not for a constant B: its panels are packed at compile time, aligned to whole
-    panels of N, which a 392-column tile is not."""
+    ``_line_columns`` tile that still gives every core a fair one (``_fair_columns``), else
+    the best (``runtime_b_rows`` then splits the rows). MobileNetV2's 1x1 144->32 at 28x28:
+    64-column tiles and a 16-column kernel -> 392 (6.95 -> 6.42 ms a call, 2 threads). Not
+    for a constant B: its panels are packed at compile time, aligned to whole panels of N."""
     n, cols = space[inner], sizes[inner]
     _, nr = register_tile(target)
     if cols % nr == 0 and n % cols == 0:
         return cols
-    candidates = _panel_columns(n, nr, 4)
+    candidates = _line_columns(n, nr, 4)
     for c in candidates:
         trial = list(sizes)
         trial[inner] = c
-        if _tile_count(space, iterators, trial) >= target.cores:
+        if _tile_count(space, iterators, trial) >= target.cores and \
+                _fair_columns(c, n, nr, candidates):
             return c
     return candidates[0]
 
@@ -234,16 +235,26 @@ packed block reused by every row group; 128x3072x768: 2 packs of B's 9 MB -> 1).
 
 def runtime_b_rows(space: list[int], sizes: list[int], target: Target) -> list[int]:
     """``sizes`` of a CPU matmul (M, N, K) with a run-time B: columns by ``_columns``, and M
-    whole when it is at most ``RUNTIME_B_ROWS`` and the column tiles alone still give every
-    core one."""
+    whole when it is at most ``RUNTIME_B_ROWS`` -- halved (to divisors, not below two
+    register tiles) while the tiles are fewer than the cores (the 32->192 1x1 at 28x28 on 2
+    threads: 2 x 96 rows x 784 columns)."""
     if not isinstance(target, CpuTarget):
         return sizes
     sizes = list(sizes)
-    sizes[1] = _columns(space, [PARALLEL, PARALLEL, REDUCTION], sizes, 1, target)
+    iterators = [PARALLEL, PARALLEL, REDUCTION]
+    sizes[1] = _columns(space, iterators, sizes, 1, target)
     m, n = space[0], space[1]
-    if m > RUNTIME_B_ROWS or sizes[0] >= m or -(-n // sizes[1]) < max(1, target.cores):
+    mr, _ = register_tile(target)
+    if m > RUNTIME_B_ROWS:
         return sizes
-    return [m] + sizes[1:]
+    chosen, sizes[0] = sizes[0], m  # B packed once per column tile
+    while _tile_count(space, iterators, sizes) < target.cores and sizes[0] > 2 * mr:
+        half = largest_divisor(m, sizes[0] // 2)  # rows split only for idle cores
+        if 4 * half < sizes[0]:  # no good divisor (197 rows): ``choose``'s, peeled
+            sizes[0] = chosen
+            break
+        sizes[0] = half
+    return sizes
 
 
 IMPLICIT_GEMM_ROWS = 256
@@ -273,12 +284,11 @@ def implicit_gemm(space: list[int], sizes: list[int], target: Target) -> list[in
     mr, nr = register_tile(target)
     kc = max(16, min(256, _pow2_floor(target.l1 / (4 * (microkernel_rows(target) + nr)))))
     rows = min(m, IMPLICIT_GEMM_ROWS)
-    candidates = _panel_columns(n, nr, 8)
-    best_waste = _masked_share(candidates[0], nr)
+    candidates = _line_columns(n, nr, 8)
     while True:
         for cols in candidates:
-            if -(-m // rows) * (n // cols) >= target.cores and (cols >= nr or cols == n) \
-                    and _masked_share(cols, nr) <= best_waste:
+            if -(-m // rows) * (n // cols) >= target.cores and \
+                    _fair_columns(cols, n, nr, candidates):
                 break
         else:
             cols = candidates[0]
@@ -286,6 +296,38 @@ def implicit_gemm(space: list[int], sizes: list[int], target: Target) -> list[in
             break
         rows = -(-rows // 2)
     return [rows, cols, k if k <= 2 * kc else kc]
+
+
+WHOLE_COLUMNS_MAX = 1024
+"""A column extent up to this many is a column tile candidate of its own even when it is
+not whole register panels (784 = a 28x28 image: 24.5 panels)."""
+
+
+def _line_columns(n: int, nr: int, panels: int) -> list[int]:
+    """Column tile sizes for ``n`` columns whose tiles all start on a vector (64-byte with
+    AVX-512) boundary, best first: divisors of whole ``nr``-wide panels (largest first, up to
+    ``panels`` panels), then -- by the share of their last panel left masked -- ``n`` itself
+    (up to ``WHOLE_COLUMNS_MAX``) and divisors that are multiples of a vector; where no such
+    size exists, ``_panel_columns``. A tile that starts mid-line splits every C row access
+    and every B panel read across two cache lines: 32->192 1x1 at 28x28 on 2 threads ran
+    0.067 ms as 192 x 392 tiles and 0.055 ms as 96 x 784 tiles (3x3 128->128 at 28x28: 1.20
+    -> 1.15 ms; one thread, 784-column tiles: 2.33 -> 2.20 ms)."""
+    lanes = max(nr // 2, 1)
+    ranked = _panel_columns(n, nr, panels)
+    whole = [d for d in ranked if d % nr == 0]
+    rest = [d for d in ranked if d % nr and d % lanes == 0]
+    if n <= WHOLE_COLUMNS_MAX and n % nr:
+        rest.append(n)
+    rest.sort(key=lambda d: (_masked_share(d, nr), -d))
+    return whole + rest or ranked
+
+
+def _fair_columns(cols: int, n: int, nr: int, candidates: list[int]) -> bool:
+    """Whether a column tile taken to give the cores their share is worth it: at least one
+    register panel wide (or all of ``n``) and masking no larger share of its panels than the
+    best candidate (``candidates[0]``). Else rows are split instead."""
+    return (cols >= nr or cols == n) and \
+        _masked_share(cols, nr) <= _masked_share(candidates[0], nr)
 
 
 def _masked_share(cols: int, nr: int) -> float:

@@ -70,7 +70,8 @@ def test_contraction_k_follows_l2():
     (1, [256, 196, 2304], [256, 196]),   # 3x3 256->256 at 14x14: one tile
     (2, [256, 196, 2304], [128, 196]),   # halve the filters, not 7 tiles of 28 columns
     (2, [512, 49, 4608], [256, 49]),     # 7x7: the whole image per tile
-    (4, [128, 784, 1152], [64, 392]),    # 392 columns mask 1/49 of their panels: kept
+    (1, [128, 784, 1152], [128, 784]),   # 28x28: the whole row, every tile line-aligned
+    (2, [128, 784, 1152], [64, 784]),    # not 392-column tiles that start mid-line
 ])
 def test_implicit_gemm_splits_filters_before_masked_columns(cores, space, want):
     """A convolution's row tiles each re-read the image; its column tiles each copy A's rows:
@@ -79,6 +80,19 @@ def test_implicit_gemm_splits_filters_before_masked_columns(cores, space, want):
     sizes = tiling.implicit_gemm(space, [64, 64, 64], with_cores(resolve("cpu-avx512"), cores))
     assert sizes[:2] == want
     assert -(-space[0] // sizes[0]) * (space[1] // sizes[1]) >= cores
+
+
+def test_runtime_b_rows_split_for_cores_keep_aligned_columns():
+    """A run-time-B 1x1 convolution 32->192 at 28x28 on 2 threads: two 96-row tiles of all
+    784 columns (B packed twice, every tile line-aligned), not 392-column tiles that start
+    mid-line; 197 rows (prime) keep ``choose``'s 64-row tiles (peeled), not 1-row ones."""
+    two = with_cores(resolve("cpu-avx512"), 2)
+    space = [192, 784, 32]
+    assert tiling.runtime_b_rows(space, tiling.choose(space, MATMUL[1], two), two)[:2] == \
+        [96, 784]
+    space = [197, 64, 64]
+    assert tiling.runtime_b_rows(space, tiling.choose(space, MATMUL[1], two), two)[:2] == \
+        [64, 64]
 
 
 def test_three_cores_split_eight_tiles_further():
