@@ -15,7 +15,8 @@ own register tiles are ``microkernel_rows`` x nr, 12 x 32 with AVX-512):
   tile can shrink below 8; with one core they keep their size.
 * a matmul with a run-time B (not a constant: packed in every micro-kernel call) of at most
   ``RUNTIME_B_ROWS`` rows takes them all in one row tile (``runtime_b_rows``), so B is
-  packed once per call, when the column tiles still give each core one;
+  packed once per call, halved while the column tiles leave a core idle; its column tiles
+  and a convolution's (``implicit_gemm``) start on a vector boundary (``_line_columns``);
 * Ragged edges: a size becomes the largest divisor of its extent that is <= the target size
   (the innermost parallel dim: preferably a multiple of the vector lanes -- of the register
   tile's nr for a contraction -- so vectors and register tiles stay whole registers) when that divisor is at least half the target size.
@@ -211,8 +212,9 @@ def _columns(space, iterators, sizes, inner, target) -> int:
     kernel of its own, with a whole-tensor fill and copies around both) the best
     ``_line_columns`` tile that still gives every core a fair one (``_fair_columns``), else
     the best (``runtime_b_rows`` then splits the rows). MobileNetV2's 1x1 144->32 at 28x28:
-    64-column tiles and a 16-column kernel -> 392 (6.95 -> 6.42 ms a call, 2 threads). Not
-    for a constant B: its panels are packed at compile time, aligned to whole panels of N."""
+    64-column tiles and a 16-column kernel -> 392 (6.95 -> 6.42 ms a call, 2 threads), now
+    all 784 (line-aligned). Not for a constant B: its panels are packed at compile time,
+    aligned to whole panels of N."""
     n, cols = space[inner], sizes[inner]
     _, nr = register_tile(target)
     if cols % nr == 0 and n % cols == 0:
@@ -273,9 +275,9 @@ def implicit_gemm(space: list[int], sizes: list[int], target: Target) -> list[in
     a larger share of their panels than the best column tile (256 filters at 14x14 on 2
     threads: 2 x 128 filters x 196 columns, not 7 tiles of 28 columns, 1.46 -> 1.31 ms, nor
     2 of 98 columns, 1.54 ms); k chunks that fill L1 (a 12-row A group and a k x nr
-    panel); columns a divisor of N of whole register panels (up to 8 panels), else the divisor
-    (up to 16 panels) whose masked last panel wastes the least (a 112-column tile of a 28x28
-    image is 3.5 panels and ran 1.6x slower than 392, 12.25 panels). Measured on 3x3
+    panel); columns by ``_line_columns`` (up to 8 whole panels; a 28x28 image: all 784
+    columns -- 392-column tiles start mid-line, 112-column ones are 3.5 panels and ran 1.6x
+    slower than 392 on a 48 KiB-L1 core). Measured on 3x3
     convolutions, one thread: 512 filters at 7x7 2.87 -> 2.27 ms, 256 at 14x14 2.30 -> 1.86,
     128 at 28x28 2.90 -> 1.66, 128 at 56x56 stride 2 3.22 -> 1.79."""
     if not isinstance(target, CpuTarget):
