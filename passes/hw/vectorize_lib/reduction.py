@@ -166,7 +166,7 @@ def _reduce(op, plan, ivs, carried) -> ir.Value:
     return tensor.insert(new, carried, ivs)
 
 
-BUTTERFLY = ("arith.maximumf", "arith.minimumf")
+BUTTERFLY = ("arith.maximumf", "arith.minimumf", "arith.maxnumf", "arith.minnumf")
 """Combiners whose `vector.reduction` LLVM expands into a long scalar tail (NaN and signed
 zero checks per step): reduced by a butterfly of shuffles instead (exact: max and min are
 associative)."""

@@ -161,3 +161,28 @@ def test_models_using_the_approximations(name):
                               opset_imports=[helper.make_opsetid("", opset)])
     (got,) = aic.compile(model)(x)
     np.testing.assert_allclose(got, reference(x.astype(np.float64)), rtol=2e-6, atol=1e-6)
+
+
+def test_softmax_rows_with_special_values_match_onnxruntime():
+    """Softmax's row max skips a NaN (``maxnumf``, cheaper than ``maximumf`` on x86) -- the
+    NaN still reaches every output of its row through exp and the sum, as in onnxruntime; a
+    row of -inf, a +inf, signed zeros and a -inf among finite values give onnxruntime's
+    answers too."""
+    from aic.runner import onnxruntime_session
+
+    x = np.random.default_rng(5).standard_normal((6, 37)).astype(np.float32)
+    x[0, 5] = np.nan
+    x[1, :] = -np.inf
+    x[2, 3] = np.inf
+    x[3, 0], x[3, 1] = -0.0, 0.0
+    x[4, :], x[4, 36] = 0.0, np.nan
+    x[5, 0] = -np.inf
+    vi = [helper.make_tensor_value_info(n, TensorProto.FLOAT, list(x.shape)) for n in "xy"]
+    model = helper.make_model(
+        helper.make_graph([helper.make_node("Softmax", ["x"], ["y"], axis=-1)], "softmax",
+                          [vi[0]], [vi[1]]), opset_imports=[helper.make_opsetid("", 17)])
+    (got,) = aic.compile(model, cache=False)(x)
+    want = onnxruntime_session(model.SerializeToString()).run(None, {"x": x})[0]
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+    assert np.isnan(got[[0, 1, 2, 4]]).all() and not np.isnan(got[[3, 5]]).any()
+    np.testing.assert_allclose(np.nan_to_num(got), np.nan_to_num(want), rtol=1e-6, atol=1e-7)
