@@ -208,8 +208,9 @@ func.func @index_is_global(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
 
 // Depthwise conv (bias init, spatially padded input), stride 2: one kernel over the output
 // (n, c, oh, ow), a tile is one channel's whole output plane; the tile loads its unpadded
-// input plane and pads it itself (a filled tile, the plane copied into its interior by a
-// generic: vector rows, not a strided memrefCopy), and the bias broadcast moves into the body.
+// input plane and pads it itself (the pad value filled into the four border strips only, the
+// plane copied into the interior by a generic: vector rows, not a strided memrefCopy), and the
+// bias broadcast moves into the body.
 // TARGET-LABEL: func.func @depthwise_bias_pad
 // TARGET-SAME: (%[[X:.*]]: tensor<1x4x10x13xf32>, %[[W:.*]]: tensor<4x3x3xf32>, %[[B:.*]]: tensor<4xf32>)
 // TARGET-DAG: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
@@ -219,7 +220,18 @@ func.func @index_is_global(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
 // TARGET-NEXT: ^bb0(%[[N:.*]]: index, %[[C:.*]]: index, %{{.*}}: index, %{{.*}}: index, %[[ACC:.*]]: tensor<1x1x5x7xf32>):
 // TARGET: %[[XT:.*]] = "tiled.load"(%[[X]], %[[N]], %[[C]], %{{.*}}, %{{.*}}) {sizes = array<i64: 1, 1, 10, 13>}
 // TARGET-NEXT: %[[XE:.*]] = tensor.empty() : tensor<1x1x12x15xf32>
-// TARGET-NEXT: %[[XF:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[XE]] : tensor<1x1x12x15xf32>)
+// TARGET-NEXT: %[[TOP:.*]] = tensor.extract_slice %[[XE]][0, 0, 0, 0] [1, 1, 1, 15] [1, 1, 1, 1]
+// TARGET-NEXT: %[[TOPF:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[TOP]] : tensor<1x1x1x15xf32>)
+// TARGET-NEXT: %[[X1:.*]] = tensor.insert_slice %[[TOPF]] into %[[XE]][0, 0, 0, 0] [1, 1, 1, 15] [1, 1, 1, 1]
+// TARGET-NEXT: %[[BOT:.*]] = tensor.extract_slice %[[X1]][0, 0, 11, 0] [1, 1, 1, 15] [1, 1, 1, 1]
+// TARGET-NEXT: %[[BOTF:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[BOT]] : tensor<1x1x1x15xf32>)
+// TARGET-NEXT: %[[X2:.*]] = tensor.insert_slice %[[BOTF]] into %[[X1]][0, 0, 11, 0] [1, 1, 1, 15] [1, 1, 1, 1]
+// TARGET-NEXT: %[[LEFT:.*]] = tensor.extract_slice %[[X2]][0, 0, 1, 0] [1, 1, 10, 1] [1, 1, 1, 1]
+// TARGET-NEXT: %[[LEFTF:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[LEFT]] : tensor<1x1x10x1xf32>)
+// TARGET-NEXT: %[[X3:.*]] = tensor.insert_slice %[[LEFTF]] into %[[X2]][0, 0, 1, 0] [1, 1, 10, 1] [1, 1, 1, 1]
+// TARGET-NEXT: %[[RIGHT:.*]] = tensor.extract_slice %[[X3]][0, 0, 1, 14] [1, 1, 10, 1] [1, 1, 1, 1]
+// TARGET-NEXT: %[[RIGHTF:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[RIGHT]] : tensor<1x1x10x1xf32>)
+// TARGET-NEXT: %[[XF:.*]] = tensor.insert_slice %[[RIGHTF]] into %[[X3]][0, 0, 1, 14] [1, 1, 10, 1] [1, 1, 1, 1]
 // TARGET-NEXT: %[[IN:.*]] = tensor.extract_slice %[[XF]][0, 0, 1, 1] [1, 1, 10, 13] [1, 1, 1, 1]
 // TARGET-NEXT: %[[COPY:.*]] = linalg.generic {{.*}} ins(%[[XT]] : tensor<1x1x10x13xf32>) outs(%[[IN]] : tensor<1x1x10x13xf32>)
 // TARGET: %[[XP:.*]] = tensor.insert_slice %[[COPY]] into %[[XF]][0, 0, 1, 1] [1, 1, 10, 13] [1, 1, 1, 1]
@@ -310,7 +322,8 @@ func.func @avg_pool_epilogue(%x: tensor<1x8x6x6xf32>, %cnt: tensor<5x5xf32>) -> 
 // TARGET-NOT: tensor.pad %[[X]]
 // TARGET: "tiled.kernel"
 // TARGET: %[[PLANE:.*]] = "tiled.load"(%[[X]], {{.*}}) {sizes = array<i64: 1, 1, 5, 5>}
-// TARGET: %[[FILLED:.*]] = linalg.fill
+// TARGET-COUNT-4: linalg.fill
+// TARGET: %[[FILLED:.*]] = tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 1, 6] [1, 1, 5, 1] [1, 1, 1, 1]
 // TARGET: %[[INTERIOR:.*]] = tensor.extract_slice %[[FILLED]][0, 0, 1, 1] [1, 1, 5, 5] [1, 1, 1, 1]
 // TARGET: %[[COPY:.*]] = linalg.generic {{.*}} ins(%[[PLANE]] : tensor<1x1x5x5xf32>) outs(%[[INTERIOR]] : tensor<1x1x5x5xf32>)
 // TARGET: %[[PADDED:.*]] = tensor.insert_slice %[[COPY]] into %[[FILLED]][0, 0, 1, 1] [1, 1, 5, 5] [1, 1, 1, 1]
