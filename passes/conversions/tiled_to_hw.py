@@ -37,7 +37,7 @@ from aic.passes.conversions.tiled_to_hw_lib.cuda_contraction import map_contract
 from aic.passes.conversions.tiled_to_hw_lib import im2col_pack
 from aic.passes.conversions.tiled_to_hw_lib.prepack import prepack_b
 from aic.passes.hw.mma_lib.plan import PRECISIONS
-from aic.verify import defining_op, require_valid, walk
+from aic.verify import require_valid, scalar_fill, walk
 
 
 @register_pass
@@ -137,10 +137,8 @@ def _lower_kernel(kernel: KernelOp, target) -> ParallelOp:
 def _scalar_fill(init: ir.Value) -> ir.Operation | None:
     """The `linalg.fill` (of a scalar) producing ``init``: when this kernel is its only user,
     or when ``init`` has a static shape (the kernel then gets a tensor of its own)."""
-    op = defining_op(init)
-    if op is None or op.name != "linalg.fill":
-        return None
-    if isinstance(op.operands[0].type, ir.ShapedType):
+    op = scalar_fill(init)
+    if op is None:
         return None
     if len(list(init.uses)) != 1 and static_shape(init.type) is None:
         return None

@@ -34,6 +34,14 @@ def defining_op(value: ir.Value) -> ir.Operation | None:
     return owner.operation if isinstance(owner, ir.OpView) else owner
 
 
+def scalar_fill(value: ir.Value) -> ir.Operation | None:
+    """The ``linalg.fill`` of a scalar whose result ``value`` is, else None."""
+    op = defining_op(value)
+    if op is None or op.name != "linalg.fill" or isinstance(op.operands[0].type, ir.ShapedType):
+        return None
+    return op
+
+
 def user_op(use) -> ir.Operation:
     """The operation of an ``OpOperand`` (``value.uses``)."""
     return use.owner.operation if isinstance(use.owner, ir.OpView) else use.owner

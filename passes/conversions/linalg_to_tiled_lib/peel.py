@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from aic.mlir_api import arith, ir, linalg, tensor
 from aic.passes.conversions.linalg_to_tiled_lib.analysis import LinalgInfo
+from aic.verify import scalar_fill
 
 
 def peelable(info: LinalgInfo, d: int) -> bool:
@@ -37,7 +38,7 @@ def peel(info: LinalgInfo, chain: list[LinalgInfo], d: int, main: int) -> list[i
     axis = out_dims.index(d)
     ops = [(info, d)] + [(c, axis) for c in chain]  # the chain's loop dims are result dims
     last = (chain[-1] if chain else info).op
-    fill = _scalar_fill(info.init)
+    fill = scalar_fill(info.init)
     with ir.InsertionPoint(last), last.location:
         # a filled init: each clone fills its own (tile by tile, in aic-convert-tiled-to-hw)
         # and both land in a new tensor, which they cover -- no whole-tensor fill, shared by
@@ -53,14 +54,6 @@ def peel(info: LinalgInfo, chain: list[LinalgInfo], d: int, main: int) -> list[i
     if fill is not None and not list(fill.results[0].uses):
         fill.erase()
     return [lo[0], hi[0]]
-
-
-def _scalar_fill(init: ir.Value) -> ir.Operation | None:
-    owner = init.owner
-    op = None if isinstance(owner, ir.Block) else owner.operation
-    if op is None or op.name != "linalg.fill" or isinstance(op.operands[0].type, ir.ShapedType):
-        return None
-    return op
 
 
 def _empty(t: ir.Type) -> ir.Value:

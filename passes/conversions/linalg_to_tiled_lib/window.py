@@ -172,13 +172,9 @@ def padded_tile(pad: Pad, sizes: list[int], n: ir.Value, c: ir.Value) -> ir.Valu
     padded = src_sizes[:2] + [e + lo + hi for e, lo, hi in zip(shape[2:], pad.low, pad.high)]
     filled = tensor.EmptyOp(padded, element).result
     for offsets, strip in _border(shape[2:], pad.low, pad.high):
-        filled = _fill_slice(filled, pad.value, [0, 0] + offsets, src_sizes[:2] + strip)
-    where = [0, 0] + pad.low
-    src_type = ir.RankedTensorType(src.type)
-    interior = tensor.ExtractSliceOp(src_type, filled, [], [], [], where, src_sizes,
-                                     [1] * 4).result
-    return tensor.InsertSliceOp(copy_into(src, interior), filled, [], [], [], where, src_sizes,
-                                [1] * 4).result
+        filled = _update_slice(filled, [0, 0] + offsets, src_sizes[:2] + strip,
+                               lambda part: linalg.fill(pad.value, outs=[part]))
+    return _update_slice(filled, [0, 0] + pad.low, src_sizes, lambda part: copy_into(src, part))
 
 
 def _border(extent: list[int], low: list[int], high: list[int]):
@@ -192,14 +188,15 @@ def _border(extent: list[int], low: list[int], high: list[int]):
     return [(o, z) for o, z in strips if z[0] > 0 and z[1] > 0]
 
 
-def _fill_slice(dest: ir.Value, value: ir.Value, offsets: list[int], sizes: list[int]):
-    """``dest`` with ``value`` filled into its static slice at ``offsets`` / ``sizes``."""
+def _update_slice(dest: ir.Value, offsets: list[int], sizes: list[int], update) -> ir.Value:
+    """``dest`` with its static slice at ``offsets`` / ``sizes`` replaced by ``update(slice)``
+    (in place after bufferization: the slice is extracted from and inserted into ``dest``)."""
     element = ir.RankedTensorType(dest.type).element_type
     slice_type = ir.RankedTensorType.get(sizes, element)
     part = tensor.ExtractSliceOp(slice_type, dest, [], [], [], offsets, sizes,
                                  [1] * len(sizes)).result
-    part = linalg.fill(value, outs=[part])
-    return tensor.InsertSliceOp(part, dest, [], [], [], offsets, sizes, [1] * len(sizes)).result
+    return tensor.InsertSliceOp(update(part), dest, [], [], [], offsets, sizes,
+                                [1] * len(sizes)).result
 
 
 def copy_into(src: ir.Value, dst: ir.Value) -> ir.Value:
