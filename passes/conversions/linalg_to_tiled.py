@@ -6,14 +6,18 @@ build one kernel: the body loads the operands' tiles with `tiled.load` and appli
 op to the tiles (batch_matmul: batch tile 1, rank-reduced to a 2-D `linalg.matmul`); for a
 contraction, the chain of elementwise `linalg.generic` consumers (result used once, as an
 identity-mapped input, same type, output not read by the payload) moves into the epilogue.
-A parallel dim whose tile size does not divide its extent (``tiling.ragged``) is peeled
-first (``linalg_to_tiled_lib.peel``): the op and its chain become two ops on slices, the
-full tiles and the remainder, each forming its own kernel.
+On a CUDA target a matmul that no tensor-core block tile divides (N = 196 columns, K = 147)
+is first padded with zeros to extents that tiles divide (``linalg_to_tiled_lib.pad``, the
+result sliced back). A parallel dim whose tile size does not divide its extent
+(``tiling.ragged``) is peeled first (``linalg_to_tiled_lib.peel``): the op and its chain
+become two ops on slices, the full tiles and the remainder, each forming its own kernel.
 Depthwise convolutions and 2-D pooling form sliding-window kernels
 (``linalg_to_tiled_lib.window``; elementwise consumers fuse into their epilogue too).
 An im2col patch copy forms a kernel of its own (``linalg_to_tiled_lib.patches``) unless, on a
 CPU target, its patch matrix is only a matmul's B (``patches.defers_to_hw``): then it stays,
-for ``aic-convert-tiled-to-hw`` to read the micro-kernels' B panels from the image.
+for ``aic-convert-tiled-to-hw`` to read the micro-kernels' B panels from the image. On a CUDA
+target such a copy's kernel carries ``aic.im2col`` (its padding, strides and dilations), so
+that ``aic-hw-lower-mma`` can read B from the image inside the tensor-core kernel.
 Everything else (fill, empty, other convolutions, dynamic shapes) stays as it is.
 """
 
@@ -28,7 +32,7 @@ from aic.dialects.tiled.shapes import tile_type
 from aic.errors import PassError
 from aic.mlir_api import arith, ir, linalg
 from aic.pass_base import Pass, option, register_pass
-from aic.passes.conversions.linalg_to_tiled_lib import patches, peel, rows, window
+from aic.passes.conversions.linalg_to_tiled_lib import pad, patches, peel, rows, window
 from aic.passes.hw.mma_lib import plan as mma_plan
 from aic.verify import defining_op, walk
 
@@ -82,7 +86,11 @@ class ConvertLinalgToTiled(Pass):
                 space = copy.info.space
                 rows = tiling.window(space[:2] + space[4:], target, self.tile_sizes)
                 sizes = rows[:2] + space[2:4] + rows[2:]
-                _build_kernel(copy.info, [], sizes, lambda _, *a, p=copy: patches.tile_body(p, *a))
+                geometry = patches.implicit_gemm_attr(copy, sizes, target)
+                kernel = _build_kernel(copy.info, [], sizes,
+                                       lambda _, *a, p=copy: patches.tile_body(p, *a))
+                if geometry is not None:  # the tensor-core kernel may read B from the image
+                    kernel.operation.attributes[mma_plan.IM2COL_ATTR] = geometry
                 window.erase_pad(copy.pad, copy.x)
                 continue
             win = window.analyze(candidate)
@@ -97,6 +105,12 @@ class ConvertLinalgToTiled(Pass):
                 _build_kernel(info, chain, sizes, lambda _, *a, w=win: window.tile_body(w, *a))
                 absorb(window.producers(win))
                 window.erase_producers(win)
+                continue
+            extents = _mma_padding(info, target) if not self.tile_sizes else None
+            if extents is not None:  # tensor-core tiles on the padded extents
+                padded = pad.pad(info, chain, extents)
+                pending.appendleft((padded, fixed, _tag(padded, count)))
+                count += 1
                 continue
             sizes = tiling.choose(info.space, info.iterators, target, self.tile_sizes)
             if info.name == MATMUL and not self.tile_sizes and _packed_per_call(info.inputs[1]):
@@ -126,6 +140,16 @@ class ConvertLinalgToTiled(Pass):
 
 
 _TAG = "aic.tiling_candidate"
+
+
+def _mma_padding(info: LinalgInfo, target) -> list[int] | None:
+    """On a CUDA target, the padded extents of a static `linalg.matmul` that no tensor-core
+    block tile divides (``mma_plan.padded_extents``); None otherwise."""
+    if info.name != MATMUL or getattr(target, "kind", None) != "cuda" \
+            or any(ir.ShapedType.is_dynamic_size(e) for e in info.space):
+        return None
+    element = str(ir.RankedTensorType(info.init.type).element_type)
+    return mma_plan.padded_extents(*info.space, element, target)
 
 
 def _packed_per_call(b: ir.Value) -> bool:
@@ -266,7 +290,7 @@ def _kind(info: LinalgInfo, chain: list[LinalgInfo]) -> str:
 
 
 def _build_kernel(info: LinalgInfo, chain: list[LinalgInfo], sizes: list[int],
-                  tile_op) -> None:
+                  tile_op) -> KernelOp:
     last = chain[-1].op if chain else info.op
     element = ir.RankedTensorType(info.init.type).element_type
     out_dims = info.maps[-1]
@@ -291,6 +315,7 @@ def _build_kernel(info: LinalgInfo, chain: list[LinalgInfo], sizes: list[int],
     for c in reversed(chain):
         c.op.operation.erase()
     info.op.operation.erase()
+    return kernel
 
 
 def _load(value, dims: list[int], sizes: list[int], offsets, rank_reduce=False) -> ir.Value:

@@ -36,7 +36,7 @@ from aic.pass_base import Pass, option, register_pass
 from aic.passes.conversions.tiled_to_hw_lib.cuda_contraction import map_contraction
 from aic.passes.conversions.tiled_to_hw_lib import im2col_pack
 from aic.passes.conversions.tiled_to_hw_lib.prepack import prepack_b
-from aic.passes.hw.mma_lib.plan import PRECISIONS
+from aic.passes.hw.mma_lib.plan import IM2COL_ATTR, PRECISIONS
 from aic.verify import require_valid, scalar_fill, walk
 
 
@@ -125,6 +125,8 @@ def _lower_kernel(kernel: KernelOp, target) -> ParallelOp:
                      for a, i, dims in zip(accs, inits, kernel.init_dims())]
             flat = [offsets[d] for dims in kernel.init_dims() for d in dims]
             ir.Operation.create(TERMINATOR, operands=tiles + flat)
+    if IM2COL_ATTR in kernel.operation.attributes:  # for aic-hw-lower-mma (implicit GEMM)
+        p.operation.attributes[IM2COL_ATTR] = kernel.operation.attributes[IM2COL_ATTR]
     for old, new in zip(kernel.operation.results, p.operation.results):
         old.replace_all_uses_with(new)
     kernel.operation.erase()

@@ -9,8 +9,14 @@ with a constant, runs an ``scf.for`` k loop over A/B slices and a warp-level `hw
 * a `gpu.module` holding the kernel of its ``MmaPlan`` (``mma_lib.kernel``: shared stage
   buffers, cp.async double buffering, ldmatrix / TF32 fragment loads, ``nvgpu.mma.sync``,
   the epilogue fused on the accumulators) -- the module gets ``gpu.container_module``;
+  blocks with the same plan and epilogue (repeated layers) launch one kernel;
 * in its place on the host: ``bufferization.to_buffer`` of A, B and the epilogue's
-  tensors, a ``memref.alloc`` for C, ``gpu.launch_func`` and ``bufferization.to_tensor``.
+  tensors, a ``memref.alloc`` for C, ``gpu.launch_func`` and ``bufferization.to_tensor``;
+* implicit GEMM: when B (f32, unbatched) is the patch matrix of a convolution's patch copy
+  marked ``aic.im2col`` (``aic-convert-linalg-to-tiled`` on CUDA), the kernel reads B from
+  the copy's image instead (``mma_lib.plan.Im2col``; through a zero spatial `tensor.pad`, to
+  its source, the padding read as zeros) and the copy (and pad) is erased once nothing else
+  reads it.
 
 Other `hw` ops are left alone (the generic CUDA lowering handles them). Options: none.
 A block of the wrong shape is an error (it was made for this pass).
@@ -22,10 +28,12 @@ from aic.dialects.hw import MicrokernelOp, ParallelOp, enclosing_target
 from aic.errors import PassError
 from aic.mlir_api import arith, bufferization, gpu, ir, memref
 from aic.pass_base import Pass, register_pass
+from aic.passes.conversions.linalg_to_tiled_lib.patches import is_zero
+from aic.passes.conversions.linalg_to_tiled_lib.window import spatial_pad
 from aic.passes.conversions.tiled_to_hw_lib.cuda_contraction import STAGES_ATTR
 from aic.passes.hw.mma_lib import epilogue as epi
 from aic.passes.hw.mma_lib.kernel import emit_kernel, types
-from aic.passes.hw.mma_lib.plan import STATIC_SMEM, MmaPlan, mma_shape
+from aic.passes.hw.mma_lib.plan import IM2COL_ATTR, STATIC_SMEM, Im2col, MmaPlan, mma_shape
 from aic.verify import defining_op, walk
 
 
@@ -45,8 +53,9 @@ class LowerMma(Pass):
             raise PassError("aic-hw-lower-mma needs a cuda hw.target", op)
         top = op.operation
         top.attributes["gpu.container_module"] = ir.UnitAttr.get()
-        for n, block in enumerate(blocks):
-            _lower(block, f"aic_mma_{n}", top)
+        kernels: dict[str, str] = {}  # kernel text -> its gpu.func's name
+        for block in blocks:
+            _lower(block, kernels, top)
 
 
 def _parts(block: ParallelOp):
@@ -87,7 +96,7 @@ def _operands(loop, ivs):
     return found["A"], found["B"]
 
 
-def _lower(block: ParallelOp, name: str, top) -> None:
+def _lower(block: ParallelOp, kernels: dict[str, str], top) -> None:
     fill, loop, after, warps, tile = _parts(block)
     body = block.operation.regions[0].blocks[0]
     ivs = list(body.arguments)[:-1]
@@ -114,18 +123,101 @@ def _lower(block: ParallelOp, name: str, top) -> None:
     dtype = str(ir.RankedTensorType(a.type).element_type)
     bm, bn = block.steps[-2:]
     wm, wn = warps.steps
+    patches = None if batched or dtype != "f32" else _patch_copy(b, k, n)
     plan = MmaPlan(m, n, k, lead[0] if lead else 1, dtype, (bm, bn, _step(loop)),
                    (bm // wm, bn // wn), mma_shape(dtype),
-                   ir.IntegerAttr(block.operation.attributes[STAGES_ATTR]).value, batched)
+                   ir.IntegerAttr(block.operation.attributes[STAGES_ATTR]).value, batched,
+                   patches[0] if patches else None)
     if plan.smem_bytes > STATIC_SMEM:
         raise PassError(f"the stage buffers need {plan.smem_bytes} B of shared memory, over "
                         f"the {STATIC_SMEM} B of static shared memory", block)
     if (tile.mr, tile.nr) != plan.mma[:2]:
         raise PassError(f"hw.microkernel {tile.mr}x{tile.nr} is not the {dtype} mma shape", tile)
-    kernel = ir.Module.parse(emit_kernel(plan, name, epilogue))
-    for op in list(kernel.body.operations):
-        top.regions[0].blocks[0].append(op.operation)
-    _launch(block, plan, name, [a, b], sources)
+    text = emit_kernel(plan, "aic_mma", epilogue)
+    name = kernels.get(text)
+    if name is None:  # same plan and epilogue (a repeated layer): launch the same kernel
+        name = kernels[text] = f"aic_mma_{len(kernels)}"
+        kernel = ir.Module.parse(emit_kernel(plan, name, epilogue))
+        for op in list(kernel.body.operations):
+            top.regions[0].blocks[0].append(op.operation)
+    _launch(block, plan, name, [a, patches[1] if patches else b], sources)
+    if patches:
+        _erase_unused(patches[2])
+
+
+def _patch_copy(b: ir.Value, k: int, n: int):
+    """(Im2col, image, ops to erase once unused) when ``b`` is the patch matrix (possibly
+    zero-padded to ``k x n``) of a convolution's patch copy marked ``IM2COL_ATTR``: a
+    `hw.parallel` over ``1 x C x KH x KW x OH x OW`` whose tiles load one rank-4 image
+    defined outside it; else None."""
+    valid, erase = (k, n), []
+    padding = _zero_pad(b)
+    if padding is not None:  # padded to tiles (linalg_to_tiled_lib.pad): rows/columns of 0
+        erase, b = [padding], padding.operands[0]
+        valid = tuple(ir.RankedTensorType(b.type).shape)
+    collapse = defining_op(b)
+    copy = defining_op(collapse.operands[0]) if collapse is not None \
+        and collapse.name == "tensor.collapse_shape" else None
+    if copy is None or copy.name != ParallelOp.OPERATION_NAME \
+            or IM2COL_ATTR not in copy.attributes:
+        return None
+    images = _captured(copy, rank=4)
+    if len(images) != 1:
+        return None
+    image, erase = images[0], erase + [collapse, copy]
+    attr = ir.DictAttr(copy.attributes[IM2COL_ATTR])
+    geometry = {name: tuple(ir.DenseI64ArrayAttr(attr[name]))
+                for name in ("pads", "strides", "dilations")}
+    pad = spatial_pad(image)
+    if pad is not None and is_zero(pad.value):  # read the source, zeros in the padding
+        geometry["pads"] = tuple(a + b for a, b in zip(geometry["pads"], pad.low))
+        image = pad.source
+        erase.append(defining_op(images[0]))
+    _, c, h, w = ir.RankedTensorType(image.type).shape
+    _, cp, kh, kw, oh, ow = ir.RankedTensorType(copy.results[0].type).shape
+    found = Im2col((c, h, w), (kh, kw), (oh, ow), **geometry)
+    if cp != c or (found.rows, found.columns) != valid:
+        return None
+    return found, image, erase
+
+
+def _zero_pad(value: ir.Value) -> ir.Operation | None:
+    """The `tensor.pad` making ``value`` when it only appends zeros (static high pads)."""
+    op = defining_op(value)
+    if op is None or op.name != "tensor.pad" or len(op.operands) != 1 \
+            or any(ir.DenseI64ArrayAttr(op.attributes["static_low"])):
+        return None
+    body = list(op.regions[0].blocks[0].operations)
+    return op if is_zero(body[-1].operands[0]) else None
+
+
+def _captured(op, rank: int) -> list[ir.Value]:
+    """The tensors of ``rank`` that ops inside ``op`` read but that are defined outside it."""
+    inside, found = set(), []
+    for o in walk(op):
+        if o.operation == op:
+            continue
+        for region in o.operation.regions:
+            for blk in region.blocks:
+                inside.update(blk.arguments)
+        inside.update(o.operation.results)
+    for region in op.regions:
+        for blk in region.blocks:
+            inside.update(blk.arguments)
+    for o in walk(op):
+        for v in o.operation.operands:
+            t = v.type
+            if v not in inside and v not in found and isinstance(t, ir.RankedTensorType) \
+                    and t.rank == rank:
+                found.append(v)
+    return found
+
+
+def _erase_unused(ops: list) -> None:
+    """Erase ``ops`` (users first) once nothing reads their results."""
+    for o in ops:
+        if all(not list(r.uses) for r in o.results):
+            o.erase()
 
 
 def _step(loop) -> int:

@@ -108,14 +108,48 @@ def defers_to_hw(p: Patches, target) -> bool:
     (``tiled_to_hw_lib.im2col_pack``): a CPU target, f32, batch 1, a padded image under 2**31 elements (i32 lane offsets), and P
     read only as the B operand of `linalg.matmul`."""
     n, c, h, w = static_shape(p.x.type)
+    if target is None or target.kind != "cpu" or c * h * w >= 2 ** 31:
+        return False
+    return _only_matmul_b(p)
+
+
+def _only_matmul_b(p: Patches) -> bool:
+    """f32, batch 1, and P read only as the B operand of `linalg.matmul`."""
     element = ir.RankedTensorType(p.x.type).element_type
-    if target is None or target.kind != "cpu" or not isinstance(element, ir.F32Type) \
-            or n != 1 or c * h * w >= 2 ** 31:
+    if not isinstance(element, ir.F32Type) or static_shape(p.x.type)[0] != 1:
         return False
     collapse = matrix_of(p)
     uses = list(collapse.results[0].uses) if collapse is not None else []
     return bool(uses) and all(u.owner.name == "linalg.matmul" and u.operand_number == 1
                               for u in uses)
+
+
+def implicit_gemm_attr(p: Patches, sizes: list[int], target) -> ir.Attribute | None:
+    """On a CUDA target, the ``mma_lib.plan.IM2COL_ATTR`` value of this copy's kernel: the
+    padding, strides and dilations with which a tensor-core kernel computing the matmul reads
+    B from the image its tiles load (``aic-hw-lower-mma``; the copy is then dropped): the
+    unpadded source when the tiles pad whole planes themselves (a zero pad), else ``x`` (a
+    zero `tensor.pad` there is seen through by that pass). None: not a CUDA target, not f32 batch 1, P read by anything but
+    matmuls as B, or a nonzero pad value."""
+    if target is None or target.kind != "cuda" or not _only_matmul_b(p):
+        return None
+    pads = [0, 0]
+    if p.pad is not None and sizes[4:] == p.info.space[4:]:  # tile_body pads in the tile
+        if not is_zero(p.pad.value):
+            return None
+        pads = list(p.pad.low)
+    return ir.DictAttr.get({name: ir.DenseI64ArrayAttr.get(list(values)) for name, values in
+                            (("pads", pads), ("strides", p.strides),
+                             ("dilations", p.dilations))})
+
+
+def is_zero(value: ir.Value) -> bool:
+    """Whether ``value`` is an `arith.constant` float zero."""
+    owner = value.owner
+    if isinstance(owner, ir.Block) or owner.operation.name != "arith.constant":
+        return False
+    attr = owner.operation.attributes["value"]
+    return isinstance(attr, ir.FloatAttr) and ir.FloatAttr(attr).value == 0.0
 
 
 def tile_body(p: Patches, sizes: list[int], offsets, acc) -> ir.Value:

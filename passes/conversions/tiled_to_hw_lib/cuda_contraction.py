@@ -5,7 +5,7 @@ for every kernel on a CUDA target: it returns the new block-level `hw.parallel`,
 (the kernel is not a tensor-core contraction; the caller maps it its generic way). It applies
 to a `tiled.kernel` over ``(m, n, k)`` whose body is ``linalg.matmul`` of a
 `tiled.load` of A at ``(m, k)`` and of B at ``(k, n)`` into the accumulator, whose init is a
-`linalg.fill` of a constant (the kernel's own), whose epilogue (if any) is element-wise
+`linalg.fill` of a constant (possibly shared with other kernels), whose epilogue (if any) is element-wise
 (`tiled.load`s at the tile's offsets and all-parallel `linalg.generic`s; see
 ``aic.passes.hw.mma_lib.epilogue``; f32 unbatched kernels only), in f32 (TF32 tensor cores unless ``precision`` is
 ``f32``) or f16, with a tile that an ``MmaPlan`` accepts. Convolutions reach it as the
@@ -79,9 +79,10 @@ def _match(kernel: KernelOp):
     if nb not in (0, 1) or list(kernel.iterators) != ["parallel"] * (2 + nb) + ["reduction"] \
             or list(kernel.outs_indexing) != list(range(2 + nb)) or len(kernel.inits) != 1:
         return None
+    # the fill may be shared (CSE merges the zero fills of same-shaped kernels): each block
+    # fills its own accumulator and the fill's destination only gives the result's type
     fill = defining_op(kernel.inits[0])
-    if fill is None or fill.name != "linalg.fill" or len(list(kernel.inits[0].uses)) != 1 \
-            or epi.constant_of(fill.operands[0]) is None:
+    if fill is None or fill.name != "linalg.fill" or epi.constant_of(fill.operands[0]) is None:
         return None
     body = kernel.operation.regions[0].blocks[0]
     ops = [o.operation for o in body.operations]

@@ -45,7 +45,8 @@ def mma_reference(a: np.ndarray, b: np.ndarray, dtype: str = "f32") -> np.ndarra
     return tf32(a) @ tf32(b)
 
 
-_BINARY = {"arith.addi": np.add, "arith.muli": np.multiply, "arith.divui": np.floor_divide,
+_BINARY = {"arith.addi": np.add, "arith.subi": np.subtract, "arith.andi": np.bitwise_and,
+           "arith.muli": np.multiply, "arith.divui": np.floor_divide,
            "arith.remui": np.remainder, "arith.addf": np.add, "arith.mulf": np.multiply,
            "arith.subf": np.subtract, "arith.divf": np.divide, "arith.maximumf": np.maximum,
            "arith.minimumf": np.minimum, "arith.maxnumf": np.fmax, "arith.minnumf": np.fmin}

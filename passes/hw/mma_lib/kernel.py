@@ -14,6 +14,10 @@ Per block (``plan.threads`` threads, ``plan.warps`` warps) of the grid ``plan.gr
 3. epilogue: each accumulator element goes through the fused element-wise ``Epilogue``
    (scalar MLIR lines per element) and the pairs are stored to C (``vector.store``).
 
+Implicit GEMM (``plan.im2col``): B is the convolution's image and each B slice is gathered
+from it (``_patches``: one 4-byte cp.async per element, zero bytes read in the padding), so
+the patch matrix is never written.
+
 Fragment layouts are PTX's (``g = lane / 4``, ``q = lane % 4``): A (m16 x k) rows ``g``,
 ``g + 8``; B (k x n8) column ``g``; C rows ``g``, ``g + 8``, columns ``2q``, ``2q + 1``.
 Output is deterministic text; ``emit_kernel`` is the entry.
@@ -72,6 +76,9 @@ class Text:
     def mul(self, a: str, b: int) -> str:
         return a if b == 1 else self.emit(f"arith.muli {a}, {self.index(b)} : index")
 
+    def sub(self, a: str, b: int) -> str:
+        return a if b == 0 else self.emit(f"arith.subi {a}, {self.index(b)} : index")
+
     def div(self, a: str, b: int) -> str:
         return self.emit(f"arith.divui {a}, {self.index(b)} : index")
 
@@ -87,7 +94,9 @@ def types(plan: MmaPlan) -> dict[str, str]:
     e = element(plan)
     lead = f"{plan.batch}x" if plan.batched else ""
     sa, sb = ("x".join(map(str, s)) for s in plan.smem_shapes)
-    return {"A": f"memref<{lead}{plan.m}x{plan.k}x{e}>", "B": f"memref<{lead}{plan.k}x{plan.n}x{e}>",
+    b = f"{lead}{plan.k}x{plan.n}" if plan.im2col is None else \
+        "1x" + "x".join(map(str, plan.im2col.image))
+    return {"A": f"memref<{lead}{plan.m}x{plan.k}x{e}>", "B": f"memref<{b}x{e}>",
             "C": f"memref<{lead}{plan.m}x{plan.n}x{e}>",
             "SA": f"memref<{sa}x{e}, {SHARED}>", "SB": f"memref<{sb}x{e}, {SHARED}>"}
 
@@ -142,8 +151,11 @@ class _Kernel:
         size = t.emit(f"arith.select {live}, {t.index(self.chunk)}, {t.index(0)} : index", "n")
         k = t.emit(f"arith.select {live}, {k0}, {t.index(0)} : index", "k")
         tokens = []
-        for src, dst, rows, cols, at in (("A", "SA", bm, bk, (self.row0, k)),
-                                         ("B", "SB", bk, bn, (k, self.col0))):
+        operands = [("A", "SA", bm, bk, (self.row0, k)), ("B", "SB", bk, bn, (k, self.col0))]
+        if p.im2col is not None:
+            tokens += self._patches(stage, k, live)
+            operands = operands[:1]
+        for src, dst, rows, cols, at in operands:
             per_row, total = cols // self.chunk, rows * cols // self.chunk
             for i in range(-(-total // p.threads)):
                 c = t.add(self.tid, i * p.threads)
@@ -156,6 +168,50 @@ class _Kernel:
                     f"{self.chunk}, {size} {{bypassL1}} : {self.ty[src]} to {self.ty[dst]}",
                     "cp"))
         return t.emit(f"nvgpu.device_async_create_group {', '.join(tokens)}", "grp")
+
+    def _patches(self, stage: str, k: str, live: str) -> list[str]:
+        """Implicit GEMM: the ``bk x bn`` B slice at row ``k`` gathered from the image, one
+        4-byte cp.async per element (``Im2col``: row -> channel and tap, column -> output
+        pixel); an element in the padding, past the last slice, or in rows/columns that pad
+        K/N to whole tiles reads zero bytes (from index 0)."""
+        p, t, g = self.p, self.t, self.p.im2col
+        bk, bn = p.block[2], p.block[1]
+        taps = g.window[0] * g.window[1]
+        tokens = []
+        for i in range(-(-bk * bn // p.threads)):
+            c = t.add(self.tid, i * p.threads)
+            if (i + 1) * p.threads > bk * bn:  # spare threads copy an element again
+                c = t.rem(c, bk * bn)
+            r, col = t.div(c, bn), t.rem(c, bn)
+            pixel = t.add(self.col0, col)
+            row = t.add(k, r)
+            tap = t.rem(row, taps)
+            coords = [self._tap(t.div(pixel, g.out[1]), t.div(tap, g.window[1]), 0),
+                      self._tap(t.rem(pixel, g.out[1]), t.rem(tap, g.window[1]), 1)]
+            tests = [f"sge, {coord}, {t.index(0)}" for coord in coords] \
+                + [f"slt, {coord}, {t.index(extent)}" for coord, extent in zip(coords, g.image[1:])]
+            if p.k > g.rows:  # K padded to whole k slices: zero rows
+                tests.append(f"slt, {row}, {t.index(g.rows)}")
+            if p.n > g.columns:  # N padded to whole blocks: zero columns
+                tests.append(f"slt, {pixel}, {t.index(g.columns)}")
+            inside = live
+            for test in tests:
+                ok = t.emit(f"arith.cmpi {test} : index", "in")
+                inside = t.emit(f"arith.andi {inside}, {ok} : i1", "in")
+            size = t.emit(f"arith.select {inside}, {t.index(1)}, {t.index(0)} : index", "n")
+            at = [t.emit(f"arith.select {inside}, {v}, {t.index(0)} : index", "at")
+                  for v in [t.div(row, taps)] + coords]
+            index = ", ".join([t.index(0)] + at)
+            tokens.append(t.emit(
+                f"nvgpu.device_async_copy %B[{index}], %SB[{stage}, {r}, {col}], 1, {size} : "
+                f"{self.ty['B']} to {self.ty['SB']}", "cp"))
+        return tokens
+
+    def _tap(self, out: str, tap: str, d: int) -> str:
+        """The image row (d = 0) or column (d = 1) that output ``out`` reads at window
+        position ``tap``: ``out * stride + tap * dilation - pad`` (negative in the padding)."""
+        g, t = self.p.im2col, self.t
+        return t.sub(t.add(t.mul(out, g.strides[d]), t.mul(tap, g.dilations[d])), g.pads[d])
 
     # -- the k loop ------------------------------------------------------------------------
 

@@ -16,6 +16,12 @@ kept at <= 64 f32 registers per thread so that ``ptxas`` needs no spills. Extent
 not multiples of the mma shape have no plan (``None``): the caller keeps its generic
 thread-parallel mapping for them.
 
+Implicit GEMM: a convolution reaches the tensor cores as the matmul of the filter (F x CKK)
+and its patch matrix (CKK x OHW, one image). When the patch copy carries ``IM2COL_ATTR``
+(set by ``aic-convert-linalg-to-tiled`` on a CUDA target, kept on its `hw.parallel`), the plan
+gets an ``Im2col``: the kernel reads each B element straight from the image (a 4-byte
+``cp.async`` per element, zero-filled in the padding) and the patch matrix is never written.
+
 May import: the target descriptions.
 """
 
@@ -25,13 +31,39 @@ from dataclasses import dataclass
 
 from aic.targets import CudaTarget
 
+IM2COL_ATTR = "aic.im2col"  # {pads, strides, dilations} of a patch copy the mma kernel reads
 STATIC_SMEM = 48 * 1024
 PAD_BYTES = 16
 MAX_ACC_REGS = 64
 MIN_BLOCKS = 32  # the largest tile giving this many blocks; else the smallest
+MAX_PAD = 0.25  # padded_extents: the largest share of a padded M or N that may be padding
 BLOCK_TILES = ((128, 128), (128, 64), (64, 128), (64, 64), (64, 32), (32, 64), (32, 32),
                (16, 64), (16, 32), (16, 16), (16, 8))
 PRECISIONS = ("tf32", "f32")
+
+
+@dataclass(frozen=True)
+class Im2col:
+    """B[k, p] = image[0, c, oh*sh + kh*dh - pt, ow*sw + kw*dw - pl] (0 outside), with
+    ``k = (c * KH + kh) * KW + kw`` and ``p = oh * OW + ow``: the patch matrix of a
+    convolution over one ``C x H x W`` image (``image``), the ``window`` KH x KW and the output
+    ``out`` OH x OW."""
+    image: tuple  # (C, H, W)
+    window: tuple  # (KH, KW)
+    out: tuple  # (OH, OW)
+    pads: tuple  # (top, left)
+    strides: tuple
+    dilations: tuple
+
+    @property
+    def rows(self) -> int:
+        """K of the patch matrix (the plan's k may be padded past it)."""
+        return self.image[0] * self.window[0] * self.window[1]
+
+    @property
+    def columns(self) -> int:
+        """N of the patch matrix (the plan's n may be padded past it)."""
+        return self.out[0] * self.out[1]
 
 
 @dataclass(frozen=True)
@@ -46,6 +78,7 @@ class MmaPlan:
     mma: tuple  # (16, 8, 8) tf32 or (16, 8, 16) f16
     stages: int = 2
     batched: bool = False  # A, B, C have a leading batch dim (grid z), even of extent 1
+    im2col: Im2col | None = None  # B is read from this convolution's image (f32, unbatched)
 
     @property
     def warp_tile(self) -> tuple[int, int]:
@@ -117,6 +150,27 @@ def plan(m: int, n: int, k: int, dtype: str, target: CudaTarget, batch: int = 1,
     if candidate.smem_bytes > min(STATIC_SMEM, target.smem):
         return None
     return candidate
+
+
+def padded_extents(m: int, n: int, k: int, dtype: str, target: CudaTarget) -> list[int] | None:
+    """``[m', n', k']`` that tensor-core tiles divide, for a matmul that none divides (N = 196
+    columns of a 14x14 feature map, K = 147 of a 7x7 stem); None when tiles already divide it,
+    when no mma applies, or when padding would add over ``MAX_PAD`` of M or N. N is rounded
+    up to the largest of 64, 32, 16, 8 that wastes at most an eighth of it, M to 16, K to the
+    mma's k (a padded K only adds 0 * 0 products)."""
+    shape = mma_shape(dtype)
+    if shape is None or target.sm < 80 or (block_tile(m, n) and k % shape[2] == 0):
+        return None
+    padded_m = _round_up(m, shape[0])
+    rounded = [_round_up(n, q) for q in (64, 32, 16, 8)]
+    padded_n = next((r for r in rounded if r - n <= r / 8), rounded[-1])
+    if padded_m - m > MAX_PAD * padded_m or padded_n - n > MAX_PAD * padded_n:
+        return None
+    return [padded_m, padded_n, _round_up(k, shape[2])]
+
+
+def _round_up(value: int, quantum: int) -> int:
+    return -(-value // quantum) * quantum
 
 
 def block_tile(m: int, n: int, batch: int = 1) -> tuple[int, int] | None:

@@ -118,3 +118,104 @@ module attributes {hw.target = {kind = "cuda", max_threads = 1024 : i64, mma = a
     return %r : tensor<64x64xf16>
   }
 }
+
+// -----
+
+// Implicit GEMM: B is the patch matrix of a convolution's patch copy marked aic.im2col (the
+// copy's body is reduced here to a broadcast of the image plane: the pass reads only the
+// marker, the copy's shape 1 x C x KH x KW x OH x OW and the one image its tiles load). The
+// kernel takes the image as B and gathers each B element from it (4-byte cp.async, source
+// size 0 outside the image: pad 1); the copy is erased.
+// CHECK-LABEL: func.func @implicit_gemm
+// CHECK-SAME: (%[[X:.*]]: tensor<1x8x8x8xf32>, %[[W:.*]]: tensor<16x72xf32>)
+// CHECK-NOT: hw.parallel
+// CHECK: %[[XB:.*]] = bufferization.to_buffer %[[X]] read_only : tensor<1x8x8x8xf32> to memref<1x8x8x8xf32>
+// CHECK: gpu.launch_func @aic_mma_0_module::@aic_mma_0 {{.*}} args(%{{.*}} : memref<16x72xf32>, %[[XB]] : memref<1x8x8x8xf32>, %{{.*}} : memref<16x64xf32>)
+// CHECK: gpu.func @aic_mma_0({{.*}}) workgroup(%{{.*}} : memref<2x16x12xf32, #gpu.address_space<workgroup>>, %[[SB:.*]] : memref<2x8x12xf32, #gpu.address_space<workgroup>>)
+// CHECK: arith.cmpi slt
+// CHECK: %[[N:.*]] = arith.select %{{.*}}, %c1, %c0 : index
+// CHECK: nvgpu.device_async_copy %{{.*}}[%c0, %{{.*}}, %{{.*}}, %{{.*}}], %[[SB]][{{.*}}], 1, %[[N]] : memref<1x8x8x8xf32> to memref<2x8x12xf32, #gpu.address_space<workgroup>>
+// CHECK: nvgpu.mma.sync
+module attributes {hw.target = {kind = "cuda", max_threads = 1024 : i64, mma = array<i64: 16, 8, 16>, sm = 80 : i64, smem = 166912 : i64, warp = 32 : i64}} {
+  func.func @implicit_gemm(%x: tensor<1x8x8x8xf32>, %w: tensor<16x72xf32>) -> tensor<16x64xf32> {
+    %zero = arith.constant 0.000000e+00 : f32
+    %c0 = arith.constant 0 : index
+    %c8 = arith.constant 8 : index
+    %c72 = arith.constant 72 : index
+    %pe = tensor.empty() : tensor<1x8x3x3x8x8xf32>
+    %copy = "hw.parallel"(%pe) ({
+    ^bb0(%c: index, %out: tensor<1x8x3x3x8x8xf32>):
+      %plane = tensor.extract_slice %x[0, %c, 0, 0] [1, 1, 8, 8] [1, 1, 1, 1] : tensor<1x8x8x8xf32> to tensor<1x1x8x8xf32>
+      %t = tensor.extract_slice %out[0, %c, 0, 0, 0, 0] [1, 1, 3, 3, 8, 8] [1, 1, 1, 1, 1, 1] : tensor<1x8x3x3x8x8xf32> to tensor<1x1x3x3x8x8xf32>
+      %p = linalg.generic {indexing_maps = [affine_map<(n, c, i, j, h, w) -> (n, c, h, w)>, affine_map<(n, c, i, j, h, w) -> (n, c, i, j, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%plane : tensor<1x1x8x8xf32>) outs(%t : tensor<1x1x3x3x8x8xf32>) {
+      ^bb0(%in: f32, %o: f32):
+        linalg.yield %in : f32
+      } -> tensor<1x1x3x3x8x8xf32>
+      gpu.yield %p, %c0, %c, %c0, %c0, %c0, %c0 : tensor<1x1x3x3x8x8xf32>, index, index, index, index, index, index
+    }) {aic.im2col = {dilations = array<i64: 1, 1>, pads = array<i64: 1, 1>, strides = array<i64: 1, 1>}, mapping = ["block_x"], steps = array<i64: 1>, upper_bounds = array<i64: 8>} : (tensor<1x8x3x3x8x8xf32>) -> tensor<1x8x3x3x8x8xf32>
+    %b = tensor.collapse_shape %copy [[0, 1, 2, 3], [4, 5]] : tensor<1x8x3x3x8x8xf32> into tensor<72x64xf32>
+    %e = tensor.empty() : tensor<16x64xf32>
+    %r = "hw.parallel"(%e) ({
+    ^bb0(%i: index, %j: index, %o: tensor<16x64xf32>):
+      %slice = tensor.extract_slice %o[%i, %j] [16, 8] [1, 1] : tensor<16x64xf32> to tensor<16x8xf32>
+      %acc0 = linalg.fill ins(%zero : f32) outs(%slice : tensor<16x8xf32>) -> tensor<16x8xf32>
+      %acc = scf.for %k = %c0 to %c72 step %c8 iter_args(%acc1 = %acc0) -> (tensor<16x8xf32>) {
+        %ta = tensor.extract_slice %w[%i, %k] [16, 8] [1, 1] : tensor<16x72xf32> to tensor<16x8xf32>
+        %tb = tensor.extract_slice %b[%k, %j] [8, 8] [1, 1] : tensor<72x64xf32> to tensor<8x8xf32>
+        %m = "hw.parallel"(%acc1) ({
+        ^bb0(%wi: index, %wj: index, %cw: tensor<16x8xf32>):
+          %mk = "hw.microkernel"(%ta, %tb, %cw) {mr = 16 : i64, nr = 8 : i64} : (tensor<16x8xf32>, tensor<8x8xf32>, tensor<16x8xf32>) -> tensor<16x8xf32>
+          gpu.yield %mk, %wi, %wj : tensor<16x8xf32>, index, index
+        }) {mapping = ["thread_y", "thread_x"], steps = array<i64: 16, 8>, upper_bounds = array<i64: 16, 8>} : (tensor<16x8xf32>) -> tensor<16x8xf32>
+        scf.yield %m : tensor<16x8xf32>
+      }
+      gpu.yield %acc, %i, %j : tensor<16x8xf32>, index, index
+    }) {hw.mma_stages = 2 : i64, mapping = ["block_y", "block_x"], steps = array<i64: 16, 8>, upper_bounds = array<i64: 16, 64>} : (tensor<16x64xf32>) -> tensor<16x64xf32>
+    return %r : tensor<16x64xf32>
+  }
+}
+
+// -----
+
+// The same copy without the aic.im2col marker: B is the patch matrix, the copy stays.
+// CHECK-LABEL: func.func @negative_unmarked_patches
+// CHECK: "hw.parallel"
+// CHECK: gpu.launch_func @aic_mma_0_module::@aic_mma_0 {{.*}} args(%{{.*}} : memref<16x72xf32>, %{{.*}} : memref<72x64xf32>, %{{.*}} : memref<16x64xf32>)
+module attributes {hw.target = {kind = "cuda", max_threads = 1024 : i64, mma = array<i64: 16, 8, 16>, sm = 80 : i64, smem = 166912 : i64, warp = 32 : i64}} {
+  func.func @negative_unmarked_patches(%x: tensor<1x8x8x8xf32>, %w: tensor<16x72xf32>) -> tensor<16x64xf32> {
+    %zero = arith.constant 0.000000e+00 : f32
+    %c0 = arith.constant 0 : index
+    %c8 = arith.constant 8 : index
+    %c72 = arith.constant 72 : index
+    %pe = tensor.empty() : tensor<1x8x3x3x8x8xf32>
+    %copy = "hw.parallel"(%pe) ({
+    ^bb0(%c: index, %out: tensor<1x8x3x3x8x8xf32>):
+      %plane = tensor.extract_slice %x[0, %c, 0, 0] [1, 1, 8, 8] [1, 1, 1, 1] : tensor<1x8x8x8xf32> to tensor<1x1x8x8xf32>
+      %t = tensor.extract_slice %out[0, %c, 0, 0, 0, 0] [1, 1, 3, 3, 8, 8] [1, 1, 1, 1, 1, 1] : tensor<1x8x3x3x8x8xf32> to tensor<1x1x3x3x8x8xf32>
+      %p = linalg.generic {indexing_maps = [affine_map<(n, c, i, j, h, w) -> (n, c, h, w)>, affine_map<(n, c, i, j, h, w) -> (n, c, i, j, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%plane : tensor<1x1x8x8xf32>) outs(%t : tensor<1x1x3x3x8x8xf32>) {
+      ^bb0(%in: f32, %o: f32):
+        linalg.yield %in : f32
+      } -> tensor<1x1x3x3x8x8xf32>
+      gpu.yield %p, %c0, %c, %c0, %c0, %c0, %c0 : tensor<1x1x3x3x8x8xf32>, index, index, index, index, index, index
+    }) {mapping = ["block_x"], steps = array<i64: 1>, upper_bounds = array<i64: 8>} : (tensor<1x8x3x3x8x8xf32>) -> tensor<1x8x3x3x8x8xf32>
+    %b = tensor.collapse_shape %copy [[0, 1, 2, 3], [4, 5]] : tensor<1x8x3x3x8x8xf32> into tensor<72x64xf32>
+    %e = tensor.empty() : tensor<16x64xf32>
+    %r = "hw.parallel"(%e) ({
+    ^bb0(%i: index, %j: index, %o: tensor<16x64xf32>):
+      %slice = tensor.extract_slice %o[%i, %j] [16, 8] [1, 1] : tensor<16x64xf32> to tensor<16x8xf32>
+      %acc0 = linalg.fill ins(%zero : f32) outs(%slice : tensor<16x8xf32>) -> tensor<16x8xf32>
+      %acc = scf.for %k = %c0 to %c72 step %c8 iter_args(%acc1 = %acc0) -> (tensor<16x8xf32>) {
+        %ta = tensor.extract_slice %w[%i, %k] [16, 8] [1, 1] : tensor<16x72xf32> to tensor<16x8xf32>
+        %tb = tensor.extract_slice %b[%k, %j] [8, 8] [1, 1] : tensor<72x64xf32> to tensor<8x8xf32>
+        %m = "hw.parallel"(%acc1) ({
+        ^bb0(%wi: index, %wj: index, %cw: tensor<16x8xf32>):
+          %mk = "hw.microkernel"(%ta, %tb, %cw) {mr = 16 : i64, nr = 8 : i64} : (tensor<16x8xf32>, tensor<8x8xf32>, tensor<16x8xf32>) -> tensor<16x8xf32>
+          gpu.yield %mk, %wi, %wj : tensor<16x8xf32>, index, index
+        }) {mapping = ["thread_y", "thread_x"], steps = array<i64: 16, 8>, upper_bounds = array<i64: 16, 8>} : (tensor<16x8xf32>) -> tensor<16x8xf32>
+        scf.yield %m : tensor<16x8xf32>
+      }
+      gpu.yield %acc, %i, %j : tensor<16x8xf32>, index, index
+    }) {hw.mma_stages = 2 : i64, mapping = ["block_y", "block_x"], steps = array<i64: 16, 8>, upper_bounds = array<i64: 16, 64>} : (tensor<16x64xf32>) -> tensor<16x64xf32>
+    return %r : tensor<16x64xf32>
+  }
+}

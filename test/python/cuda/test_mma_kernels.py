@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import aic
 import numpy as np
@@ -42,18 +44,26 @@ def matmul_model(m=1024, k=1024, n=1024) -> onnx.ModelProto:
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
 
 
-def conv_model(c=16, f=32, hw=32) -> onnx.ModelProto:
-    """3x3 conv (pad 1) + bias + relu: the bias and relu are the GEMM's fused epilogue."""
+def conv_model(c=16, f=32, hw=32, k=3, stride=1, pad=1, dilation=1) -> onnx.ModelProto:
+    """k x k conv + bias + relu: the bias and relu are the GEMM's fused epilogue."""
     rng = np.random.default_rng(1)
-    inits = [numpy_helper.from_array(rng.standard_normal((f, c, 3, 3)).astype(np.float32), "w"),
+    inits = [numpy_helper.from_array(rng.standard_normal((f, c, k, k)).astype(np.float32), "w"),
              numpy_helper.from_array(rng.standard_normal((f,)).astype(np.float32), "b")]
-    nodes = [helper.make_node("Conv", ["x", "w", "b"], ["z"], pads=[1, 1, 1, 1],
-                              kernel_shape=[3, 3]), helper.make_node("Relu", ["z"], ["y"])]
+    nodes = [helper.make_node("Conv", ["x", "w", "b"], ["z"], pads=[pad] * 4,
+                              kernel_shape=[k, k], strides=[stride] * 2,
+                              dilations=[dilation] * 2),
+             helper.make_node("Relu", ["z"], ["y"])]
+    out = conv_out(hw, k, stride, pad, dilation)
     g = helper.make_graph(nodes, "conv",
                           [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, c, hw, hw])],
-                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, f, hw, hw])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT,
+                                                         [1, f, out, out])],
                           inits)
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def conv_out(hw: int, k: int, stride: int, pad: int, dilation: int) -> int:
+    return (hw + 2 * pad - dilation * (k - 1) - 1) // stride + 1
 
 
 def batched_model(b=4, m=128, k=64, n=96) -> onnx.ModelProto:
@@ -119,10 +129,12 @@ def test_matmul_1024_gives_tensor_core_ptx(matmul_1024, ctx):
 
 
 def test_conv_3x3_gives_tensor_core_ptx(conv_3x3, ctx):
-    assert len(kernels(conv_3x3)) == 1  # the im2col GEMM; the patch copy is not a contraction
+    assert len(kernels(conv_3x3)) == 1  # the implicit GEMM; no patch copy is left
     ptx = ptx_of(conv_3x3, ctx, "sm_80")
     assert "mma.sync.aligned.m16n8k8" in ptx
     assert re.search(r"max(\.NaN)?\.f32", ptx)  # the relu, fused
+    # B gathered from the image: 4-byte copies whose source size is 0 in the padding
+    assert re.search(r"cp\.async\.ca\.shared\.global\s.*4, %r\d+;", ptx)
 
 
 def test_full_f32_precision_keeps_plain_kernels(ctx):
@@ -147,14 +159,21 @@ def test_ptxas_accepts_without_spills(which, arch, request, ctx, tmp_path):
 
 
 def emulate(module, inputs: list[np.ndarray], shape) -> np.ndarray:
-    """Run the module's one generated kernel on the CPU: inputs A, B, then the epilogue's."""
+    """Run the module's one generated kernel on the CPU: inputs A, B, then the epilogue's,
+    each zero-padded to the kernel's argument shape as the host code pads it (a matmul
+    padded to whole tiles); returns the ``shape`` corner of C."""
     func = kernels(module)[0].regions[0].blocks[0].operations[0]
     attrs = func.attributes
     grid = list(ir.DenseI32ArrayAttr(attrs["known_grid_size"]))
     threads = list(ir.DenseI32ArrayAttr(attrs["known_block_size"]))[0]
-    out = np.full(shape, np.nan, np.float32)
-    run_kernel(func, grid, threads, [inputs[0], inputs[1], out, *inputs[2:]])
-    return out
+    shapes = [ir.MemRefType(a.type).shape for a in func.regions[0].blocks[0].arguments]
+    args = [np.pad(x, [(0, s - d) for s, d in zip(want, x.shape)])
+            for x, want in zip(inputs[:2], shapes)]
+    args += [np.pad(x, [(0, s - d) for s, d in zip(want, x.shape)])
+             for x, want in zip(inputs[2:], shapes[3:])]
+    out = np.full(shapes[2], np.nan, np.float32)
+    run_kernel(func, grid, threads, [args[0], args[1], out, *args[2:]])
+    return out[tuple(slice(0, d) for d in shape)]
 
 
 def check_tf32(c, a, b):
@@ -171,19 +190,65 @@ def test_emulated_matmul_1024_matches_numpy(matmul_1024):
     check_tf32(emulate(matmul_1024, [x, w], (1024, 1024)), x, w)
 
 
-def im2col(x: np.ndarray) -> np.ndarray:
-    c, h, w = x.shape[1:]
-    padded = np.pad(x[0], ((0, 0), (1, 1), (1, 1)))
-    cols = [padded[:, kh:kh + h, kw:kw + w] for kh in range(3) for kw in range(3)]
-    return np.stack(cols, 1).reshape(c * 9, h * w)
+def im2col(x: np.ndarray, k=3, stride=1, pad=1, dilation=1) -> np.ndarray:
+    c, h = x.shape[1:3]
+    out = conv_out(h, k, stride, pad, dilation)
+    padded = np.pad(x[0], ((0, 0), (pad, pad), (pad, pad)))
+    span = stride * (out - 1) + 1
+    cols = [padded[:, kh * dilation:kh * dilation + span:stride,
+                   kw * dilation:kw * dilation + span:stride]
+            for kh in range(k) for kw in range(k)]
+    return np.stack(cols, 1).reshape(c * k * k, out * out)
 
 
-def test_emulated_conv_3x3_matches_numpy(conv_3x3):
-    model = conv_model()
+def test_conv_3x3_reads_the_image(conv_3x3):
+    """Implicit GEMM: the patch copy is gone and the kernel's B is the image itself,
+    gathered by 4-byte cp.async (zero bytes read in the padding)."""
+    ops = [op.operation.name for op in conv_3x3.body.operations]
+    assert ops == ["func.func", "gpu.module"]
+    assert "hw.parallel" not in str(conv_3x3)
+    func = kernels(conv_3x3)[0].regions[0].blocks[0].operations[0]
+    assert str(func.regions[0].blocks[0].arguments[1].type) == "memref<1x16x32x32xf32>"
+    text = str(func)
+    assert text.count(", 1, %") >= 1 and "arith.cmpi slt" in text
+
+
+# (channels, filters, image, kernel, stride, pad, dilation): the 3x3 same conv, a strided
+# 3x3, a dilated 3x3, a 1x1 stride-2 downsample, an unpadded 5x5, and a 3x3 whose patch copy
+# is tiled in row bands (it read a padded copy of the image; the kernel reads through the pad)
+CONVS = {"3x3": (16, 32, 32, 3, 1, 1, 1), "3x3_s2": (16, 64, 32, 3, 2, 1, 1),
+         "3x3_d2": (8, 32, 20, 3, 1, 2, 2), "1x1_s2": (32, 64, 32, 1, 2, 0, 1),
+         "5x5_nopad": (8, 16, 20, 5, 1, 0, 1), "3x3_bands": (16, 32, 112, 3, 1, 1, 1),
+         # padded to whole tiles: N = 196 -> 224, N = 49 -> 56, K = 147 -> 152, M = 24 -> 32
+         "3x3_14": (32, 64, 14, 3, 1, 1, 1), "3x3_7": (32, 64, 7, 3, 1, 1, 1),
+         "stem_7x7_s2": (3, 64, 64, 7, 2, 3, 1), "24_filters": (8, 24, 16, 3, 1, 1, 1)}
+
+
+def test_every_resnet18_conv_runs_on_tensor_cores(ctx):
+    """ResNet-18 at 112 px: 20 convs, 20 tensor-core launches (the 14x14 and 7x7 maps and the
+    stem padded to whole tiles), each reading its image (no patch copy left); repeated layers
+    share kernels."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+    from benchmarks import models as bm
+    module = to_gpu(bm.resnet(depth=18, image=112, classes=10), ctx)
+    text = str(module)
+    assert text.count("gpu.launch_func") == 20 and "aic.im2col" not in text
+    assert len(kernels(module)) < 20
+
+
+@pytest.mark.parametrize("case", list(CONVS))
+def test_emulated_conv_matches_numpy(case, conv_3x3, ctx):
+    c, f, hw, k, stride, pad, dilation = CONVS[case]
+    model = conv_model(c, f, hw, k, stride, pad, dilation)
+    module = conv_3x3 if case == "3x3" else to_gpu(model, ctx)
+    assert len(kernels(module)) == 1 and "hw.parallel" not in str(module)
+    func = kernels(module)[0].regions[0].blocks[0].operations[0]
+    image = func.regions[0].blocks[0].arguments[1].type
+    assert ir.MemRefType(image).shape == [1, c, hw, hw]  # B: the image, neither copied nor padded
     w, bias = (numpy_helper.to_array(t) for t in model.graph.initializer)
-    x = np.random.default_rng(3).standard_normal((1, 16, 32, 32)).astype(np.float32)
-    a, b = w.reshape(32, -1), im2col(x)
-    out = emulate(conv_3x3, [a, b, bias], (32, 1024))
+    x = np.random.default_rng(3).standard_normal((1, c, hw, hw)).astype(np.float32)
+    a, b = w.reshape(f, -1), im2col(x, k, stride, pad, dilation)
+    out = emulate(module, [a, x, bias], (f, b.shape[1]))
     exact = a.astype(np.float64) @ b + bias[:, None]
     scale = np.abs(a).astype(np.float64) @ np.abs(b)
     assert np.all(np.abs(out - np.maximum(exact, 0)) <= TF32_BOUND * scale + 1e-6)
