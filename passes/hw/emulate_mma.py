@@ -4,10 +4,10 @@ For the CPU emulation of a CUDA `hw` program (run before ``aic-convert-hw-to-scf
 `hw.microkernel` inside a tensor-core contraction block (a `hw.parallel` carrying
 ``hw.mma_stages``, made by ``tiled_to_hw_lib.cuda_contraction``) becomes
 
-* f32: ``C + tf32(A) @ tf32(B)`` -- A and B with their low 13 mantissa bits cleared (a
-  `linalg.generic` of ``bitcast``/``andi 0xFFFFE000``/``bitcast``: the 10-bit mantissa the
-  TF32 tensor core reads, truncated as it ignores the low bits), then `linalg.matmul` in f32
-  (f32 accumulation);
+* f32: ``C + tf32(A) @ tf32(B)`` -- A and B rounded to TF32 as the kernel's
+  ``cvt.rna.tf32.f32`` does (a `linalg.generic`: finite values get half an ulp of the 10-bit
+  mantissa added, ``+ 0x1000``, and their low 13 bits cleared, ``andi 0xFFFFE000``; infinities
+  kept, NaN made the canonical 0x7FFFFFFF), then `linalg.matmul` in f32 (f32 accumulation);
 * f16: ``f16(f32(C) + f32(A) @ f32(B))`` -- f16 inputs, f32 accumulation, f16 result.
 
 Microkernels elsewhere (the generic CUDA mapping, ``gpu-precision=f32``) are left alone: they
@@ -74,8 +74,13 @@ def _tf32(value: ir.Value) -> ir.Value:
 
     def body(x):
         bits = arith.bitcast(i32, x)
-        mask = arith.constant(i32, TF32_MASK)
-        return arith.bitcast(ir.F32Type.get(), arith.andi(bits, mask))
+        exponent = arith.constant(i32, 0x7F800000)
+        finite = arith.cmpi(arith.CmpIPredicate.ne, arith.andi(bits, exponent), exponent)
+        rounded = arith.andi(arith.addi(bits, arith.constant(i32, 0x1000)),
+                             arith.constant(i32, TF32_MASK))
+        nan = arith.cmpf(arith.CmpFPredicate.UNO, x, x)
+        special = arith.select(nan, arith.constant(i32, 0x7FFFFFFF), bits)
+        return arith.bitcast(ir.F32Type.get(), arith.select(finite, rounded, special))
     return _map(value, ir.F32Type.get(), body)
 
 

@@ -13,7 +13,9 @@ or an ``EmulationError`` rather than a silent pass:
   phase raises ``EmulationError``;
 * ``nvgpu.mma.sync`` gathers its warp's fragments with PTX's layouts and computes
   ``D = C + round(A) @ round(B)`` in f32: TF32 (``tf32Enabled``: the low 13 mantissa bits of
-  each input dropped, as the tensor core ignores them) or f16 inputs, f32 accumulation;
+  each input dropped, as the tensor core ignores them -- the kernels round them first with
+  ``nvvm.convert.float.to.tf32 {rnd = rna}``, emulated as ``tf32_bits``) or f16 inputs, f32
+  accumulation;
 * ``nvgpu.ldmatrix`` gathers 8x8 matrices by the row addresses of the lanes (``transpose``
   as PTX's ``.trans``).
 
@@ -38,11 +40,27 @@ def tf32(x: np.ndarray) -> np.ndarray:
     return (np.ascontiguousarray(x, np.float32).view(np.uint32) & TF32_MASK).view(np.float32)
 
 
+def tf32_bits(x: np.ndarray) -> np.ndarray:
+    """``cvt.rna.tf32.f32``: f32 values rounded to 10 mantissa bits, ties away from zero
+    (half an ulp added, then truncated), as uint32 bit patterns; infinities kept, NaN the
+    canonical 0x7FFFFFFF."""
+    bits = np.ascontiguousarray(x, np.float32).view(np.uint32)
+    finite = (bits & np.uint32(0x7F800000)) != np.uint32(0x7F800000)
+    rounded = (bits + np.uint32(0x1000)) & TF32_MASK
+    nan = np.isnan(np.asarray(x, np.float32))
+    return np.where(finite, rounded, np.where(nan, np.uint32(0x7FFFFFFF), bits)).astype(np.uint32)
+
+
+def tf32_round(x: np.ndarray) -> np.ndarray:
+    return tf32_bits(x).view(np.float32)
+
+
 def mma_reference(a: np.ndarray, b: np.ndarray, dtype: str = "f32") -> np.ndarray:
-    """``a @ b`` with the tensor core's input rounding and f32 accumulation."""
+    """``a @ b`` as the kernels compute it: f16 inputs, or f32 inputs rounded to TF32
+    (``cvt.rna``, then read by the tensor core), and f32 accumulation."""
     if dtype == "f16":
         return a.astype(np.float16).astype(np.float32) @ b.astype(np.float16).astype(np.float32)
-    return tf32(a) @ tf32(b)
+    return tf32_round(a) @ tf32_round(b)
 
 
 _BINARY = {"arith.addi": np.add, "arith.subi": np.subtract, "arith.andi": np.bitwise_and,
@@ -125,6 +143,13 @@ class _Emulator:
     def op_arith_select(self, op):
         c, x, y = (self.env[v] for v in op.operands)
         return np.where(c, x, y)
+
+    def op_nvvm_convert_float_to_tf32(self, op):
+        return tf32_bits(self.env[op.operands[0]])
+
+    def op_arith_bitcast(self, op):
+        x = np.asarray(self.env[op.operands[0]])
+        return x.view(np.uint32) if x.dtype == np.float32 else x.astype(np.uint32).view(np.float32)
 
     def op_arith_truncf(self, op):
         return self.env[op.operands[0]].astype(np.float16)

@@ -9,7 +9,8 @@ Per block (``plan.threads`` threads, ``plan.warps`` warps) of the grid ``plan.gr
    mma tile): issue the copies of the next slice into the other stage (zero bytes read past
    the last slice), ``device_async_wait {numGroups = 1}`` (this thread's copies of the
    current slice landed), ``gpu.barrier`` (everyone's did), the warp's mma tiles over the
-   slice (fragments from shared memory: ``nvgpu.ldmatrix`` for f16, 32-bit loads for TF32;
+   slice (fragments from shared memory: ``nvgpu.ldmatrix`` for f16, 32-bit loads rounded by
+   ``cvt.rna.tf32.f32`` for TF32;
    ``nvgpu.mma.sync``), ``gpu.barrier`` (the stage may be overwritten);
 3. epilogue: each accumulator element goes through the fused element-wise ``Epilogue``
    (scalar MLIR lines per element) and the pairs are stored to C (``vector.store``).
@@ -266,8 +267,8 @@ class _Kernel:
         r0 = t.add(t.add(self.wrow, m0), self.g)
         r1, c0 = t.add(r0, 8), t.add(self.q, kk)
         c1 = t.add(c0, 4)
-        values = [self._load("SA", stage, r, c) for r, c in ((r0, c0), (r1, c0), (r0, c1),
-                                                               (r1, c1))]
+        values = [self._tf32(self._load("SA", stage, r, c))
+                  for r, c in ((r0, c0), (r1, c0), (r0, c1), (r1, c1))]
         return t.emit(f"vector.from_elements {', '.join(values)} : vector<4x1xf32>", "fa")
 
     def _b_fragment(self, stage: str, n0: int, kk: int) -> str:
@@ -279,8 +280,15 @@ class _Kernel:
                           f"transpose = true}} : {sb} -> vector<2x2xf16>", "fb")
         k0 = t.add(self.q, kk)
         k1, col = t.add(k0, 4), t.add(t.add(self.wcol, n0), self.g)
-        values = [self._load("SB", stage, k0, col), self._load("SB", stage, k1, col)]
+        values = [self._tf32(self._load("SB", stage, k, col)) for k in (k0, k1)]
         return t.emit(f"vector.from_elements {', '.join(values)} : vector<2x1xf32>", "fb")
+
+    def _tf32(self, value: str) -> str:
+        """``value`` rounded to TF32 (to nearest, ties away: ``cvt.rna.tf32.f32``); the tensor
+        core would otherwise truncate it, a bias that grows layer after layer."""
+        bits = self.t.emit(f"nvvm.convert.float.to.tf32 {value} {{rnd = #nvvm.fp_rnd_mode<rna>}}",
+                           "r")
+        return self.t.emit(f"arith.bitcast {bits} : i32 to f32", "r")
 
     def _load(self, buf: str, stage: str, r: str, c: str) -> str:
         return self.t.emit(f"memref.load %{buf}[{stage}, {r}, {c}] : {self.ty[buf]}", "s")

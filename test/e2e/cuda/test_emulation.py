@@ -96,9 +96,9 @@ def test_emulated_resnet18_on_tf32_tensor_cores():
     """ResNet-18 at 56 px: 15 of its 20 convs are tensor-core GEMMs -- the 14x14 and 7x7 maps
     padded to whole tiles (N = 196 -> 224, 49 -> 56), the stem's K = 147 to 152; layer 4's
     2x2 maps (N = 4) would be half padding and keep the generic mapping. Fifteen TF32 layers
-    (inputs truncated to 10 mantissa bits, as the tensor core reads f32 registers) stay
-    within 1e-2 of onnxruntime in relative L2 norm (measured: 4e-3); the f32 mapping of the
-    same padded program within 1e-5."""
+    (inputs rounded to 10 mantissa bits by ``cvt.rna``) stay within 2e-3 of onnxruntime in
+    relative L2 norm (measured: 4.5e-4; 4.1e-3 when the tensor core truncated them); the f32
+    mapping of the same padded program within 1e-5."""
     model = bm.resnet(depth=18, image=56, classes=10)
     tf32 = aic.compile(model, target="cuda", emulate=True)
     full = aic.compile(model, target="cuda", emulate=True, gpu_precision="f32")
@@ -106,6 +106,6 @@ def test_emulated_resnet18_on_tf32_tensor_cores():
     session = onnxruntime_session(model.SerializeToString())
     (want,) = session.run([o.name for o in session.get_outputs()], feed)
     (got,), (exact,) = tf32(**feed), full(**feed)
-    assert np.linalg.norm(got - want) <= 1e-2 * np.linalg.norm(want)
+    assert np.linalg.norm(got - want) <= 2e-3 * np.linalg.norm(want)
     assert np.linalg.norm(exact - want) <= 1e-5 * np.linalg.norm(want)
 

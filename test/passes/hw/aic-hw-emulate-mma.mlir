@@ -1,14 +1,27 @@
 // RUN: aic-opt %s --split-input-file -p aic-hw-emulate-mma | FileCheck %s
 
-// In a tensor-core block (hw.mma_stages), an f32 micro-kernel reads TF32 inputs: A and B
-// with the low 13 mantissa bits cleared (mask 0xFFFFE000 = -8192), then an f32 matmul.
+// In a tensor-core block (hw.mma_stages), an f32 micro-kernel reads TF32 inputs as the
+// kernel's cvt.rna.tf32.f32 makes them: A and B, when finite (exponent bits not all ones),
+// get half an ulp of the 10-bit mantissa added (0x1000 = 4096) and their low 13 bits
+// cleared (mask 0xFFFFE000 = -8192); NaN becomes 0x7FFFFFFF, infinities stay; then an f32
+// matmul.
 // CHECK-LABEL: func.func @tf32
 // CHECK-SAME: (%[[A:.*]]: tensor<16x8xf32>, %[[B:.*]]: tensor<8x8xf32>
 // CHECK: %[[RA:.*]] = linalg.generic {{.*}} ins(%[[A]] : tensor<16x8xf32>)
-// CHECK: %[[BITS:.*]] = arith.bitcast %{{.*}} : f32 to i32
+// CHECK: ^bb0(%[[X:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[BITS:.*]] = arith.bitcast %[[X]] : f32 to i32
+// CHECK: %[[EXP:.*]] = arith.constant 2139095040 : i32
+// CHECK: %[[E:.*]] = arith.andi %[[BITS]], %[[EXP]] : i32
+// CHECK: %[[FINITE:.*]] = arith.cmpi ne, %[[E]], %[[EXP]] : i32
+// CHECK: %[[HALF:.*]] = arith.constant 4096 : i32
+// CHECK: %[[UP:.*]] = arith.addi %[[BITS]], %[[HALF]] : i32
 // CHECK: %[[MASK:.*]] = arith.constant -8192 : i32
-// CHECK: %[[KEPT:.*]] = arith.andi %[[BITS]], %[[MASK]] : i32
-// CHECK: arith.bitcast %[[KEPT]] : i32 to f32
+// CHECK: %[[ROUNDED:.*]] = arith.andi %[[UP]], %[[MASK]] : i32
+// CHECK: %[[NAN:.*]] = arith.cmpf uno, %[[X]], %[[X]] : f32
+// CHECK: %[[QNAN:.*]] = arith.constant 2147483647 : i32
+// CHECK: %[[SPECIAL:.*]] = arith.select %[[NAN]], %[[QNAN]], %[[BITS]] : i32
+// CHECK: %[[R:.*]] = arith.select %[[FINITE]], %[[ROUNDED]], %[[SPECIAL]] : i32
+// CHECK: arith.bitcast %[[R]] : i32 to f32
 // CHECK: %[[RB:.*]] = linalg.generic {{.*}} ins(%[[B]] : tensor<8x8xf32>)
 // CHECK: %[[M:.*]] = linalg.matmul ins(%[[RA]], %[[RB]] : tensor<16x8xf32>, tensor<8x8xf32>) outs(%{{.*}} : tensor<16x8xf32>)
 // CHECK: gpu.yield %[[M]]

@@ -4,7 +4,8 @@
 // A TF32 contraction block -> the host launches the generated kernel on buffers of A, B, the
 // bias and a new C (grid 3x4 of 64x64 tiles, 8 warps); the kernel stages 64x16 / 16x64 slices
 // (rows padded by 4 floats) with cp.async, waits for all but the newest group, barriers
-// around the m16n8k8 TF32 mma tiles, and applies bias + relu to the accumulators.
+// around the m16n8k8 TF32 mma tiles (fragments rounded to TF32 by cvt.rna), and applies
+// bias + relu to the accumulators.
 // CHECK-LABEL: func.func @matmul_bias_relu
 // CHECK-SAME: (%[[A:.*]]: tensor<256x128xf32>, %[[B:.*]]: tensor<128x192xf32>, %[[BIAS:.*]]: tensor<192xf32>)
 // CHECK-DAG: %[[AB:.*]] = bufferization.to_buffer %[[A]] read_only : tensor<256x128xf32> to memref<256x128xf32>
@@ -23,7 +24,9 @@
 // CHECK: nvgpu.device_async_create_group
 // CHECK-NEXT: nvgpu.device_async_wait %{{.*}} {numGroups = 1 : i32}
 // CHECK-NEXT: gpu.barrier
-// CHECK: memref.load %[[SA]]
+// CHECK: %[[AV:.*]] = memref.load %[[SA]]
+// CHECK: %[[AR:.*]] = nvvm.convert.float.to.tf32 %[[AV]] {rnd = #nvvm.fp_rnd_mode<rna>}
+// CHECK: arith.bitcast %[[AR]] : i32 to f32
 // CHECK: nvgpu.mma.sync(%{{.*}}, %{{.*}}, %{{.*}}) {mmaShape = [16, 8, 8], tf32Enabled} : (vector<4x1xf32>, vector<2x1xf32>, vector<2x2xf32>) -> vector<2x2xf32>
 // CHECK: gpu.barrier
 // CHECK-NEXT: scf.yield

@@ -5,10 +5,11 @@ CPU emulation (``mma_lib.emulate``) against numpy.
 No GPU is needed. The glue below (stage pipelines up to `tiled` with a CUDA target, then
 tiled -> hw -> gpu) stands in for the CUDA stage table until it exists.
 
-TF32 tolerance: each input loses at most 2^-10 relative (10 mantissa bits kept), so a product
-is within 2^-9 relative and ``|C - A @ B| <= 2^-9 * (|A| @ |B|)`` elementwise (f32
-accumulation adds ~K * 2^-24, far below). Against numpy on the TF32-truncated inputs the
-kernel must agree to f32 accumulation error (1e-5 relative to ``|A| @ |B|``).
+TF32 tolerance: the kernels round each input to 10 mantissa bits (``cvt.rna``: at most 2^-11
+relative), so a product is within 2^-10 relative and ``|C - A @ B| <= 2^-10 * (|A| @ |B|)``
+elementwise, plus f32 accumulation's ~K * 2^-24 (2^-13 allowed). Against numpy on the
+TF32-rounded inputs the kernel must agree to f32 accumulation error (1e-5 relative to
+``|A| @ |B|``).
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ import pytest
 from aic.compiler.stages import cpu_table
 from aic.context import make_context
 from aic.mlir_api import gpu, ir
-from aic.passes.hw.mma_lib.emulate import EmulationError, mma_reference, run_kernel
+from aic.passes.hw.mma_lib.emulate import (EmulationError, mma_reference, run_kernel,
+                                           tf32_bits, tf32_round)
 from aic.pipeline import run_pipeline_on
 from onnx import TensorProto, helper, numpy_helper
 
-TF32_BOUND = 2.0 ** -9
+TF32_BOUND = 2.0 ** -10 + 2.0 ** -13
 PTX = {"sm_80": "cubin-chip=sm_80 cubin-features=+ptx76", "sm_90": "cubin-chip=sm_90a "
        "cubin-features=+ptx80"}
 
@@ -126,6 +128,20 @@ def test_matmul_1024_gives_tensor_core_ptx(matmul_1024, ctx):
     assert "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32" in ptx
     assert re.search(r"cp\.async\.cg\.shared\.global\s.*16, 16;", ptx)
     assert re.search(r"cp\.async\.wait_group\s+1;", ptx) and re.search(r"bar\.sync\s+0;", ptx)
+    assert "cvt.rna.tf32.f32" in ptx  # fragments rounded to TF32, not truncated
+
+
+def test_tf32_rounding_is_ptxs_cvt_rna():
+    """The emulation's ``cvt.rna.tf32.f32``: to nearest on 10 mantissa bits, ties away from
+    zero; infinities kept, NaN canonical; values near the f32 maximum round to infinity."""
+    x = np.array([1 + 2.0 ** -11, 1 + 2.0 ** -11 - 2.0 ** -23, -(1 + 3 * 2.0 ** -11), np.inf,
+                  -np.inf, np.nan, np.finfo(np.float32).max, 0.0, -0.0], np.float32)
+    want = np.array([1 + 2.0 ** -10, 1.0, -(1 + 2 * 2.0 ** -10), np.inf, -np.inf, np.nan,
+                     np.inf, 0.0, -0.0], np.float32)
+    got = tf32_round(x)
+    assert np.array_equal(got, want, equal_nan=True)
+    assert np.array_equal(np.signbit(got), np.signbit(want))
+    assert tf32_bits(np.float32(np.nan)) == 0x7FFFFFFF
 
 
 def test_conv_3x3_gives_tensor_core_ptx(conv_3x3, ctx):
