@@ -43,7 +43,9 @@ class ConvertLinalgToTiled(Pass):
     matmul, batch_matmul, projected-permutation generics, depthwise conv and 2-D pooling.
 
     Options: `tile-sizes` (one size per iteration dim, aligned to the innermost dims;
-    default: derived from the module's `hw.target`), `fuse-epilogue` (default true).
+    default: derived from the module's `hw.target`), `fuse-epilogue` (default true),
+    `gpu-precision` (CUDA: `tf32`, the default, pads matmuls to tensor-core tiles; with `f32`
+    no tensor cores run them, so none is padded).
     Precondition: a `hw.target` on the module (aic-hw-set-target) unless tile-sizes is given.
     """
 
@@ -51,6 +53,8 @@ class ConvertLinalgToTiled(Pass):
     tile_sizes: tuple[int, ...] = option((), "tile size per iteration dim (innermost aligned)")
     fuse_epilogue: bool = option(True, "fuse elementwise consumers into contraction and "
                                         "sliding-window kernels")
+    gpu_precision: str = option("tf32", "CUDA f32 matmuls: tf32 (tensor cores: pad matmuls "
+                                        "to their tiles) or f32")
 
     def run(self, op):
         try:
@@ -60,6 +64,9 @@ class ConvertLinalgToTiled(Pass):
         if target is None and not self.tile_sizes:
             raise PassError("no hw.target on the module: run aic-hw-set-target first or "
                             "give tile-sizes", op)
+        if self.gpu_precision not in mma_plan.PRECISIONS:
+            raise PassError(f"gpu-precision must be one of {', '.join(mma_plan.PRECISIONS)}, "
+                            f"got '{self.gpu_precision}'", op)
         _form_row_groups(op, target, self.tile_sizes)
         names = (MATMUL, BATCH_MATMUL, GENERIC) + window.NAMES
         # Ops are tracked by a numbered tag, not by Python handle: a handle of an op that a
@@ -106,7 +113,8 @@ class ConvertLinalgToTiled(Pass):
                 absorb(window.producers(win))
                 window.erase_producers(win)
                 continue
-            extents = _mma_padding(info, target) if not self.tile_sizes else None
+            extents = None if self.tile_sizes or self.gpu_precision == "f32" else \
+                _mma_padding(info, target)
             if extents is not None:  # tensor-core tiles on the padded extents
                 padded = pad.pad(info, chain, extents)
                 pending.appendleft((padded, fixed, _tag(padded, count)))

@@ -1,4 +1,5 @@
 // RUN: aic-opt %s --split-input-file -p aic-convert-linalg-to-tiled | FileCheck %s
+// RUN: aic-opt %s --split-input-file -p 'aic-convert-linalg-to-tiled{gpu-precision=f32}' | FileCheck %s --check-prefix=F32
 
 // On a CUDA target a matmul is tiled by blocks of tensor-core tiles: the largest block tile
 // giving at least 32 blocks (1024^2: 128x128, 64 blocks), a k tile of 32.
@@ -36,7 +37,11 @@ module attributes {hw.target = {kind = "cuda", max_threads = 1024 : i64, mma = a
 // No block tile of whole mma tiles divides 40 rows: the matmul is padded with zero rows to
 // 48 (A padded, the fill made at 48 x 64), tiled by tensor-core blocks (16 x 8: 24 blocks),
 // and the result sliced back to 40 rows.
+// With gpu-precision=f32 no tensor core runs it: no padding.
 // CHECK-LABEL: func.func @ragged_rows_padded
+// F32-LABEL: func.func @ragged_rows_padded
+// F32-NOT: tensor.pad
+// F32: space = array<i64: 40, 64, 64>
 // CHECK-SAME: (%[[A:.*]]: tensor<40x64xf32>, %[[B:.*]]: tensor<64x64xf32>)
 // CHECK: %[[PA:.*]] = tensor.pad %[[A]] low[0, 0] high[8, 0]
 // CHECK: %[[K:.*]] = "tiled.kernel"

@@ -230,6 +230,10 @@ def cuda_table(target: str = "cuda-sm80", emulate: bool = False,
     description = targets.resolve(target)
     chip, features = targets.cuda.ptx_arch(description)
     front = cpu_table(target).stages[:3]
+    if precision == "f32":  # no tensor cores: no matmul padded to their tiles
+        tiled = front[2]
+        front = front[:2] + (dataclasses.replace(tiled, pipeline=tiled.pipeline.replace(
+            "aic-convert-linalg-to-tiled", "aic-convert-linalg-to-tiled{gpu-precision=f32}")),)
     hw = (Stage("hw", "CUDA mapping: hw.parallel over blocks (block_x), tiles as linalg; "
                 "matmuls on tensor cores (blocks x warps of hw.microkernel mma tiles)",
                 f"aic-convert-tiled-to-hw{{gpu-precision={precision}}}"),
