@@ -53,6 +53,7 @@ CASES = {
                             2 * 256 * 256 * 9 * 56 * 56),
     "softmax_12x197x197": ("kernels", "softmax", {"shape": [12, 197, 197]}, 0),
     "layernorm_128x768": ("kernels", "layer_norm", {"rows": 128, "d": 768}, 0),
+    "resnet18_224": ("models", "resnet", {"depth": 18, "image": 224}, 0),
     "mobilenetv2_224": ("models", "mobilenet_v2", {"image": 224}, 0),
     "bert_d256_2layers_seq128": ("models", "bert", {"layers": 2, "seq": 128, "d": 256,
                                                     "heads": 4, "ffn": 1024}, 0),
