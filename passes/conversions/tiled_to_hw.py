@@ -34,7 +34,7 @@ from aic.errors import PassError
 from aic.mlir_api import arith, ir, linalg, scf, tensor
 from aic.pass_base import Pass, option, register_pass
 from aic.passes.conversions.tiled_to_hw_lib.cuda_contraction import map_contraction
-from aic.passes.conversions.tiled_to_hw_lib import im2col_pack
+from aic.passes.conversions.tiled_to_hw_lib import fill_destination, im2col_pack
 from aic.passes.conversions.tiled_to_hw_lib.prepack import prepack_b
 from aic.passes.hw.mma_lib.plan import IM2COL_ATTR, PRECISIONS
 from aic.verify import require_valid, scalar_fill, walk
@@ -102,7 +102,7 @@ def _lower_kernel(kernel: KernelOp, target) -> ParallelOp:
     space, sizes = kernel.space, kernel.tile_sizes
     fills = [_scalar_fill(i) for i in kernel.inits]
     with ir.InsertionPoint(kernel), kernel.location:
-        inits = [i if f is None else _fill_destination(f, i) for f, i in zip(fills, kernel.inits)]
+        inits = [i if f is None else fill_destination(f, i) for f, i in zip(fills, kernel.inits)]
         p = ParallelOp([i.type for i in inits], inits, upper_bounds=[space[d] for d in par],
                        steps=[sizes[d] for d in par], mapping=_mapping(target, len(par)))
         block = p.operation.regions[0].blocks.append(
@@ -145,16 +145,6 @@ def _scalar_fill(init: ir.Value) -> ir.Operation | None:
     if len(list(init.uses)) != 1 and static_shape(init.type) is None:
         return None
     return op
-
-
-def _fill_destination(fill: ir.Operation, init: ir.Value) -> ir.Value:
-    """Where a kernel whose tiles fill their own accumulators writes: the fill's tensor when
-    the kernel is the fill's only user, else a tensor of its own (CSE merges equal fills of
-    equal shapes, and two kernels writing one tensor would make bufferization copy it)."""
-    if len(list(init.uses)) == 1:
-        return fill.operands[1]
-    t = ir.RankedTensorType(init.type)
-    return tensor.EmptyOp(list(t.shape), t.element_type).result
 
 
 def _move_block(block, into, replacements) -> list[ir.Value]:

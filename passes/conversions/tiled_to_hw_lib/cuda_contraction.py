@@ -46,6 +46,7 @@ from __future__ import annotations
 from aic.dialects.hw import TERMINATOR, MicrokernelOp, ParallelOp
 from aic.dialects.tiled import KernelOp, LoadOp
 from aic.mlir_api import arith, ir, linalg, scf, tensor
+from aic.passes.conversions.tiled_to_hw_lib import fill_destination
 from aic.passes.hw.mma_lib import epilogue as epi
 from aic.passes.hw.mma_lib.plan import MmaPlan, plan
 from aic.verify import defining_op
@@ -80,7 +81,7 @@ def _match(kernel: KernelOp):
             or list(kernel.outs_indexing) != list(range(2 + nb)) or len(kernel.inits) != 1:
         return None
     # the fill may be shared (CSE merges the zero fills of same-shaped kernels): each block
-    # fills its own accumulator and the fill's destination only gives the result's type
+    # fills its own accumulator, into a tensor of the kernel's own (fill_destination)
     fill = defining_op(kernel.inits[0])
     if fill is None or fill.name != "linalg.fill" or epi.constant_of(fill.operands[0]) is None:
         return None
@@ -126,8 +127,8 @@ def _slice(source, offsets, sizes, rank: int = 2) -> ir.Value:
 def _build(kernel: KernelOp, p: MmaPlan, a, b, fill) -> ParallelOp:
     bm, bn, bk = p.block
     lead = [1] if p.batch > 1 or len(kernel.space) == 4 else []
-    dest = fill.operands[1]
     with ir.InsertionPoint(kernel), kernel.location:
+        dest = fill_destination(fill, kernel.inits[0])
         par = ParallelOp([dest.type], [dest], upper_bounds=[p.batch] * len(lead) + [p.m, p.n],
                          steps=lead + [bm, bn],
                          mapping=["block_z"] * len(lead) + ["block_y", "block_x"])
