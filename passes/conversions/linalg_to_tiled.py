@@ -6,6 +6,8 @@ build one kernel: the body loads the operands' tiles with `tiled.load` and appli
 op to the tiles (batch_matmul: batch tile 1, rank-reduced to a 2-D `linalg.matmul`); for a
 contraction, the chain of elementwise `linalg.generic` consumers (result used once, as an
 identity-mapped input, same type, output not read by the payload) moves into the epilogue.
+On a CPU target a narrow matmul with a constant A (1280 filters x 49 pixels) is computed
+transposed, ``C^T = X^T @ W^T``, the filters as columns (``linalg_to_tiled_lib.narrow``).
 On a CUDA target a matmul that no tensor-core block tile divides (N = 196 columns, K = 147)
 is first padded with zeros to extents that tiles divide (``linalg_to_tiled_lib.pad``, the
 result sliced back). A parallel dim whose tile size does not divide its extent
@@ -32,7 +34,7 @@ from aic.dialects.tiled.shapes import tile_type
 from aic.errors import PassError
 from aic.mlir_api import arith, ir, linalg
 from aic.pass_base import Pass, option, register_pass
-from aic.passes.conversions.linalg_to_tiled_lib import pad, patches, peel, rows, window
+from aic.passes.conversions.linalg_to_tiled_lib import narrow, pad, patches, peel, rows, window
 from aic.passes.hw.mma_lib import plan as mma_plan
 from aic.verify import defining_op, walk
 
@@ -103,6 +105,11 @@ class ConvertLinalgToTiled(Pass):
             win = window.analyze(candidate)
             info = win.info if win else analyze(candidate)
             if info is None:
+                continue
+            if win is None and not self.tile_sizes and narrow.applies(info, target):
+                for new in reversed(narrow.narrow(info)):  # tiled next, in order
+                    pending.appendleft((new.opview, fixed, _tag(new, count)))
+                    count += 1
                 continue
             fusing = self.fuse_epilogue and (info.is_contraction or win is not None)
             chain = _epilogue_chain(info) if fusing else []
