@@ -29,7 +29,8 @@ from collections import deque
 
 from aic.dialects.hw import enclosing_target
 from aic.dialects.tiled import PARALLEL, TERMINATOR, KernelOp, LoadOp, tiling
-from aic.passes.conversions.linalg_to_tiled_lib.analysis import BATCH_MATMUL, GENERIC, MATMUL, LinalgInfo, analyze
+from aic.passes.conversions.linalg_to_tiled_lib.analysis import (BATCH_MATMUL, GENERIC, MATMUL,
+                                                                   LinalgInfo, analyze)
 from aic.dialects.tiled.shapes import tile_type
 from aic.errors import PassError
 from aic.mlir_api import arith, ir, linalg

@@ -226,8 +226,9 @@ def _to_microkernel(op, target) -> None:
     attrs = op.operation.attributes
     maps = [str(m) for m in ir.ArrayAttr(attrs["indexing_maps"])] if "indexing_maps" in attrs \
         else None
-    if maps is not None and maps != ["affine_map<(d0, d1, d2) -> (d0, d2)>", "affine_map<(d0, d1, d2) -> (d2, d1)>",
-                "affine_map<(d0, d1, d2) -> (d0, d1)>"]:
+    if maps is not None and maps != ["affine_map<(d0, d1, d2) -> (d0, d2)>",
+                                     "affine_map<(d0, d1, d2) -> (d2, d1)>",
+                                     "affine_map<(d0, d1, d2) -> (d0, d1)>"]:
         return
     mr, nr = tiling.register_tile(target)
     m, n = types[2].shape

@@ -170,7 +170,7 @@ def _patch_copy(b: ir.Value, k: int, n: int):
                 for name in ("pads", "strides", "dilations")}
     pad = spatial_pad(image)
     if pad is not None and is_zero(pad.value):  # read the source, zeros in the padding
-        geometry["pads"] = tuple(a + b for a, b in zip(geometry["pads"], pad.low))
+        geometry["pads"] = tuple(p + q for p, q in zip(geometry["pads"], pad.low))
         image = pad.source
         erase.append(defining_op(images[0]))
     _, c, h, w = ir.RankedTensorType(image.type).shape
@@ -194,16 +194,12 @@ def _zero_pad(value: ir.Value) -> ir.Operation | None:
 def _captured(op, rank: int) -> list[ir.Value]:
     """The tensors of ``rank`` that ops inside ``op`` read but that are defined outside it."""
     inside, found = set(), []
-    for o in walk(op):
-        if o.operation == op:
-            continue
-        for region in o.operation.regions:
+    for o in [op, *(c.operation for c in walk(op))]:
+        for region in o.regions:
             for blk in region.blocks:
                 inside.update(blk.arguments)
-        inside.update(o.operation.results)
-    for region in op.regions:
-        for blk in region.blocks:
-            inside.update(blk.arguments)
+        if o != op:
+            inside.update(o.results)
     for o in walk(op):
         for v in o.operation.operands:
             t = v.type

@@ -14,8 +14,8 @@ loads the input rows it reads (when ``x`` is a spatial `tensor.pad` and the tile
 planes: the unpadded plane, padded inside the tile, so no padded copy of the input is made) and
 copies, in a loop over ``(kh, kw)``, the strided slice ``x[.., kh*dh + oh*sh, kw*dw + ow*sw]``
 into ``P[.., kh, kw, .., ..]`` with an identity-mapped `linalg.generic` that
-``aic-hw-vectorize`` turns into vector copies along ``ow``. So the patch matrix is built in parallel, one vector row
-at a time, instead of by one scalar loop nest over the whole tensor.
+``aic-hw-vectorize`` turns into vector copies along ``ow``. So the patch matrix is built in
+parallel, one vector row at a time, instead of by one scalar loop nest over the whole tensor.
 """
 
 from __future__ import annotations
@@ -105,8 +105,8 @@ def matrix_of(p: Patches) -> ir.Operation | None:
 
 def defers_to_hw(p: Patches, target) -> bool:
     """Whether the copy is left for ``aic-convert-tiled-to-hw`` to pack straight from the image
-    (``tiled_to_hw_lib.im2col_pack``): a CPU target, f32, batch 1, a padded image under 2**31 elements (i32 lane offsets), and P
-    read only as the B operand of `linalg.matmul`."""
+    (``tiled_to_hw_lib.im2col_pack``): a CPU target, f32, batch 1, a padded image under 2**31
+    elements (i32 lane offsets), and P read only as the B operand of `linalg.matmul`."""
     n, c, h, w = static_shape(p.x.type)
     if target is None or target.kind != "cpu" or c * h * w >= 2 ** 31:
         return False
@@ -129,8 +129,8 @@ def implicit_gemm_attr(p: Patches, sizes: list[int], target) -> ir.Attribute | N
     padding, strides and dilations with which a tensor-core kernel computing the matmul reads
     B from the image its tiles load (``aic-hw-lower-mma``; the copy is then dropped): the
     unpadded source when the tiles pad whole planes themselves (a zero pad), else ``x`` (a
-    zero `tensor.pad` there is seen through by that pass). None: not a CUDA target, not f32 batch 1, P read by anything but
-    matmuls as B, or a nonzero pad value."""
+    zero `tensor.pad` there is seen through by that pass). None: not a CUDA target, not f32
+    batch 1, P read by anything but matmuls as B, or a nonzero pad value."""
     if target is None or target.kind != "cuda" or not _only_matmul_b(p):
         return None
     pads = [0, 0]

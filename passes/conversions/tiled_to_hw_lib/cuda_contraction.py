@@ -5,11 +5,12 @@ for every kernel on a CUDA target: it returns the new block-level `hw.parallel`,
 (the kernel is not a tensor-core contraction; the caller maps it its generic way). It applies
 to a `tiled.kernel` over ``(m, n, k)`` whose body is ``linalg.matmul`` of a
 `tiled.load` of A at ``(m, k)`` and of B at ``(k, n)`` into the accumulator, whose init is a
-`linalg.fill` of a constant (possibly shared with other kernels), whose epilogue (if any) is element-wise
-(`tiled.load`s at the tile's offsets and all-parallel `linalg.generic`s; see
-``aic.passes.hw.mma_lib.epilogue``; f32 unbatched kernels only), in f32 (TF32 tensor cores unless ``precision`` is
-``f32``) or f16, with a tile that an ``MmaPlan`` accepts. Convolutions reach it as the
-matmul of their im2col patches.
+`linalg.fill` of a constant (possibly shared with other kernels), whose epilogue (if any) is
+element-wise (`tiled.load`s at the tile's offsets and all-parallel `linalg.generic`s; see
+``aic.passes.hw.mma_lib.epilogue``; f32 unbatched kernels only), in f32 (TF32 tensor cores
+unless ``precision`` is ``f32``) or f16, with a tile that an ``MmaPlan`` accepts.
+Convolutions reach it as the matmul of their im2col patches (read from the image by the
+kernel ``aic-hw-lower-mma`` makes: implicit GEMM).
 
 The result, for a plan with block tile ``bm x bn`` (the kernel's tile), k slice ``bk`` and
 ``wm x wn`` warp tiles:

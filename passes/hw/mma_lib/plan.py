@@ -7,8 +7,9 @@ m16n8k16 for f16; f32 accumulators in registers), and a k loop over ``bk``-deep 
 and B staged in shared memory through ``stages`` buffers (``cp.async`` double buffering).
 
 Policy: block tiles are tried largest first (128x128, 128x64, 64x128, 64x64, 64x32, 32x64,
-32x32, 16x32, 16x16 ...) and the first that divides M and N into at least ``MIN_BLOCKS`` blocks is taken
-(else the smallest that divides them); ``bk`` is 32 (f16) or 16 (f32) when it divides K, else 8/16;
+32x32, 16x32, 16x16 ...) and the first that divides M and N into at least ``MIN_BLOCKS``
+blocks is taken (else the smallest that divides them); ``bk`` is 32 (f16) or 16 (f32) when it
+divides K, else 8/16;
 the stage buffers (rows padded by 16 bytes against bank conflicts) must fit the 48 KiB of
 static shared memory a block may use without opt-in (the target's ``smem`` is the opt-in
 maximum, which needs dynamic shared memory -- not used); the accumulators of a warp tile are
