@@ -107,8 +107,10 @@ class ConvertLinalgToTiled(Pass):
             info = win.info if win else analyze(candidate)
             if info is None:
                 continue
-            if win is None and not self.tile_sizes and narrow.applies(info, target):
-                for new in reversed(narrow.narrow(info)):  # tiled next, in order
+            narrowed = narrow.narrow(info) if win is None and not self.tile_sizes \
+                and narrow.applies(info, target) else None
+            if narrowed is not None:  # computed transposed: its new ops are tiled next
+                for new in reversed(narrowed):
                     pending.appendleft((new.opview, fixed, _tag(new, count)))
                     count += 1
                 continue

@@ -100,3 +100,18 @@ func.func @negative_few_rows(%x: tensor<16x9xf32>) -> tensor<32x9xf32> {
   %c = linalg.matmul ins(%w, %x : tensor<32x16xf32>, tensor<16x9xf32>) outs(%init : tensor<32x9xf32>) -> tensor<32x9xf32>
   return %c : tensor<32x9xf32>
 }
+
+// -----
+
+// A weight whose data is not in the IR (elided, as in a dump): it cannot be transposed at
+// compile time, so the matmul stays as it is.
+// CHECK-LABEL: func.func @negative_elided_weight
+// CHECK: space = array<i64: 64, 9, 16>
+func.func @negative_elided_weight(%x: tensor<16x9xf32>) -> tensor<64x9xf32> {
+  %w = arith.constant dense_resource<__elided__> : tensor<64x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x9xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<64x9xf32>) -> tensor<64x9xf32>
+  %c = linalg.matmul ins(%w, %x : tensor<64x16xf32>, tensor<16x9xf32>) outs(%init : tensor<64x9xf32>) -> tensor<64x9xf32>
+  return %c : tensor<64x9xf32>
+}

@@ -60,17 +60,22 @@ def _patch_matrix(b: ir.Value) -> bool:
     return source is not None and patches.analyze(source.opview) is not None
 
 
-def narrow(info: LinalgInfo) -> list[ir.Operation]:
+def narrow(info: LinalgInfo) -> list[ir.Operation] | None:
     """Rewrite (see the module docstring); returns the new ops to tile, in order: the
     transposing copy of X, the new matmul and, when no element-wise reader took the
-    transposed result, the copy back."""
-    m, n, k = info.space
+    transposed result, the copy back. None (nothing changed): A's data cannot be read (a
+    constant whose blob was elided)."""
+    m, n, _ = info.space
     a, x = info.inputs
+    weight = _weight(a)
+    array = holder_array(weight, weight.results[0].type)
+    if array is None:
+        return None
     element = ir.RankedTensorType(info.init.type).element_type
     fill = _zero_fill(info)
     consumer = _consumer(info)
     with ir.InsertionPoint(info.op), info.op.location:
-        wt = _transposed_constant(a)
+        wt = _transposed_constant(a, array)
         xt = _transpose(x)
         out = tensor.EmptyOp([n, m], element).result
         init = linalg.fill(fill.operands[0], outs=[out])
@@ -84,7 +89,7 @@ def narrow(info: LinalgInfo) -> list[ir.Operation]:
         new.append(defining_op(back))
     else:
         reader = consumer.operation
-        index = [i for i, v in enumerate(reader.operands) if v == result][0]
+        index = next(i for i, v in enumerate(reader.operands) if v == result)
         maps = list(ir.ArrayAttr(reader.attributes["indexing_maps"]))
         maps[index] = ir.AffineMapAttr.get(_swap(ir.AffineMapAttr(maps[index]).value))
         reader.attributes["indexing_maps"] = ir.ArrayAttr.get(maps)
@@ -140,12 +145,12 @@ def _swap(amap: ir.AffineMap) -> ir.AffineMap:
     return ir.AffineMap.get(amap.n_dims, 0, list(reversed(amap.results)))
 
 
-def _transposed_constant(a: ir.Value) -> ir.Value:
-    op = _weight(a)
+def _transposed_constant(a: ir.Value, array: np.ndarray) -> ir.Value:
+    """A^T as a constant: ``array`` (the weight's data) reshaped to A's shape, transposed."""
     t = ir.RankedTensorType(a.type)
-    array = holder_array(op, op.results[0].type).reshape(t.shape)
     wt = ir.RankedTensorType.get(list(reversed(t.shape)), t.element_type)
-    return arith.ConstantOp(wt, elements_attr(np.ascontiguousarray(array.T), wt)).result
+    return arith.ConstantOp(wt, elements_attr(np.ascontiguousarray(array.reshape(t.shape).T),
+                                              wt)).result
 
 
 def _transpose(x: ir.Value) -> ir.Value:
