@@ -28,13 +28,12 @@ from aic.dialects.hw import MicrokernelOp, ParallelOp, enclosing_target
 from aic.errors import PassError
 from aic.mlir_api import arith, bufferization, gpu, ir, memref
 from aic.pass_base import Pass, register_pass
-from aic.passes.conversions.linalg_to_tiled_lib.patches import is_zero
 from aic.passes.conversions.linalg_to_tiled_lib.window import spatial_pad
 from aic.passes.conversions.tiled_to_hw_lib.cuda_contraction import STAGES_ATTR
 from aic.passes.hw.mma_lib import epilogue as epi
 from aic.passes.hw.mma_lib.kernel import emit_kernel, types
 from aic.passes.hw.mma_lib.plan import IM2COL_ATTR, STATIC_SMEM, Im2col, MmaPlan, mma_shape
-from aic.verify import defining_op, walk
+from aic.verify import defining_op, float_constant, walk
 
 
 @register_pass
@@ -104,7 +103,7 @@ def _lower(block: ParallelOp, kernels: dict[str, str], top) -> None:
     batched = len(ivs) == 3
     if batched and after and after[-1].name == "tensor.expand_shape":
         after = after[:-1]  # the 2-D tile back to 1 x bm x bn
-    init = epi.constant_of(fill.operands[0])
+    init = float_constant(fill.operands[0])
     found = epi.from_hw(after, loop.results[0], ivs[-2:])
     if init is None or found is None or (batched and after):
         raise PassError("a contraction block needs a constant init and an element-wise "
@@ -169,7 +168,7 @@ def _patch_copy(b: ir.Value, k: int, n: int):
     geometry = {name: tuple(ir.DenseI64ArrayAttr(attr[name]))
                 for name in ("pads", "strides", "dilations")}
     pad = spatial_pad(image)
-    if pad is not None and is_zero(pad.value):  # read the source, zeros in the padding
+    if pad is not None and float_constant(pad.value) == 0:  # read the source, zeros in the padding
         geometry["pads"] = tuple(p + q for p, q in zip(geometry["pads"], pad.low))
         image = pad.source
         erase.append(defining_op(images[0]))
@@ -188,7 +187,7 @@ def _zero_pad(value: ir.Value) -> ir.Operation | None:
             or any(ir.DenseI64ArrayAttr(op.attributes["static_low"])):
         return None
     body = list(op.regions[0].blocks[0].operations)
-    return op if is_zero(body[-1].operands[0]) else None
+    return op if float_constant(body[-1].operands[0]) == 0 else None
 
 
 def _captured(op, rank: int) -> list[ir.Value]:

@@ -42,6 +42,15 @@ def scalar_fill(value: ir.Value) -> ir.Operation | None:
     return op
 
 
+def float_constant(value: ir.Value) -> float | None:
+    """The value of the float scalar ``arith.constant`` that ``value`` is, else None."""
+    op = defining_op(value)
+    if op is None or op.name != "arith.constant":
+        return None
+    attr = op.attributes["value"]
+    return ir.FloatAttr(attr).value if isinstance(attr, ir.FloatAttr) else None
+
+
 def user_op(use) -> ir.Operation:
     """The operation of an ``OpOperand`` (``value.uses``)."""
     return use.owner.operation if isinstance(use.owner, ir.OpView) else use.owner

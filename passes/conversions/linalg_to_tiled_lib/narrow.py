@@ -31,7 +31,7 @@ from aic.dialects.graph.constants import elements_attr, holder_array
 from aic.mlir_api import arith, ir, linalg, tensor
 from aic.passes.conversions.linalg_to_tiled_lib import patches
 from aic.passes.conversions.linalg_to_tiled_lib.analysis import GENERIC, MATMUL, LinalgInfo
-from aic.verify import defining_op, scalar_fill
+from aic.verify import defining_op, float_constant, scalar_fill
 
 MAX_COLUMNS = 64  # transposed only when N fits in this many columns ...
 MIN_WASTE = 0.1  # ... of which whole vectors would waste at least this share
@@ -114,13 +114,7 @@ def _weight(a: ir.Value):
 
 def _zero_fill(info: LinalgInfo):
     fill = scalar_fill(info.init)
-    if fill is None:
-        return None
-    value = defining_op(fill.operands[0])
-    if value is None or value.name != "arith.constant":
-        return None
-    attr = value.attributes["value"]
-    return fill if isinstance(attr, ir.FloatAttr) and ir.FloatAttr(attr).value == 0 else None
+    return fill if fill is not None and float_constant(fill.operands[0]) == 0 else None
 
 
 def _consumer(info: LinalgInfo):

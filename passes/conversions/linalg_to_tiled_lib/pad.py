@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from aic.mlir_api import arith, ir, linalg, tensor
 from aic.passes.conversions.linalg_to_tiled_lib.analysis import LinalgInfo
+from aic.passes.conversions.linalg_to_tiled_lib.peel import empty_like
 from aic.verify import defining_op, scalar_fill
 
 
@@ -46,9 +47,9 @@ def pad(info: LinalgInfo, chain: list[LinalgInfo], extents: list[int]) -> ir.OpV
                     continue
                 if k == 0 and i == len(operands) - 1 and fill is not None:
                     operands[i] = linalg.fill(fill.operands[0],
-                                              outs=[_empty(_grown(value.type, high))])
+                                              outs=[empty_like(_grown(value.type, high))])
                 elif _is_empty(value):
-                    operands[i] = _empty(_grown(value.type, high))
+                    operands[i] = empty_like(_grown(value.type, high))
                 else:
                     operands[i] = _zero_pad(value, high)
             clone = entry.op.operation.clone(ip=ir.InsertionPoint.current)
@@ -72,10 +73,6 @@ def pad(info: LinalgInfo, chain: list[LinalgInfo], extents: list[int]) -> ir.OpV
 def _grown(t: ir.Type, high: list[int]) -> ir.RankedTensorType:
     t = ir.RankedTensorType(t)
     return ir.RankedTensorType.get([s + h for s, h in zip(t.shape, high)], t.element_type)
-
-
-def _empty(t: ir.RankedTensorType) -> ir.Value:
-    return tensor.EmptyOp(list(t.shape), t.element_type).result
 
 
 def _is_empty(value: ir.Value) -> bool:

@@ -28,6 +28,7 @@ from aic.mlir_api import ir, scf, tensor
 from aic.passes.conversions.linalg_to_tiled_lib.analysis import GENERIC, LinalgInfo
 from aic.passes.conversions.linalg_to_tiled_lib.window import Pad, copy_into, index, input_tile, \
     scaled, spatial_pad
+from aic.verify import float_constant
 
 
 @dataclass
@@ -135,21 +136,12 @@ def implicit_gemm_attr(p: Patches, sizes: list[int], target) -> ir.Attribute | N
         return None
     pads = [0, 0]
     if p.pad is not None and sizes[4:] == p.info.space[4:]:  # tile_body pads in the tile
-        if not is_zero(p.pad.value):
+        if float_constant(p.pad.value) != 0:
             return None
         pads = list(p.pad.low)
     return ir.DictAttr.get({name: ir.DenseI64ArrayAttr.get(list(values)) for name, values in
                             (("pads", pads), ("strides", p.strides),
                              ("dilations", p.dilations))})
-
-
-def is_zero(value: ir.Value) -> bool:
-    """Whether ``value`` is an `arith.constant` float zero."""
-    owner = value.owner
-    if isinstance(owner, ir.Block) or owner.operation.name != "arith.constant":
-        return False
-    attr = owner.operation.attributes["value"]
-    return isinstance(attr, ir.FloatAttr) and ir.FloatAttr(attr).value == 0.0
 
 
 def tile_body(p: Patches, sizes: list[int], offsets, acc) -> ir.Value:

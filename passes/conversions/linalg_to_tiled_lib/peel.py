@@ -12,9 +12,9 @@ and its chain are cloned twice, on slices — the full tiles ``[0, main)`` and t
 
 Operands not indexed by the dim (B of a matmul) are used whole. An init that is a fill of a
 scalar (a matmul's zeros) is not sliced: each clone gets a fill of its own shape and the two
-results go into a new tensor (``tensor.empty``), so no fill of the whole tensor is left. Each clone then forms a
-kernel of its own whose tile sizes divide its extents, so the full tiles keep the target's
-register tile and only the remainder runs a smaller one. Positions read with
+results go into a new tensor (``tensor.empty``), so no fill of the whole tensor is left. Each
+clone then forms a kernel of its own whose tile sizes divide its extents, so the full tiles keep
+the target's register tile and only the remainder runs a smaller one. Positions read with
 `linalg.index` along the dim are shifted by the slice's origin.
 """
 
@@ -43,7 +43,7 @@ def peel(info: LinalgInfo, chain: list[LinalgInfo], d: int, main: int) -> list[i
         # a filled init: each clone fills its own (tile by tile, in aic-convert-tiled-to-hw)
         # and both land in a new tensor, which they cover -- no whole-tensor fill, shared by
         # CSE with other ops and copied by bufferization
-        base = info.init if fill is None else _empty(last.operation.results[0].type)
+        base = info.init if fill is None else empty_like(last.operation.results[0].type)
         lo = _clone_range(ops, 0, main, info.init, fill)
         whole = _insert(lo, base, axis, 0)
         hi = _clone_range(ops, main, extent - main, whole, fill)
@@ -56,7 +56,8 @@ def peel(info: LinalgInfo, chain: list[LinalgInfo], d: int, main: int) -> list[i
     return [lo[0], hi[0]]
 
 
-def _empty(t: ir.Type) -> ir.Value:
+def empty_like(t: ir.Type) -> ir.Value:
+    """A `tensor.empty` of the static tensor type ``t``."""
     t = ir.RankedTensorType(t)
     return tensor.EmptyOp(list(t.shape), t.element_type).result
 
@@ -74,7 +75,8 @@ def _clone_range(ops, start: int, size: int, init: ir.Value,
             elif k == 0 and i == len(operands) - 1:
                 axis = dims.index(dim)
                 operands[i] = _slice(init, axis, start, size) if fill is None else \
-                    linalg.fill(fill.operands[0], outs=[_empty(_sliced(init.type, axis, size))])
+                    linalg.fill(fill.operands[0],
+                                outs=[empty_like(_sliced(init.type, axis, size))])
             elif dim in dims:
                 operands[i] = _slice(value, dims.index(dim), start, size)
         clone = entry.op.operation.clone(ip=ir.InsertionPoint.current)  # after its operands

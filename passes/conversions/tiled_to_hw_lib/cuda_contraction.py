@@ -50,7 +50,7 @@ from aic.mlir_api import arith, ir, linalg, scf, tensor
 from aic.passes.conversions.tiled_to_hw_lib import fill_destination
 from aic.passes.hw.mma_lib import epilogue as epi
 from aic.passes.hw.mma_lib.plan import MmaPlan, plan
-from aic.verify import defining_op
+from aic.verify import defining_op, float_constant
 
 STAGES_ATTR = "hw.mma_stages"
 MATMUL_MAPS = ["affine_map<(d0, d1, d2) -> (d0, d2)>", "affine_map<(d0, d1, d2) -> (d2, d1)>",
@@ -84,7 +84,7 @@ def _match(kernel: KernelOp):
     # the fill may be shared (CSE merges the zero fills of same-shaped kernels): each block
     # fills its own accumulator, into a tensor of the kernel's own (fill_destination)
     fill = defining_op(kernel.inits[0])
-    if fill is None or fill.name != "linalg.fill" or epi.constant_of(fill.operands[0]) is None:
+    if fill is None or fill.name != "linalg.fill" or float_constant(fill.operands[0]) is None:
         return None
     body = kernel.operation.regions[0].blocks[0]
     ops = [o.operation for o in body.operations]

@@ -26,14 +26,6 @@ from aic.verify import defining_op
 SCALAR_DIALECTS = ("arith", "math")  # ops a kernel body can hold as they are
 
 
-def constant_of(value: ir.Value) -> float | None:
-    op = defining_op(value)
-    if op is None or op.name != "arith.constant":
-        return None
-    attr = op.attributes["value"]
-    return ir.FloatAttr(attr).value if isinstance(attr, ir.FloatAttr) else None
-
-
 def _constant_op(value: ir.Value):
     op = defining_op(value)
     return op if op is not None and op.name == "arith.constant" else None
