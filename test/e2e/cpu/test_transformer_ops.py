@@ -1,11 +1,14 @@
 """The opset-23 transformer ops (issue 9) in models, against onnxruntime: a decoder block with
 RMSNormalization, RotaryEmbedding (position ids at run time) and grouped-query causal
 Attention; Attention with a run-time boolean mask, past key/value and a fully masked row;
-a classifier head that picks tokens with GatherND (as dynamo-exported BERTs do)."""
+a classifier head that picks tokens with GatherND (as dynamo-exported BERTs do); bf16 and f16
+Attention with and without ``softmax_precision`` against ONNX's reference."""
 
+import ml_dtypes
 import numpy as np
 import pytest
 from onnx import TensorProto, helper, numpy_helper
+from onnx.reference import ReferenceEvaluator
 
 import aic
 from aic.runner import onnxruntime_session
@@ -101,3 +104,52 @@ def test_gather_nd_token_pick_against_onnxruntime():
              {"w": w(32, 5)})
     h = RNG.standard_normal((3, 10, 32)).astype(np.float32)
     compare(m, {"h": h, "tok": np.array([[0], [9], [-1]], np.int64)})
+
+
+@pytest.mark.parametrize("dtype, elem", [(ml_dtypes.bfloat16, TensorProto.BFLOAT16),
+                                         (np.float16, TensorProto.FLOAT16)])
+def test_half_attention_softmax_precision_as_the_spec_says(dtype, elem):
+    """No ``softmax_precision``: the softmax runs in the element type, rounded step by step
+    as ONNX's reference does -- over 40 keys a bf16 row sum (bf16 additions in key order)
+    ends far from an f32 sum, so matching the reference bit for bit shows the order is kept;
+    ``softmax_precision = 1`` gives an f32 softmax. A causal mask with a run-time boolean
+    mask that hides all of one row (zeros, not NaN)."""
+    b, heads, sq, skv, d = 2, 2, 3, 40, 8
+    feed = {"q": RNG.standard_normal((b, heads, sq, d)).astype(dtype),
+            "k": RNG.standard_normal((b, heads, skv, d)).astype(dtype),
+            "v": RNG.standard_normal((b, heads, skv, d)).astype(dtype),
+            "mask": RNG.random((b, 1, sq, skv)) > 0.2}
+    feed["mask"][1, 0, 1] = False
+    results = {}
+    for precision in (None, TensorProto.FLOAT):
+        attrs = {} if precision is None else {"softmax_precision": precision}
+        node = helper.make_node("Attention", ["q", "k", "v", "mask"], ["y"], **attrs)
+        m = make([node], [("q", elem, [b, heads, sq, d]), ("k", elem, [b, heads, skv, d]),
+                          ("v", elem, [b, heads, skv, d]), ("mask", B, [b, 1, sq, skv])],
+                 [("y", elem, [b, heads, sq, d])], {})
+        got = np.asarray(aic.compile(m)(**feed)[0]).astype(np.float32)
+        want = ReferenceEvaluator(m).run(None, feed)[0].astype(np.float32)
+        if precision is None:
+            np.testing.assert_array_equal(got, want)
+        else:  # an f32 softmax then one rounding: at most an ulp of the element type apart
+            np.testing.assert_allclose(got, want, rtol=2 ** -7, atol=1e-3)
+        np.testing.assert_array_equal(got[1, :, 1], 0)
+        results[precision] = got
+    assert not np.array_equal(results[None], results[TensorProto.FLOAT])
+
+
+def test_bf16_attention_over_many_keys_warns(capfd):
+    """A bf16 softmax whose row sum runs over more keys than bf16 can count gets a warning
+    naming the node and the attribute that avoids it; with softmax_precision, none."""
+    for attrs, warned in (({}, True), ({"softmax_precision": TensorProto.FLOAT}, False)):
+        node = helper.make_node("Attention", ["q", "k", "v"], ["y"], name="attn", **attrs)
+        m = make([node], [("q", TensorProto.BFLOAT16, [1, 1, 2, 8]),
+                          ("k", TensorProto.BFLOAT16, [1, 1, 300, 8]),
+                          ("v", TensorProto.BFLOAT16, [1, 1, 300, 8])],
+                 [("y", TensorProto.BFLOAT16, [1, 1, 2, 8])], {})
+        aic.compile(m)
+        err = capfd.readouterr().err
+        assert ("node 'attn' (Attention, opset 23): " in err and "warning:" in err
+                and "over 300 keys" in err and "softmax_precision=1" in err) == warned, err
+        if warned:
+            assert len(err.strip().splitlines()) == 1, err

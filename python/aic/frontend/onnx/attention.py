@@ -14,18 +14,28 @@ length or, with ``nonpad_kv_seqlen`` (opset 24), ``nonpad[b] - q_seq`` per batch
 padding mask ``j < nonpad[b]``. Bias parts known at compile time fold into one constant.
 Rows whose bias is all -inf give zeros (the reference's fully-masked-row guard).
 ``qk_matmul_output_mode`` 0/1 output the (softcapped) scores, 2 the biased scores, 3 the
-probabilities; ``softmax_precision`` casts the logits for the softmax.
+probabilities.
+
+The softmax runs in the precision the spec gives it: ``softmax_precision`` when set (the logits
+are cast to it, and ``graph.softmax`` computes it), otherwise the element type of Q and K.
+For f32 and f64 that is ``graph.softmax`` again; for f16 and bf16 it is spelled out in graph
+ops of that type (``_softmax_in_type``) so each step rounds as ONNX's reference rounds it --
+``graph.softmax`` would compute them in f32 and round once, which is more accurate but not
+what the attribute's absence asks for. Set ``softmax_precision = 1`` (FLOAT) for an f32
+softmax in an f16/bf16 model.
 """
 
 from __future__ import annotations
 
+import ml_dtypes
 import numpy as np
 
 from aic.frontend.onnx import compose as c
 from aic.frontend.onnx.registry import handler
 from aic.frontend.onnx.tensors import (element_type, elem_of, np_dtype, onnx_to_np, shape_of,
                                        tensor_type)
-from aic.mlir_api import ir
+from aic.frontend.onnx.loops import DYNAMIC, index
+from aic.mlir_api import ir, scf, tensor
 
 def _i1():
     return ir.IntegerType.get_signless(1)
@@ -79,8 +89,11 @@ def attention(n):
     qk = logits if mode == 2 else scores
     if n.has_attr("softmax_precision"):
         wide = element_type(onnx_to_np(int(n.attr("softmax_precision"))), str(n))
-        logits = c.cast(n, logits, wide)
-    probs = c.softmax(n, logits)
+        probs = c.softmax(n, c.cast(n, logits, wide))
+    elif dtype in _HALF_TYPES:
+        probs = _softmax_in_type(n, logits)
+    else:
+        probs = c.softmax(n, logits)
     if guard is not None:
         probs = c.where(n, guard, c.scalar_like(n, 0, probs), probs)
     qk = probs if mode == 3 else qk
@@ -88,6 +101,56 @@ def attention(n):
     if n.rank(0) == 3:
         y = c.reshape(n, c.transpose(n, y, [0, 2, 1, 3]), [b, sq, qh * shape_of(v)[3]])
     return [y, k, v, c.cast(n, qk, elem_of(q))]
+
+
+_HALF_TYPES = {np.dtype(np.float16), np.dtype(ml_dtypes.bfloat16)}
+
+
+def _softmax_in_type(n, x):
+    """Softmax over the last dim of an f16/bf16 ``x`` with every step rounded to that type,
+    as ONNX's reference computes Attention's default-precision softmax: ``x - max``, ``exp``
+    and the division each round to the element type; the row sum of bf16 rounds after each
+    addition (bf16 adds, in key order), the row sum of f16 is accumulated in f32 and rounded
+    once (numpy sums float16 in float32). A fully masked row gives NaN here; the caller's
+    guard turns it into zeros, as the reference's does."""
+    last = len(shape_of(x)) - 1
+    shifted = c.sub(n, x, c.reduce(n, x, "max", [last]))
+    e = c.unary(n, shifted, "exp")
+    if np_dtype(elem_of(x)) == np.float16:
+        f32 = element_type(np.dtype(np.float32), str(n))
+        total = c.cast(n, c.reduce(n, c.cast(n, e, f32), "sum", [last]), elem_of(x))
+    else:
+        total = _ordered_row_sum(n, e)
+        if shape_of(x)[-1] > STAGNATION_KEYS:
+            n.warn((
+                f"the softmax is computed in bf16 (no softmax_precision; the spec's default): "
+                f"its row sum over {shape_of(x)[-1]} keys rounds every addition to bf16 and "
+                f"stops growing past {STAGNATION_KEYS} times a term; set softmax_precision=1 "
+                f"(FLOAT) for an f32 softmax"))
+    return c.div(n, e, total)
+
+
+STAGNATION_KEYS = 256
+"""Above this many keys a bf16 row sum can stop growing: 256 + 1 rounds back to 256 in bf16
+(8 significant bits), so a row of equal terms sums to 256 however long it is."""
+
+
+def _ordered_row_sum(n, x):
+    """``x.sum(-1, keepdims)`` as a chain of additions in ``x``'s element type, in index
+    order: an ``scf.for`` over the last dim whose body adds one column (a ``graph.add``, so
+    each step rounds). A reduction would be reassociated by the vectorizer."""
+    shape = shape_of(x)
+    rows, width = shape[:-1], shape[-1]
+    column = tensor_type(rows, elem_of(x))
+    with n.loc:
+        loop = scf.ForOp(index(0), index(width), index(1),
+                         [n.constant(np.zeros(rows, np_dtype(elem_of(x))))])
+        with ir.InsertionPoint(loop.body):
+            offsets = [0] * len(rows) + [DYNAMIC]
+            col = tensor.extract_slice(column, x, [loop.induction_variable], [], [], offsets,
+                                       [*rows, 1], [1] * len(shape))
+            scf.YieldOp([c.add(n, loop.inner_iter_args[0], col)])
+    return c.reshape(n, loop.results[0], [*rows, 1])
 
 
 def _scores(n, q, k, qh: int, kvh: int):

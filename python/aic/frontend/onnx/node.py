@@ -4,9 +4,11 @@ A handler reads attributes (``attr``), inputs as import-time constants (``const`
 ``need_const``) or as IR values (``value``; constants are materialised as ``graph.constant``),
 input/output shapes and element types (outputs typed by ONNX shape inference), and builds graph
 ops at the node's location (``op``, ``build``). ``unsupported(reason)`` makes the error that
-names the node, its op type and opset version. Dims are static, or dynamic (``?``, named by
-``dim_names``); inputs computed from dynamic dims at import time (``symbolic``) are not
-``const``: ``need_const`` of one fails with ``UnsupportedError``.
+names the node, its op type and opset version; ``warn(message)`` reports a warning the same
+way (``model.onnx: warning: node 'n' (Op, opset v): message``, through ``aic.diagnostics``).
+Dims are static, or dynamic (``?``, named by ``dim_names``); inputs computed from dynamic
+dims at import time (``symbolic``) are not ``const``: ``need_const`` of one fails with
+``UnsupportedError``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy as np
 import onnx
 import onnx.helper
 
+from aic import diagnostics
 from aic.errors import UnsupportedError
 from aic.frontend.onnx import symbolic
 from aic.frontend.onnx.tensors import element_type, np_dtype, tensor_type
@@ -38,6 +41,9 @@ class NodeView:
 
     def unsupported(self, reason: str) -> UnsupportedError:
         return UnsupportedError(f"{self}: {reason}")
+
+    def warn(self, message: str) -> None:
+        diagnostics.emit(self.imp.file_loc, "warning", f"{self}: {message}")
 
     # -- attributes --------------------------------------------------------------------------
 
