@@ -102,4 +102,7 @@ class NonZeroOp(InferredOp):
         return [([len(ins[0].shape), shapes.DYN], i64())]
 
 
-__all__ = ["NonMaxSuppressionOp", "UniqueOp", "NonZeroOp"]
+DATA_SIZED = (NonMaxSuppressionOp, UniqueOp, NonZeroOp)
+"""The ops whose result length depends on the data."""
+
+__all__ = ["NonMaxSuppressionOp", "UniqueOp", "NonZeroOp", "DATA_SIZED"]

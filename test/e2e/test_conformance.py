@@ -6,6 +6,10 @@ full sweep of every claimed case is ``slow`` (``pytest -m slow``; or
 ``python -m aic.testing.conformance``, which prints both columns). Two worker processes;
 crashes and hangs isolated per case. A case passes, or is an expected failure with its reason
 (``conformance_xfail.py``); a claimed case that ends unsupported is a failure.
+
+The CUDA mapping, emulated on the CPU at f32 (``--target cuda``), runs one case of every
+claimed op here and every case under ``slow``: every op the CPU path supports must also
+compile and compute right on CUDA, but for the ops in ``XFAIL_CUDA_OPS``.
 """
 
 import pytest
@@ -13,10 +17,10 @@ import pytest
 from aic.testing import conformance
 
 
-def _run(per_op):
+def _run(per_op, target="cpu"):
     cases, unclaimed = conformance.select_cases(per_op=per_op)
     assert cases, "the importer claims no op"
-    outcomes = conformance.run_cases(cases, jobs=2)
+    outcomes = conformance.run_cases(cases, jobs=2, target=target)
     print("\n" + conformance.report(outcomes, unclaimed, len(conformance.all_cases())))
     bad = [f"{o.status}: {o.name}: {o.detail}" for o in outcomes if o.status in conformance.BAD]
     assert not bad, f"{len(bad)} of {len(outcomes)} claimed cases:\n" + "\n".join(bad[:60])
@@ -29,6 +33,15 @@ def test_claimed_onnx_node_cases_every_op_family():
 @pytest.mark.slow
 def test_claimed_onnx_node_cases_all():
     _run(per_op=None)
+
+
+def test_claimed_onnx_node_cases_on_the_cuda_mapping_every_op_family():
+    _run(per_op=1, target="cuda")
+
+
+@pytest.mark.slow
+def test_claimed_onnx_node_cases_all_on_the_cuda_mapping():
+    _run(per_op=None, target="cuda")
 
 
 def test_claim_needs_ops_and_element_types():

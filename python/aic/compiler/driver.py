@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 
 from aic import diagnostics, targets, timing
-from aic.compiler import openmp
+from aic.compiler import cuda_support, openmp
 from aic.compiler.stages import StageTable, stage_table
 from aic.compiler.weights import print_options
 from aic.errors import AicError
@@ -253,6 +253,8 @@ def compile_module(model, options: CompileOptions) -> CompileResult:
         os.makedirs(options.dump_dir, exist_ok=True)
         _dump(result, options, 0, start)
     for stage in stages:
+        if result.level == "graph" and targets.resolve(options.target).kind == "cuda":
+            cuda_support.check_graph(module, options.target)
         with timing.span(f"stage {stage.level}"):
             run_pipeline(module, stage.pipeline, f"stage '{stage.level}'")
         result.level = stage.level

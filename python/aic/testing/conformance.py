@@ -3,10 +3,10 @@
 The cases come from the installed onnx package (``collect_testcases``). A case is *claimed*
 when every op of its graph has an importer handler at the case's opset and every element
 type of its inputs, outputs, Cast targets and constants is one the importer maps -- the
-importer's registry and dtype table are the claim, so claim and test cannot drift apart. Each claimed case is compiled
-and run on its data sets in a worker process (a crash or a hang costs one case, not the
-run) and compared at the case's tolerance. Expected failures are listed in
-``conformance_xfail.XFAIL`` with their reasons.
+importer's registry and dtype table are the claim, so claim and test cannot drift apart.
+Each claimed case is compiled and run on its data sets in a worker process (a crash or a
+hang costs one case, not the run) and compared at the case's tolerance. Expected failures are
+listed in ``conformance_xfail.XFAIL`` with their reasons.
 
 Two columns: **as given** (the headline) feeds every graph input at run time, exactly as the
 case gives it -- ``aic.compile`` itself decides how to handle inputs that decide shapes (it
@@ -16,11 +16,16 @@ can do by hand with ``constants=``). A claimed case that ends ``unsupported`` co
 failure: the importer claimed it.
 
     python -m aic.testing.conformance [-j N] [--ops Add,Conv] [-k REGEX] [--per-op N] [--json OUT]
-                                      [--verbose]
+                                      [--target cpu|cuda] [--verbose]
 
 prints a per-op table and the totals of both columns (passed / failed / unsupported /
 xfailed / xpassed / crashed / hung, of all ONNX node cases); exit 1 if a claimed case did
 not pass as given and is not an expected failure.
+
+``--target cuda`` runs every case through the CUDA mapping, emulated on the CPU
+(``aic.compile(model, target="cuda", emulate=True, gpu_precision="f32")``: the same kernels,
+blocks, threads and tensor-core tile order, at f32 so the cases' tolerances apply): it checks
+that every op the CPU path supports also compiles and computes right on the CUDA path.
 """
 
 from __future__ import annotations
@@ -41,6 +46,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 CASE_TIMEOUT_S = 120
+
+TARGETS = {"cpu": {}, "cuda": {"target": "cuda", "emulate": True, "gpu_precision": "f32"}}
+"""``--target`` -> the ``aic.compile`` options every case is compiled with."""
 
 
 @dataclass
@@ -162,7 +170,7 @@ def _freeze_more(message: str, names: list[str], values: dict, frozen: dict) -> 
     return {}
 
 
-def compile_frozen(model, values: dict):
+def compile_frozen(model, values: dict, options: dict | None = None):
     """The second column: compile a case with shape-like inputs (axes, pads, shapes,
     repeats...) frozen into constants whenever the compile asks for compile-time values --
     what a user does by hand with ``constants=``. Data inputs stay runtime inputs."""
@@ -171,7 +179,7 @@ def compile_frozen(model, values: dict):
     names, frozen = _graph_inputs(model), {}
     while True:
         try:
-            return aic.compile(model, constants=frozen or None), frozen
+            return aic.compile(model, constants=frozen or None, **(options or {})), frozen
         except (aic.UnsupportedError, aic.ModelFormatError) as e:
             more = _freeze_more(str(e), names, values, frozen)
             if not more:
@@ -237,7 +245,8 @@ def _attempt(compile_fn, names, data_sets, rtol, atol) -> tuple[str, str]:
     return "passed", ""
 
 
-def run_case(model_bytes: bytes, data_sets, rtol: float, atol: float) -> dict:
+def run_case(model_bytes: bytes, data_sets, rtol: float, atol: float,
+             options: dict | None = None) -> dict:
     """Both columns of one case: ``given`` (every graph input an input at run time, as the
     case gives them) and ``frozen`` (shape-deciding inputs frozen; run only where ``given``
     does not pass)."""
@@ -247,17 +256,19 @@ def run_case(model_bytes: bytes, data_sets, rtol: float, atol: float) -> dict:
     model = onnx.load_from_string(model_bytes)
     names = _graph_inputs(model)
     data_sets = [([_array(v) for v in ins], [_array(v) for v in outs]) for ins, outs in data_sets]
-    given = _attempt(lambda: (aic.compile(model), {}), names, data_sets, rtol, atol)
+    options = options or {}
+    given = _attempt(lambda: (aic.compile(model, **options), {}), names, data_sets, rtol, atol)
     if given[0] == "passed":
         frozen = given
     else:
         first = dict(zip(names, data_sets[0][0]))
-        frozen = _attempt(lambda: compile_frozen(model, first), names, data_sets, rtol, atol)
+        frozen = _attempt(lambda: compile_frozen(model, first, options), names, data_sets,
+                          rtol, atol)
     return {"status": given[0], "detail": given[1],
             "frozen": frozen[0], "frozen_detail": frozen[1]}
 
 
-def _worker_main() -> int:
+def _worker_main(options: dict) -> int:
     out = sys.stdout.buffer
     while True:
         header = sys.stdin.buffer.read(8)
@@ -266,7 +277,7 @@ def _worker_main() -> int:
         (size,) = struct.unpack("<Q", header)
         name, model_bytes, data_sets, rtol, atol = pickle.loads(sys.stdin.buffer.read(size))
         try:
-            result = run_case(model_bytes, data_sets, rtol, atol)
+            result = run_case(model_bytes, data_sets, rtol, atol, options)
         except Exception as e:  # noqa: BLE001 - a bug in aic: report it, keep the worker
             detail = f"internal error: {type(e).__name__}: {e}"[:300]
             result = {"status": "failed", "detail": detail, "frozen": "failed",
@@ -280,12 +291,14 @@ def _worker_main() -> int:
 
 
 class _Worker:
-    def __init__(self):
+    def __init__(self, target: str):
+        self.target = target
         self.start()
 
     def start(self) -> None:
         env = dict(os.environ, OMP_NUM_THREADS="1")
-        self.proc = subprocess.Popen([sys.executable, "-m", "aic.testing.conformance", "--worker"],
+        self.proc = subprocess.Popen([sys.executable, "-m", "aic.testing.conformance", "--worker",
+                                      "--target", self.target],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, env=env)
         self.case = None
@@ -307,26 +320,29 @@ class _Worker:
         self.start()
 
 
-def run_cases(cases, jobs: int, on_result=None) -> list[Outcome]:
-    from aic.testing.conformance_xfail import XFAIL
+def run_cases(cases, jobs: int, on_result=None, target: str = "cpu") -> list[Outcome]:
+    from aic.testing.conformance_xfail import XFAIL, XFAIL_CUDA_OPS
 
     todo = list(cases)
     results: list[Outcome] = []
-    workers = [_Worker() for _ in range(max(1, min(jobs, len(todo))))]
+    workers = [_Worker(target) for _ in range(max(1, min(jobs, len(todo))))]
     by_fd = {w.proc.stdout.fileno(): w for w in workers}
 
-    def judged(name, status, detail):
-        if status in ("failed", "unsupported") and name in XFAIL:
-            return "xfailed", XFAIL[name]
-        if status == "passed" and name in XFAIL:
+    def judged(case, status, detail):
+        expected = XFAIL.get(case.name)
+        if target == "cuda" and expected is None:
+            expected = XFAIL_CUDA_OPS.get(primary_op(case))
+        if status in ("failed", "unsupported") and expected is not None:
+            return "xfailed", expected
+        if status == "passed" and expected is not None:
             return "xpassed", detail
         return status, detail
 
     def finish(w, status, detail, frozen=None, frozen_detail=""):
         case = w.case
-        status, detail = judged(case.name, status, detail)
+        status, detail = judged(case, status, detail)
         frozen, frozen_detail = ((status, detail) if frozen is None else
-                                 judged(case.name, frozen, frozen_detail))
+                                 judged(case, frozen, frozen_detail))
         outcome = Outcome(case.name, primary_op(case), status, detail, frozen, frozen_detail)
         results.append(outcome)
         if on_result:
@@ -422,11 +438,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-k", metavar="REGEX", dest="pattern",
                         help="only the cases whose names match REGEX (re.search)")
     parser.add_argument("--json", metavar="OUT", help="write per-case outcomes as JSON")
+    parser.add_argument("--target", choices=sorted(TARGETS), default="cpu",
+                        help="cuda: the CUDA mapping emulated on the CPU, at f32 (default: cpu)")
     parser.add_argument("--verbose", action="store_true", help="print every non-pass")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        return _worker_main()
+        return _worker_main(TARGETS[args.target])
     cases, unclaimed = select_cases(set(args.ops.split(",")) if args.ops else None,
                                     args.per_op, args.pattern)
 
@@ -435,7 +453,7 @@ def main(argv: list[str] | None = None) -> int:
             frozen = "" if o.frozen == o.status else f" [frozen: {o.frozen}]"
             print(f"{o.status.upper()}: {o.name} ({o.op}): {o.detail}{frozen}", flush=True)
 
-    outcomes = run_cases(cases, args.jobs, show)
+    outcomes = run_cases(cases, args.jobs, show, args.target)
     print(report(outcomes, unclaimed, len(all_cases())))
     if args.json:
         with open(args.json, "w") as f:

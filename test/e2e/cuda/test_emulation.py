@@ -92,6 +92,65 @@ def test_unknown_gpu_arch_and_cpu_only_flags_are_errors():
                     gpu_precision="bf16")
 
 
+def _nonzero_model():
+    from onnx import TensorProto, helper
+    graph = helper.make_graph(
+        [helper.make_node("NonZero", ["x"], ["idx"], name="nz"),
+         helper.make_node("Relu", ["x"], ["y"])], "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3, 4])],
+        [helper.make_tensor_value_info("idx", TensorProto.INT64, [2, None]),
+         helper.make_tensor_value_info("y", TensorProto.FLOAT, [3, 4])])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+def test_a_data_sized_result_is_unsupported_on_cuda_naming_node_and_target():
+    """NonZero's result length depends on the data: no CUDA mapping (static buffers), one
+    UnsupportedError after the graph stage (ahead of time: the CLI test below); the CPU
+    compiles it."""
+    with pytest.raises(aic.UnsupportedError, match=r"^node 'nz' \(NonZero\): 'graph.nonzero' "
+                       r"\(a result whose length depends on the data\) has no mapping for "
+                       r"target 'cuda-sm80'"):
+        aic.compile(_nonzero_model(), target="cuda", emulate=True)
+    (idx, _) = aic.compile(_nonzero_model())(x=np.eye(3, 4, dtype=np.float32))
+    np.testing.assert_array_equal(idx, [[0, 1, 2], [0, 1, 2]])
+
+
+def test_a_data_sized_op_folded_at_compile_time_maps_to_cuda():
+    """NonZero of a constant folds in the graph stage: nothing data-sized is left."""
+    from onnx import TensorProto, helper, numpy_helper
+    nodes = [helper.make_node("NonZero", ["c"], ["idx"]),
+             helper.make_node("Cast", ["idx"], ["f"], to=TensorProto.FLOAT),
+             helper.make_node("ReduceSum", ["f"], ["s"], keepdims=0),
+             helper.make_node("Add", ["x", "s"], ["y"])]
+    graph = helper.make_graph(
+        nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [])],
+        [numpy_helper.from_array(np.eye(3, dtype=np.float32), "c")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    (y,) = aic.compile(model, target="cuda", emulate=True)(x=np.array(1, np.float32))
+    assert y == 1 + (0 + 1 + 2) * 2
+
+
+def test_a_data_sized_result_on_cuda_from_the_cli(tmp_path):
+    import subprocess
+    import sys
+
+    import onnx
+    path = tmp_path / "nz.onnx"
+    onnx.save(_nonzero_model(), path)
+    run = subprocess.run([sys.executable, "-m", "aic.tools.compile", str(path), "--target",
+                          "cuda", "--emit", "ptx", "-o", str(tmp_path / "nz.ptx")],
+                         capture_output=True, text=True)
+    assert run.returncode == 1
+    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, run.stderr
+    assert run.stderr.startswith("aic-compile: error: node 'nz' (NonZero): "), run.stderr
+    assert not (tmp_path / "nz.ptx").exists()
+    graph = tmp_path / "nz.mlir"  # the graph level is still there to read
+    assert subprocess.run([sys.executable, "-m", "aic.tools.compile", str(path), "--target",
+                           "cuda", "--emit", "graph", "-o", str(graph)]).returncode == 0
+    assert "graph.nonzero" in graph.read_text()
+
+
 def test_emulated_resnet18_on_tf32_tensor_cores():
     """ResNet-18 at 56 px: 15 of its 20 convs are tensor-core GEMMs -- the 14x14 and 7x7 maps
     padded to whole tiles (N = 196 -> 224, 49 -> 56), the stem's K = 147 to 152; layer 4's
