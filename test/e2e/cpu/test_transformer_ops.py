@@ -153,3 +153,37 @@ def test_bf16_attention_over_many_keys_warns(capfd):
                 and "over 300 keys" in err and "softmax_precision=1" in err) == warned, err
         if warned:
             assert len(err.strip().splitlines()) == 1, err
+
+
+def _attention(q_dims, kv_dims, elem=F, **attrs):
+    node = helper.make_node("Attention", ["q", "k", "v"], ["y"], name="attn", **attrs)
+    return make([node], [("q", elem, q_dims), ("k", elem, kv_dims), ("v", elem, kv_dims)],
+                [("y", elem, q_dims)], {})
+
+
+@pytest.mark.parametrize("q_dims, kv_dims, attrs", [
+    (["B", 4, 3, 8], ["B", 2, 5, 8], {"is_causal": 1}),          # grouped-query, causal
+    (["B", 3, 16], ["B", 5, 16], {"q_num_heads": 2, "kv_num_heads": 2}),  # 3-D: heads split
+    ([1, 2, "S", 8], [1, 2, "T", 8], {}),                          # sequence lengths
+    (["B", "S", 16], ["B", "T", 16], {"q_num_heads": 2, "kv_num_heads": 2}),  # all of them
+])
+def test_attention_with_dynamic_dims_against_onnxruntime(q_dims, kv_dims, attrs):
+    """One compile runs at every size: the decomposition's reshapes keep the names of the
+    dims they keep (the batch), so the lowering can size them."""
+    compiled = aic.compile(_attention(q_dims, kv_dims, **attrs))
+    session = onnxruntime_session(_attention(q_dims, kv_dims, **attrs).SerializeToString())
+    for size in (2, 3):
+        sizes = {"B": size, "S": size, "T": size + 2}
+        q_shape, kv_shape = ([sizes.get(d, d) for d in dims] for dims in (q_dims, kv_dims))
+        feed = {"q": w(*q_shape, s=1), "k": w(*kv_shape, s=1), "v": w(*kv_shape, s=1)}
+        np.testing.assert_allclose(compiled(**feed)[0], session.run(None, feed)[0],
+                                   rtol=1e-5, atol=1e-6)
+
+
+def test_attention_needing_static_sizes_says_so():
+    with pytest.raises(aic.UnsupportedError, match=r"node 'attn' \(Attention, opset 23\): a "
+                       r"causal, windowed or masked Attention needs static sequence lengths"):
+        aic.compile(_attention([1, 2, "S", 8], [1, 2, "S", 8], is_causal=1))
+    with pytest.raises(aic.UnsupportedError, match=r"a bf16 softmax without softmax_precision "
+                       r"\(added in key order\) needs static shapes"):
+        aic.compile(_attention(["B", 2, 3, 8], ["B", 2, 5, 8], elem=TensorProto.BFLOAT16))

@@ -49,7 +49,7 @@ def _heads(n, x, heads: int):
     b, s, hidden = shape_of(x)
     if heads <= 0 or hidden % heads:
         raise n.unsupported(f"3-D inputs need num_heads dividing {hidden}, got {heads}")
-    return c.transpose(n, c.reshape(n, x, [b, s, heads, hidden // heads]), [0, 2, 1, 3])
+    return c.transpose(n, c.reshape(n, x, [b, s, heads, hidden // heads], keeps=2), [0, 2, 1, 3])
 
 
 def _inputs(n):
@@ -99,7 +99,8 @@ def attention(n):
     qk = probs if mode == 3 else qk
     y = _weighted(n, c.cast(n, probs, elem_of(q)), v, qh, kvh)
     if n.rank(0) == 3:
-        y = c.reshape(n, c.transpose(n, y, [0, 2, 1, 3]), [b, sq, qh * shape_of(v)[3]])
+        y = c.reshape(n, c.transpose(n, y, [0, 2, 1, 3]), [b, sq, qh * shape_of(v)[3]],
+                      keeps=2)
     return [y, k, v, c.cast(n, qk, elem_of(q))]
 
 
@@ -137,18 +138,24 @@ STAGNATION_KEYS = 256
 
 def _ordered_row_sum(n, x):
     """``x.sum(-1, keepdims)`` as a chain of additions in ``x``'s element type, in index
-    order: an ``scf.for`` over the last dim whose body adds one column (a ``graph.add``, so
-    each step rounds). A reduction would be reassociated by the vectorizer."""
+    order from zero: an ``scf.for`` over the last dim whose body adds one column (a
+    ``graph.add``, so each step rounds; 0 + x is x). A reduction would be reassociated by
+    the vectorizer. Static shapes only. (Starting from the first column instead, MLIR 22's
+    canonicalize did not finish in 20 s on a row of 300 keys.)"""
     shape = shape_of(x)
-    rows, width = shape[:-1], shape[-1]
+    if any(d < 0 for d in shape):
+        raise n.unsupported("a bf16 softmax without softmax_precision (added in key order) "
+                            "needs static shapes; give the input shapes (--input-shape) or "
+                            "set softmax_precision=1")
+    rows = shape[:-1]
     column = tensor_type(rows, elem_of(x))
     with n.loc:
-        loop = scf.ForOp(index(0), index(width), index(1),
+        loop = scf.ForOp(index(0), index(shape[-1]), index(1),
                          [n.constant(np.zeros(rows, np_dtype(elem_of(x))))])
         with ir.InsertionPoint(loop.body):
-            offsets = [0] * len(rows) + [DYNAMIC]
-            col = tensor.extract_slice(column, x, [loop.induction_variable], [], [], offsets,
-                                       [*rows, 1], [1] * len(shape))
+            col = tensor.extract_slice(column, x, [loop.induction_variable], [], [],
+                                       [0] * len(rows) + [DYNAMIC], [*rows, 1],
+                                       [1] * len(shape))
             scf.YieldOp([c.add(n, loop.inner_iter_args[0], col)])
     return c.reshape(n, loop.results[0], [*rows, 1])
 
@@ -159,22 +166,28 @@ def _scores(n, q, k, qh: int, kvh: int):
     kt = c.transpose(n, k, [0, 1, 3, 2])
     if qh == kvh:
         return c.matmul(n, q, kt)
-    grouped = c.matmul(n, c.reshape(n, q, [b, kvh, qh // kvh * sq, d]), kt)
-    return c.reshape(n, grouped, [b, qh, sq, shape_of(k)[2]])
+    grouped = c.matmul(n, c.reshape(n, q, [b, kvh, qh // kvh * sq, d], keeps=1), kt)
+    return c.reshape(n, grouped, [b, qh, sq, shape_of(k)[2]], keeps=1)
 
 
 def _weighted(n, probs, v, qh: int, kvh: int):
     b, _, sq, skv = shape_of(probs)
     if qh == kvh:
         return c.matmul(n, probs, v)
-    grouped = c.matmul(n, c.reshape(n, probs, [b, kvh, qh // kvh * sq, skv]), v)
-    return c.reshape(n, grouped, [b, qh, sq, shape_of(v)[3]])
+    grouped = c.matmul(n, c.reshape(n, probs, [b, kvh, qh // kvh * sq, skv], keeps=1), v)
+    return c.reshape(n, grouped, [b, qh, sq, shape_of(v)[3]], keeps=1)
 
 
 def _bias(n, dtype, b: int, sq: int, skv: int, past: int):
     """The additive bias (None: none) and the fully-masked-row guard (None: no such row)."""
     if n.has(6) and n.has(4):
         raise n.unsupported("nonpad_kv_seqlen together with past_key")
+    if not (n.has(3) or n.has(6) or _frontier_rules(n)):
+        return None, None
+    if sq < 0 or skv < 0:
+        raise n.unsupported("a causal, windowed or masked Attention needs static sequence "
+                            "lengths (the bias is built at compile time); give the input "
+                            "shapes (--input-shape)")
     parts = [_mask_bias(n, dtype, skv)] if n.has(3) else []
     rel = np.arange(sq)[:, None] - np.arange(skv)[None, :]  # i - j
     if n.has(6):

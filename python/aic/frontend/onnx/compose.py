@@ -6,10 +6,10 @@ location the ops carry, and values (``ir.Value``) whose static shapes decide the
 
 from __future__ import annotations
 
-import numpy as np
 
 from aic.dialects.graph import (AddOp, CastOp, CompareOp, ConcatOp, DivOp, ExpandOp, MatMulOp,
                                 MulOp, ReduceOp, SliceOp, SoftmaxOp, SubOp, WhereOp)
+from aic.dialects.graph.shapes import broadcast
 from aic.frontend.onnx.common import binary, reshape, transpose, unary
 from aic.frontend.onnx.tensors import elem_of, shape_of, tensor_type
 
@@ -48,13 +48,13 @@ def cast(n, x, elem):
 
 def compare(n, predicate: str, a, b):
     from aic.mlir_api import ir
-    shape = np.broadcast_shapes(tuple(shape_of(a)), tuple(shape_of(b)))
+    shape = broadcast(tuple(shape_of(a)), tuple(shape_of(b)))
     return n.op(CompareOp, tensor_type(shape, ir.IntegerType.get_signless(1)), lhs=a, rhs=b,
                 predicate=predicate)
 
 
 def where(n, cond, x, y):
-    shape = np.broadcast_shapes(*(tuple(shape_of(v)) for v in (cond, x, y)))
+    shape = broadcast(*(tuple(shape_of(v)) for v in (cond, x, y)))
     return n.op(WhereOp, tensor_type(shape, elem_of(x)), cond=cond, x=x, y=y)
 
 
@@ -94,7 +94,7 @@ def reduce(n, x, kind: str, axes, keepdims: bool = True):
 
 def matmul(n, a, b):
     sa, sb = shape_of(a), shape_of(b)
-    batch = np.broadcast_shapes(tuple(sa[:-2]), tuple(sb[:-2]))
+    batch = broadcast(tuple(sa[:-2]), tuple(sb[:-2]))
     return n.op(MatMulOp, tensor_type([*batch, sa[-2], sb[-1]], elem_of(a)), a=a, b=b)
 
 
