@@ -6,8 +6,10 @@ build one kernel: the body loads the operands' tiles with `tiled.load` and appli
 op to the tiles (batch_matmul: batch tile 1, rank-reduced to a 2-D `linalg.matmul`); for a
 contraction, the chain of elementwise `linalg.generic` consumers (result used once, as an
 identity-mapped input, same type, output not read by the payload) moves into the epilogue.
-On a CPU target a narrow matmul with a constant A (1280 filters x 49 pixels) is computed
-transposed, ``C^T = X^T @ W^T``, the filters as columns (``linalg_to_tiled_lib.narrow``).
+On a CPU target an f16/bf16 matmul gets its operands widened to f32 first, so it runs on the
+f32 micro-kernel (``linalg_to_tiled_lib.widen``), and a narrow matmul with a constant A (1280
+filters x 49 pixels) is computed transposed, ``C^T = X^T @ W^T``, the filters as columns
+(``linalg_to_tiled_lib.narrow``).
 On a CUDA target a matmul that no tensor-core block tile divides (N = 196 columns, K = 147)
 is first padded with zeros to extents that tiles divide (``linalg_to_tiled_lib.pad``, the
 result sliced back). A parallel dim whose tile size does not divide its extent
@@ -35,7 +37,8 @@ from aic.dialects.tiled.shapes import tile_type
 from aic.errors import PassError
 from aic.mlir_api import arith, ir, linalg
 from aic.pass_base import Pass, option, register_pass
-from aic.passes.conversions.linalg_to_tiled_lib import narrow, pad, patches, peel, rows, window
+from aic.passes.conversions.linalg_to_tiled_lib import (narrow, pad, patches, peel, rows, widen,
+                                                        window)
 from aic.passes.hw.mma_lib import plan as mma_plan
 from aic.verify import defining_op, walk
 
@@ -106,6 +109,11 @@ class ConvertLinalgToTiled(Pass):
             win = window.analyze(candidate)
             info = win.info if win else analyze(candidate)
             if info is None:
+                continue
+            if win is None and widen.applies(info, target):  # f16/bf16: the f32 micro-kernel
+                for new in reversed(widen.widen(info)):
+                    pending.appendleft((new.opview, fixed, _tag(new, count)))
+                    count += 1
                 continue
             narrowed = narrow.narrow(info) if win is None and not self.tile_sizes \
                 and narrow.applies(info, target) else None
