@@ -6,8 +6,9 @@ max first). arg_reduce: a two-output reduction (value, i64 index). softmax: max,
 max), sum, times 1/sum (log-softmax: x - max - log(sum)); f16 and bf16 are computed in f32 and
 rounded once.
 layer_norm / group_norm: mean, then variance of the centred values (two passes), then one
-elementwise generic; batch_norm: one elementwise generic. lrn: square, zero-pad the channel
-dim, windowed channel sum.
+elementwise generic -- for f16 and bf16 the statistics and normalised values in f32 (ONNX's
+``stash_type``), rounded before the scale and bias; batch_norm: one elementwise generic.
+lrn: square, zero-pad the channel dim, windowed channel sum.
 cumsum: a triangular-mask reduction (O(n^2) along the axis).
 
 May import: the MLIR shim, the graph op classes, ``common`` and ``scalar``.
@@ -154,11 +155,22 @@ def _normalise(x, dims, eps, elem):
         c, math.rsqrt(arith.addf(arith.divf(v, count), eps_c))))
 
 
+def _stash(elem: ir.Type) -> ir.Type:
+    """The type the normalisations compute their statistics in: ONNX's ``stash_type = 1``
+    (float) for f16 and bf16 (the only stash type the importer accepts), else the type."""
+    return ir.F32Type.get() if elem in (ir.F16Type.get(), ir.BF16Type.get()) else elem
+
+
 def lower_layer_norm(op):
+    """Statistics and the normalised values in the stash type (f32 for f16/bf16), rounded
+    back to the element type before the scale and bias (ONNX's function body:
+    ``CastLike(Normalized, X) * Scale + B``)."""
     x, elem = op.x, elem_of(op.x)
     shape = shape_of(x)
     axis = norm_axis(op.axis, len(shape))
-    normed = _normalise(x, list(range(axis, len(shape))), float(op.epsilon), elem)
+    stash = _stash(elem)
+    normed = _converted(_normalise(_converted(x, stash), list(range(axis, len(shape))),
+                                   float(op.epsilon), stash), elem)
     inputs = [normed, op.scale] + ([op.bias] if op.bias is not None else [])
 
     def body(v, g, *b):
@@ -186,12 +198,14 @@ def lower_batch_norm(op):
 
 
 def lower_group_norm(op):
+    """As layer_norm: statistics in the stash type, rounded back before scale and bias."""
     x, elem = op.x, elem_of(op.x)
     shape = shape_of(x)
     g = op.num_groups
-    grouped = reshape(x, [shape[0], g, shape[1] // g] + shape[2:])
-    normed = _normalise(grouped, list(range(2, len(shape) + 1)), float(op.epsilon), elem)
-    back = reshape(normed, shape)
+    stash = _stash(elem)
+    grouped = reshape(_converted(x, stash), [shape[0], g, shape[1] // g] + shape[2:])
+    normed = _normalise(grouped, list(range(2, len(shape) + 1)), float(op.epsilon), stash)
+    back = _converted(reshape(normed, shape), elem)
     return [_per_channel(back, [op.scale, op.bias],
                          lambda v, sc, b: arith.addf(arith.mulf(v, sc), b))]
 
