@@ -3,7 +3,7 @@
 Only for a CPU `hw.target` (missing: `cpu-generic`); on a CUDA target the pass does nothing.
 
 `hw.microkernel` C(m x n) += A(m x k) * B(k x n) with register tile mr x nr (f32-like floats
-or i32) becomes B packed into ceil(n/nr) contiguous panels of k x nr (P: vector copies, a
+or i32/i64) becomes B packed into ceil(n/nr) contiguous panels of k x nr (P: vector copies, a
 ragged last panel zero-padded; a B given packed -- a constant weight, packed at compile time
 by aic-convert-tiled-to-hw -- is P) and one ``linalg.generic``
 

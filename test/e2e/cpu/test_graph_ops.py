@@ -199,6 +199,15 @@ def test_matmul_int():
     check_op("matmul", [a, b], a @ b)
 
 
+@pytest.mark.parametrize("dtype, bound", [(np.int32, 1000), (np.int64, 2 ** 20)])
+def test_matmul_int_on_the_micro_kernel(dtype, bound):
+    """i32 and i64 matmuls run on the integer micro-kernel (ragged 37 x 300 x 45); the i64
+    products (up to 2^40) and sums overflow 32 bits, so they must be 64-bit arithmetic."""
+    a = RNG.integers(-bound, bound, (37, 300)).astype(dtype)
+    b = RNG.integers(-bound, bound, (300, 45)).astype(dtype)
+    check_op("matmul", [a, b], a @ b)
+
+
 @pytest.mark.parametrize("ta,tb,alpha,beta,cshape", [(False, False, 1.0, 1.0, (6,)),
                                                      (True, True, 0.5, 2.0, (4, 6)),
                                                      (False, True, 1.0, 0.0, None)])
