@@ -111,8 +111,9 @@ def test_gather_nd_token_pick_against_onnxruntime():
 def test_half_attention_softmax_precision_as_the_spec_says(dtype, elem):
     """No ``softmax_precision``: the softmax runs in the element type, rounded step by step
     as ONNX's reference does -- over 40 keys a bf16 row sum (bf16 additions in key order)
-    ends far from an f32 sum, so matching the reference bit for bit shows the order is kept;
-    ``softmax_precision = 1`` gives an f32 softmax. A causal mask with a run-time boolean
+    ends far from an f32 sum, so matching the reference bit for bit shows the order is kept
+    (the same with ``softmax_precision`` naming the element type); ``softmax_precision = 1``
+    gives an f32 softmax. A causal mask with a run-time boolean
     mask that hides all of one row (zeros, not NaN)."""
     b, heads, sq, skv, d = 2, 2, 3, 40, 8
     feed = {"q": RNG.standard_normal((b, heads, sq, d)).astype(dtype),
@@ -121,7 +122,7 @@ def test_half_attention_softmax_precision_as_the_spec_says(dtype, elem):
             "mask": RNG.random((b, 1, sq, skv)) > 0.2}
     feed["mask"][1, 0, 1] = False
     results = {}
-    for precision in (None, TensorProto.FLOAT):
+    for precision in (None, elem, TensorProto.FLOAT):  # absent, the type itself, f32
         attrs = {} if precision is None else {"softmax_precision": precision}
         node = helper.make_node("Attention", ["q", "k", "v", "mask"], ["y"], **attrs)
         m = make([node], [("q", elem, [b, heads, sq, d]), ("k", elem, [b, heads, skv, d]),
@@ -129,7 +130,7 @@ def test_half_attention_softmax_precision_as_the_spec_says(dtype, elem):
                  [("y", elem, [b, heads, sq, d])], {})
         got = np.asarray(aic.compile(m)(**feed)[0]).astype(np.float32)
         want = ReferenceEvaluator(m).run(None, feed)[0].astype(np.float32)
-        if precision is None:
+        if precision != TensorProto.FLOAT:
             np.testing.assert_array_equal(got, want)
         else:  # an f32 softmax then one rounding: at most an ulp of the element type apart
             np.testing.assert_allclose(got, want, rtol=2 ** -7, atol=1e-3)

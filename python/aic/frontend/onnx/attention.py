@@ -17,11 +17,11 @@ Rows whose bias is all -inf give zeros (the reference's fully-masked-row guard).
 probabilities.
 
 The softmax runs in the precision the spec gives it: ``softmax_precision`` when set (the logits
-are cast to it, and ``graph.softmax`` computes it), otherwise the element type of Q and K.
-For f32 and f64 that is ``graph.softmax`` again; for f16 and bf16 it is spelled out in graph
-ops of that type (``_softmax_in_type``) so each step rounds as ONNX's reference rounds it --
-``graph.softmax`` would compute them in f32 and round once, which is more accurate but not
-what the attribute's absence asks for. Set ``softmax_precision = 1`` (FLOAT) for an f32
+are cast to it), otherwise the element type of Q and K. For f32 and f64 that is
+``graph.softmax``; for f16 and bf16 it is spelled out in graph ops of that type
+(``_softmax_in_type``) so each step rounds as ONNX's reference rounds it -- ``graph.softmax``
+would compute them in f32 and round once, which is more accurate but not what the spec asks
+for. Set ``softmax_precision = 1`` (FLOAT) for an f32
 softmax in an f16/bf16 model.
 """
 
@@ -87,13 +87,11 @@ def attention(n):
     bias, guard = _bias(n, dtype, b, sq, skv, past)
     logits = scores if bias is None else c.add(n, scores, bias)
     qk = logits if mode == 2 else scores
-    if n.has_attr("softmax_precision"):
-        wide = element_type(onnx_to_np(int(n.attr("softmax_precision"))), str(n))
-        probs = c.softmax(n, c.cast(n, logits, wide))
-    elif dtype in _HALF_TYPES:
-        probs = _softmax_in_type(n, logits)
-    else:
-        probs = c.softmax(n, logits)
+    precision = onnx_to_np(int(n.attr("softmax_precision"))) if \
+        n.has_attr("softmax_precision") else dtype
+    logits = c.cast(n, logits, element_type(np.dtype(precision), str(n)))
+    probs = _softmax_in_type(n, logits) if np.dtype(precision) in _HALF_TYPES else \
+        c.softmax(n, logits)
     if guard is not None:
         probs = c.where(n, guard, c.scalar_like(n, 0, probs), probs)
     qk = probs if mode == 3 else qk
@@ -123,11 +121,10 @@ def _softmax_in_type(n, x):
     else:
         total = _ordered_row_sum(n, e)
         if shape_of(x)[-1] > STAGNATION_KEYS:
-            n.warn((
-                f"the softmax is computed in bf16 (no softmax_precision; the spec's default): "
-                f"its row sum over {shape_of(x)[-1]} keys rounds every addition to bf16 and "
-                f"stops growing past {STAGNATION_KEYS} times a term; set softmax_precision=1 "
-                f"(FLOAT) for an f32 softmax"))
+            n.warn(f"the softmax is computed in bf16 (softmax_precision absent or bf16): its "
+                   f"row sum over {shape_of(x)[-1]} keys rounds every addition to bf16 and "
+                   f"stops growing past {STAGNATION_KEYS} times a term; set "
+                   f"softmax_precision=1 (FLOAT) for an f32 softmax")
     return c.div(n, e, total)
 
 
