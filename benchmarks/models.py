@@ -292,6 +292,13 @@ def bert_dynamic_int8(**k):
     return quantize_dynamic_model(bert(**k))
 
 
+def half(model: onnx.ModelProto) -> onnx.ModelProto:
+    """``model`` in f16 end to end (weights, activations, inputs and outputs), as onnxruntime's
+    ``convert_float_to_float16`` writes it (Cast-free: ``keep_io_types=False``)."""
+    from onnxruntime.transformers.float16 import convert_float_to_float16
+    return convert_float_to_float16(model, keep_io_types=False)
+
+
 MODELS = {
     "resnet18_224": (lambda **k: resnet(18, **k), {"image": 64}),
     "resnet50_224": (lambda **k: resnet(50, **k), {"image": 64}),
@@ -306,6 +313,7 @@ MODELS = {
     "mlp_batch1_784x512x512x10": (mlp, {}),
     "resnet18_224_qdq_int8": (resnet18_qdq_int8, {"image": 64}),
     "bert_base_2layers_seq128_dynamic_int8": (bert_dynamic_int8, {"seq": 32, "layers": 1}),
+    "bert_base_2layers_seq128_f16": (lambda **k: half(bert(**k)), {"seq": 32, "layers": 1}),
 }
 
 

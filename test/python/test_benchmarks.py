@@ -176,7 +176,8 @@ def test_models_are_valid_onnx_that_onnxruntime_runs(name):
     onnx.checker.check_model(model, full_check=True)
     session = onnxruntime_session(model.SerializeToString(), threads=1)
     rng = np.random.default_rng(0)
-    dtypes = {"tensor(float)": np.float32, "tensor(int64)": np.int64}
+    dtypes = {"tensor(float)": np.float32, "tensor(float16)": np.float16,
+              "tensor(int64)": np.int64}
     feed = {i.name: random_input(i.shape, dtypes[i.type], rng) for i in session.get_inputs()}
     (out,) = session.run(None, feed)
     assert math.isfinite(float(np.abs(out).max()))
