@@ -78,6 +78,15 @@ def location_parts(loc: ir.Location) -> tuple[str | None, int, int, list[str]]:
     return None, 0, 0, names
 
 
+def onnx_node(location_name: str) -> tuple[str, str] | None:
+    """``(node, op type)`` of an ONNX node's location name (``embed(Gather)``, as the importer
+    writes it), or None for another name."""
+    node, paren, op_type = location_name.rpartition("(")
+    if not paren or not location_name.endswith(")") or not op_type[:-1].isidentifier():
+        return None
+    return node, op_type[:-1]
+
+
 def location_names(loc: ir.Location) -> list[str]:
     """Every name inside ``loc`` (through name, fused and call-site locations), in order of
     appearance, each once: the ONNX nodes an op stands for."""

@@ -43,6 +43,13 @@ def is_float(t: ir.Type) -> bool:
     return isinstance(t.maybe_downcast(), ir.FloatType)
 
 
+def wide(elem: ir.Type) -> ir.Type:
+    """The type f16 and bf16 are computed in -- f32: products summed (as onnxruntime and
+    numpy's ``ml_dtypes`` dot, hence ONNX's reference, do), softmax, normalisation
+    statistics (ONNX's ``stash_type`` 1) -- and the type itself for every other type."""
+    return ir.F32Type.get() if elem in (ir.F16Type.get(), ir.BF16Type.get()) else elem
+
+
 def int_width(t: ir.Type) -> int:
     return ir.IntegerType(t).width
 

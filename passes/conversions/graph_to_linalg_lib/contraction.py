@@ -6,7 +6,7 @@ broadcast batch dims -> one ``linalg.generic`` contraction with broadcasting map
 operands are promoted by a reshape and the added dim dropped from the result.
 ``dense``: ``linalg.transpose`` for ``trans_a``/``trans_b``, ``linalg.matmul``, then one
 elementwise ``linalg.generic`` for ``alpha * ab + beta * c`` when needed. f16 and bf16
-products are accumulated in f32 (``accumulator``) and rounded once at the end.
+products are accumulated in f32 (``common.wide``) and rounded once at the end.
 
 May import: the MLIR shim, the graph op classes, ``common`` and ``scalar``.
 """
@@ -20,7 +20,7 @@ from aic.passes.conversions.graph_to_linalg_lib import scalar as s
 from aic.passes.conversions.graph_to_linalg_lib.common import (PARALLEL, REDUCTION, affine_map,
                                                                const, elem_of, empty, filled,
                                                                generic, map_elementwise,
-                                                               reshape, shape_of)
+                                                               reshape, shape_of, wide)
 
 
 def _zeros(shape, elem):
@@ -67,12 +67,6 @@ def _generic_batched(a, b, batch, elem):
                                                       s.convert(y, acc.type))))[0]
 
 
-def accumulator(elem: ir.Type) -> ir.Type:
-    """The element type products are summed in: f32 for f16 (as onnxruntime does) and bf16
-    (as numpy's ``ml_dtypes`` dot, hence ONNX's reference, does)."""
-    return ir.F32Type.get() if elem in (ir.F16Type.get(), ir.BF16Type.get()) else elem
-
-
 def _rounded(x: ir.Value, elem: ir.Type) -> ir.Value:
     if elem_of(x) == elem:
         return x
@@ -82,7 +76,7 @@ def _rounded(x: ir.Value, elem: ir.Type) -> ir.Value:
 def lower_matmul(op):
     a, b = op.a, op.b
     out_elem = elem_of(op.operation.results[0])
-    elem = accumulator(out_elem)
+    elem = wide(out_elem)
     out_shape = shape_of(op.operation.results[0])
     if len(shape_of(a)) == 1:
         a = reshape(a, [1] + shape_of(a))
@@ -104,7 +98,7 @@ def _transposed(x):
 def lower_dense(op):
     """f16: the product is accumulated in f32, scaled and biased in f32, rounded once."""
     out_elem = elem_of(op.operation.results[0])
-    elem = accumulator(out_elem)
+    elem = wide(out_elem)
     a = _transposed(op.a) if op.trans_a else op.a
     b = _transposed(op.b) if op.trans_b else op.b
     ab = matmul_2d(a, b, elem)

@@ -31,7 +31,7 @@ from aic.passes.conversions.graph_to_linalg_lib import scalar as s
 from aic.passes.conversions.graph_to_linalg_lib import dims
 from aic.passes.conversions.graph_to_linalg_lib.common import (
     PARALLEL, REDUCTION, affine_map, const, dense_const, dim, elem_of, empty, filled, generic,
-    is_unsigned_int, lowest, map_elementwise, per_item, reduce_dims, reshape, shape_of)
+    is_unsigned_int, lowest, map_elementwise, per_item, reduce_dims, reshape, shape_of, wide)
 
 
 def pad(x: ir.Value, low: list[int], high: list[int], value: ir.Value) -> ir.Value:
@@ -111,7 +111,7 @@ def conv(x, w, bias, out_shape, strides, dilations, group, low, high):
     """f16 and bf16 convs accumulate in f32 (as onnxruntime and ONNX's reference do) and
     round once."""
     elem = elem_of(x)
-    acc = ir.F32Type.get() if elem in (ir.F16Type.get(), ir.BF16Type.get()) else elem
+    acc = wide(elem)
     xp = pad(x, low, high, const(elem, 0.0))
     if bias is not None and acc != elem:
         bias = map_elementwise(shape_of(bias), acc, [bias], lambda v: s.convert(v, acc))

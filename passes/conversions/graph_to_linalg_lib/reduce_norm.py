@@ -26,7 +26,7 @@ from aic.passes.conversions.graph_to_linalg_lib import scalar as s
 from aic.passes.conversions.graph_to_linalg_lib.common import (
     PARALLEL, REDUCTION, affine_map, const, elem_of, empty, filled, generic,
     highest, indexed_generic, is_float, lowest, map_elementwise, norm_axis, reduce_dims, reshape,
-    shape_of)
+    shape_of, wide)
 
 
 def _kept_map(rank: int, dims) -> ir.AffineMap:
@@ -127,7 +127,7 @@ def lower_softmax(op):
     """f16 and bf16 are computed in f32 (exp and the sum lose too much in them) and rounded
     once."""
     out_elem = elem_of(op.x)
-    elem = ir.F32Type.get() if out_elem in (ir.F16Type.get(), ir.BF16Type.get()) else out_elem
+    elem = wide(out_elem)
     x = _converted(op.x, elem)
     dims = [norm_axis(op.axis, len(shape_of(x)))]
     m = reduce_dims(x, dims, lowest(elem), _row_max)
@@ -155,12 +155,6 @@ def _normalise(x, dims, eps, elem):
         c, math.rsqrt(arith.addf(arith.divf(v, count), eps_c))))
 
 
-def _stash(elem: ir.Type) -> ir.Type:
-    """The type the normalisations compute their statistics in: ONNX's ``stash_type = 1``
-    (float) for f16 and bf16 (the only stash type the importer accepts), else the type."""
-    return ir.F32Type.get() if elem in (ir.F16Type.get(), ir.BF16Type.get()) else elem
-
-
 def lower_layer_norm(op):
     """Statistics and the normalised values in the stash type (f32 for f16/bf16), rounded
     back to the element type before the scale and bias (ONNX's function body:
@@ -168,7 +162,7 @@ def lower_layer_norm(op):
     x, elem = op.x, elem_of(op.x)
     shape = shape_of(x)
     axis = norm_axis(op.axis, len(shape))
-    stash = _stash(elem)
+    stash = wide(elem)
     normed = _converted(_normalise(_converted(x, stash), list(range(axis, len(shape))),
                                    float(op.epsilon), stash), elem)
     inputs = [normed, op.scale] + ([op.bias] if op.bias is not None else [])
@@ -202,7 +196,7 @@ def lower_group_norm(op):
     x, elem = op.x, elem_of(op.x)
     shape = shape_of(x)
     g = op.num_groups
-    stash = _stash(elem)
+    stash = wide(elem)
     grouped = reshape(_converted(x, stash), [shape[0], g, shape[1] // g] + shape[2:])
     normed = _normalise(grouped, list(range(2, len(shape) + 1)), float(op.epsilon), stash)
     back = _converted(reshape(normed, shape), elem)

@@ -43,20 +43,17 @@ def widen(info: LinalgInfo) -> list[ir.Operation]:
     op = info.op.operation
     with ir.InsertionPoint(op), op.location:
         inputs = [_widened(v) for v in info.inputs]
-        if info.name == BATCH_MATMUL:
-            result = linalg.batch_matmul(*inputs, outs=[info.init])
-        else:
-            maps = [ir.AffineMapAttr(m).value for m in ir.ArrayAttr(
-                op.attributes["indexing_maps"])] if "indexing_maps" in op.attributes else None
-            result = linalg.matmul(*inputs, outs=[info.init], indexing_maps=maps)
+        # ``analyze`` accepts named matmuls with the default maps only: none to carry over
+        build = linalg.batch_matmul if info.name == BATCH_MATMUL else linalg.matmul
+        result = build(*inputs, outs=[info.init])
     op.results[0].replace_all_uses_with(result)
     old = [defining_op(v) for v in info.inputs]
     op.erase()
     for o in old:
         if o is not None and o.name == "arith.constant" and not list(o.results[0].uses):
             o.erase()
-    return [defining_op(v) for v in inputs
-            if defining_op(v) is not None and defining_op(v).name == "linalg.generic"] \
+    copies = [defining_op(v) for v in inputs]
+    return [c for c in copies if c is not None and c.name == "linalg.generic"] \
         + [defining_op(result)]
 
 

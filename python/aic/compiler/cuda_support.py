@@ -38,7 +38,7 @@ def check_graph(module: ir.Module, target: str) -> None:
 def _node(op) -> str:
     """``node 'n' (Op)`` from the op's ONNX location (``n(Op)``), else the op's location."""
     for name in diagnostics.location_names(op.location):
-        if name.endswith(")") and "(" in name:
-            node, _, op_type = name[:-1].rpartition("(")
-            return f"node '{node}' ({op_type})"
+        parts = diagnostics.onnx_node(name)
+        if parts is not None:
+            return f"node '{parts[0]}' ({parts[1]})"
     return str(op.location)

@@ -8,14 +8,14 @@ min_1, max_1, ...]``, one pair per check, described by the module attribute
 index out of range after a call, and ``message`` words the error (the C entry prints the same
 words with ``C_FORMAT``).
 
-May import: the MLIR shim and the passes (for the attribute's name).
+May import: the MLIR shim, diagnostics and the passes (for the attribute's name).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from aic.diagnostics import onnx_node
 from aic.mlir_api import ir
 from aic.passes.conversions.graph_to_linalg_lib.index_checks import STATUS_ATTR
 
@@ -43,8 +43,8 @@ def message(check: IndexCheck, index: int) -> str:
 
 def _display(location_name: str) -> str:
     """``embed(Gather)`` (an ONNX node's location) -> ``Gather node 'embed'``."""
-    m = re.fullmatch(r"(.*)\((\w+)\)", location_name)
-    return f"{m.group(2)} node '{m.group(1)}'" if m else f"node '{location_name}'"
+    parts = onnx_node(location_name)
+    return f"{parts[1]} node '{parts[0]}'" if parts else f"node '{location_name}'"
 
 
 def read_checks(module: ir.Module, func: str = "main") -> list[IndexCheck]:
