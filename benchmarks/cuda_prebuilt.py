@@ -38,8 +38,11 @@ import time
 
 import numpy as np
 
-# name -> (module, function, kwargs, FLOPs or 0). The generators are seeded: ``run`` rebuilds
-# the very model that ``build`` compiled.
+# name -> (module, function, kwargs, FLOPs or 0[, extra passes]). The generators are seeded:
+# ``run`` rebuilds the very model that ``build`` compiled. The ``_mma_sync`` cases keep sm_90's
+# large matmuls on the mma.sync kernel (the others get the warpgroup kernel there) so that one
+# run compares the two.
+SYNC = {"before:gpu": "aic-hw-lower-mma{warpgroup=false}"}
 CASES = {
     "matmul_1024_constB": ("kernels", "matmul", {"m": 1024, "k": 1024, "n": 1024,
                                                  "constant_b": True}, 2 * 1024 ** 3),
@@ -47,10 +50,15 @@ CASES = {
                                           "constant_b": False}, 2 * 2048 ** 3),
     "matmul_4096": ("kernels", "matmul", {"m": 4096, "k": 4096, "n": 4096,
                                           "constant_b": False}, 2 * 4096 ** 3),
+    "matmul_2048_mma_sync": ("kernels", "matmul", {"m": 2048, "k": 2048, "n": 2048,
+                                                   "constant_b": False}, 2 * 2048 ** 3, SYNC),
     "conv3x3_64to64_56": ("kernels", "conv", {"cin": 64, "cout": 64, "side": 56, "k": 3},
                           2 * 64 * 64 * 9 * 56 * 56),
     "conv3x3_256to256_56": ("kernels", "conv", {"cin": 256, "cout": 256, "side": 56, "k": 3},
                             2 * 256 * 256 * 9 * 56 * 56),
+    "conv3x3_256to256_56_mma_sync": ("kernels", "conv", {"cin": 256, "cout": 256, "side": 56,
+                                                         "k": 3}, 2 * 256 * 256 * 9 * 56 * 56,
+                                     SYNC),
     "softmax_12x197x197": ("kernels", "softmax", {"shape": [12, 197, 197]}, 0),
     "layernorm_128x768": ("kernels", "layer_norm", {"rows": 128, "d": 768}, 0),
     "resnet18_224": ("models", "resnet", {"depth": 18, "image": 224}, 0),
@@ -72,7 +80,7 @@ COLUMNS = "{:<26} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9}"
 
 
 def make_model(name: str):
-    module, function, kwargs, _ = CASES[name]
+    module, function, kwargs = CASES[name][:3]
     if module == "kernels":
         from benchmarks import kernels as source
     else:
@@ -99,7 +107,8 @@ def build(directory: str, arch: str, only: str | None) -> int:
             with tempfile.TemporaryDirectory(prefix="aic-") as tmp:
                 model = os.path.join(tmp, f"{name}.onnx")
                 onnx.save(make_model(name), model)
-                emit(model, "lib", path, target="cuda", gpu_arch=arch, cache=False)
+                emit(model, "lib", path, target="cuda", gpu_arch=arch, cache=False,
+                     passes=CASES[name][4] if len(CASES[name]) > 4 else None)
         except Exception as e:  # noqa: BLE001 - report the case, build the others
             manifest["cases"][name] = {"error": f"{type(e).__name__}: {e}".splitlines()[0]}
             print(f"{name}: {manifest['cases'][name]['error']}")

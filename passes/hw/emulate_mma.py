@@ -8,7 +8,8 @@ For the CPU emulation of a CUDA `hw` program (run before ``aic-convert-hw-to-scf
   ``cvt.rna.tf32.f32`` does (a `linalg.generic`: finite values get half an ulp of the 10-bit
   mantissa added, ``+ 0x1000``, and their low 13 bits cleared, ``andi 0xFFFFE000``; infinities
   kept, NaN made the canonical 0x7FFFFFFF), then `linalg.matmul` in f32 (f32 accumulation);
-* f16: ``f16(f32(C) + f32(A) @ f32(B))`` -- f16 inputs, f32 accumulation, f16 result.
+* f16: ``f16(f32(C) + f32(A) @ f32(B))`` -- f16 inputs, f32 accumulation, f16 result; with
+  an f32 C (the f32 accumulator of an f16 matmul from the graph lowering) no rounding.
 
 Microkernels elsewhere (the generic CUDA mapping, ``gpu-precision=f32``) are left alone: they
 are plain f32 FMAs. This is what ``mma_lib.emulate`` does for one mma tile of the generated
@@ -45,12 +46,15 @@ class EmulateMma(Pass):
 
 def _emulate(tile: MicrokernelOp) -> None:
     element = ir.RankedTensorType(tile.c.type).element_type
+    f32 = ir.F32Type.get()
     with ir.InsertionPoint(tile), tile.location:
-        if isinstance(element, ir.F32Type):
+        if isinstance(ir.RankedTensorType(tile.a.type).element_type, ir.F32Type):
             a, b = _tf32(tile.a), _tf32(tile.b)
             result = linalg.matmul(a, b, outs=[tile.c])
+        elif isinstance(element, ir.F32Type):  # f16 inputs, an f32 accumulator
+            a, b = (_convert(v, f32, arith.extf) for v in (tile.a, tile.b))
+            result = linalg.matmul(a, b, outs=[tile.c])
         else:
-            f32 = ir.F32Type.get()
             a, b, c = (_convert(v, f32, arith.extf) for v in (tile.a, tile.b, tile.c))
             result = _convert(linalg.matmul(a, b, outs=[c]), element, arith.truncf)
     tile.result.replace_all_uses_with(result)

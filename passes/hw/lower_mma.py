@@ -18,7 +18,12 @@ with a constant, runs an ``scf.for`` k loop over A/B slices and a warp-level `hw
   its source, the padding read as zeros) and the copy (and pad) is erased once nothing else
   reads it.
 
-Other `hw` ops are left alone (the generic CUDA lowering handles them). Options: none.
+On sm_90 targets a block whose plan has a wgmma form (``mma_lib.wgmma.warpgroup_plan``: f32,
+whole 64-row warpgroups) gets the warpgroup kernel (``wgmma.mma_async`` from shared-memory
+descriptors) instead; ``warpgroup=false`` keeps mma.sync there too.
+
+Other `hw` ops are left alone (the generic CUDA lowering handles them). Options:
+``warpgroup`` (default true).
 A block of the wrong shape is an error (it was made for this pass).
 """
 
@@ -27,12 +32,13 @@ from __future__ import annotations
 from aic.dialects.hw import MicrokernelOp, ParallelOp, enclosing_target
 from aic.errors import PassError
 from aic.mlir_api import arith, bufferization, gpu, ir, memref
-from aic.pass_base import Pass, register_pass
+from aic.pass_base import Pass, option, register_pass
 from aic.passes.conversions.linalg_to_tiled_lib.window import spatial_pad
 from aic.passes.conversions.tiled_to_hw_lib.cuda_contraction import STAGES_ATTR
 from aic.passes.hw.mma_lib import epilogue as epi
-from aic.passes.hw.mma_lib.kernel import emit_kernel, types
+from aic.passes.hw.mma_lib.kernel import SyncKernel, emit_kernel, types
 from aic.passes.hw.mma_lib.plan import IM2COL_ATTR, STATIC_SMEM, Im2col, MmaPlan, mma_shape
+from aic.passes.hw.mma_lib.wgmma import WarpgroupKernel, warpgroup_plan
 from aic.verify import defining_op, float_constant, walk
 
 
@@ -41,6 +47,8 @@ class LowerMma(Pass):
     """Lower tensor-core contraction blocks (hw) to gpu.launch_func + nvgpu kernels."""
 
     NAME = "aic-hw-lower-mma"
+    warpgroup: bool = option(True, "sm_90: wgmma kernels where the plan allows (false: "
+                             "mma.sync everywhere)")
 
     def run(self, op):
         blocks = [p for p in walk(op) if isinstance(p, ParallelOp)
@@ -54,7 +62,7 @@ class LowerMma(Pass):
         top.attributes["gpu.container_module"] = ir.UnitAttr.get()
         kernels: dict[str, str] = {}  # kernel text -> its gpu.func's name
         for block in blocks:
-            _lower(block, kernels, top)
+            _lower(block, kernels, top, target.sm if self.warpgroup else 0)
 
 
 def _parts(block: ParallelOp):
@@ -95,7 +103,9 @@ def _operands(loop, ivs):
     return found["A"], found["B"]
 
 
-def _lower(block: ParallelOp, kernels: dict[str, str], top) -> None:
+def _lower(block: ParallelOp, kernels: dict[str, str], top, sm: int) -> None:
+    """Replace ``block`` by the launch of its kernel (``sm``: the warpgroup kernel from 90;
+    0: never)."""
     fill, loop, after, warps, tile = _parts(block)
     body = block.operation.regions[0].blocks[0]
     ivs = list(body.arguments)[:-1]
@@ -123,21 +133,26 @@ def _lower(block: ParallelOp, kernels: dict[str, str], top) -> None:
     bm, bn = block.steps[-2:]
     wm, wn = warps.steps
     patches = None if batched or dtype != "f32" else _patch_copy(b, k, n)
+    out = str(ir.RankedTensorType(block.results[0].type).element_type)
     plan = MmaPlan(m, n, k, lead[0] if lead else 1, dtype, (bm, bn, _step(loop)),
                    (bm // wm, bn // wn), mma_shape(dtype),
                    ir.IntegerAttr(block.operation.attributes[STAGES_ATTR]).value, batched,
-                   patches[0] if patches else None)
+                   patches[0] if patches else None, out="" if out == dtype else out)
+    if (tile.mr, tile.nr) != plan.mma[:2]:
+        raise PassError(f"hw.microkernel {tile.mr}x{tile.nr} is not the {dtype} mma shape", tile)
+    kernel = SyncKernel
+    warpgroup = warpgroup_plan(plan, sm)
+    if warpgroup is not None:  # sm_90: the same block tile, on wgmma
+        plan, kernel = warpgroup, WarpgroupKernel
     if plan.smem_bytes > STATIC_SMEM:
         raise PassError(f"the stage buffers need {plan.smem_bytes} B of shared memory, over "
                         f"the {STATIC_SMEM} B of static shared memory", block)
-    if (tile.mr, tile.nr) != plan.mma[:2]:
-        raise PassError(f"hw.microkernel {tile.mr}x{tile.nr} is not the {dtype} mma shape", tile)
-    text = emit_kernel(plan, "aic_mma", epilogue)
+    text = emit_kernel(plan, "aic_mma", epilogue, kernel)
     name = kernels.get(text)
     if name is None:  # same plan and epilogue (a repeated layer): launch the same kernel
         name = kernels[text] = f"aic_mma_{len(kernels)}"
-        kernel = ir.Module.parse(emit_kernel(plan, name, epilogue))
-        for op in list(kernel.body.operations):
+        module = ir.Module.parse(emit_kernel(plan, name, epilogue, kernel))
+        for op in list(module.body.operations):
             top.regions[0].blocks[0].append(op.operation)
     _launch(block, plan, name, [a, patches[1] if patches else b], sources)
     if patches:

@@ -169,3 +169,54 @@ module attributes {hw.target = {kind = "cuda", max_threads = 1024 : i64, mma = a
     return %r : tensor<64x64xf32>
   }
 }
+
+// -----
+
+// f16 inputs with the f32 accumulator of the graph lowering (an f16 MatMul rounds in a later
+// kernel): a tensor-core block (m16n8k16 tiles) whose accumulator and result stay f32.
+// CHECK-LABEL: func.func @f16_inputs_f32_accumulator
+// CHECK: %[[ACC0:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<64x64xf32>)
+// CHECK: %[[MK:.*]] = "hw.microkernel"(%{{.*}}, %{{.*}}, %{{.*}}) {mr = 16 : i64, nr = 8 : i64} : (tensor<{{.*}}xf16>, tensor<{{.*}}xf16>, tensor<{{.*}}xf32>)
+// CHECK: hw.mma_stages = 2 : i64
+// gpu-precision=f32 concerns f32 matmuls only: the f16 one keeps its tensor cores.
+// F32-LABEL: func.func @f16_inputs_f32_accumulator
+// F32: hw.mma_stages = 2 : i64
+module attributes {hw.target = {kind = "cuda", max_threads = 1024 : i64, mma = array<i64: 16, 8, 16>, sm = 80 : i64, smem = 166912 : i64, warp = 32 : i64}} {
+  func.func @f16_inputs_f32_accumulator(%a: tensor<256x128xf16>, %b: tensor<128x192xf16>) -> tensor<256x192xf32> {
+    %zero = arith.constant 0.0 : f32
+    %empty = tensor.empty() : tensor<256x192xf32>
+    %init = linalg.fill ins(%zero : f32) outs(%empty : tensor<256x192xf32>) -> tensor<256x192xf32>
+    %r = "tiled.kernel"(%init) ({
+    ^bb0(%i: index, %j: index, %k: index, %acc: tensor<64x64xf32>):
+      %la = "tiled.load"(%a, %i, %k) {sizes = array<i64: 64, 32>} : (tensor<256x128xf16>, index, index) -> tensor<64x32xf16>
+      %lb = "tiled.load"(%b, %k, %j) {sizes = array<i64: 32, 64>} : (tensor<128x192xf16>, index, index) -> tensor<32x64xf16>
+      %m = linalg.matmul ins(%la, %lb : tensor<64x32xf16>, tensor<32x64xf16>) outs(%acc : tensor<64x64xf32>) -> tensor<64x64xf32>
+      "gpu.yield"(%m) : (tensor<64x64xf32>) -> ()
+    }, {
+    }) {iterators = ["parallel", "parallel", "reduction"], kind = "matmul", outs_indexing = array<i64: 0, 1>, space = array<i64: 256, 192, 128>, tile_sizes = array<i64: 64, 64, 32>} : (tensor<256x192xf32>) -> tensor<256x192xf32>
+    return %r : tensor<256x192xf32>
+  }
+}
+
+// -----
+
+// Mixed input types (f16 x f32): the generic mapping.
+// CHECK-LABEL: func.func @negative_mixed_inputs
+// CHECK-NOT: hw.mma_stages
+// CHECK: return
+module attributes {hw.target = {kind = "cuda", max_threads = 1024 : i64, mma = array<i64: 16, 8, 16>, sm = 80 : i64, smem = 166912 : i64, warp = 32 : i64}} {
+  func.func @negative_mixed_inputs(%a: tensor<256x128xf16>, %b: tensor<128x192xf32>) -> tensor<256x192xf32> {
+    %zero = arith.constant 0.0 : f32
+    %empty = tensor.empty() : tensor<256x192xf32>
+    %init = linalg.fill ins(%zero : f32) outs(%empty : tensor<256x192xf32>) -> tensor<256x192xf32>
+    %r = "tiled.kernel"(%init) ({
+    ^bb0(%i: index, %j: index, %k: index, %acc: tensor<64x64xf32>):
+      %la = "tiled.load"(%a, %i, %k) {sizes = array<i64: 64, 32>} : (tensor<256x128xf16>, index, index) -> tensor<64x32xf16>
+      %lb = "tiled.load"(%b, %k, %j) {sizes = array<i64: 32, 64>} : (tensor<128x192xf32>, index, index) -> tensor<32x64xf32>
+      %m = linalg.matmul ins(%la, %lb : tensor<64x32xf16>, tensor<32x64xf32>) outs(%acc : tensor<64x64xf32>) -> tensor<64x64xf32>
+      "gpu.yield"(%m) : (tensor<64x64xf32>) -> ()
+    }, {
+    }) {iterators = ["parallel", "parallel", "reduction"], kind = "matmul", outs_indexing = array<i64: 0, 1>, space = array<i64: 256, 192, 128>, tile_sizes = array<i64: 64, 64, 32>} : (tensor<256x192xf32>) -> tensor<256x192xf32>
+    return %r : tensor<256x192xf32>
+  }
+}

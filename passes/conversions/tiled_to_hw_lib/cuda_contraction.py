@@ -102,10 +102,12 @@ def _match(kernel: KernelOp):
     lead, (i, j, k) = args[:nb], args[nb:nb + 3]
     if list(la.offsets) != lead + [i, k] or list(lb.offsets) != lead + [k, j]:
         return None
-    types = {str(ir.RankedTensorType(v.type).element_type) for v in (la.source, lb.source,
-                                                                    kernel.inits[0])}
+    ins = {str(ir.RankedTensorType(v.type).element_type) for v in (la.source, lb.source)}
+    init = str(ir.RankedTensorType(kernel.inits[0].type).element_type)
     fused = bool(list(kernel.operation.regions[1].blocks))
-    if len(types) != 1 or (fused and (nb or types != {"f32"})) or not epi.supported(kernel):
+    # the same input types; an f32 (wider) accumulator for f16 inputs is the graph lowering's
+    if len(ins) != 1 or init not in ins | {"f32"} or (fused and (nb or ins | {init} != {"f32"})) \
+            or not epi.supported(kernel):
         return None
     return la.source, lb.source, fill
 

@@ -17,7 +17,17 @@ or an ``EmulationError`` rather than a silent pass:
   ``nvvm.convert.float.to.tf32 {rnd = rna}``, emulated as ``tf32_bits``) or f16 inputs, f32
   accumulation;
 * ``nvgpu.ldmatrix`` gathers 8x8 matrices by the row addresses of the lanes (``transpose``
-  as PTX's ``.trans``).
+  as PTX's ``.trans``);
+* ``nvvm.wgmma.mma_async`` (sm_90, ``mma_lib.wgmma``): each warpgroup's A (64 x 8) and B
+  (N x 8, K-major) are read from shared memory through the 64-bit matrix descriptors
+  (start address, leading and stride byte offsets; swizzled layouts are refused), the
+  descriptors must be the same in all 128 threads, and the accumulators follow PTX's D
+  fragment. Shared buffers have addresses (``memref.extract_aligned_pointer_as_index``;
+  128-byte aligned, in order). A ``wgmma`` that reads an element written since the last
+  barrier, or written through the generic proxy (cp.async, stores) without a later
+  ``fence.proxy.async``, raises ``EmulationError``; so does a copy into an element a
+  ``wgmma`` read before the next barrier. Results are computed when the ``wgmma`` is issued
+  (``wgmma.wait_group`` is not modelled).
 
 ``run_kernel(func_op, grid, block, args)`` runs a kernel over numpy arrays (outputs in place).
 May import: the MLIR shim, numpy.
@@ -64,6 +74,8 @@ def mma_reference(a: np.ndarray, b: np.ndarray, dtype: str = "f32") -> np.ndarra
 
 
 _BINARY = {"arith.addi": np.add, "arith.subi": np.subtract, "arith.andi": np.bitwise_and,
+           "arith.ori": np.bitwise_or, "arith.shli": np.left_shift,
+           "arith.shrui": np.right_shift,
            "arith.muli": np.multiply, "arith.divui": np.floor_divide,
            "arith.remui": np.remainder, "arith.addf": np.add, "arith.mulf": np.multiply,
            "arith.subf": np.subtract, "arith.divf": np.divide, "arith.maximumf": np.maximum,
@@ -75,13 +87,22 @@ _CMP = {0: np.equal, 1: np.not_equal, 2: np.less, 3: np.less_equal, 4: np.greate
 class _Shared:
     """One block-local shared buffer per block, with per-phase writer/reader thread ids."""
 
-    def __init__(self, blocks: int, shape, dtype):
+    def __init__(self, blocks: int, shape, dtype, base: int = 0):
         self.data = np.zeros((blocks, *shape), dtype)
+        self.base = base  # its shared-memory address
+        self.bytes = self.data[0].nbytes
+        self.unfenced = np.zeros(self.data.shape, bool)  # generic writes not yet fenced
         self.reset()
 
     def reset(self):
         self.writer = np.full(self.data.shape, -1, np.int64)
         self.reader = np.full(self.data.shape, -1, np.int64)
+
+    def write(self, where, values, tid) -> None:
+        """A generic-proxy write by threads ``tid`` (after the race checks)."""
+        self.data[where] = values
+        self.writer[where] = tid
+        self.unfenced[where] = True
 
 
 class _Emulator:
@@ -218,7 +239,51 @@ class _Emulator:
         idx = self.indices(op, 2, len(op.operands) - 2)
         width = value.shape[-1]
         last = idx[-1][..., None] + np.arange(width)
-        buf[tuple(i[..., None] for i in idx[:-1]) + (last,)] = value
+        where = tuple(i[..., None] for i in idx[:-1]) + (last,)
+        if isinstance(buf, _Shared):
+            self.shared_store(buf, (self.bidx[..., None],) + where, value,
+                              self.tidx[..., None])
+        else:
+            buf[where] = value
+
+    def op_vector_load(self, op):
+        buf = self.buffer(op.operands[0])
+        idx = self.indices(op, 1, len(op.operands) - 1)
+        width = ir.VectorType(op.results[0].type).shape[-1]
+        where = tuple(i[..., None] for i in idx[:-1]) + (idx[-1][..., None] + np.arange(width),)
+        if isinstance(buf, _Shared):
+            where = (self.bidx[..., None],) + where
+            self.check_read(buf, where)
+            return buf.data[where]
+        return buf[where]
+
+    def op_memref_store(self, op):
+        value, buf = self.full(self.env[op.operands[0]]), self.buffer(op.operands[1])
+        idx = self.indices(op, 2, len(op.operands) - 2)
+        if isinstance(buf, _Shared):
+            self.shared_store(buf, (self.bidx, *idx), value, self.tidx)
+        else:
+            buf[idx] = value
+
+    def shared_store(self, buf: _Shared, where, value, tid) -> None:
+        r = buf.reader[where]
+        if np.any((r != -1) & (r != tid)):
+            raise EmulationError("race: a thread overwrites shared memory another thread "
+                                 "read since the last barrier")
+        w = buf.writer[where]
+        if np.any((w >= 0) & (w != tid)):
+            raise EmulationError("race: two threads write the same shared element between "
+                                 "barriers")
+        buf.write(where, value, tid)
+
+    def op_memref_extract_aligned_pointer_as_index(self, op):
+        buf = self.buffer(op.operands[0])
+        if not isinstance(buf, _Shared):
+            raise EmulationError("the address of a global buffer is not emulated")
+        return np.int64(buf.base)
+
+    def op_arith_index_cast(self, op):
+        return np.asarray(self.env[op.operands[0]]).astype(np.int64)
 
     def op_nvgpu_device_async_copy(self, op):
         # operands: dst, dst indices, src, src indices, [src elements]
@@ -254,8 +319,7 @@ class _Emulator:
             op.attributes else 0
         while len(self.pending) > keep:
             for dst, where, values in self.pending.pop(0):
-                dst.data[where] = values
-                dst.writer[where] = self.tidx[..., None]
+                dst.write(where, values, self.tidx[..., None])
 
     def op_gpu_barrier(self, op):
         for buf in self.shared.values():
@@ -314,6 +378,106 @@ class _Emulator:
         return out.reshape(self.blocks, self.threads, 2, 2).astype(np.float32)
 
 
+    # -- warpgroup mma (sm_90) -------------------------------------------------------------
+
+    def op_llvm_mlir_undef(self, op):
+        count = str(op.results[0].type).count("f32")
+        return np.full((self.blocks, self.threads, count), np.nan, np.float32)
+
+    def op_llvm_insertvalue(self, op):
+        container, value = (self.env[v] for v in op.operands)
+        out = np.array(container)
+        out[..., _position(op)] = self.full(value)
+        return out
+
+    def op_llvm_extractvalue(self, op):
+        return self.env[op.operands[0]][..., _position(op)]
+
+    def op_nvvm_fence_proxy(self, op):
+        if "async.shared" not in str(op.attributes["kind"]):
+            raise EmulationError(f"no emulation for {op}")
+        for buf in self.shared.values():
+            buf.unfenced[:] = False
+
+    def op_nvvm_wgmma_fence_aligned(self, op):
+        pass
+
+    def op_nvvm_wgmma_commit_group_sync_aligned(self, op):
+        pass
+
+    def op_nvvm_wgmma_wait_group_sync_aligned(self, op):
+        pass
+
+    def op_nvvm_wgmma_mma_async(self, op):
+        text = " ".join(str(op.attributes[a]) for a in ("typeA", "typeB", "typeD", "layoutA",
+                                                         "layoutB", "scaleA", "scaleB",
+                                                         "scaleD"))
+        want = ["tf32", "tf32", "f32", "row", "col", "one", "one", "one"]
+        if [w for w in want if w not in text] or "two" in text or "minus" in text:
+            raise EmulationError(f"only f32 += tf32 x tf32 (row x col, unscaled) wgmma is "
+                                 f"emulated: {text}")
+        m, n, k = (int(v) for v in str(op.attributes["shape"]).split("<")[1].rstrip(">")
+                   .replace(" ", "").replace("m=", "").replace("n=", "").replace("k=", "")
+                   .split(","))
+        if (m, k) != (64, 8) or self.threads % 128:
+            raise EmulationError(f"wgmma m{m}n{n}k{k} in blocks of {self.threads} threads")
+        groups = self.threads // 128
+        acc = np.broadcast_to(self.env[op.operands[0]], (self.blocks, self.threads, n // 2))
+        a = self.operand(self.env[op.operands[1]], 64, groups)
+        b = self.operand(self.env[op.operands[2]], n, groups)
+        rows, cols = _d_fragment(n)
+        c = np.zeros((self.blocks, groups, 64, n), np.float32)
+        c[:, :, rows, cols] = acc.reshape(self.blocks, groups, 4, 32, n // 2)
+        d = c + np.matmul(tf32(a), tf32(b).swapaxes(-1, -2))
+        return d[:, :, rows, cols].reshape(self.blocks, self.threads, n // 2).astype(np.float32)
+
+    def operand(self, desc, rows: int, groups: int) -> np.ndarray:
+        """The ``rows x 8`` K-major f32 matrix each warpgroup's descriptor ``desc`` names:
+        (blocks, groups, rows, 8)."""
+        d = self.full(desc).astype(np.int64).reshape(self.blocks, groups, 128)
+        if np.any(d != d[..., :1]):
+            raise EmulationError("a wgmma descriptor differs between the threads of a "
+                                 "warpgroup")
+        d = d[..., 0]
+        if np.any(d >> 62):
+            raise EmulationError("swizzled wgmma layouts are not emulated")
+        start, lbo, sbo = ((d >> s & 0x3FFF) << 4 for s in (0, 16, 32))
+        r, k = np.arange(rows)[:, None], np.arange(8)[None, :]
+        byte = (start[..., None, None] + (r // 8) * sbo[..., None, None] + (r % 8) * 16
+                + (k // 4) * lbo[..., None, None] + (k % 4) * 4)
+        found = [b for b in self.shared.values()
+                 if np.all((byte >= b.base) & (byte < b.base + b.bytes))]
+        if not found:
+            raise EmulationError("a wgmma descriptor points outside one shared buffer")
+        buf = found[0]
+        flat = (byte - buf.base) // buf.data.itemsize
+        where = (np.arange(self.blocks)[:, None, None, None], flat)
+        data, writer = (x.reshape(self.blocks, -1) for x in (buf.data, buf.writer))
+        if np.any(writer[where] >= 0):
+            raise EmulationError("race: a wgmma reads shared memory written since the last "
+                                 "barrier")
+        if np.any(buf.unfenced.reshape(self.blocks, -1)[where]):
+            raise EmulationError("a wgmma reads shared memory written through the generic "
+                                 "proxy without a fence.proxy.async since")
+        buf.reader.reshape(self.blocks, -1)[where] = -2  # read by the async proxy
+        return data[where].astype(np.float32)
+
+
+def _position(op) -> int:
+    (p,) = list(ir.DenseI64ArrayAttr(op.attributes["position"]))
+    return p
+
+
+def _d_fragment(n: int):
+    """(row, column) in a warpgroup's 64 x n tile of accumulator register ``r`` of lane
+    ``l`` of warp ``w``: arrays of shape (4, 32, n / 2)."""
+    w, lane, r = np.arange(4)[:, None, None], np.arange(32)[None, :, None], \
+        np.arange(n // 2)[None, None, :]
+    rows = 16 * w + lane // 4 + 8 * ((r // 2) % 2)
+    cols = 8 * (r // 4) + 2 * (lane % 4) + r % 2
+    return rows + 0 * cols, cols + 0 * rows
+
+
 def _dim(op) -> str:
     return str(op.attributes["dimension"]).split()[-1].rstrip(">")
 
@@ -326,8 +490,10 @@ def run_kernel(func, grid, block: int, args: list[np.ndarray]) -> None:
     n_args = len(args)
     for arg, value in zip(list(body.arguments)[:n_args], args):
         em.env[arg] = value
+    base = 0
     for arg in list(body.arguments)[n_args:]:  # workgroup attributions
         t = ir.MemRefType(arg.type)
         dtype = np.float16 if isinstance(t.element_type, ir.F16Type) else np.float32
-        em.shared[arg] = _Shared(em.blocks, t.shape, dtype)
+        em.shared[arg] = _Shared(em.blocks, t.shape, dtype, base)
+        base += -(-em.shared[arg].bytes // 128) * 128
     em.run_block(body)

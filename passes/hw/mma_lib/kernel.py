@@ -98,7 +98,7 @@ def types(plan: MmaPlan) -> dict[str, str]:
     b = f"{lead}{plan.k}x{plan.n}" if plan.im2col is None else \
         "1x" + "x".join(map(str, plan.im2col.image))
     return {"A": f"memref<{lead}{plan.m}x{plan.k}x{e}>", "B": f"memref<{b}x{e}>",
-            "C": f"memref<{lead}{plan.m}x{plan.n}x{e}>",
+            "C": f"memref<{lead}{plan.m}x{plan.n}x{plan.out_dtype}>",
             "SA": f"memref<{sa}x{e}, {SHARED}>", "SB": f"memref<{sb}x{e}, {SHARED}>"}
 
 
@@ -106,22 +106,36 @@ def element(plan: MmaPlan) -> str:
     return "f16" if plan.dtype == "f16" else "f32"
 
 
-def emit_kernel(plan: MmaPlan, name: str, epilogue: Epilogue | None = None) -> str:
-    """``gpu.module @<name>_module { gpu.func @<name>(%A, %B, %C, %E...) kernel }``."""
+def emit_kernel(plan: MmaPlan, name: str, epilogue: Epilogue | None = None,
+                kernel: type | None = None) -> str:
+    """``gpu.module @<name>_module { gpu.func @<name>(%A, %B, %C, %E...) kernel }``: the body
+    of ``kernel`` (``SyncKernel``, the mma.sync kernel, by default; ``wgmma.WarpgroupKernel``
+    for sm_90's warpgroup plan)."""
     epilogue = epilogue or Epilogue()
-    ty, t = types(plan), Text()
-    _Kernel(plan, t, ty, epilogue).body()
+    kernel = kernel or SyncKernel
+    ty, t = kernel.types(plan), Text()
+    kernel(plan, t, ty, epilogue).body()
     args = ", ".join([f"%{n}: {ty[n]}" for n in "ABC"]
                      + [f"%E{i}: {o}" for i, o in enumerate(epilogue.operands)])
     body = "\n      ".join(t.text())
+    shared = ", ".join(f"%{n} : {ty[n]}{kernel.SHARED_ATTRS}" for n in ("SA", "SB"))
     return (f"gpu.module @{name}_module {{\n"
-            f"    gpu.func @{name}({args}) workgroup(%SA : {ty['SA']}, %SB : {ty['SB']}) "
+            f"    gpu.func @{name}({args}) workgroup({shared}) "
             f"kernel attributes {{known_block_size = array<i32: {plan.threads}, 1, 1>, "
             f"known_grid_size = array<i32: {', '.join(map(str, plan.grid))}>}} {{\n"
             f"      {body}\n      gpu.return\n    }}\n  }}")
 
 
-class _Kernel:
+class SyncKernel:
+    """The mma.sync kernel (sm_80 and later); its hooks (``types``, ``_copy_b``, ``_dst``,
+    ``_loop`` parts) are what ``wgmma.WarpgroupKernel`` replaces."""
+
+    SHARED_ATTRS = ""  # attributes of the workgroup buffers (alignment)
+
+    @staticmethod
+    def types(plan: MmaPlan) -> dict[str, str]:
+        return types(plan)
+
     def __init__(self, plan: MmaPlan, t: Text, ty: dict, epilogue: Epilogue):
         self.p, self.t, self.ty, self.epilogue = plan, t, ty, epilogue
         self.chunk = 16 // plan.element_bytes  # elements per 16-byte cp.async
@@ -151,24 +165,54 @@ class _Kernel:
         live = t.emit(f"arith.cmpi ult, {k0}, {t.index(p.k)} : index", "live")
         size = t.emit(f"arith.select {live}, {t.index(self.chunk)}, {t.index(0)} : index", "n")
         k = t.emit(f"arith.select {live}, {k0}, {t.index(0)} : index", "k")
-        tokens = []
-        operands = [("A", "SA", bm, bk, (self.row0, k)), ("B", "SB", bk, bn, (k, self.col0))]
-        if p.im2col is not None:
-            tokens += self._patches(stage, k, live)
-            operands = operands[:1]
-        for src, dst, rows, cols, at in operands:
-            per_row, total = cols // self.chunk, rows * cols // self.chunk
-            for i in range(-(-total // p.threads)):
-                c = t.add(self.tid, i * p.threads)
-                if (i + 1) * p.threads > total:  # spare threads copy a chunk again
-                    c = t.rem(c, total)
-                r, col = t.div(c, per_row), t.mul(t.rem(c, per_row), self.chunk)
-                index = ", ".join(self.batch + [t.add(at[0], r), t.add(at[1], col)])
-                tokens.append(t.emit(
-                    f"nvgpu.device_async_copy %{src}[{index}], %{dst}[{stage}, {r}, {col}], "
-                    f"{self.chunk}, {size} {{bypassL1}} : {self.ty[src]} to {self.ty[dst]}",
-                    "cp"))
+        tokens = self._chunks("A", "SA", bm, bk, (self.row0, k), stage, size)
+        tokens += self._copy_b(stage, k, live, size)
         return t.emit(f"nvgpu.device_async_create_group {', '.join(tokens)}", "grp")
+
+    def _copy_b(self, stage: str, k: str, live: str, size: str) -> list[str]:
+        """cp.async of the B slice at row ``k``; returns the tokens."""
+        if self.p.im2col is not None:
+            return self._patches(stage, k, live)
+        return self._chunks("B", "SB", self.p.block[2], self.p.block[1], (k, self.col0),
+                            stage, size)
+
+    def chunk_positions(self, rows: int, cols: int) -> list[tuple[str, str]]:
+        """(row, column) of the 16-byte chunks of a ``rows x cols`` slice this thread copies
+        (consecutive threads take consecutive chunks of a row: coalesced)."""
+        p, t = self.p, self.t
+        per_row, total = cols // self.chunk, rows * cols // self.chunk
+        out = []
+        for i in range(-(-total // p.threads)):
+            c = t.add(self.tid, i * p.threads)
+            if (i + 1) * p.threads > total:  # spare threads copy a chunk again
+                c = t.rem(c, total)
+            out.append((t.div(c, per_row), t.mul(t.rem(c, per_row), self.chunk)))
+        return out
+
+    def _chunks(self, src, dst, rows, cols, at, stage: str, size: str) -> list[str]:
+        t, tokens = self.t, []
+        for r, col in self.chunk_positions(rows, cols):
+            index = ", ".join(self.batch + [t.add(at[0], r), t.add(at[1], col)])
+            tokens.append(t.emit(
+                f"nvgpu.device_async_copy %{src}[{index}], %{dst}[{self._dst(dst, stage, r, col)}]"
+                f", {self.chunk}, {size} {{bypassL1}} : {self.ty[src]} to {self.ty[dst]}", "cp"))
+        return tokens
+
+    def element_positions(self, rows: int, cols: int) -> list[tuple[str, str]]:
+        """(row, column) of the elements of a ``rows x cols`` slice this thread copies one by
+        one (consecutive threads take consecutive columns)."""
+        p, t = self.p, self.t
+        out = []
+        for i in range(-(-rows * cols // p.threads)):
+            c = t.add(self.tid, i * p.threads)
+            if (i + 1) * p.threads > rows * cols:  # spare threads copy an element again
+                c = t.rem(c, rows * cols)
+            out.append((t.div(c, cols), t.rem(c, cols)))
+        return out
+
+    def _dst(self, buf: str, stage: str, r: str, col: str) -> str:
+        """The shared-memory index of element ``(r, col)`` of stage ``stage`` of ``buf``."""
+        return f"{stage}, {r}, {col}"
 
     def _patches(self, stage: str, k: str, live: str) -> list[str]:
         """Implicit GEMM: the ``bk x bn`` B slice at row ``k`` gathered from the image, one
@@ -179,11 +223,7 @@ class _Kernel:
         bk, bn = p.block[2], p.block[1]
         taps = g.window[0] * g.window[1]
         tokens = []
-        for i in range(-(-bk * bn // p.threads)):
-            c = t.add(self.tid, i * p.threads)
-            if (i + 1) * p.threads > bk * bn:  # spare threads copy an element again
-                c = t.rem(c, bk * bn)
-            r, col = t.div(c, bn), t.rem(c, bn)
+        for r, col in self.element_positions(bk, bn):
             pixel = t.add(self.col0, col)
             row = t.add(k, r)
             tap = t.rem(row, taps)
@@ -204,7 +244,8 @@ class _Kernel:
                   for v in [t.div(row, taps)] + coords]
             index = ", ".join([t.index(0)] + at)
             tokens.append(t.emit(
-                f"nvgpu.device_async_copy %B[{index}], %SB[{stage}, {r}, {col}], 1, {size} : "
+                f"nvgpu.device_async_copy %B[{index}], %SB[{self._dst('SB', stage, r, col)}], 1, "
+                f"{size} : "
                 f"{self.ty['B']} to {self.ty['SB']}", "cp"))
         return tokens
 
@@ -306,7 +347,7 @@ class _Kernel:
                     self._store_pair(accs[i * nt + j], h, row, col)
 
     def _store_pair(self, acc: str, h: int, row: str, col: str) -> None:
-        t, e = self.t, element(self.p)
+        t, e = self.t, self.p.out_dtype
         pair = t.emit(f"vector.extract {acc}[{h}] : vector<2xf32> from {ACC}", "o")
         if self.epilogue.lines is not None:
             values = []
@@ -317,6 +358,6 @@ class _Kernel:
         if e == "f16":
             pair = t.emit(f"arith.truncf {pair} : vector<2xf32> to vector<2xf16>", "o")
         index = ", ".join(self.batch + [row, col])
-        align = 2 * self.p.element_bytes  # columns 2q: the pair is aligned to its size
+        align = 4 if e == "f16" else 8  # columns 2q: the pair is aligned to its size
         t.line(f"vector.store {pair}, %C[{index}] {{alignment = {align} : i64}} : "
                f"{self.ty['C']}, vector<2x{e}>")

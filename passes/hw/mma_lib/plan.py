@@ -28,6 +28,7 @@ May import: the target descriptions.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from aic.targets import CudaTarget
@@ -80,6 +81,12 @@ class MmaPlan:
     stages: int = 2
     batched: bool = False  # A, B, C have a leading batch dim (grid z), even of extent 1
     im2col: Im2col | None = None  # B is read from this convolution's image (f32, unbatched)
+    warpgroup: bool = False  # sm_90 wgmma kernel (mma_lib.wgmma): core-matrix shared layout
+    out: str = ""  # C's element type when it is not ``dtype`` (f16 inputs, f32 accumulators)
+
+    @property
+    def out_dtype(self) -> str:
+        return self.out or self.dtype
 
     @property
     def warp_tile(self) -> tuple[int, int]:
@@ -104,13 +111,15 @@ class MmaPlan:
 
     @property
     def smem_shapes(self) -> tuple[tuple, tuple]:
+        """A's and B's stage buffers: padded rows, or (warpgroup) flat core-matrix tiles."""
         bm, bn, bk = self.block
+        if self.warpgroup:
+            return (self.stages * bm * bk,), (self.stages * bk * bn,)
         return (self.stages, bm, bk + self.pad), (self.stages, bk, bn + self.pad)
 
     @property
     def smem_bytes(self) -> int:
-        a, b = self.smem_shapes
-        return (a[0] * a[1] * a[2] + b[0] * b[1] * b[2]) * self.element_bytes
+        return sum(math.prod(s) for s in self.smem_shapes) * self.element_bytes
 
     @property
     def acc_registers(self) -> int:
@@ -119,6 +128,9 @@ class MmaPlan:
 
     def describe(self) -> str:
         bm, bn, bk = self.block
+        if self.warpgroup:
+            return (f"block {bm}x{bn}x{bk}, {bm // 64} warpgroups, wgmma m64n{bn}k8, "
+                    f"{self.stages} stages, {self.smem_bytes} B shared")
         return (f"block {bm}x{bn}x{bk}, {self.warps[0]}x{self.warps[1]} warps "
                 f"(warp tile {self.warp_tile[0]}x{self.warp_tile[1]}), "
                 f"mma m{self.mma[0]}n{self.mma[1]}k{self.mma[2]}, {self.stages} stages, "

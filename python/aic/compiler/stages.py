@@ -239,7 +239,7 @@ def cuda_table(target: str = "cuda-sm80", emulate: bool = False,
                 f"aic-convert-tiled-to-hw{{gpu-precision={precision}}}"),
           Stage("gpu", "gpu.launch kernels: blocks x threads, thread phases between "
                 "gpu.barrier, tile buffers in shared memory; tensor-core blocks as nvgpu "
-                "kernels (cp.async, ldmatrix, mma.sync)",
+                "kernels (cp.async, ldmatrix, mma.sync; wgmma on sm_90)",
                 "aic-hw-emulate-mma," + TO_GPU if emulate else TO_GPU_MMA))
     if emulate:
         tail = (Stage("llvm", "the gpu level emulated on the CPU (block and thread loops), "

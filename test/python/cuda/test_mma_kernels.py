@@ -25,7 +25,6 @@ import numpy as np
 import onnx
 import pytest
 from aic.compiler.stages import cpu_table
-from aic.context import make_context
 from aic.mlir_api import gpu, ir
 from aic.passes.hw.mma_lib.emulate import (EmulationError, mma_reference, run_kernel,
                                            tf32_bits, tf32_round)
@@ -68,6 +67,16 @@ def conv_out(hw: int, k: int, stride: int, pad: int, dilation: int) -> int:
     return (hw + 2 * pad - dilation * (k - 1) - 1) // stride + 1
 
 
+def f16_matmul_model(m=256, k=64, n=256) -> onnx.ModelProto:
+    """An f16 MatMul: the graph lowering accumulates in f32 and rounds in a kernel after."""
+    rng = np.random.default_rng(0)
+    w = numpy_helper.from_array(rng.standard_normal((k, n)).astype(np.float16), "w")
+    g = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"])], "mm16",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT16, [m, k])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT16, [m, n])], [w])
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+
+
 def batched_model(b=4, m=128, k=64, n=96) -> onnx.ModelProto:
     """A batched MatMul of two inputs (attention-style): linalg.batch_matmul."""
     g = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"])], "bmm",
@@ -99,12 +108,6 @@ def ptx_of(module, ctx, arch: str) -> str:
     binary = next(op for op in only.body.operations if op.operation.name == "gpu.binary")
     obj = gpu.ObjectAttr(ir.ArrayAttr(binary.attributes["objects"])[0]).object
     return obj.decode() if isinstance(obj, bytes) else obj
-
-
-@pytest.fixture(scope="module")
-def ctx():
-    with make_context() as c:
-        yield c
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +154,24 @@ def test_conv_3x3_gives_tensor_core_ptx(conv_3x3, ctx):
     assert re.search(r"max(\.NaN)?\.f32", ptx)  # the relu, fused
     # B gathered from the image: 4-byte copies whose source size is 0 in the padding
     assert re.search(r"cp\.async\.ca\.shared\.global\s.*4, %r\d+;", ptx)
+
+
+def test_f16_matmul_runs_on_f16_tensor_cores(ctx):
+    """An f16 model's matmul (f16 inputs, the f32 accumulator of the graph lowering) is an
+    m16n8k16 kernel storing f32 (the rounding to f16 is the next kernel's); emulated against
+    numpy's f16-input, f32-accumulated product."""
+    model = f16_matmul_model()
+    module = to_gpu(model, ctx)
+    assert len(kernels(module)) == 1
+    func = kernels(module)[0].regions[0].blocks[0].operations[0]
+    args = [str(a.type) for a in func.regions[0].blocks[0].arguments[:3]]
+    assert args == ["memref<256x64xf16>", "memref<64x256xf16>", "memref<256x256xf32>"]
+    assert "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32" in ptx_of(module, ctx, "sm_80")
+    w = numpy_helper.to_array(model.graph.initializer[0])
+    x = np.random.default_rng(8).standard_normal((256, 64)).astype(np.float16)
+    out = emulate(module, [x, w], (256, 256))
+    scale = np.abs(x).astype(np.float64) @ np.abs(w).astype(np.float64)
+    assert np.all(np.abs(out - mma_reference(x, w, "f16")) <= 1e-5 * scale)
 
 
 def test_full_f32_precision_keeps_plain_kernels(ctx):
@@ -261,6 +282,12 @@ def test_emulated_conv_matches_numpy(case, conv_3x3, ctx):
     func = kernels(module)[0].regions[0].blocks[0].operations[0]
     image = func.regions[0].blocks[0].arguments[1].type
     assert ir.MemRefType(image).shape == [1, c, hw, hw]  # B: the image, neither copied nor padded
+    check_conv(module, model, CONVS[case])
+
+
+def check_conv(module, model, case) -> None:
+    """The emulated conv + bias + relu kernel of ``module`` against numpy, within TF32."""
+    c, f, hw, k, stride, pad, dilation = case
     w, bias = (numpy_helper.to_array(t) for t in model.graph.initializer)
     x = np.random.default_rng(3).standard_normal((1, c, hw, hw)).astype(np.float32)
     a, b = w.reshape(f, -1), im2col(x, k, stride, pad, dilation)
