@@ -18,9 +18,14 @@ with a constant, runs an ``scf.for`` k loop over A/B slices and a warp-level `hw
   its source, the padding read as zeros) and the copy (and pad) is erased once nothing else
   reads it.
 
+An f32 A or B that is a constant (a weight, a convolution's filter) is rounded to TF32 here,
+into a new constant (``_prepare_constants``; ``cvt.rna``'s rounding, ``mma_lib.tf32``), and the
+kernel loads it without rounding (``MmaPlan.rounded``).
+
 On sm_90 targets a block whose plan has a wgmma form (``mma_lib.wgmma.warpgroup_plan``: f32,
 whole 64-row warpgroups) gets the warpgroup kernel (``wgmma.mma_async`` from shared-memory
-descriptors) instead; ``warpgroup=false`` keeps mma.sync there too.
+descriptors) instead -- a constant B passed transposed (n x k, ``MmaPlan.b_kmajor``);
+``warpgroup=false`` keeps mma.sync there too.
 
 Other `hw` ops are left alone (the generic CUDA lowering handles them). Options:
 ``warpgroup`` (default true).
@@ -29,6 +34,11 @@ A block of the wrong shape is an error (it was made for this pass).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
+
+from aic.dialects.graph.constants import elements_attr, holder_array
 from aic.dialects.hw import MicrokernelOp, ParallelOp, enclosing_target
 from aic.errors import PassError
 from aic.mlir_api import arith, bufferization, gpu, ir, memref
@@ -38,6 +48,7 @@ from aic.passes.conversions.tiled_to_hw_lib.cuda_contraction import STAGES_ATTR
 from aic.passes.hw.mma_lib import epilogue as epi
 from aic.passes.hw.mma_lib.kernel import SyncKernel, emit_kernel, types
 from aic.passes.hw.mma_lib.plan import IM2COL_ATTR, STATIC_SMEM, Im2col, MmaPlan, mma_shape
+from aic.passes.hw.mma_lib.tf32 import tf32_round
 from aic.passes.hw.mma_lib.wgmma import WarpgroupKernel, warpgroup_plan
 from aic.verify import defining_op, float_constant, walk
 
@@ -147,6 +158,11 @@ def _lower(block: ParallelOp, kernels: dict[str, str], top, sm: int) -> None:
     if plan.smem_bytes > STATIC_SMEM:
         raise PassError(f"the stage buffers need {plan.smem_bytes} B of shared memory, over "
                         f"the {STATIC_SMEM} B of static shared memory", block)
+    ins = [a, patches[1] if patches else b]
+    if dtype == "f32":  # constant operands rounded to TF32 now (B transposed for wgmma)
+        ins, plan, replaced = _prepare_constants(ins, plan, patches is None)
+    else:
+        replaced = []
     text = emit_kernel(plan, "aic_mma", epilogue, kernel)
     name = kernels.get(text)
     if name is None:  # same plan and epilogue (a repeated layer): launch the same kernel
@@ -154,9 +170,34 @@ def _lower(block: ParallelOp, kernels: dict[str, str], top, sm: int) -> None:
         module = ir.Module.parse(emit_kernel(plan, name, epilogue, kernel))
         for op in list(module.body.operations):
             top.regions[0].blocks[0].append(op.operation)
-    _launch(block, plan, name, [a, patches[1] if patches else b], sources)
+    _launch(block, plan, name, ins, sources)
     if patches:
         _erase_unused(patches[2])
+    _erase_unused(replaced)  # the constants before rounding, once nothing else reads them
+
+
+def _prepare_constants(ins: list[ir.Value], plan: MmaPlan, with_b: bool):
+    """A and B (``with_b``: B is not an image) that are f32 constants with their data in the
+    IR, rounded to TF32 now as the kernel's ``cvt.rna.tf32.f32`` would (so the kernel skips
+    that), B transposed to ``n x k`` for the warpgroup kernel (its TF32 B is K-major); the
+    new inputs, the plan and the constant ops replaced."""
+    rounded, out, replaced = [False, False], list(ins), []
+    for i, value in enumerate(ins[:2] if with_b else ins[:1]):
+        op = defining_op(value)
+        array = holder_array(op, value.type) if op is not None \
+            and op.name == "arith.constant" else None
+        if array is None:
+            continue
+        array = tf32_round(array)
+        if i == 1 and plan.warpgroup:
+            array = np.ascontiguousarray(np.swapaxes(array, -1, -2))
+        t = ir.RankedTensorType.get(list(array.shape), ir.F32Type.get())
+        with ir.InsertionPoint(op), op.location:
+            out[i] = arith.ConstantOp(t, elements_attr(array, t)).result
+        rounded[i] = True
+        replaced.append(op)
+    return out, replace(plan, rounded=tuple(rounded),
+                        b_kmajor=rounded[1] and plan.warpgroup), replaced
 
 
 def _patch_copy(b: ir.Value, k: int, n: int):

@@ -6,6 +6,7 @@ and that its derived numbers are consistent with its measured ones.
 
 import json
 import math
+import mmap
 import os
 import subprocess
 import sys
@@ -83,10 +84,10 @@ def test_peak_memory_covers_the_process_and_its_children():
 
     with PeakMemory() as idle:
         time.sleep(0.1)
-    with PeakMemory() as own:
-        block = bytearray(200 * 2**20)
-        block[::4096] = b"x" * len(block[::4096])  # touched: resident
-        del block
+    with PeakMemory() as own:  # fresh pages: the allocator may reuse freed resident memory
+        block = mmap.mmap(-1, 200 * 2**20)
+        block.write(b"x" * len(block))  # touched: resident
+        block.close()
     with PeakMemory() as child:
         code = ("import time; b = bytearray(300 * 2**20); "
                 "b[::4096] = b'x' * len(b[::4096]); time.sleep(0.5)")

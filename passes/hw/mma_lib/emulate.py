@@ -30,39 +30,18 @@ or an ``EmulationError`` rather than a silent pass:
   (``wgmma.wait_group`` is not modelled).
 
 ``run_kernel(func_op, grid, block, args)`` runs a kernel over numpy arrays (outputs in place).
-May import: the MLIR shim, numpy.
+May import: the MLIR shim, numpy, ``tf32``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from aic.mlir_api import ir
-
-TF32_MASK = np.uint32(0xFFFFE000)
+from aic.passes.hw.mma_lib.tf32 import tf32, tf32_bits, tf32_round  # noqa: F401 (re-exported)
 
 
 class EmulationError(Exception):
     pass
-
-
-def tf32(x: np.ndarray) -> np.ndarray:
-    """f32 values as the TF32 tensor core reads them (10 mantissa bits, truncated)."""
-    return (np.ascontiguousarray(x, np.float32).view(np.uint32) & TF32_MASK).view(np.float32)
-
-
-def tf32_bits(x: np.ndarray) -> np.ndarray:
-    """``cvt.rna.tf32.f32``: f32 values rounded to 10 mantissa bits, ties away from zero
-    (half an ulp added, then truncated), as uint32 bit patterns; infinities kept, NaN the
-    canonical 0x7FFFFFFF."""
-    bits = np.ascontiguousarray(x, np.float32).view(np.uint32)
-    finite = (bits & np.uint32(0x7F800000)) != np.uint32(0x7F800000)
-    rounded = (bits + np.uint32(0x1000)) & TF32_MASK
-    nan = np.isnan(np.asarray(x, np.float32))
-    return np.where(finite, rounded, np.where(nan, np.uint32(0x7FFFFFFF), bits)).astype(np.uint32)
-
-
-def tf32_round(x: np.ndarray) -> np.ndarray:
-    return tf32_bits(x).view(np.float32)
 
 
 def mma_reference(a: np.ndarray, b: np.ndarray, dtype: str = "f32") -> np.ndarray:

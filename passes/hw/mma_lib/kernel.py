@@ -10,8 +10,8 @@ Per block (``plan.threads`` threads, ``plan.warps`` warps) of the grid ``plan.gr
    the last slice), ``device_async_wait {numGroups = 1}`` (this thread's copies of the
    current slice landed), ``gpu.barrier`` (everyone's did), the warp's mma tiles over the
    slice (fragments from shared memory: ``nvgpu.ldmatrix`` for f16, 32-bit loads rounded by
-   ``cvt.rna.tf32.f32`` for TF32;
-   ``nvgpu.mma.sync``), ``gpu.barrier`` (the stage may be overwritten);
+   ``cvt.rna.tf32.f32`` for TF32 -- not those of a constant operand, ``plan.rounded``, rounded
+   at compile time; ``nvgpu.mma.sync``), ``gpu.barrier`` (the stage may be overwritten);
 3. epilogue: each accumulator element goes through the fused element-wise ``Epilogue``
    (scalar MLIR lines per element) and the pairs are stored to C (``vector.store``).
 
@@ -95,8 +95,9 @@ def types(plan: MmaPlan) -> dict[str, str]:
     e = element(plan)
     lead = f"{plan.batch}x" if plan.batched else ""
     sa, sb = ("x".join(map(str, s)) for s in plan.smem_shapes)
-    b = f"{lead}{plan.k}x{plan.n}" if plan.im2col is None else \
-        "1x" + "x".join(map(str, plan.im2col.image))
+    b = f"{lead}{plan.n}x{plan.k}" if plan.b_kmajor else f"{lead}{plan.k}x{plan.n}"
+    if plan.im2col is not None:
+        b = "1x" + "x".join(map(str, plan.im2col.image))
     return {"A": f"memref<{lead}{plan.m}x{plan.k}x{e}>", "B": f"memref<{b}x{e}>",
             "C": f"memref<{lead}{plan.m}x{plan.n}x{plan.out_dtype}>",
             "SA": f"memref<{sa}x{e}, {SHARED}>", "SB": f"memref<{sb}x{e}, {SHARED}>"}
@@ -189,12 +190,16 @@ class SyncKernel:
             out.append((t.div(c, per_row), t.mul(t.rem(c, per_row), self.chunk)))
         return out
 
-    def _chunks(self, src, dst, rows, cols, at, stage: str, size: str) -> list[str]:
+    def _chunks(self, src, dst, rows, cols, at, stage: str, size: str,
+                transposed: bool = False) -> list[str]:
+        """cp.async of the ``rows x cols`` slice of ``src`` at ``at`` in 16-byte chunks into
+        ``dst`` (``transposed``: the slice is ``dst``'s ``(col, row)`` elements)."""
         t, tokens = self.t, []
         for r, col in self.chunk_positions(rows, cols):
             index = ", ".join(self.batch + [t.add(at[0], r), t.add(at[1], col)])
+            where = self._dst(dst, stage, col, r) if transposed else self._dst(dst, stage, r, col)
             tokens.append(t.emit(
-                f"nvgpu.device_async_copy %{src}[{index}], %{dst}[{self._dst(dst, stage, r, col)}]"
+                f"nvgpu.device_async_copy %{src}[{index}], %{dst}[{where}]"
                 f", {self.chunk}, {size} {{bypassL1}} : {self.ty[src]} to {self.ty[dst]}", "cp"))
         return tokens
 
@@ -308,7 +313,7 @@ class SyncKernel:
         r0 = t.add(t.add(self.wrow, m0), self.g)
         r1, c0 = t.add(r0, 8), t.add(self.q, kk)
         c1 = t.add(c0, 4)
-        values = [self._tf32(self._load("SA", stage, r, c))
+        values = [self._tf32(self._load("SA", stage, r, c), 0)
                   for r, c in ((r0, c0), (r1, c0), (r0, c1), (r1, c1))]
         return t.emit(f"vector.from_elements {', '.join(values)} : vector<4x1xf32>", "fa")
 
@@ -321,12 +326,15 @@ class SyncKernel:
                           f"transpose = true}} : {sb} -> vector<2x2xf16>", "fb")
         k0 = t.add(self.q, kk)
         k1, col = t.add(k0, 4), t.add(t.add(self.wcol, n0), self.g)
-        values = [self._tf32(self._load("SB", stage, k, col)) for k in (k0, k1)]
+        values = [self._tf32(self._load("SB", stage, k, col), 1) for k in (k0, k1)]
         return t.emit(f"vector.from_elements {', '.join(values)} : vector<2x1xf32>", "fb")
 
-    def _tf32(self, value: str) -> str:
+    def _tf32(self, value: str, operand: int | None = None) -> str:
         """``value`` rounded to TF32 (to nearest, ties away: ``cvt.rna.tf32.f32``); the tensor
-        core would otherwise truncate it, a bias that grows layer after layer."""
+        core would otherwise truncate it, a bias that grows layer after layer. Not for
+        ``operand`` 0 (A) or 1 (B) when that operand is a constant rounded at compile time."""
+        if operand is not None and self.p.rounded[operand]:
+            return value
         bits = self.t.emit(f"nvvm.convert.float.to.tf32 {value} {{rnd = #nvvm.fp_rnd_mode<rna>}}",
                            "r")
         return self.t.emit(f"arith.bitcast {bits} : i32 to f32", "r")

@@ -83,6 +83,8 @@ class MmaPlan:
     im2col: Im2col | None = None  # B is read from this convolution's image (f32, unbatched)
     warpgroup: bool = False  # sm_90 wgmma kernel (mma_lib.wgmma): core-matrix shared layout
     out: str = ""  # C's element type when it is not ``dtype`` (f16 inputs, f32 accumulators)
+    rounded: tuple = (False, False)  # A, B: constants already rounded to TF32 (compile time)
+    b_kmajor: bool = False  # B passed transposed, n x k (a constant; the warpgroup kernel)
 
     @property
     def out_dtype(self) -> str:

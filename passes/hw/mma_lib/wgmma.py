@@ -8,13 +8,15 @@ f32 per thread). Per block of ``bm / 64`` warpgroups (``bm x bn`` output tile, `
 1. the same cp.async double buffering as the mma.sync kernel (``kernel.SyncKernel``), but
    the stage buffers hold *core matrices* (8 rows x 16 bytes, 128 contiguous bytes) in the
    K-major, no-swizzle layout: A's 16-byte chunks (4 k of one row) land whole in a core
-   matrix row; B (k x n row-major in global memory) must be transposed to K-major (TF32
-   ``wgmma`` has no transpose), so it is copied one 4-byte element at a time (implicit GEMM:
-   the image gather, as before, into this layout);
+   matrix row; a run-time B (k x n row-major in global memory) must be transposed to
+   K-major (TF32 ``wgmma`` has no transpose), so it is copied one 4-byte element at a time
+   (implicit GEMM: the image gather, as before, into this layout); a constant B arrives
+   transposed (n x k, ``plan.b_kmajor``, made at compile time) and is copied like A;
 2. k loop: issue the next slice, ``cp.async.wait_group 1``; each thread rounds the elements it
    copied itself to TF32 in place (``cvt.rna.tf32.f32``: the tensor core would truncate
-   them); ``fence.proxy.async.shared::cta`` (generic-proxy writes made visible to the
-   ``wgmma`` async proxy); ``bar.sync``; ``wgmma.fence``, one ``wgmma`` per 8-deep k step,
+   them; constants, ``plan.rounded``, were rounded at compile time);
+   ``fence.proxy.async.shared::cta`` (generic-proxy writes made visible to the ``wgmma``
+   async proxy); ``bar.sync``; ``wgmma.fence``, one ``wgmma`` per 8-deep k step,
    ``wgmma.commit_group``, ``wgmma.wait_group 0``; ``bar.sync`` (the stage may be refilled);
 3. epilogue: the accumulator registers (PTX's D fragment: register ``r`` of lane ``l`` in
    warp ``w`` is row ``16 w + l / 4 + 8 ((r / 2) % 2)``, column ``8 (r / 4) + 2 (l % 4) + r % 2``)
@@ -93,6 +95,8 @@ class WarpgroupKernel(SyncKernel):
         if self.p.im2col is not None:
             return self._patches(stage, k, live)
         t, bk, bn = self.t, self.p.block[2], self.p.block[1]
+        if self.p.b_kmajor:  # a constant passed as n x k: 16-byte chunks along K
+            return self._chunks("B", "SB", bn, bk, (self.col0, k), stage, size, transposed=True)
         one = t.emit(f"arith.select {live}, {t.index(1)}, {t.index(0)} : index", "n")
         tokens = []
         for r, col in self.element_positions(bk, bn):
@@ -104,17 +108,18 @@ class WarpgroupKernel(SyncKernel):
 
     def _round(self, stage: str) -> None:
         """Round to TF32, in place, the elements of ``stage`` this thread copied (its own
-        cp.async writes are visible to it after its wait)."""
+        cp.async writes are visible to it after its wait); constants were rounded at compile
+        time."""
         t, (bm, bn, bk) = self.t, self.p.block
         sa, sb = self.ty["SA"], self.ty["SB"]
-        for r, col in self.chunk_positions(bm, bk):
+        for r, col in [] if self.p.rounded[0] else self.chunk_positions(bm, bk):
             at = self._dst("SA", stage, r, col)
             chunk = t.emit(f"vector.load %SA[{at}] : {sa}, vector<4xf32>", "s")
             parts = [self._tf32(t.emit(f"vector.extract {chunk}[{i}] : f32 from vector<4xf32>",
                                        "s")) for i in range(4)]
             rounded = t.emit(f"vector.from_elements {', '.join(parts)} : vector<4xf32>", "s")
             t.line(f"vector.store {rounded}, %SA[{at}] : {sa}, vector<4xf32>")
-        for r, col in self.element_positions(bk, bn):
+        for r, col in [] if self.p.rounded[1] else self.element_positions(bk, bn):
             at = self._dst("SB", stage, r, col)
             value = self._tf32(t.emit(f"memref.load %SB[{at}] : {sb}", "s"))
             t.line(f"memref.store {value}, %SB[{at}] : {sb}")
@@ -128,13 +133,13 @@ class WarpgroupKernel(SyncKernel):
         pointer = t.emit(f"memref.extract_aligned_pointer_as_index %{buf} : {self.ty[buf]} "
                          "-> index", "p")
         address = t.emit(f"arith.index_cast {pointer} : index to i64", "p")
-        mask = t.emit(f"arith.constant {DESC_ADDR_MASK} : i64", "c")
-        four = t.emit("arith.constant 4 : i64", "c")
+        mask = t.emit(f"arith.constant {DESC_ADDR_MASK} : i64", "w")
+        four = t.emit("arith.constant 4 : i64", "w")
         start = t.emit(f"arith.shrui {t.emit(f'arith.andi {address}, {mask} : i64', 'p')}, "
                        f"{four} : i64", "p")
         stride = self.p.block[2] // 4 * CORE_BYTES
         fields = (CORE_BYTES >> 4) << 16 | (stride >> 4) << 32
-        bits = t.emit(f"arith.constant {fields} : i64", "c")
+        bits = t.emit(f"arith.constant {fields} : i64", "w")
         return t.emit(f"arith.ori {start}, {bits} : i64", "desc")
 
     def _offset(self, desc: str, units: str) -> str:

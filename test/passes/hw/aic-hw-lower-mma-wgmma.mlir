@@ -137,3 +137,63 @@ module attributes {hw.target = {kind = "cuda", max_threads = 1024 : i64, mma = a
   }
 }
 
+
+// -----
+
+// A constant B (a weight) is rounded to TF32 and transposed to n x k at compile time (a new
+// constant; the old one is erased): the kernel copies it in 16-byte chunks along K, like A,
+// and rounds only A in place.
+// CHECK-LABEL: func.func @constant_b
+// CHECK-NOT: dense<1.000122
+// CHECK: %[[BT:.*]] = arith.constant dense_resource<{{.*}}> : tensor<192x128xf32>
+// CHECK: %[[BB:.*]] = bufferization.to_buffer %[[BT]] read_only : tensor<192x128xf32> to memref<192x128xf32>
+// CHECK: gpu.launch_func @aic_mma_0_module::@aic_mma_0 {{.*}} args(%{{.*}} : memref<256x128xf32>, %[[BB]] : memref<192x128xf32>,
+// CHECK: gpu.func @aic_mma_0(%{{.*}}: memref<256x128xf32>, %[[KB:.*]]: memref<192x128xf32>, {{.*}} workgroup(%[[SA:.*]] : memref<2048xf32, #gpu.address_space<workgroup>> {llvm.align = 128 : i64}, %[[SB:.*]] : memref<2048xf32, #gpu.address_space<workgroup>> {llvm.align = 128 : i64})
+// CHECK: nvgpu.device_async_copy %[[KB]][%{{.*}}, %{{.*}}], %[[SB]][%{{.*}}], 4, %{{.*}} {bypassL1}
+// CHECK-NOT: memref.store
+// CHECK: nvvm.wgmma.mma_async
+// CHECK: gpu.return
+// The mma.sync kernel gets B rounded, not transposed.
+// SYNC-LABEL: func.func @constant_b
+// SYNC: arith.constant dense_resource<{{.*}}> : tensor<128x192xf32>
+// SYNC: nvgpu.mma.sync
+// PTX-LABEL: gpu.binary @aic_mma_0_module
+// PTX-SAME: wgmma.mma_async.sync.aligned.m64n64k8.f32.tf32.tf32
+module attributes {hw.target = {kind = "cuda", max_threads = 1024 : i64, mma = array<i64: 16, 8, 16>, sm = 90 : i64, smem = 232448 : i64, warp = 32 : i64}} {
+  func.func @constant_b(%a: tensor<256x128xf32>, %bias: tensor<192xf32>) -> tensor<256x192xf32> {
+    %b = arith.constant dense<1.00012207> : tensor<128x192xf32>
+    %c16 = arith.constant 16 : index
+    %c128 = arith.constant 128 : index
+    %c0 = arith.constant 0 : index
+    %zero = arith.constant 0.000000e+00 : f32
+    %empty = tensor.empty() : tensor<256x192xf32>
+    %r = "hw.parallel"(%empty) ({
+    ^bb0(%i: index, %j: index, %out: tensor<256x192xf32>):
+      %slice = tensor.extract_slice %out[%i, %j] [64, 64] [1, 1] : tensor<256x192xf32> to tensor<64x64xf32>
+      %acc0 = linalg.fill ins(%zero : f32) outs(%slice : tensor<64x64xf32>) -> tensor<64x64xf32>
+      %acc = scf.for %k = %c0 to %c128 step %c16 iter_args(%c = %acc0) -> (tensor<64x64xf32>) {
+        %ta = tensor.extract_slice %a[%i, %k] [64, 16] [1, 1] : tensor<256x128xf32> to tensor<64x16xf32>
+        %tb = tensor.extract_slice %b[%k, %j] [16, 64] [1, 1] : tensor<128x192xf32> to tensor<16x64xf32>
+        %w = "hw.parallel"(%c) ({
+        ^bb0(%wi: index, %wj: index, %cw: tensor<64x64xf32>):
+          %wa = tensor.extract_slice %ta[%wi, 0] [32, 16] [1, 1] : tensor<64x16xf32> to tensor<32x16xf32>
+          %wb = tensor.extract_slice %tb[0, %wj] [16, 16] [1, 1] : tensor<16x64xf32> to tensor<16x16xf32>
+          %wc = tensor.extract_slice %cw[%wi, %wj] [32, 16] [1, 1] : tensor<64x64xf32> to tensor<32x16xf32>
+          %m = "hw.microkernel"(%wa, %wb, %wc) {mr = 16 : i64, nr = 8 : i64} : (tensor<32x16xf32>, tensor<16x16xf32>, tensor<32x16xf32>) -> tensor<32x16xf32>
+          gpu.yield %m, %wi, %wj : tensor<32x16xf32>, index, index
+        }) {mapping = ["thread_y", "thread_x"], steps = array<i64: 32, 16>, upper_bounds = array<i64: 64, 64>} : (tensor<64x64xf32>) -> tensor<64x64xf32>
+        scf.yield %w : tensor<64x64xf32>
+      }
+      %lbias = tensor.extract_slice %bias[%j] [64] [1] : tensor<192xf32> to tensor<64xf32>
+      %e = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%acc, %lbias : tensor<64x64xf32>, tensor<64xf32>) outs(%acc : tensor<64x64xf32>) {
+      ^bb0(%x: f32, %y: f32, %o: f32):
+        %s = arith.addf %x, %y : f32
+        %q = arith.maximumf %s, %zero : f32
+        linalg.yield %q : f32
+      } -> tensor<64x64xf32>
+      gpu.yield %e, %i, %j : tensor<64x64xf32>, index, index
+    }) {hw.mma_stages = 2 : i64, mapping = ["block_y", "block_x"], steps = array<i64: 64, 64>, upper_bounds = array<i64: 256, 192>} : (tensor<256x192xf32>) -> tensor<256x192xf32>
+    return %r : tensor<256x192xf32>
+  }
+}
+

@@ -25,10 +25,12 @@ import numpy as np
 import onnx
 import pytest
 from aic.compiler.stages import cpu_table
+from aic.dialects.graph.constants import holder_array
 from aic.mlir_api import gpu, ir
 from aic.passes.hw.mma_lib.emulate import (EmulationError, mma_reference, run_kernel,
                                            tf32_bits, tf32_round)
 from aic.pipeline import run_pipeline_on
+from aic.verify import defining_op, walk
 from onnx import TensorProto, helper, numpy_helper
 
 TF32_BOUND = 2.0 ** -10 + 2.0 ** -13
@@ -174,6 +176,32 @@ def test_f16_matmul_runs_on_f16_tensor_cores(ctx):
     assert np.all(np.abs(out - mma_reference(x, w, "f16")) <= 1e-5 * scale)
 
 
+def two_input_matmul_model(m, k, n) -> onnx.ModelProto:
+    g = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"])], "mm2",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [m, k]),
+                           helper.make_tensor_value_info("w", TensorProto.FLOAT, [k, n])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])])
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def test_constant_operands_are_rounded_at_compile_time(ctx):
+    """A constant B (a weight) reaches the kernel rounded to TF32 already (``cvt.rna``'s
+    rounding, by numpy at compile time): the kernel rounds A's fragments only, half the
+    ``cvt`` of a matmul whose B is a run-time input."""
+    model = matmul_model(256, 64, 256)
+    w = numpy_helper.to_array(model.graph.initializer[0])
+    module = to_gpu(model, ctx)
+    constants = host_constants(module)
+    assert list(constants) == [1]
+    assert np.array_equal(constants[1].view(np.uint32), tf32_bits(w))
+    runtime = to_gpu(two_input_matmul_model(256, 64, 256), ctx)
+    assert host_constants(runtime) == {}
+    cvt = [str(kernels(m)[0]).count("nvvm.convert.float.to.tf32") for m in (module, runtime)]
+    assert 0 < cvt[0] < cvt[1]
+    x = np.random.default_rng(9).standard_normal((256, 64)).astype(np.float32)
+    check_tf32(emulate(module, [x, w], (256, 256)), x, w)
+
+
 def test_full_f32_precision_keeps_plain_kernels(ctx):
     module = to_gpu(matmul_model(64, 64, 64), ctx, precision="f32")
     assert kernels(module) == []
@@ -195,15 +223,35 @@ def test_ptxas_accepts_without_spills(which, arch, request, ctx, tmp_path):
     assert spills and all(s == ("0", "0") for s in spills), run.stderr
 
 
+def host_constants(module) -> dict[int, np.ndarray]:
+    """The arguments of the module's (first) kernel launch that the host code passes as
+    constants -- constant A and B operands, rounded to TF32 at compile time (B transposed for
+    the warpgroup kernel) -- by position."""
+    launch = next(op for op in walk(module.operation) if op.operation.name == "gpu.launch_func")
+    func = kernels(module)[0].regions[0].blocks[0].operations[0]
+    count = len(func.regions[0].blocks[0].arguments) - 2  # without the workgroup buffers
+    found = {}
+    for i, value in enumerate(list(launch.operation.operands)[-count:]):
+        buffer = defining_op(value)
+        const = defining_op(buffer.operands[0]) if buffer is not None \
+            and buffer.name == "bufferization.to_buffer" else None
+        if const is not None and const.name == "arith.constant":
+            found[i] = holder_array(const, const.results[0].type)
+    return found
+
+
 def emulate(module, inputs: list[np.ndarray], shape) -> np.ndarray:
     """Run the module's one generated kernel on the CPU: inputs A, B, then the epilogue's,
     each zero-padded to the kernel's argument shape as the host code pads it (a matmul
-    padded to whole tiles); returns the ``shape`` corner of C."""
+    padded to whole tiles) -- A or B as the host code's constant where it is one; returns
+    the ``shape`` corner of C."""
     func = kernels(module)[0].regions[0].blocks[0].operations[0]
     attrs = func.attributes
     grid = list(ir.DenseI32ArrayAttr(attrs["known_grid_size"]))
     threads = list(ir.DenseI32ArrayAttr(attrs["known_block_size"]))[0]
     shapes = [ir.MemRefType(a.type).shape for a in func.regions[0].blocks[0].arguments]
+    constants = host_constants(module)
+    inputs = [constants.get(i, x) for i, x in enumerate(inputs[:2])] + list(inputs[2:])
     args = [np.pad(x, [(0, s - d) for s, d in zip(want, x.shape)])
             for x, want in zip(inputs[:2], shapes)]
     args += [np.pad(x, [(0, s - d) for s, d in zip(want, x.shape)])
@@ -317,7 +365,7 @@ def _without(module, ctx, pattern: str) -> ir.Module:
     (r"nvgpu.device_async_wait", None),  # no wait: the copies never land -> wrong numbers
 ])
 def test_emulation_catches_a_broken_kernel(ctx, pattern, error):
-    module = to_gpu(matmul_model(64, 64, 64), ctx)
+    module = to_gpu(two_input_matmul_model(64, 64, 64), ctx)
     x, w = (np.random.default_rng(i).standard_normal((64, 64)).astype(np.float32)
             for i in (4, 5))
     assert np.allclose(emulate(module, [x, w], (64, 64)), mma_reference(x, w), atol=1e-4)

@@ -13,11 +13,11 @@ import subprocess
 
 import numpy as np
 import pytest
-from aic.passes.hw.mma_lib.emulate import EmulationError, mma_reference
+from aic.passes.hw.mma_lib.emulate import EmulationError, mma_reference, tf32_bits
 from onnx import numpy_helper
 from test_mma_kernels import (CONVS, _without, batched_model, check_conv, check_tf32,
-                              conv_model, emulate, f16_matmul_model, kernels, matmul_model,
-                              ptx_of, to_gpu)
+                              conv_model, emulate, f16_matmul_model, host_constants, kernels,
+                              matmul_model, ptx_of, to_gpu, two_input_matmul_model)
 
 SM90 = "cuda-sm90"
 WGMMA = "nvvm.wgmma.mma_async"
@@ -54,6 +54,28 @@ def test_sm80_keeps_mma_sync(ctx):
 def test_f16_keeps_mma_sync_on_sm90(ctx):
     module = to_gpu(f16_matmul_model(), ctx, target=SM90)
     assert WGMMA not in str(module) and "nvgpu.mma.sync" in str(module)
+
+
+def test_constant_b_is_transposed_and_rounded_at_compile_time(ctx):
+    """A constant B reaches the warpgroup kernel as the n x k TF32-rounded transpose, so it
+    is copied in 16-byte chunks along K and not rounded in the kernel; a run-time B is copied
+    one element at a time and rounded (``two_input_matmul_model``)."""
+    model = matmul_model(256, 64, 512)
+    w = numpy_helper.to_array(model.graph.initializer[0])
+    module = to_gpu(model, ctx, target=SM90)
+    b = host_constants(module)[1]
+    assert b.shape == (512, 64) and np.array_equal(b.view(np.uint32), tf32_bits(w.T))
+    constant, runtime = (str(kernels(m)[0]) for m in
+                         (module, to_gpu(two_input_matmul_model(256, 64, 512), ctx, target=SM90)))
+    assert WGMMA in constant and WGMMA in runtime
+    element_copies = re.compile(r"nvgpu\.device_async_copy .*, 1, %")
+    assert not element_copies.search(constant) and element_copies.search(runtime)
+    assert "memref.store" not in constant and "memref.store" in runtime
+    x = np.random.default_rng(9).standard_normal((256, 64)).astype(np.float32)
+    check_tf32(emulate(module, [x, w], (256, 512)), x, w)
+    xw = [x, np.random.default_rng(10).standard_normal((64, 512)).astype(np.float32)]
+    check_tf32(emulate(to_gpu(two_input_matmul_model(256, 64, 512), ctx, target=SM90), xw,
+                       (256, 512)), *xw)
 
 
 @pytest.mark.skipif(shutil.which("ptxas") is None, reason="needs ptxas (CUDA toolkit or the "
@@ -129,7 +151,7 @@ ROUNDING_STORES = r"(vector|memref)\.store .*#gpu\.address_space<workgroup>>"
     (ROUNDING_STORES, None),  # inputs not rounded: the tensor core truncates them
 ])
 def test_emulation_catches_a_broken_wgmma_kernel(ctx, pattern, error):
-    module = to_gpu(matmul_model(256, 64, 512), ctx, target=SM90)
+    module = to_gpu(two_input_matmul_model(256, 64, 512), ctx, target=SM90)
     assert WGMMA in str(module)
     x, w = (np.random.default_rng(i).standard_normal(s).astype(np.float32)
             for i, s in ((4, (256, 64)), (5, (64, 512))))
