@@ -56,10 +56,11 @@ PROXY_FENCE = ("nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, "
 
 def warpgroup_plan(plan: MmaPlan, sm: int) -> MmaPlan | None:
     """The wgmma form of ``plan`` on an ``sm`` GPU, or None (the mma.sync kernel stays): it
-    needs sm 90+, f32 (TF32) operands, whole 64-row warpgroups (``bm % 64 == 0``), ``bn`` <=
-    256 and copies that share out evenly over the block's threads."""
+    needs sm 90 (``wgmma`` is ``sm_90a``'s alone: Blackwell replaced it), f32 (TF32)
+    operands, whole 64-row warpgroups (``bm % 64 == 0``), ``bn`` <= 256 and copies that
+    share out evenly over the block's threads."""
     bm, bn, bk = plan.block
-    if sm < 90 or plan.dtype != "f32" or bm % 64 or bn > MAX_N or bn % 8 or bk % K_STEP:
+    if sm != 90 or plan.dtype != "f32" or bm % 64 or bn > MAX_N or bn % 8 or bk % K_STEP:
         return None
     found = replace(plan, warps=(bm // 16, 1), warpgroup=True)
     threads = found.threads
