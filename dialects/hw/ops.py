@@ -93,6 +93,8 @@ class MicrokernelOp(AicOp):
     ceil(N/nr) x K x nr column panels, `b[j, p, c]` = B[p, j*nr + c] (zeros past N), the
     layout the CPU register tile reads (constant weights are packed at compile time).
     `i32` tiles (integer contractions of quantized models; CPU targets) accumulate exactly.
+    `a` and `b` share one element type; `c` has it too, or is `f32` for `f16`/`bf16` inputs
+    (a wider accumulator: f16 matmuls accumulate in f32).
 
     ```mlir
     %r = "hw.microkernel"(%a, %b, %c) {mr = 8 : i64, nr = 32 : i64} : (tensor<64x32xf32>, tensor<32x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32>
@@ -130,8 +132,12 @@ class MicrokernelOp(AicOp):
             return f"shapes {a.shape} x {b.shape} -> {c.shape} do not form a matmul"
         if self.result.type != self.c.type:
             return "result type must equal the type of c"
-        if not a.element_type == b.element_type == c.element_type:
-            return "operands must share one element type"
+        if a.element_type != b.element_type:
+            return "a and b must share one element type"
+        wide = str(a.element_type) in ("f16", "bf16") and str(c.element_type) == "f32"
+        if c.element_type != a.element_type and not wide:
+            return (f"c's element type must be the inputs' ({a.element_type}) or, for f16/bf16 "
+                    f"inputs, f32; got {c.element_type}")
         return None
 
 

@@ -87,9 +87,17 @@ func.func @microkernel_shapes(%a: tensor<8x4xf32>, %b: tensor<5x16xf32>, %c: ten
 // -----
 
 func.func @microkernel_elements(%a: tensor<8x4xf16>, %b: tensor<4x16xf32>, %c: tensor<8x16xf32>) -> tensor<8x16xf32> {
-  // expected-error@+1 {{operands must share one element type}}
+  // expected-error@+1 {{a and b must share one element type}}
   %r = "hw.microkernel"(%a, %b, %c) {mr = 8 : i64, nr = 16 : i64} : (tensor<8x4xf16>, tensor<4x16xf32>, tensor<8x16xf32>) -> tensor<8x16xf32>
   return %r : tensor<8x16xf32>
+}
+
+// -----
+
+func.func @microkernel_accumulator(%a: tensor<8x4xf32>, %b: tensor<4x16xf32>, %c: tensor<8x16xf16>) -> tensor<8x16xf16> {
+  // expected-error@+1 {{c's element type must be the inputs' (f32) or, for f16/bf16 inputs, f32; got f16}}
+  %r = "hw.microkernel"(%a, %b, %c) {mr = 8 : i64, nr = 16 : i64} : (tensor<8x4xf32>, tensor<4x16xf32>, tensor<8x16xf16>) -> tensor<8x16xf16>
+  return %r : tensor<8x16xf16>
 }
 
 // -----

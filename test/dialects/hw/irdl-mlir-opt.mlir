@@ -5,5 +5,5 @@
 // RUN: aic-opt %S/ops.mlir --split-input-file | mlir-opt --irdl-file=%t.irdl.mlir --split-input-file | FileCheck %S/ops.mlir
 // RUN: aic-opt %S/ops.mlir --split-input-file | mlir-opt --irdl-file=%t.irdl.mlir --split-input-file | FileCheck %s
 
-// CHECK-COUNT-2: // -----
+// CHECK-COUNT-3: // -----
 // CHECK-NOT: // -----

@@ -34,6 +34,16 @@ func.func @microkernel_packed_b(%a: tensor<8x16xf32>, %b: tensor<2x16x32xf32>, %
 
 // -----
 
+// f16 inputs with an f32 accumulator (an f16 matmul's, CUDA tensor cores).
+// CHECK-LABEL: func.func @microkernel_f16_f32_accumulator
+// CHECK: "hw.microkernel"(%{{.*}}, %{{.*}}, %{{.*}}) {mr = 16 : i64, nr = 8 : i64} : (tensor<16x16xf16>, tensor<16x8xf16>, tensor<16x8xf32>) -> tensor<16x8xf32>
+func.func @microkernel_f16_f32_accumulator(%a: tensor<16x16xf16>, %b: tensor<16x8xf16>, %c: tensor<16x8xf32>) -> tensor<16x8xf32> {
+  %m = "hw.microkernel"(%a, %b, %c) {mr = 16 : i64, nr = 8 : i64} : (tensor<16x16xf16>, tensor<16x8xf16>, tensor<16x8xf32>) -> tensor<16x8xf32>
+  return %m : tensor<16x8xf32>
+}
+
+// -----
+
 // CHECK: module attributes {hw.target = {kind = "cuda", max_threads = 1024 : i64, mma = array<i64: 16, 8, 16>, sm = 80 : i64
 // CHECK-LABEL: func.func @shared_and_barrier
 // CHECK: "hw.shared_alloc"() : () -> memref<64x32xf16, 3>
