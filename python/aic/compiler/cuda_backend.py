@@ -73,9 +73,11 @@ def ptx_of(nvvm_text: str) -> str:
     """The PTX of the (one, merged) kernel module of an `nvvm`-level module."""
     ctx = make_context()
     with ctx, ir.Location.unknown():
-        binary = kernel_binary(ir.Module.parse(nvvm_text), ctx)
+        module = ir.Module.parse(nvvm_text)  # held: ``binary`` lives inside it
+        binary = kernel_binary(module, ctx)
         texts = [gpu.ObjectAttr(obj).object.decode()
                  for obj in ir.ArrayAttr(binary.attributes["objects"])]
+        del binary, module
     if len(texts) != 1:
         raise AicError(f"expected one kernel object at the nvvm level, found {len(texts)}")
     return texts[0]
