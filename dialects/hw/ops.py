@@ -80,7 +80,7 @@ def _check_yield(op: ParallelOp, block) -> str | None:
     return None
 
 
-_MK_TYPES = FLOAT_TYPES + ("i32",)
+_MK_TYPES = FLOAT_TYPES + ("i16", "i32")
 
 
 @hw.op
@@ -94,7 +94,9 @@ class MicrokernelOp(AicOp):
     layout the CPU register tile reads (constant weights are packed at compile time).
     `i32` tiles (integer contractions of quantized models; CPU targets) accumulate exactly.
     `a` and `b` share one element type; `c` has it too, or is `f32` for `f16`/`bf16` inputs
-    (a wider accumulator: f16 matmuls accumulate in f32).
+    (a wider accumulator: f16 matmuls accumulate in f32), or `i32` for `i16` inputs (the pairs
+    micro-kernel of quantized models, CPU): its packed `b` holds k in pairs, ceil(N/nr) x
+    ceil(K/2) x 2nr with `b[j, p, 2c + e]` = B[2p + e, j*nr + c].
 
     ```mlir
     %r = "hw.microkernel"(%a, %b, %c) {mr = 8 : i64, nr = 32 : i64} : (tensor<64x32xf32>, tensor<32x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32>
@@ -116,9 +118,13 @@ class MicrokernelOp(AicOp):
         a, b, c = (ir.RankedTensorType(v.type) for v in (self.a, self.b, self.c))
         if not all(t.has_static_shape for t in (a, b, c)):
             return "operands must have static shapes"
+        pairs = str(a.element_type) == "i16" and str(c.element_type) == "i32"
         if b.rank == 3:
             panels, k2, nr = b.shape
             n = c.shape[1] if c.rank == 2 else -1
+            if pairs:  # k in pairs: ceil(K/2) x 2nr per panel
+                nr, k2 = nr // 2, min(2 * k2, a.shape[1]) if 2 * k2 - a.shape[1] in (0, 1) \
+                    else -1
             if nr != self.nr or not (panels - 1) * nr < n <= panels * nr:
                 return (f"packed b {b.shape} does not hold {n} columns in panels of "
                         f"nr = {self.nr}")
@@ -135,9 +141,9 @@ class MicrokernelOp(AicOp):
         if a.element_type != b.element_type:
             return "a and b must share one element type"
         wide = str(a.element_type) in ("f16", "bf16") and str(c.element_type) == "f32"
-        if c.element_type != a.element_type and not wide:
+        if c.element_type != a.element_type and not wide and not pairs:
             return (f"c's element type must be the inputs' ({a.element_type}) or, for f16/bf16 "
-                    f"inputs, f32; got {c.element_type}")
+                    f"inputs, f32 (i16 inputs: i32); got {c.element_type}")
         return None
 
 

@@ -7,7 +7,9 @@ op to the tiles (batch_matmul: batch tile 1, rank-reduced to a 2-D `linalg.matmu
 contraction, the chain of elementwise `linalg.generic` consumers (result used once, as an
 identity-mapped input, same type, output not read by the payload) moves into the epilogue.
 On a CPU target an f16/bf16 matmul gets its operands widened to f32 first, so it runs on the
-f32 micro-kernel (``linalg_to_tiled_lib.widen``), and a narrow matmul with a constant A (1280
+f32 micro-kernel (``linalg_to_tiled_lib.widen``), an i32 matmul whose operands fit i16 (the
+centred 8-bit operands of quantized models) gets them narrowed to i16 for the pairs micro-kernel
+(``linalg_to_tiled_lib.pairs``), and a narrow matmul with a constant A (1280
 filters x 49 pixels) is computed transposed, ``C^T = X^T @ W^T``, the filters as columns
 (``linalg_to_tiled_lib.narrow``).
 On a CUDA target a matmul that no tensor-core block tile divides (N = 196 columns, K = 147)
@@ -37,8 +39,8 @@ from aic.dialects.tiled.shapes import tile_type
 from aic.errors import PassError
 from aic.mlir_api import arith, ir, linalg
 from aic.pass_base import Pass, option, register_pass
-from aic.passes.conversions.linalg_to_tiled_lib import (narrow, pad, patches, peel, rows, widen,
-                                                        window)
+from aic.passes.conversions.linalg_to_tiled_lib import (narrow, pad, pairs, patches, peel, rows,
+                                                        widen, window)
 from aic.passes.hw.mma_lib import plan as mma_plan
 from aic.verify import defining_op, walk
 
@@ -110,8 +112,10 @@ class ConvertLinalgToTiled(Pass):
             info = win.info if win else analyze(candidate)
             if info is None:
                 continue
-            if win is None and widen.applies(info, target):  # f16/bf16: the f32 micro-kernel
-                for new in reversed(widen.widen(info)):
+            rewrite = widen.widen if win is None and widen.applies(info, target) else \
+                pairs.narrow if win is None and pairs.applies(info, target) else None
+            if rewrite is not None:  # f16/bf16: the f32 micro-kernel; i32: the i16 pairs one
+                for new in reversed(rewrite(info)):
                     pending.appendleft((new.opview, fixed, _tag(new, count)))
                     count += 1
                 continue
@@ -158,8 +162,11 @@ class ConvertLinalgToTiled(Pass):
                                     (low, {**fixed, d: sizes[d]}, _tag(low, count + 1))])
                 count += 2
                 continue
-            _build_kernel(info, chain, [s if e % s == 0 else tiling.largest_divisor(e, s)
-                                        for e, s in zip(info.space, sizes)], _tile_op)
+            sizes = [s if e % s == 0 else tiling.largest_divisor(e, s)
+                     for e, s in zip(info.space, sizes)]
+            if pairs.is_pairs_matmul(info):  # whole k pairs per tile
+                sizes[2] = pairs.even_divisor(info.space[2], sizes[2])
+            _build_kernel(info, chain, sizes, _tile_op)
         for o in walk(op):  # clones of absorbed ops carried their tags along
             if _TAG in o.operation.attributes:
                 del o.operation.attributes[_TAG]

@@ -7,8 +7,8 @@ scalar: each tile fills its own slice, and the destination is the fill's tensor,
 `tensor.empty` when other ops use the fill too), the reduction tiles become `scf.for`
 loops carrying it, the body and then the epilogue are moved in, and the final tile is
 yielded at the tile's offsets (expanded back to full rank when rank-reduced). `tiled.load`
-becomes `tensor.extract_slice`, and a 2-D `linalg.matmul` of one float type (or `i32`/`i64` on
-a CPU target) on tiles becomes
+becomes `tensor.extract_slice`, and a 2-D `linalg.matmul` of one float type (or `i32`/`i64`,
+and `i16` operands into `i32`, on a CPU target; f16 operands into f32 on CUDA) on tiles becomes
 `hw.microkernel` with the target's register tile (nr: a whole-register divisor of the tile's
 columns, else full registers with a masked last panel -- never narrow vectors; mr on a CPU:
 ``tiling.microkernel_rows``, 12 with AVX-512, at most the tile's rows and not necessarily a
@@ -220,8 +220,10 @@ def _to_microkernel(op, target) -> None:
     if any(t.rank != 2 or static_shape(t) is None for t in types):
         return
     elements = ("f16", "bf16", "f32", "f64") + (("i32", "i64") if target.kind == "cpu" else ())
-    if len({str(t.element_type) for t in types}) != 1 or str(types[0].element_type) not in \
-            elements:
+    found = [str(t.element_type) for t in types]
+    pairs = target.kind == "cpu" and target.isa == "avx512" \
+        and found == ["i16", "i16", "i32"]  # linalg_to_tiled_lib.pairs (vpmaddwd)
+    if not pairs and (len(set(found)) != 1 or found[0] not in elements):
         return
     attrs = op.operation.attributes
     maps = [str(m) for m in ir.ArrayAttr(attrs["indexing_maps"])] if "indexing_maps" in attrs \
@@ -237,7 +239,7 @@ def _to_microkernel(op, target) -> None:
     if cols % lanes:  # no whole-register divisor: full registers, the last one masked
         cols = min(nr, -(-n // lanes) * lanes)
     if target.kind == "cpu":  # row groups that mr does not divide are smaller tiles
-        mr = min(m, tiling.microkernel_rows(target, types[0].element_type.width))
+        mr = min(m, tiling.microkernel_rows(target, types[2].element_type.width))
     else:
         mr = tiling.largest_divisor(m, mr)
     with ir.InsertionPoint(op), op.location:

@@ -103,8 +103,13 @@ def _tile_loops(op, m, n, k, mr, nr, element) -> ir.Value:
     packed contraction that ``aic-memref-lower-microkernels`` turns into register tiles."""
     ragged = n % nr != 0
     panels = -(-n // nr)
-    packed = op.b if ir.RankedTensorType(op.b.type).rank == 3 else \
-        _pack_b(op.b, k, n, nr, element, panels, ragged)
+    pairs = str(ir.RankedTensorType(op.a.type).element_type) != str(element)  # i16 into i32
+    if ir.RankedTensorType(op.b.type).rank == 3:
+        packed = op.b
+    elif pairs:
+        packed = _pack_b_pairs(op.b, k, nr, panels)
+    else:
+        packed = _pack_b(op.b, k, n, nr, element, panels, ragged)
     return packed_contraction(op.a, packed, op.c, mr)
 
 
@@ -116,6 +121,35 @@ def _pack_b(b, k, n, nr, element, count, ragged) -> ir.Value:
     with ir.InsertionPoint(panels.body):
         jb = panels.induction_variable
         scf.YieldOp([pack_panel(b, panels.inner_iter_args[0], jb, jb, k, nr, ragged)])
+    return panels.results[0]
+
+
+def _pack_b_pairs(b, k, nr, count) -> ir.Value:
+    """B (k x n, i16) -> ``count`` panels with k in pairs (count x ceil(k/2) x 2nr,
+    ``P[j, p, 2c + e] = B[2p + e, j*nr + c]``): rows 2p and 2p + 1 read as vectors and
+    interleaved (masked reads: a zero row past an odd k, zeros past n)."""
+    element = ir.RankedTensorType(b.type).element_type
+    half = -(-k // 2)
+    vtype, minor2, read_in_bounds, pad = vector_io(nr, element, 2, False)
+    in_bounds = ir.ArrayAttr.get([ir.BoolAttr.get(True)])
+    minor3 = ir.AffineMapAttr.get(ir.AffineMap.get(3, 0, [ir.AffineDimExpr.get(2)]))
+    mask = [i // 2 + (nr if i % 2 else 0) for i in range(2 * nr)]
+    empty = tensor.EmptyOp([count, half, 2 * nr], element).result
+    panels = _for(count, 1, [empty])
+    with ir.InsertionPoint(panels.body):
+        jb = panels.induction_variable
+        j = arith.muli(jb, _index(nr))
+        rows = _for(half, 1, [panels.inner_iter_args[0]])
+        with ir.InsertionPoint(rows.body):
+            p = rows.induction_variable
+            even = arith.muli(p, _index(2))
+            v0, v1 = (vector.transfer_read(vtype, b, [r, j], minor2, pad, read_in_bounds)
+                      for r in (even, _plus(even, 1)))
+            pair = vector.shuffle(v0, v1, mask)
+            out = rows.inner_iter_args[0]
+            scf.YieldOp([vector.transfer_write(out.type, pair, out, [jb, p, _index(0)],
+                                               minor3, in_bounds)])
+        scf.YieldOp([rows.results[0]])
     return panels.results[0]
 
 

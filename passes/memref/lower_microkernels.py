@@ -13,6 +13,12 @@ block (``row_groups``: full groups of ``mr`` rows, the rest one or two smaller g
         acc[r] = vector.fma(broadcast(A[i + r, q + u]), P[j / nr, q + u, 0], acc[r])
       vector.transfer_write acc[r], C[i + r, j]
 
+**Pairs** (i16 operands into i32, ``linalg_to_tiled_lib.pairs``): B is packed with k in pairs
+(``P[j, p, 2c + e] = B[2p + e, j*nr + c]``) and the k loop takes two steps at a time: per
+16-lane slice of each accumulator row, ``llvm.x86.avx512.pmaddw.d.512`` of A's pair (two i16
+broadcast as one i32) and B's pair row, added in -- one ``vpdpwssd`` with AVX-512 VNNI
+(``lower_microkernels_lib._pairs_k_loop``). K (and every k chunk) must be even.
+
 **In place or shared.** A module with at most ``share-above`` micro-kernels (default 96)
 gets these loops in place, with the memrefs' static types: A's row offsets are constants,
 so the broadcasts fold into the FMAs. A larger one (DenseNet-121: 173 micro-kernels) gets a
@@ -57,7 +63,7 @@ from aic.errors import PassError
 from aic.mlir_api import arith, func, ir, memref
 from aic.pass_base import Pass, option, register_pass
 from aic.passes.memref.lower_microkernels_lib import (MARK, generic_type,
-                                                      inline_row_group,
+                                                      inline_row_group, is_pairs,
                                                       register_tile_function, row_groups)
 from aic.verify import defining_op, walk
 
@@ -103,6 +109,8 @@ class _Functions:
         key = (tuple(str(t) for t in types), rows, nr, ragged, zero)
         if key not in self.names:
             element = ir.MemRefType(types[2]).element_type
+            if is_pairs(types[0], types[2]):
+                element = "i16_pairs"
             name = f"aic_microkernel_{element}_{rows}x{nr}" + ("_masked" if ragged else "") + \
                 ("_zero" if zero else "")
             with loc, ir.InsertionPoint(self.module):
@@ -120,6 +128,10 @@ def _lower(generic: ir.Operation, functions: _Functions | None) -> None:
         raise PassError("a marked micro-kernel needs memrefs of static shapes", generic)
     shapes = [ir.MemRefType(v.type) for v in (a, p, c)]
     (m, n), k, (panels, _, nr) = shapes[2].shape, shapes[0].shape[1], shapes[1].shape
+    if is_pairs(a.type, c.type):  # k in pairs: 2nr i16 per packed row
+        nr //= 2
+        if k % 2:
+            raise PassError("the pairs micro-kernel needs an even k", generic)
     mr = ir.IntegerAttr(generic.attributes[MARK]).value
     fill = zero_fill(generic)
     if fill is not None:

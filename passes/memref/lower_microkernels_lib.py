@@ -11,7 +11,7 @@ register-tile function (``register_tile_function``) shared by every kernel of th
 
 from __future__ import annotations
 
-from aic.mlir_api import arith, func, ir, linalg, memref, scf, vector
+from aic.mlir_api import arith, func, ir, linalg, llvm, memref, scf, vector
 
 MARK = "aic.microkernel"
 """The packed contraction's attribute: the register tile's rows (``mr``)."""
@@ -22,21 +22,35 @@ fewer loop-counter updates and branches between the FMAs, and LLVM schedules the
 of the next step among the FMAs of this one."""
 
 
+def is_pairs(a_type: ir.Type, c_type: ir.Type) -> bool:
+    """i16 operands into an i32 accumulator: B packed with k in pairs (the pairs kernel)."""
+    return str(ir.ShapedType(a_type).element_type) == "i16" and \
+        str(ir.ShapedType(c_type).element_type) == "i32"
+
+
 def packed_contraction(a: ir.Value, packed: ir.Value, c: ir.Value, mr: int | None = None):
     """``c + a @ b`` with ``b`` packed (panels x k x nr), read through ``(n floordiv nr, k,
-    n mod nr)``, as a linalg.generic on tensors; marked ``aic.microkernel = mr`` if given."""
-    nr = ir.ShapedType(packed.type).shape[2]
+    n mod nr)``, as a linalg.generic on tensors; marked ``aic.microkernel = mr`` if given.
+    Pairs (``is_pairs``: i16 into i32): ``b`` is panels x ceil(k/2) x 2nr, read through
+    ``(n floordiv nr, k floordiv 2, (n mod nr) * 2 + k mod 2)``, the operands sign-extended."""
+    pairs = is_pairs(a.type, c.type)
+    nr = ir.ShapedType(packed.type).shape[2] // (2 if pairs else 1)
     m, n, k = (ir.AffineDimExpr.get(i) for i in range(3))
-    maps = [ir.AffineMap.get(3, 0, exprs) for exprs in
-            ([m, k], [ir.AffineExpr.get_floor_div(n, nr), k, n % nr], [m, n])]
+    b_map = [ir.AffineExpr.get_floor_div(n, nr), ir.AffineExpr.get_floor_div(k, 2),
+             (n % nr) * 2 + k % 2] if pairs else [ir.AffineExpr.get_floor_div(n, nr), k, n % nr]
+    maps = [ir.AffineMap.get(3, 0, exprs) for exprs in ([m, k], b_map, [m, n])]
     iterators = ["parallel", "parallel", "reduction"]
     generic = linalg.GenericOp(
         [c.type], [a, packed], [c], ir.ArrayAttr.get([ir.AffineMapAttr.get(x) for x in maps]),
         ir.ArrayAttr.get([ir.Attribute.parse(f"#linalg.iterator_type<{it}>") for it in iterators]))
     element = ir.ShapedType(c.type).element_type
-    block = generic.regions[0].blocks.append(element, element, element)
+    source = ir.ShapedType(a.type).element_type
+    block = generic.regions[0].blocks.append(source, source, element)
     with ir.InsertionPoint(block):
-        if isinstance(element, ir.IntegerType):
+        if pairs:
+            x, y = (arith.extsi(element, v) for v in block.arguments[:2])
+            product = arith.addi(block.arguments[2], arith.muli(x, y))
+        elif isinstance(element, ir.IntegerType):
             product = arith.addi(block.arguments[2], arith.muli(block.arguments[0],
                                                                  block.arguments[1]))
         else:
@@ -111,7 +125,7 @@ def register_tile_function(name: str, types: list[ir.Type], rows: int, nr: int,
     fn.attributes["passthrough"] = ir.ArrayAttr.get([ir.StringAttr.get("noinline")])
     entry = fn.add_entry_block()
     a, p, c, i0, i1, cols, k = entry.arguments
-    element = ir.MemRefType(c.type).element_type
+    element = ir.MemRefType(a.type).element_type
     with ir.InsertionPoint(entry):
         scratch = memref.alloca(ir.MemRefType.get([rows, SCRATCH_STRIDE], element), [], [])
         groups = scf.ForOp(i0, i1, _index(rows))
@@ -121,7 +135,8 @@ def register_tile_function(name: str, types: list[ir.Type], rows: int, nr: int,
             with ir.InsertionPoint(chunks.body):
                 kb = chunks.induction_variable
                 kc = arith.minui(_index(SCRATCH_K), arith.subi(k, kb))
-                _copy_rows(a, scratch, i, kb, kc, rows, nr // 2)
+                _copy_rows(a, scratch, i, kb, kc, rows, 16 if is_pairs(a.type, c.type)
+                           else nr // 2)
                 panels = scf.ForOp(_index(0), cols, _index(nr))
                 with ir.InsertionPoint(panels.body):
                     _register_tile((scratch, p, c), (i, panels.induction_variable, kb),
@@ -188,10 +203,16 @@ def _register_tile(buffers, at, kc, mr, nr, ragged, zero, a_rows=None) -> None:
     jb = arith.divui(j, _index(nr))
     rows = [i if r == 0 else arith.addi(i, _index(r)) for r in range(mr)]
     accs = _accumulators(c, rows, j, kb, vtype, minor, pad, c_in_bounds, zero)
-    kmain = arith.subi(kc, arith.remui(kc, _index(UNROLL)))
     local = a_rows or [_index(r) for r in range(mr)]
-    accs = _k_loop(scratch, p, (jb, kb), local, (_index(0), kmain, UNROLL), accs, vtype, pad)
-    accs = _k_loop(scratch, p, (jb, kb), local, (kmain, kc, 1), accs, vtype, pad)
+    if is_pairs(scratch.type, c.type):  # k two steps at a time: kb and kc are even
+        kmain = arith.subi(kc, arith.remui(kc, _index(2 * UNROLL)))
+        accs = _pairs_k_loop(scratch, p, (jb, kb), local, (_index(0), kmain, UNROLL), accs)
+        accs = _pairs_k_loop(scratch, p, (jb, kb), local, (kmain, kc, 1), accs)
+    else:
+        kmain = arith.subi(kc, arith.remui(kc, _index(UNROLL)))
+        accs = _k_loop(scratch, p, (jb, kb), local, (_index(0), kmain, UNROLL), accs, vtype,
+                       pad)
+        accs = _k_loop(scratch, p, (jb, kb), local, (kmain, kc, 1), accs, vtype, pad)
     for row, acc in zip(rows, accs):
         vector.transfer_write(None, acc, c, [row, j], minor, c_in_bounds)
 
@@ -239,3 +260,61 @@ def _k_loop(a, p, panel, rows, bounds, accs, vtype, pad) -> list[ir.Value]:
                     for row, acc in zip(rows, accs)]
         scf.YieldOp(accs)
     return list(loop.results)
+
+
+LANES = 16
+"""i32 lanes of one pairs dot product: one 512-bit vector (``PMADDWD``'s width)."""
+PMADDWD = "llvm.x86.avx512.pmaddw.d.512"
+"""``vpmaddwd``: 32 i16 x 32 i16 -> 16 i32 sums of adjacent products. Added to an
+accumulator it is selected as ``vpdpwssd`` with AVX-512 VNNI. Called as the intrinsic: the
+target-independent even/odd form (shuffles, ``sext``, ``mul``, ``add``) is also matched by
+LLVM's X86 backend, but only while the two products are added first -- ``opt -O3``
+reassociates the accumulator into that sum and the match is lost (measured: ``vpmulld``)."""
+
+
+def _pairs_k_loop(a, p, panel, rows, bounds, accs) -> list[ir.Value]:
+    """``for q in range(lower, upper, 2 * unroll)``, ``unroll`` pair steps per iteration:
+    the B pair rows ``P[jb, (kb + q) / 2, :]`` (2nr i16: column c's two k steps side by
+    side) and, per row, A's pair ``A[row, q:q + 2]`` broadcast as one i32 to every lane;
+    each 16-lane slice of the accumulator gets ``_dot``."""
+    vtype = ir.VectorType(accs[0].type)
+    nr, i16 = vtype.shape[0], ir.MemRefType(a.type).element_type
+    i32 = vtype.element_type
+    minor = ir.AffineMapAttr.get(ir.AffineMap.get(2, 0, [ir.AffineDimExpr.get(1)]))
+    minor3 = ir.AffineMapAttr.get(ir.AffineMap.get(3, 0, [ir.AffineDimExpr.get(2)]))
+    in_bounds = ir.ArrayAttr.get([ir.BoolAttr.get(True)])
+    half = ir.VectorType.get([2 * LANES], i16)
+    pair = ir.VectorType.get([2], i16)
+    pad = arith.ConstantOp(i16, ir.IntegerAttr.get(i16, 0)).result
+    jb, kb = panel
+    lower, upper, unroll = bounds
+    loop = scf.ForOp(lower, upper, _index(2 * unroll), accs)
+    with ir.InsertionPoint(loop.body):
+        accs = list(loop.inner_iter_args)
+        for u in range(unroll):
+            q = loop.induction_variable if u == 0 else arith.addi(loop.induction_variable,
+                                                                  _index(2 * u))
+            kp = arith.divui(arith.addi(kb, q), _index(2))
+            bs = [vector.transfer_read(half, p, [jb, kp, _index(2 * LANES * h)], minor3, pad,
+                                       in_bounds) for h in range(nr // LANES)]
+            new = []
+            for row, acc in zip(rows, accs):
+                two = vector.transfer_read(pair, a, [row, q], minor, pad, in_bounds)
+                word = vector.extract(vector.bitcast(ir.VectorType.get([1], i32), two), [],
+                                      [0])
+                av = vector.bitcast(half, vector.broadcast(ir.VectorType.get([LANES], i32),
+                                                           word))
+                for h, b in enumerate(bs):
+                    part = vector.extract_strided_slice(ir.VectorType.get([LANES], i32), acc,
+                                                        [h * LANES], [LANES], [1])
+                    acc = vector.insert_strided_slice(_dot(av, b, part), acc, [h * LANES], [1])
+                new.append(acc)
+            accs = new
+        scf.YieldOp(accs)
+    return list(loop.results)
+
+
+def _dot(a: ir.Value, b: ir.Value, acc: ir.Value) -> ir.Value:
+    """``acc[l] + a[2l] * b[2l] + a[2l+1] * b[2l+1]`` (i16 products summed in i32):
+    ``PMADDWD`` and an add, one ``vpdpwssd`` with VNNI."""
+    return arith.addi(acc, llvm.call_intrinsic(acc.type, PMADDWD, [a, b], [], []))

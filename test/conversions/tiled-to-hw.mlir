@@ -89,6 +89,30 @@ func.func @matmul_i32(%a: tensor<16x4xi32>, %b: tensor<4x16xi32>, %init: tensor<
 
 // -----
 
+// i16 operands into i32 (linalg_to_tiled_lib.pairs) on AVX-512: the pairs micro-kernel, its
+// constant B packed at compile time with k in pairs (1 panel x 32 pairs x 2 * 32 columns).
+// CHECK-LABEL: func.func @matmul_i16_pairs
+// CHECK: %[[P:.*]] = arith.constant dense_resource<{{.*}}> : tensor<1x32x64xi16>
+// CHECK: %[[HALF:.*]] = arith.divui %{{.*}}, %c2 : index
+// CHECK: %[[TILE:.*]] = tensor.extract_slice %[[P]][%{{.*}}, %[[HALF]], 0] [1, 32, 64] [1, 1, 1]
+// CHECK: "hw.microkernel"(%{{.*}}, %[[TILE]], %{{.*}}) {mr = 12 : i64, nr = 32 : i64} : (tensor<16x64xi16>, tensor<1x32x64xi16>, tensor<16x32xi32>)
+module attributes {hw.target = {cores = 2 : i64, fma_units = 2 : i64, freq_ghz = 2.600000e+00 : f64, isa = "avx512", kind = "cpu", l1 = 49152 : i64, l2 = 2097152 : i64, l3 = 33554432 : i64, peak_gflops = 3.328000e+02 : f64, vector_bits = 512 : i64}} {
+  func.func @matmul_i16_pairs(%a: tensor<16x64xi16>, %init: tensor<16x32xi32>) -> tensor<16x32xi32> {
+    %b = arith.constant dense<3> : tensor<64x32xi16>
+    %r = "tiled.kernel"(%init) ({
+    ^bb0(%i: index, %j: index, %k: index, %acc: tensor<16x32xi32>):
+      %la = "tiled.load"(%a, %i, %k) {sizes = array<i64: 16, 64>} : (tensor<16x64xi16>, index, index) -> tensor<16x64xi16>
+      %lb = "tiled.load"(%b, %k, %j) {sizes = array<i64: 64, 32>} : (tensor<64x32xi16>, index, index) -> tensor<64x32xi16>
+      %m = linalg.matmul ins(%la, %lb : tensor<16x64xi16>, tensor<64x32xi16>) outs(%acc : tensor<16x32xi32>) -> tensor<16x32xi32>
+      "gpu.yield"(%m) : (tensor<16x32xi32>) -> ()
+    }, {
+    }) {iterators = ["parallel", "parallel", "reduction"], kind = "matmul", outs_indexing = array<i64: 0, 1>, space = array<i64: 16, 32, 64>, tile_sizes = array<i64: 16, 32, 64>} : (tensor<16x32xi32>) -> tensor<16x32xi32>
+    return %r : tensor<16x32xi32>
+  }
+}
+
+// -----
+
 // So does an i64 one (AVX-512's vpmullq; before, an i64 MatMul ran as scalar loops, 90x
 // slower than i32).
 // CHECK-LABEL: func.func @matmul_i64

@@ -19,12 +19,9 @@ f16 operands). ``widen(info)`` rewrites and returns the new ops for the caller t
 
 from __future__ import annotations
 
-import numpy as np
-
-from aic.dialects.graph.constants import elements_attr, holder_array
-from aic.mlir_api import arith, ir, linalg, tensor
+from aic.mlir_api import arith, ir
 from aic.passes.conversions.linalg_to_tiled_lib.analysis import BATCH_MATMUL, MATMUL, LinalgInfo
-from aic.verify import defining_op
+from aic.passes.conversions.linalg_to_tiled_lib.retype import retype
 
 _HALF = ("f16", "bf16")
 
@@ -40,37 +37,4 @@ def applies(info: LinalgInfo, target) -> bool:
 def widen(info: LinalgInfo) -> list[ir.Operation]:
     """Rewrite (see the module docstring); returns the new ops to tile, in order: the
     widening copies of the run-time operands, then the f32 matmul."""
-    op = info.op.operation
-    with ir.InsertionPoint(op), op.location:
-        inputs = [_widened(v) for v in info.inputs]
-        # ``analyze`` accepts named matmuls with the default maps only: none to carry over
-        build = linalg.batch_matmul if info.name == BATCH_MATMUL else linalg.matmul
-        result = build(*inputs, outs=[info.init])
-    op.results[0].replace_all_uses_with(result)
-    old = [defining_op(v) for v in info.inputs]
-    op.erase()
-    for o in old:
-        if o is not None and o.name == "arith.constant" and not list(o.results[0].uses):
-            o.erase()
-    copies = [defining_op(v) for v in inputs]
-    return [c for c in copies if c is not None and c.name == "linalg.generic"] \
-        + [defining_op(result)]
-
-
-def _widened(x: ir.Value) -> ir.Value:
-    """``x`` in f32: a constant converted now (when its data is in the IR), else an
-    element-wise ``arith.extf`` copy."""
-    t = ir.RankedTensorType(x.type)
-    wide = ir.RankedTensorType.get(t.shape, ir.F32Type.get())
-    op = defining_op(x)
-    if op is not None and op.name == "arith.constant":
-        array = holder_array(op, x.type)
-        if array is not None:
-            return arith.ConstantOp(wide, elements_attr(array.astype(np.float32), wide)).result
-    identity = ir.AffineMap.get_identity(t.rank)
-    out = tensor.EmptyOp(list(t.shape), ir.F32Type.get()).result
-
-    @linalg.generic([x], [out], [identity, identity], [linalg.IteratorType.parallel] * t.rank)
-    def result(value, _):
-        return arith.extf(ir.F32Type.get(), value)
-    return result
+    return retype(info, ir.F32Type.get(), arith.extf)

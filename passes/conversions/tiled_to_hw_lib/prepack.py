@@ -56,25 +56,32 @@ def _use_packed(op: MicrokernelOp, packed: list) -> bool:
         return False
     const = defining_op(source)
     is_constant = const is not None and const.name == "arith.constant"
-    if not is_constant and not _row_tiles_share(op):
-        return False
+    pairs = is_pairs(op)
+    if not is_constant and (pairs or not _row_tiles_share(op)):
+        return False  # a run-time B of the pairs micro-kernel is packed per call
     k_off, n_off = _offsets(tile)
     if n_off is None or col0 % op.nr or not _aligned(n_off, op.nr):
         return False
     kt, nt = ir.RankedTensorType(op.b.type).shape
     if nt % op.nr and nt != ir.RankedTensorType(tile.operands[0].type).shape[1]:
         return False
-    panel_source = _packed(source, op.nr, packed, is_constant)
+    if pairs and (kt % 2 or row0 % 2 or not _aligned(k_off, 2)):
+        return False  # (the k tiles of an even K are even: not expected)
+    panel_source = _packed(source, op.nr, packed, is_constant, pairs)
     if panel_source is None:
         return False
     element = ir.RankedTensorType(source.type).element_type
     with ir.InsertionPoint(op), op.location:
         j = arith.divui(_plus(n_off, col0), _index(op.nr))
         panels = -(-nt // op.nr)
-        result = ir.RankedTensorType.get([panels, kt, op.nr], element)
+        k0 = _plus(k_off, row0)
+        shape = [panels, kt // 2, 2 * op.nr] if pairs else [panels, kt, op.nr]
+        if pairs:  # k in pairs: the tile's first pair
+            k0 = arith.divui(k0, _index(2))
+        result = ir.RankedTensorType.get(shape, element)
         dyn = ir.ShapedType.get_dynamic_stride_or_offset()
-        new_tile = tensor.ExtractSliceOp(result, panel_source, [j, _plus(k_off, row0)], [], [],
-                                         [dyn, dyn, 0], [panels, kt, op.nr], [1, 1, 1]).result
+        new_tile = tensor.ExtractSliceOp(result, panel_source, [j, k0], [], [],
+                                         [dyn, dyn, 0], shape, [1, 1, 1]).result
     op.operation.operands[1] = new_tile
     _erase_unused(tile)
     return True
@@ -182,14 +189,21 @@ two (128x768x3072), packing each tile in the micro-kernel, while it is in cache,
 faster than a separate pass over B; with sixteen (1024^3), the separate pass is 10% faster."""
 
 
-def _packed(source: ir.Value, nr: int, packed: list, is_constant: bool) -> ir.Value | None:
+def is_pairs(op: MicrokernelOp) -> bool:
+    """The pairs micro-kernel: i16 operands into i32 (``linalg_to_tiled_lib.pairs``)."""
+    return str(ir.RankedTensorType(op.a.type).element_type) == "i16" and \
+        str(ir.RankedTensorType(op.c.type).element_type) == "i32"
+
+
+def _packed(source: ir.Value, nr: int, packed: list, is_constant: bool,
+            pairs: bool = False) -> ir.Value | None:
     for value, width, result in packed:
-        if value == source and width == nr:
+        if value == source and width == (nr, pairs):
             return result
-    result = (_packed_constant(defining_op(source), source, nr) if is_constant
+    result = (_packed_constant(defining_op(source), source, nr, pairs) if is_constant
               else _packing_kernel(source, nr))
     if result is not None:
-        packed.append((source, nr, result))
+        packed.append((source, (nr, pairs), result))
     return result
 
 
@@ -229,17 +243,24 @@ def _packing_kernel(source: ir.Value, nr: int) -> ir.Value:
     return par.operation.results[0]
 
 
-def _packed_constant(const, source: ir.Value, nr: int) -> ir.Value | None:
+def _packed_constant(const, source: ir.Value, nr: int, pairs: bool = False) -> ir.Value | None:
+    """``P[j, p, c] = B[p, j*nr + c]``; ``pairs``: ``P[j, p, 2c + e] = B[2p + e, j*nr + c]``
+    (k in pairs, a zero row past an odd K)."""
     element = ir.RankedTensorType(source.type).element_type
     array = holder_array(const, source.type)
     if array is None or numpy_dtype(element) is None:
         return None
     k, n = array.shape
     panels = -(-n // nr)
-    wide = np.zeros((k, panels * nr), array.dtype)
-    wide[:, :n] = array
-    data = np.ascontiguousarray(wide.reshape(k, panels, nr).transpose(1, 0, 2))
-    type_ = ir.RankedTensorType.get([panels, k, nr], element)
+    rows = k + k % 2 if pairs else k
+    wide = np.zeros((rows, panels * nr), array.dtype)
+    wide[:k, :n] = array
+    if pairs:  # (k/2, 2, panels, nr) -> (panels, k/2, nr, 2)
+        data = np.ascontiguousarray(wide.reshape(rows // 2, 2, panels, nr).transpose(2, 0, 3, 1)
+                                    .reshape(panels, rows // 2, 2 * nr))
+    else:
+        data = np.ascontiguousarray(wide.reshape(k, panels, nr).transpose(1, 0, 2))
+    type_ = ir.RankedTensorType.get(list(data.shape), element)
     with ir.InsertionPoint(const), const.location:
         return arith.ConstantOp(type_, elements_attr(data, type_)).result
 

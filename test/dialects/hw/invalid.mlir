@@ -95,7 +95,7 @@ func.func @microkernel_elements(%a: tensor<8x4xf16>, %b: tensor<4x16xf32>, %c: t
 // -----
 
 func.func @microkernel_accumulator(%a: tensor<8x4xf32>, %b: tensor<4x16xf32>, %c: tensor<8x16xf16>) -> tensor<8x16xf16> {
-  // expected-error@+1 {{c's element type must be the inputs' (f32) or, for f16/bf16 inputs, f32; got f16}}
+  // expected-error@+1 {{c's element type must be the inputs' (f32) or, for f16/bf16 inputs, f32 (i16 inputs: i32); got f16}}
   %r = "hw.microkernel"(%a, %b, %c) {mr = 8 : i64, nr = 16 : i64} : (tensor<8x4xf32>, tensor<4x16xf32>, tensor<8x16xf16>) -> tensor<8x16xf16>
   return %r : tensor<8x16xf16>
 }

@@ -411,3 +411,28 @@ func.func @row_scale_inlined(%x: tensor<1x32xf32>, %s: tensor<1xf32>, %o: tensor
   return %r : tensor<1x32xf32>
 }
 }
+
+// -----
+
+// i16 operands into i32 (the pairs micro-kernel): a run-time B is packed with k in pairs --
+// rows 2p and 2p + 1 read as vectors and interleaved into one 2nr-wide row -- and the marked
+// generic reads it through (n floordiv nr, k floordiv 2, (n mod nr) * 2 + k mod 2), the
+// operands sign-extended to i32.
+// CHECK: #[[PMAP:.*]] = affine_map<(d0, d1, d2) -> (d1 floordiv 16, d2 floordiv 2, (d1 mod 16) * 2 + d2 mod 2)>
+// CHECK-LABEL: func.func @microkernel_i16_pairs
+// CHECK: %[[EVEN:.*]] = vector.transfer_read {{.*}} : tensor<8x16xi16>, vector<16xi16>
+// CHECK: %[[ODD:.*]] = vector.transfer_read {{.*}} : tensor<8x16xi16>, vector<16xi16>
+// CHECK: %[[PAIR:.*]] = vector.shuffle %[[EVEN]], %[[ODD]] [0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31] : vector<16xi16>, vector<16xi16>
+// CHECK: vector.transfer_write %[[PAIR]], {{.*}} : vector<32xi16>, tensor<1x4x32xi16>
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[PMAP]], #{{.*}}]
+// CHECK-SAME: attrs = {aic.microkernel = 4 : i64}
+// CHECK: arith.extsi {{.*}} : i16 to i32
+func.func @microkernel_i16_pairs(%a: tensor<4x8xi16>, %b: tensor<8x16xi16>, %c: tensor<4x16xi32>) -> tensor<4x16xi32> {
+  %r = "hw.parallel"(%c) ({
+  ^bb0(%i: index, %out: tensor<4x16xi32>):
+    %m = "hw.microkernel"(%a, %b, %out) {mr = 4 : i64, nr = 16 : i64} : (tensor<4x8xi16>, tensor<8x16xi16>, tensor<4x16xi32>) -> tensor<4x16xi32>
+    %z = arith.constant 0 : index
+    gpu.yield %m, %i, %z : tensor<4x16xi32>, index, index
+  }) {mapping = ["core"], steps = array<i64: 4>, upper_bounds = array<i64: 4>} : (tensor<4x16xi32>) -> tensor<4x16xi32>
+  return %r : tensor<4x16xi32>
+}

@@ -232,3 +232,45 @@ func.func @strided_a(%at: memref<8x4xf32>, %p: memref<1x8x16xf32>, %c: memref<4x
   }
   return
 }
+
+// -----
+
+// i16 operands into i32 (the pairs micro-kernel, B packed with k in pairs: 1 panel x 4 pairs
+// x 2 * 32): two k steps per multiply-add -- per pair, the two 16-lane halves of B's pair
+// row, A's pair broadcast as one i32 to 16 lanes (read as two i16, bitcast), and per half of
+// each accumulator row `llvm.x86.avx512.pmaddw.d.512` added in (vpdpwssd with VNNI); the k
+// loop takes 2 * 4 steps per iteration, then single pairs.
+// CHECK-LABEL: func.func private @aic_microkernel_i16_pairs_2x32
+// CHECK: memref.alloca() : memref<2x528xi16>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c8
+// CHECK: %[[B0:.*]] = vector.transfer_read %{{.*}} : memref<?x?x?xi16, strided<[?, ?, 1], offset: ?>>, vector<32xi16>
+// CHECK: %[[B1:.*]] = vector.transfer_read %{{.*}} : memref<?x?x?xi16, strided<[?, ?, 1], offset: ?>>, vector<32xi16>
+// CHECK: %[[TWO:.*]] = vector.transfer_read %{{.*}} : memref<2x528xi16>, vector<2xi16>
+// CHECK: %[[WORD:.*]] = vector.bitcast %[[TWO]] : vector<2xi16> to vector<1xi32>
+// CHECK: %[[A32:.*]] = vector.broadcast %{{.*}} : i32 to vector<16xi32>
+// CHECK: %[[A:.*]] = vector.bitcast %[[A32]] : vector<16xi32> to vector<32xi16>
+// CHECK: %[[LOW:.*]] = vector.extract_strided_slice %{{.*}} {offsets = [0], sizes = [16], strides = [1]} : vector<32xi32> to vector<16xi32>
+// CHECK: %[[P:.*]] = llvm.call_intrinsic "llvm.x86.avx512.pmaddw.d.512"(%[[A]], %[[B0]]) : (vector<32xi16>, vector<32xi16>) -> vector<16xi32>
+// CHECK: arith.addi %[[LOW]], %[[P]] : vector<16xi32>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.pmaddw.d.512"(%[[A]], %[[B1]])
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c2
+// In place: the same dot products, A read where it is.
+// INPLACE-LABEL: func.func @pairs
+// INPLACE-NOT: call @
+// INPLACE: vector.transfer_read %{{.*}} : memref<2x8xi16>, vector<2xi16>
+// INPLACE: llvm.call_intrinsic "llvm.x86.avx512.pmaddw.d.512"
+#a = affine_map<(d0, d1, d2) -> (d0, d2)>
+#p = affine_map<(d0, d1, d2) -> (d1 floordiv 32, d2 floordiv 2, (d1 mod 32) * 2 + d2 mod 2)>
+#c = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @pairs(%a: memref<2x8xi16>, %p: memref<1x4x64xi16>, %c: memref<2x32xi32>) {
+  linalg.generic {indexing_maps = [#a, #p, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %p : memref<2x8xi16>, memref<1x4x64xi16>) outs(%c : memref<2x32xi32>) attrs = {aic.microkernel = 2 : i64} {
+  ^bb0(%x: i16, %y: i16, %z: i32):
+    %xe = arith.extsi %x : i16 to i32
+    %ye = arith.extsi %y : i16 to i32
+    %m = arith.muli %xe, %ye : i32
+    %s = arith.addi %z, %m : i32
+    linalg.yield %s : i32
+  }
+  return
+}
