@@ -37,6 +37,7 @@ from aic.passes.conversions.tiled_to_hw_lib.cuda_contraction import map_contract
 from aic.passes.conversions.tiled_to_hw_lib import fill_destination, im2col_pack
 from aic.passes.conversions.tiled_to_hw_lib.prepack import prepack_b
 from aic.passes.hw.mma_lib.plan import IM2COL_ATTR, PRECISIONS
+from aic.passes.memref.lower_microkernels_lib import is_pairs
 from aic.verify import require_valid, scalar_fill, walk
 
 
@@ -221,8 +222,8 @@ def _to_microkernel(op, target) -> None:
         return
     elements = ("f16", "bf16", "f32", "f64") + (("i32", "i64") if target.kind == "cpu" else ())
     found = [str(t.element_type) for t in types]
-    pairs = target.kind == "cpu" and target.isa == "avx512" \
-        and found == ["i16", "i16", "i32"]  # linalg_to_tiled_lib.pairs (vpmaddwd)
+    pairs = target.kind == "cpu" and target.isa == "avx512" and found[1] == "i16" \
+        and is_pairs(a.type, c.type)  # linalg_to_tiled_lib.pairs (vpmaddwd)
     if not pairs and (len(set(found)) != 1 or found[0] not in elements):
         return
     attrs = op.operation.attributes

@@ -34,7 +34,7 @@ from aic.passes.hw.vectorize_lib.elementwise import vectorize_generic
 from aic.passes.hw.vectorize_lib.reduction import vectorize_reduction
 from aic.passes.hw.vectorize_lib.window import NAMES as WINDOW_OPS
 from aic.passes.hw.vectorize_lib.window import vectorize_window
-from aic.passes.memref.lower_microkernels_lib import packed_contraction, vector_io
+from aic.passes.memref.lower_microkernels_lib import is_pairs, packed_contraction, vector_io
 from aic.verify import walk
 
 
@@ -103,7 +103,7 @@ def _tile_loops(op, m, n, k, mr, nr, element) -> ir.Value:
     packed contraction that ``aic-memref-lower-microkernels`` turns into register tiles."""
     ragged = n % nr != 0
     panels = -(-n // nr)
-    pairs = str(ir.RankedTensorType(op.a.type).element_type) != str(element)  # i16 into i32
+    pairs = is_pairs(op.a.type, op.c.type)
     if ir.RankedTensorType(op.b.type).rank == 3:
         packed = op.b
     elif pairs:

@@ -26,6 +26,7 @@ from aic.dialects.graph.constants import holder_array
 from aic.mlir_api import arith, ir
 from aic.passes.conversions.linalg_to_tiled_lib.analysis import MATMUL, LinalgInfo
 from aic.passes.conversions.linalg_to_tiled_lib.retype import retype
+from aic.passes.memref.lower_microkernels_lib import is_pairs
 from aic.verify import defining_op
 
 I16 = (-(1 << 15), (1 << 15) - 1)
@@ -59,8 +60,8 @@ def narrow(info: LinalgInfo) -> list[ir.Operation]:
 
 def is_pairs_matmul(info: LinalgInfo) -> bool:
     """A matmul ``narrow`` made: i16 operands into i32 (its k tiles must be even)."""
-    types = [str(ir.RankedTensorType(v.type).element_type) for v in (*info.inputs, info.init)]
-    return info.name == MATMUL and types == ["i16", "i16", "i32"]
+    return info.name == MATMUL and is_pairs(info.inputs[0].type, info.init.type) \
+        and str(ir.RankedTensorType(info.inputs[1].type).element_type) == "i16"
 
 
 def even_divisor(extent: int, size: int) -> int:

@@ -33,6 +33,7 @@ from aic.mlir_api import arith, ir, scf, tensor
 from aic.passes.conversions.linalg_to_tiled_lib import patches
 from aic.passes.conversions.tiled_to_hw_lib import im2col_pack
 from aic.passes.hw.vectorize import pack_panel
+from aic.passes.memref.lower_microkernels_lib import is_pairs
 from aic.verify import defining_op, walk
 
 
@@ -56,7 +57,7 @@ def _use_packed(op: MicrokernelOp, packed: list) -> bool:
         return False
     const = defining_op(source)
     is_constant = const is not None and const.name == "arith.constant"
-    pairs = is_pairs(op)
+    pairs = is_pairs(op.a.type, op.c.type)
     if not is_constant and (pairs or not _row_tiles_share(op)):
         return False  # a run-time B of the pairs micro-kernel is packed per call
     k_off, n_off = _offsets(tile)
@@ -187,12 +188,6 @@ MIN_ROW_TILES = 4
 """A run-time B is packed by its own kernel when at least this many row tiles read it: with
 two (128x768x3072), packing each tile in the micro-kernel, while it is in cache, measured 14%
 faster than a separate pass over B; with sixteen (1024^3), the separate pass is 10% faster."""
-
-
-def is_pairs(op: MicrokernelOp) -> bool:
-    """The pairs micro-kernel: i16 operands into i32 (``linalg_to_tiled_lib.pairs``)."""
-    return str(ir.RankedTensorType(op.a.type).element_type) == "i16" and \
-        str(ir.RankedTensorType(op.c.type).element_type) == "i32"
 
 
 def _packed(source: ir.Value, nr: int, packed: list, is_constant: bool,

@@ -114,7 +114,7 @@ def emit_kernel(plan: MmaPlan, name: str, epilogue: Epilogue | None = None,
     for sm_90's warpgroup plan)."""
     epilogue = epilogue or Epilogue()
     kernel = kernel or SyncKernel
-    ty, t = kernel.types(plan), Text()
+    ty, t = types(plan), Text()
     kernel(plan, t, ty, epilogue).body()
     args = ", ".join([f"%{n}: {ty[n]}" for n in "ABC"]
                      + [f"%E{i}: {o}" for i, o in enumerate(epilogue.operands)])
@@ -128,14 +128,10 @@ def emit_kernel(plan: MmaPlan, name: str, epilogue: Epilogue | None = None,
 
 
 class SyncKernel:
-    """The mma.sync kernel (sm_80 and later); its hooks (``types``, ``_copy_b``, ``_dst``,
-    ``_loop`` parts) are what ``wgmma.WarpgroupKernel`` replaces."""
+    """The mma.sync kernel (sm_80 and later); its hooks (``_copy_b``, ``_dst``, ``_loop``,
+    ``_store``) are what ``wgmma.WarpgroupKernel`` replaces."""
 
     SHARED_ATTRS = ""  # attributes of the workgroup buffers (alignment)
-
-    @staticmethod
-    def types(plan: MmaPlan) -> dict[str, str]:
-        return types(plan)
 
     def __init__(self, plan: MmaPlan, t: Text, ty: dict, epilogue: Epilogue):
         self.p, self.t, self.ty, self.epilogue = plan, t, ty, epilogue

@@ -38,12 +38,15 @@ PTX = {"sm_80": "cubin-chip=sm_80 cubin-features=+ptx76", "sm_90": "cubin-chip=s
        "cubin-features=+ptx80"}
 
 
-def matmul_model(m=1024, k=1024, n=1024) -> onnx.ModelProto:
+def matmul_model(m=1024, k=1024, n=1024, dtype=np.float32) -> onnx.ModelProto:
+    """``x @ w`` with a seeded constant ``w`` (f16: the graph lowering accumulates in f32 and
+    rounds in a kernel after)."""
     rng = np.random.default_rng(0)
-    w = numpy_helper.from_array(rng.standard_normal((k, n)).astype(np.float32), "w")
+    w = numpy_helper.from_array(rng.standard_normal((k, n)).astype(dtype), "w")
+    elem = helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
     g = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"])], "mm",
-                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [m, k])],
-                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])], [w])
+                          [helper.make_tensor_value_info("x", elem, [m, k])],
+                          [helper.make_tensor_value_info("y", elem, [m, n])], [w])
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
 
 
@@ -67,16 +70,6 @@ def conv_model(c=16, f=32, hw=32, k=3, stride=1, pad=1, dilation=1) -> onnx.Mode
 
 def conv_out(hw: int, k: int, stride: int, pad: int, dilation: int) -> int:
     return (hw + 2 * pad - dilation * (k - 1) - 1) // stride + 1
-
-
-def f16_matmul_model(m=256, k=64, n=256) -> onnx.ModelProto:
-    """An f16 MatMul: the graph lowering accumulates in f32 and rounds in a kernel after."""
-    rng = np.random.default_rng(0)
-    w = numpy_helper.from_array(rng.standard_normal((k, n)).astype(np.float16), "w")
-    g = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"])], "mm16",
-                          [helper.make_tensor_value_info("x", TensorProto.FLOAT16, [m, k])],
-                          [helper.make_tensor_value_info("y", TensorProto.FLOAT16, [m, n])], [w])
-    return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
 
 
 def batched_model(b=4, m=128, k=64, n=96) -> onnx.ModelProto:
@@ -162,7 +155,7 @@ def test_f16_matmul_runs_on_f16_tensor_cores(ctx):
     """An f16 model's matmul (f16 inputs, the f32 accumulator of the graph lowering) is an
     m16n8k16 kernel storing f32 (the rounding to f16 is the next kernel's); emulated against
     numpy's f16-input, f32-accumulated product."""
-    model = f16_matmul_model()
+    model = matmul_model(256, 64, 256, np.float16)
     module = to_gpu(model, ctx)
     assert len(kernels(module)) == 1
     func = kernels(module)[0].regions[0].blocks[0].operations[0]

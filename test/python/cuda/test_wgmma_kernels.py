@@ -16,7 +16,7 @@ import pytest
 from aic.passes.hw.mma_lib.emulate import EmulationError, mma_reference, tf32_bits
 from onnx import numpy_helper
 from test_mma_kernels import (CONVS, _without, batched_model, check_conv, check_tf32,
-                              conv_model, emulate, f16_matmul_model, host_constants, kernels,
+                              conv_model, emulate, host_constants, kernels,
                               matmul_model, ptx_of, to_gpu, two_input_matmul_model)
 
 SM90 = "cuda-sm90"
@@ -52,7 +52,7 @@ def test_sm80_keeps_mma_sync(ctx):
 
 
 def test_f16_keeps_mma_sync_on_sm90(ctx):
-    module = to_gpu(f16_matmul_model(), ctx, target=SM90)
+    module = to_gpu(matmul_model(256, 64, 256, np.float16), ctx, target=SM90)
     assert WGMMA not in str(module) and "nvgpu.mma.sync" in str(module)
 
 
